@@ -1,0 +1,1 @@
+"""The Dutch teachers' register (lerarenregister): one GraphQL API for every audience."""

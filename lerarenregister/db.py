@@ -1,0 +1,53 @@
+"""Engines, sessions and migrations for both stores."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """Alembic's config, found from the package so the command works from any directory."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(PACKAGE / "migrations"))
+    if url:
+        cfg.attributes["url"] = url
+    return cfg
+
+
+def migrate(url: str) -> None:
+    """Create or upgrade the schema at url (synchronous; call it outside an event loop)."""
+    command.upgrade(alembic_config(url), "head")
+
+
+def migrate_connection(connection: Connection) -> None:
+    """Upgrade through a connection the caller holds (for `await conn.run_sync(migrate_connection)`)."""
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str, echo: bool = False) -> AsyncEngine:
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=echo)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10)
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

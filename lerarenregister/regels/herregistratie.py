@@ -1,0 +1,109 @@
+"""Herregistratie: criteria, hours per criterion, the pace rule and the period's outcome.
+
+The criteria themselves are data (dated records owned by the beroepsgroep); these functions only
+apply whatever criteria they are handed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from . import datums
+
+PRIMAIR_PROCES = frozenset({"VAKINHOUDELIJK", "VAKDIDACTISCH", "PEDAGOGISCH"})
+VO_SOORTEN = frozenset({"EERSTEGRAADS", "TWEEDEGRAADS"})
+OP_SCHEMA, RISICO, VOLDAAN, NIET_VOLDAAN = "OP_SCHEMA", "RISICO", "VOLDAAN", "NIET_VOLDAAN"
+
+
+@dataclass(frozen=True)
+class Criteria:
+    geldig_vanaf: dt.date
+    totaal_uren: float
+    primair_proces_uren: float
+    vakinhoudelijk_vo_uren: float
+
+
+@dataclass(frozen=True)
+class Uren:
+    """Hours counted for one bevoegdheid in one span, per criterion."""
+
+    totaal: float = 0.0
+    primair_proces: float = 0.0
+    vakinhoudelijk: float = 0.0
+
+
+def tel_uren(activiteiten: Iterable[tuple[str, float]]) -> Uren:
+    """Sum (gebied, uren) pairs into the three quantities the criteria look at."""
+    totaal = primair = vak = 0.0
+    for gebied, uren in activiteiten:
+        totaal += uren
+        if gebied in PRIMAIR_PROCES:
+            primair += uren
+        if gebied == "VAKINHOUDELIJK":
+            vak += uren
+    return Uren(totaal, primair, vak)
+
+
+def eisen(criteria: Criteria, soort: str) -> list[tuple[float, float]]:
+    """(required, reached-selector index) per criterion that applies to this kind of bevoegdheid."""
+    vereist = [criteria.totaal_uren, criteria.primair_proces_uren]
+    if soort in VO_SOORTEN:
+        vereist.append(criteria.vakinhoudelijk_vo_uren)
+    return list(zip(vereist, range(len(vereist))))
+
+
+def _bereikt(uren: Uren) -> tuple[float, float, float]:
+    return (uren.totaal, uren.primair_proces, uren.vakinhoudelijk)
+
+
+def voldoet(uren: Uren, criteria: Criteria, soort: str) -> bool:
+    """Do these hours meet every criterion in full?"""
+    bereikt = _bereikt(uren)
+    return all(bereikt[i] >= vereist for vereist, i in eisen(criteria, soort))
+
+
+def verwacht_aandeel(start: dt.date, einde: dt.date, dag: dt.date) -> float:
+    """Expected share of each criterion on day `dag` (API.md, "Criteria and pace").
+
+    Nothing is expected in the first year; from the first anniversary s1 the share grows by day to
+    the whole on the last day: clamp(days from s1 to dag inclusive, 0, n) / n, n the days from s1 to
+    the last day inclusive.
+    """
+    s1 = datums.verjaardag(start, 1)
+    n = (einde - s1).days + 1
+    verstreken = (dag - s1).days + 1
+    return min(max(verstreken, 0), n) / n
+
+
+def voortgang(
+    start: dt.date, einde: dt.date, dag: dt.date, uren: Uren, criteria: Criteria, soort: str
+) -> str:
+    """OP_SCHEMA or RISICO on `dag`; a period that has ended keeps the status of its last day."""
+    dag = min(dag, einde)
+    aandeel = verwacht_aandeel(start, einde, dag)
+    bereikt = _bereikt(uren)
+    # A small tolerance so that 1/3 of 120 hours and 40 hours count as equal.
+    if any(bereikt[i] + 1e-9 < vereist * aandeel for vereist, i in eisen(criteria, soort)):
+        return RISICO
+    return OP_SCHEMA
+
+
+def criteria_op(alle: Sequence[Criteria], dag: dt.date) -> Criteria | None:
+    """The criteria in force on `dag`: the latest geldig_vanaf on or before it."""
+    geldig = [c for c in alle if c.geldig_vanaf <= dag]
+    return max(geldig, key=lambda c: c.geldig_vanaf) if geldig else None
+
+
+def periode_op(eerste_start: dt.date, dag: dt.date) -> tuple[dt.date, dt.date]:
+    """The period (start, last day) that contains `dag`, in the chain that began on eerste_start.
+
+    Periods follow each other without gaps, each starting the day after the last one ended; a day
+    before eerste_start belongs to the first period.
+    """
+    start = eerste_start
+    einde = datums.periode_einde(start)
+    while einde < dag:
+        start = datums.volgende_periode_start(einde)
+        einde = datums.periode_einde(start)
+    return start, einde

@@ -1,0 +1,50 @@
+"""Names: display form, initials and the normalised search form (API.md, "Search")."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TUSSENVOEGSELS = frozenset(
+    "van de der den het 't ter ten te in op aan bij uit von la le d' du del della des vander vd".split()
+)
+_SPACES = re.compile(r"\s+")
+
+
+def zonder_accenten(tekst: str) -> str:
+    """Strip accents: 'Müller' -> 'Muller'."""
+    decomposed = unicodedata.normalize("NFKD", tekst)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normaliseer(tekst: str) -> str:
+    """Case folded, accents stripped, tussenvoegsel words dropped, white space collapsed."""
+    woorden = _SPACES.sub(" ", zonder_accenten(tekst).casefold()).strip().split(" ")
+    # "d'Ancona": the elided article is glued to the name
+    kaal = []
+    for w in woorden:
+        if w in TUSSENVOEGSELS:
+            continue
+        if w.startswith("d'") and len(w) > 2:
+            w = w[2:]
+        kaal.append(w)
+    return " ".join(w for w in kaal if w)
+
+
+def voorletters(voornamen: str) -> str:
+    """'Anna Maria' -> 'A.M.'"""
+    return "".join(f"{w[0].upper()}." for w in _SPACES.split(voornamen.strip()) if w)
+
+
+def weergavenaam(voorletters_: str, tussenvoegsel: str | None, achternaam: str) -> str:
+    """'A.M. de Vries'"""
+    return " ".join(p for p in (voorletters_, tussenvoegsel, achternaam) if p)
+
+
+def sorteernaam(achternaam: str, voorletters_: str) -> str:
+    """Sort key that orders the same on every store: normalised achternaam, then voorletters."""
+    return f"{normaliseer(achternaam)} {zonder_accenten(voorletters_).casefold()}"
+
+
+def vak_sleutel(vak: str) -> str:
+    """Subjects compare trimmed, case- and accent-blind (API.md, "Deliveries")."""
+    return _SPACES.sub(" ", zonder_accenten(vak).casefold()).strip()

@@ -1,0 +1,94 @@
+"""One Settings object, read from the environment (REGISTER_ prefix).
+
+Demo mode is when none of the three OIDC variables is set: the server then signs its own tokens.
+Outside demo mode every OIDC variable and the BSN hash key are required.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+DEMO_ISSUER = "urn:lerarenregister:demo"
+DEMO_AUDIENCE = "lerarenregister"
+# Only ever used in demo mode; outside it REGISTER_SECRET_KEY is required.
+DEMO_SECRET_KEY = "demo-only-secret-key-not-for-production"
+
+
+class ConfigError(Exception):
+    """The configuration cannot run a register; the message says why."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REGISTER_", extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///lerarenregister.sqlite3"
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_jwks: str | None = None
+    secret_key: str | None = None
+    vandaag: dt.date | None = None
+    # The date from which a standing aantekening means teaching only under supervision (FAQ 16, 24).
+    gevolg_vanaf: dt.date = dt.date(2027, 8, 1)
+    # Where demo mode keeps its signing key, so that `token` and `serve` agree.
+    demo_dir: Path = Path(".lerarenregister")
+    # Accepted signature algorithms: asymmetric only, so a public key can never act as an HMAC secret.
+    algoritmen: tuple[str, ...] = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA")
+    token_leeway_seconds: int = 30
+    jwks_cache_seconds: int = 300
+    demo_data: bool = True
+    log_sql: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, v: str) -> str:
+        if v.startswith("postgresql://") or v.startswith("postgres://"):
+            return "postgresql+asyncpg://" + v.split("://", 1)[1]
+        if v.startswith("sqlite:///"):
+            return "sqlite+aiosqlite:///" + v[len("sqlite:///"):]
+        return v
+
+    @property
+    def demo(self) -> bool:
+        return not (self.oidc_issuer or self.oidc_audience or self.oidc_jwks)
+
+    @property
+    def issuer(self) -> str:
+        return self.oidc_issuer or DEMO_ISSUER
+
+    @property
+    def audience(self) -> str:
+        return self.oidc_audience or DEMO_AUDIENCE
+
+    @property
+    def bsn_key(self) -> bytes:
+        return (self.secret_key or DEMO_SECRET_KEY).encode()
+
+    def check(self) -> None:
+        """Refuse a half-configured register rather than run one that trusts nobody or everybody."""
+        if self.demo:
+            return
+        missing = [
+            name
+            for name, value in (
+                ("REGISTER_OIDC_ISSUER", self.oidc_issuer),
+                ("REGISTER_OIDC_AUDIENCE", self.oidc_audience),
+                ("REGISTER_OIDC_JWKS", self.oidc_jwks),
+                ("REGISTER_SECRET_KEY", self.secret_key),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                "outside demo mode these settings are required: " + ", ".join(missing)
+            )
+        if self.secret_key == DEMO_SECRET_KEY:
+            raise ConfigError("REGISTER_SECRET_KEY must not be the demo key outside demo mode")
+
+    def today(self) -> dt.date:
+        """The register's today: REGISTER_VANDAAG, else today's date in Europe/Amsterdam."""
+        return self.vandaag or dt.datetime.now(AMSTERDAM).date()
