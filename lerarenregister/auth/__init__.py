@@ -1,0 +1,1 @@
+"""Who is asking: token verification, the viewer, and the visibility policy."""

@@ -1,0 +1,79 @@
+"""The viewer: who asks. Every request has one; the public is `Anoniem`, never None."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from ..regels.bsn import bsn_hash, elfproef
+
+ROLLEN = ("leraar", "schoolbestuur", "duo", "aanbieder", "beroepsgroep")
+
+
+class ClaimFout(Exception):
+    """The token verified but its claims do not name a viewer we know."""
+
+
+@dataclass(frozen=True)
+class Anoniem:
+    rol: str = "publiek"
+
+
+@dataclass(frozen=True)
+class LeraarViewer:
+    # Only the keyed hash: the BSN itself is dropped as soon as the token is read.
+    bsn_hash: str
+    rol: str = "leraar"
+
+
+@dataclass(frozen=True)
+class SchoolbestuurViewer:
+    bevoegd_gezag: str
+    rol: str = "schoolbestuur"
+
+
+@dataclass(frozen=True)
+class DuoViewer:
+    rol: str = "duo"
+
+
+@dataclass(frozen=True)
+class AanbiederViewer:
+    code: str
+    naam: str | None = None
+    rol: str = "aanbieder"
+
+
+@dataclass(frozen=True)
+class BeroepsgroepViewer:
+    rol: str = "beroepsgroep"
+
+
+Viewer = Union[Anoniem, LeraarViewer, SchoolbestuurViewer, DuoViewer, AanbiederViewer, BeroepsgroepViewer]
+ANONIEM = Anoniem()
+
+
+def _tekst(claims: dict[str, Any], naam: str) -> str:
+    waarde = claims.get(naam)
+    if not isinstance(waarde, str) or not waarde.strip():
+        raise ClaimFout(f"token lacks the claim '{naam}'")
+    return waarde.strip()
+
+
+def viewer_uit_claims(claims: dict[str, Any], bsn_sleutel: bytes) -> Viewer:
+    """The viewer a verified token names (API.md, "Who is asking")."""
+    rol = claims.get("rol")
+    if rol == "leraar":
+        bsn = _tekst(claims, "bsn")
+        if not elfproef(bsn):
+            raise ClaimFout("token claim 'bsn' is not a valid BSN")
+        return LeraarViewer(bsn_hash=bsn_hash(bsn_sleutel, bsn))
+    if rol == "schoolbestuur":
+        return SchoolbestuurViewer(bevoegd_gezag=_tekst(claims, "bevoegd_gezag"))
+    if rol == "duo":
+        return DuoViewer()
+    if rol == "aanbieder":
+        naam = claims.get("name")
+        return AanbiederViewer(code=_tekst(claims, "aanbieder"), naam=naam if isinstance(naam, str) else None)
+    if rol == "beroepsgroep":
+        return BeroepsgroepViewer()
+    raise ClaimFout(f"token claim 'rol' must be one of {', '.join(ROLLEN)}")

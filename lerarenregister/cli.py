@@ -1,0 +1,120 @@
+"""`lerarenregister serve | migrate | token | matrix | sdl`: the register's command line."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from .settings import ConfigError, Settings
+
+ROL_KEUZES = ("leraar", "schoolbestuur", "duo", "aanbieder", "beroepsgroep")
+
+
+def _settings() -> Settings:
+    settings = Settings()
+    try:
+        settings.check()
+    except ConfigError as exc:
+        sys.exit(f"lerarenregister: {exc}")
+    return settings
+
+
+def cmd_migrate(_args: argparse.Namespace) -> None:
+    from .db import migrate
+
+    settings = _settings()
+    migrate(settings.database_url)
+    print(f"schema up to date at {_zonder_wachtwoord(settings.database_url)}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from .db import migrate
+    from .server import create_app
+
+    settings = _settings()
+    migrate(settings.database_url)
+    if settings.demo:
+        from .demo import laad_demodata, toon_demo
+
+        if settings.demo_data:
+            asyncio.run(laad_demodata(settings))
+        toon_demo(settings, f"http://{args.host}:{args.port}")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, workers=1, log_level="info",
+                access_log=args.access_log)
+
+
+def cmd_token(args: argparse.Namespace) -> None:
+    from .auth.demo import maak_token
+
+    settings = Settings()
+    if not settings.demo:
+        sys.exit("lerarenregister: tokens are minted only in demo mode (no REGISTER_OIDC_* set)")
+    nodig = {"leraar": ("bsn", args.bsn), "schoolbestuur": ("bevoegd-gezag", args.bevoegd_gezag),
+             "aanbieder": ("aanbieder", args.aanbieder)}
+    if args.rol in nodig and not nodig[args.rol][1]:
+        sys.exit(f"lerarenregister: --rol {args.rol} needs --{nodig[args.rol][0]}")
+    print(maak_token(settings, args.rol, geldig_seconden=args.minuten * 60, bsn=args.bsn,
+                     bevoegd_gezag=args.bevoegd_gezag, aanbieder=args.aanbieder, name=args.naam))
+
+
+def cmd_sdl(_args: argparse.Namespace) -> None:
+    from .schema import sdl
+
+    sys.stdout.write(sdl())
+
+
+def cmd_matrix(args: argparse.Namespace) -> None:
+    from .matrix import matrix_markdown, werk_readme_bij
+
+    if args.readme:
+        veranderd = werk_readme_bij(args.readme)
+        print(f"{args.readme}: {'updated' if veranderd else 'already current'}")
+    else:
+        sys.stdout.write(matrix_markdown())
+
+
+def _zonder_wachtwoord(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="lerarenregister", description="The Dutch teachers' register.")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("serve", help="migrate, then serve the GraphQL API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--access-log", action="store_true", help="log every request line")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="create or upgrade the schema at REGISTER_DATABASE_URL")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser("token", help="mint a demo token (demo mode only)")
+    p.add_argument("--rol", required=True, choices=ROL_KEUZES)
+    p.add_argument("--bsn")
+    p.add_argument("--bevoegd-gezag", dest="bevoegd_gezag")
+    p.add_argument("--aanbieder")
+    p.add_argument("--naam")
+    p.add_argument("--minuten", type=int, default=8 * 60)
+    p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("sdl", help="print the SDL, directives included")
+    p.set_defaults(func=cmd_sdl)
+
+    p = sub.add_parser("matrix", help="print the visibility matrix, or update it in a README")
+    p.add_argument("--readme", help="rewrite the matrix section of this README in place")
+    p.set_defaults(func=cmd_matrix)
+
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

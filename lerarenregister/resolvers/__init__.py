@@ -1,0 +1,1 @@
+"""The register's behaviour: queries and commands over one AsyncSession per request."""

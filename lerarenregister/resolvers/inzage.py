@@ -1,0 +1,126 @@
+"""Which audiences apply to the asker, per teacher: worked out once per request, a page at a time.
+
+Field checks then are dictionary look-ups. For a board, "current employer" of a whole page of
+teachers is one SQL statement.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Protocol
+
+from sqlalchemy import select
+
+from ..auth import policy
+from ..auth.policy import Doelgroep, Onderwerp
+from ..auth.viewer import LeraarViewer, SchoolbestuurViewer
+from ..models import Benoeming, Leraar, Schoolbestuur
+
+if TYPE_CHECKING:
+    from .verzoek import Verzoek
+
+_ONBEKEND = object()
+
+
+class LeraarRij(Protocol):
+    id: int
+    portfolio_openbaar: bool
+
+
+class Inzage:
+    def __init__(self, verzoek: "Verzoek"):
+        self._v = verzoek
+        self._per_leraar: dict[int, frozenset[Doelgroep]] = {}
+        self._rol = policy.rol_doelgroepen(verzoek.viewer)
+        self._eigen_leraar_id: object = _ONBEKEND
+        self._bestuur_id: object = _ONBEKEND
+
+    @property
+    def rol(self) -> frozenset[Doelgroep]:
+        """The audiences for the asker's own operations (root fields, mutation results)."""
+        return self._rol
+
+    async def eigen_leraar_id(self) -> int | None:
+        """The teacher the logged-in leraar is (matched by BSN hash), once per request."""
+        if self._eigen_leraar_id is _ONBEKEND:
+            viewer = self._v.viewer
+            if isinstance(viewer, LeraarViewer):
+                res = await self._v.db.execute(select(Leraar.id).where(Leraar.bsn_hash == viewer.bsn_hash))
+                self._eigen_leraar_id = res.scalar_one_or_none()
+            else:
+                self._eigen_leraar_id = None
+        return self._eigen_leraar_id  # type: ignore[return-value]
+
+    async def eigen_bestuur_id(self) -> int | None:
+        """The logged-in board's row id, once per request."""
+        if self._bestuur_id is _ONBEKEND:
+            viewer = self._v.viewer
+            if isinstance(viewer, SchoolbestuurViewer):
+                res = await self._v.db.execute(
+                    select(Schoolbestuur.id).where(Schoolbestuur.bevoegd_gezag_nummer == viewer.bevoegd_gezag)
+                )
+                self._bestuur_id = res.scalar_one_or_none()
+            else:
+                self._bestuur_id = None
+        return self._bestuur_id  # type: ignore[return-value]
+
+    async def laad(self, leraren: Iterable[LeraarRij]) -> None:
+        """Work out the audiences for each of these teachers not yet known, in one go."""
+        nieuw = {r.id: r.portfolio_openbaar for r in leraren if r.id not in self._per_leraar}
+        if not nieuw:
+            return
+        viewer = self._v.viewer
+        zelf_id = await self.eigen_leraar_id() if isinstance(viewer, LeraarViewer) else None
+        werkgever_van: set[int] = set()
+        if isinstance(viewer, SchoolbestuurViewer):
+            werkgever_van = await self._huidig_werkgever_van(list(nieuw))
+        for leraar_id, openbaar in nieuw.items():
+            self._per_leraar[leraar_id] = policy.leraar_doelgroepen(
+                viewer, zelf=leraar_id == zelf_id, werkgever=leraar_id in werkgever_van, toestemming=openbaar
+            )
+
+    async def laad_ids(self, ids: Iterable[int]) -> None:
+        """As `laad`, for teachers whose rows the caller does not have at hand."""
+        missend = [i for i in ids if i not in self._per_leraar]
+        if missend:
+            res = await self._v.db.execute(
+                select(Leraar.id, Leraar.portfolio_openbaar).where(Leraar.id.in_(missend))
+            )
+            await self.laad(res.all())
+
+    def vergeet(self, leraar_id: int) -> None:
+        """Forget a teacher's audiences after a change that can move them (consent, appointments)."""
+        self._per_leraar.pop(leraar_id, None)
+
+    async def _huidig_werkgever_van(self, ids: list[int]) -> set[int]:
+        bestuur_id = await self.eigen_bestuur_id()
+        if bestuur_id is None:
+            return set()
+        vandaag = self._v.vandaag
+        res = await self._v.db.execute(
+            select(Benoeming.leraar_id)
+            .where(
+                Benoeming.schoolbestuur_id == bestuur_id,
+                Benoeming.leraar_id.in_(ids),
+                Benoeming.begindatum <= vandaag,
+                (Benoeming.einddatum.is_(None)) | (Benoeming.einddatum >= vandaag),
+            )
+            .distinct()
+        )
+        return set(res.scalars().all())
+
+    def bekend(self, onderwerp: Onderwerp) -> frozenset[Doelgroep] | None:
+        """The audiences for this data if known without a query, else None."""
+        if onderwerp.leraar_id is not None:
+            return self._per_leraar.get(onderwerp.leraar_id)
+        if onderwerp.schoolbestuur is not None:
+            return policy.bestuur_doelgroepen(self._v.viewer, onderwerp.schoolbestuur)
+        if onderwerp.aanbieder is not None:
+            return policy.aanbieder_doelgroepen(self._v.viewer, onderwerp.aanbieder)
+        return self._rol
+
+    async def van(self, onderwerp: Onderwerp) -> frozenset[Doelgroep]:
+        gevonden = self.bekend(onderwerp)
+        if gevonden is None:
+            assert onderwerp.leraar_id is not None
+            await self.laad_ids([onderwerp.leraar_id])
+            gevonden = self._per_leraar[onderwerp.leraar_id]
+        return gevonden

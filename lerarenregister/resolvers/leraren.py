@@ -1,0 +1,195 @@
+"""Finding teachers: public search, lookup by registernummer, the logged-in teacher, a board's staff."""
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Sequence
+
+from sqlalchemy import case, exists, func, select
+
+from ..auth import policy
+from ..auth.policy import Doelgroep
+from ..auth.viewer import Anoniem, LeraarViewer
+from ..models import Benoeming, Leraar
+from ..regels import waarschuwingen as w
+from ..regels.naam import normaliseer
+from . import herregistratie
+from .fouten import NietAangemeld, NietGevonden, Onbevoegd, OngeldigeInvoer
+from .paginering import PUBLIEK_MAX, Pagina, venster
+
+if TYPE_CHECKING:
+    from .verzoek import Verzoek
+
+GEREGISTREERD = "GEREGISTREERD"
+# Greater than any character, so [term, term + HOOGSTE) is "starts with term" on both stores.
+HOOGSTE = "\U0010ffff"
+
+
+def _prefix(kolom, term: str):  # type: ignore[no-untyped-def]
+    return (kolom >= term) & (kolom < term + HOOGSTE)
+
+
+async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None) -> Pagina[Leraar]:
+    """Public search: GEREGISTREERD teachers by normalised achternaam prefix or exact registernummer."""
+    limit, offset = venster(first, after, PUBLIEK_MAX)
+    norm = normaliseer(zoekterm)
+    exact = zoekterm.strip()
+    if not norm and not exact:
+        raise OngeldigeInvoer("zoekterm is empty", "zoekterm")
+    treffer = Leraar.registernummer == exact
+    if norm:
+        treffer = treffer | _prefix(Leraar.zoeknaam, norm)
+    waar = (Leraar.status == GEREGISTREERD) & treffer
+    totaal = (await v.db.execute(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
+    rijen: Sequence[Leraar] = []
+    if limit and offset < totaal:
+        res = await v.db.execute(
+            select(Leraar)
+            .where(waar)
+            .order_by(case((Leraar.registernummer == exact, 0), else_=1), Leraar.sorteernaam, Leraar.registernummer)
+            .limit(limit)
+            .offset(offset)
+        )
+        rijen = res.scalars().all()
+    await v.inzage.laad(rijen)
+    return Pagina(list(rijen), offset, totaal)
+
+
+async def zichtbare(v: "Verzoek", rijen: Sequence[Leraar]) -> list[Leraar | None]:
+    """Each teacher, or None where the asker may not find them (outside the public register)."""
+    await v.inzage.laad(rijen)
+    uit: list[Leraar | None] = []
+    for r in rijen:
+        doelgroepen = v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset()
+        openbaar = r.status == GEREGISTREERD
+        uit.append(r if openbaar or policy.ziet_buiten_openbaar_register(doelgroepen) else None)
+    return uit
+
+
+async def op_registernummers(v: "Verzoek", nummers: list[str]) -> list[Leraar | None]:
+    """Teachers by registernummer in input order; None where unknown or not visible to the asker."""
+    if len(nummers) > 100:
+        raise OngeldigeInvoer("at most 100 registernummers at once", "registernummers")
+    if not nummers:
+        return []
+    res = await v.db.execute(select(Leraar).where(Leraar.registernummer.in_(set(nummers))))
+    per = {r.registernummer: r for r in res.scalars().all()}
+    gevonden = [per[n] for n in dict.fromkeys(nummers) if n in per]
+    zichtbaar = {r.registernummer: z for r, z in zip(gevonden, await zichtbare(v, gevonden))}
+    return [zichtbaar.get(n) for n in nummers]
+
+
+async def ik(v: "Verzoek") -> Leraar:
+    """The logged-in teacher (API.md, "Who finds whom")."""
+    if isinstance(v.viewer, Anoniem):
+        raise NietAangemeld("log in as a teacher to see your own record")
+    if not isinstance(v.viewer, LeraarViewer):
+        raise Onbevoegd("only a teacher has an own record")
+    leraar_id = await v.inzage.eigen_leraar_id()
+    if leraar_id is None:
+        raise NietGevonden("no teacher in the register matches this login")
+    res = await v.db.execute(select(Leraar).where(Leraar.id == leraar_id))
+    rij = res.scalar_one()
+    await v.inzage.laad([rij])
+    return rij
+
+
+def huidig_bij(bestuur_id: int, vandaag):  # type: ignore[no-untyped-def]
+    """SQL: the teacher has a current appointment at this board (the policy rule as a filter)."""
+    return exists().where(
+        Benoeming.leraar_id == Leraar.id,
+        Benoeming.schoolbestuur_id == bestuur_id,
+        Benoeming.begindatum <= vandaag,
+        (Benoeming.einddatum.is_(None)) | (Benoeming.einddatum >= vandaag),
+    )
+
+
+async def medewerkers(
+    v: "Verzoek", bestuur_id: int, registratiestatus: str | None, met_waarschuwing: bool | None,
+    gewijzigd_sinds, first: int | None, after: str | None,  # type: ignore[no-untyped-def]
+) -> Pagina[Leraar]:
+    """A board's current staff, ordered by achternaam then registernummer."""
+    limit, offset = venster(50 if first is None else first, after)
+    waar = huidig_bij(bestuur_id, v.vandaag)
+    if registratiestatus:
+        waar = waar & (Leraar.status == registratiestatus)
+    if gewijzigd_sinds is not None:
+        waar = waar & (Leraar.gewijzigd_op > gewijzigd_sinds)
+    volgorde = (Leraar.sorteernaam, Leraar.registernummer)
+    if met_waarschuwing is None:
+        totaal = (await v.db.execute(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
+        res = await v.db.execute(select(Leraar).where(waar).order_by(*volgorde).limit(limit).offset(offset))
+        rijen = list(res.scalars().all())
+    else:
+        # Warnings derive from today and the data; filter every candidate in one batched pass.
+        res = await v.db.execute(select(Leraar).where(waar).order_by(*volgorde))
+        alle = list(res.scalars().all())
+        await v.inzage.laad(alle)
+        lijsten = await asyncio.gather(*(waarschuwingen(v, r) for r in alle))
+        gefilterd = [r for r, lijst in zip(alle, lijsten) if bool(lijst) == met_waarschuwing]
+        totaal = len(gefilterd)
+        rijen = gefilterd[offset:offset + limit]
+    await v.inzage.laad(rijen)
+    return Pagina(rijen, offset, totaal)
+
+
+async def waarschuwingen(v: "Verzoek", leraar: Leraar) -> list[w.Waarschuwing]:
+    """Every warning that stands today for this teacher, as the asker may see them."""
+    doelgroepen = await v.inzage.van(policy.Onderwerp(leraar_id=leraar.id))
+    eigen_bestuur = await v.inzage.eigen_bestuur_id() if policy.alleen_eigen_bestuur(doelgroepen) else None
+    uit: list[w.Waarschuwing] = []
+    niet_bevestigd = w.niet_bevestigd_waarschuwing(
+        leraar.eerste_levering_op, leraar.status == GEREGISTREERD, v.vandaag
+    )
+    if niet_bevestigd:
+        uit.append(niet_bevestigd)
+    bevoegdheden, voorportaal = await asyncio.gather(
+        v.loaders.bevoegdheden_by_leraar.load(leraar.id), v.loaders.voorportaal_by_leraar.load(leraar.id)
+    )
+    standen = await asyncio.gather(*(herregistratie.huidige_periode(v, b) for b in bevoegdheden))
+    staande = await asyncio.gather(*(herregistratie.staande_aantekening(v, b) for b in bevoegdheden))
+    for bev, stand, aantekening in zip(bevoegdheden, standen, staande):
+        if stand is not None and stand.status in ("OP_SCHEMA", "RISICO"):
+            uit.extend(w.periode_waarschuwingen(bev.id, bev.vak, stand.einde, stand.status, stand.voldaan, v.vandaag))
+        if aantekening is not None:
+            uit.append(w.aantekening_waarschuwing(bev.id, bev.vak, aantekening.geplaatst_op))
+    for inschrijving, bestuur in voorportaal:
+        if eigen_bestuur is not None and bestuur.id != eigen_bestuur:
+            continue
+        waarschuwing = w.voorportaal_waarschuwing(
+            inschrijving.vak, inschrijving.termijn_einde, inschrijving.afgesloten, v.vandaag, bestuur.id
+        )
+        if waarschuwing:
+            uit.append(waarschuwing)
+    return sorted(uit, key=lambda x: (x.datum, x.soort))
+
+
+def mag_doelgroep(doelgroepen: frozenset[Doelgroep], *nodig: Doelgroep) -> bool:
+    return not doelgroepen.isdisjoint(nodig)
+
+
+async def op_ids(v: "Verzoek", ids: list[int]) -> list[Leraar]:
+    """Teachers by row id, in the order asked."""
+    res = await v.db.execute(select(Leraar).where(Leraar.id.in_(ids)))
+    per = {r.id: r for r in res.scalars().all()}
+    await v.inzage.laad(per.values())
+    return [per[i] for i in ids if i in per]
+
+
+async def op_registernummer(v: "Verzoek", nummer: str) -> Leraar | None:
+    return (await op_registernummers(v, [nummer]))[0]
+
+
+async def mijn_bestuur(v: "Verzoek"):  # type: ignore[no-untyped-def]
+    """The logged-in board (API.md: like `ik`)."""
+    from ..auth.viewer import SchoolbestuurViewer
+    from ..models import Schoolbestuur
+
+    if isinstance(v.viewer, Anoniem):
+        raise NietAangemeld("log in as a school board")
+    if not isinstance(v.viewer, SchoolbestuurViewer):
+        raise Onbevoegd("only a school board has a board of its own")
+    bestuur_id = await v.inzage.eigen_bestuur_id()
+    if bestuur_id is None:
+        raise NietGevonden("no school board in the register has this bevoegd-gezagnummer")
+    res = await v.db.execute(select(Schoolbestuur).where(Schoolbestuur.id == bestuur_id))
+    return res.scalar_one()

@@ -1,0 +1,315 @@
+"""DUO's delivery (klaarzetten): validate everything, then apply the full current state per BSN.
+
+A Levering is the whole current state for one BSN. Bevoegdheden are keyed by (vak, soort) and
+never removed; benoemingen by (board, vak, begindatum), and one left out is removed. An appointment
+for a subject without a matching bevoegdheid opens a voorportaal entry; a bevoegdheid for it closes
+the entry. Everything happens in one transaction: any invalid field and nothing is written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Sequence
+
+from sqlalchemy import delete, insert, select, update
+
+from ..models import Benoeming, Bevoegdheid, Leraar, Schoolbestuur, Voorportaalinschrijving
+from ..models.base import nu
+from ..regels import datums
+from ..regels.bsn import bsn_hash, elfproef
+from ..regels.naam import normaliseer, sorteernaam, vak_sleutel, voorletters
+from .fouten import Verzamelaar
+from .schrijven import nieuwe_registernummers, verhoog_dataversie
+
+if TYPE_CHECKING:
+    from .verzoek import Verzoek
+
+MAX_LEVERINGEN = 1000
+OUDSTE_DATUM = dt.date(1900, 1, 1)
+_BESTUURSNUMMER = re.compile(r"^[0-9A-Za-z]{1,20}$")
+_CONTROLETEKENS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@dataclass
+class KlaarzetUitkomst:
+    nieuw: int = 0
+    gewijzigd: int = 0
+    ongewijzigd: int = 0
+    registernummers: list[str] = field(default_factory=list)
+
+
+def _waarde(x: Any) -> Any:
+    return getattr(x, "value", x)
+
+
+def _tekst(z: Verzamelaar, pad: str, waarde: str | None, verplicht: bool, maximum: int) -> str | None:
+    if waarde is None:
+        if verplicht:
+            z.fout(pad, "is required")
+        return None
+    schoon = " ".join(waarde.split())
+    if verplicht and not schoon:
+        z.fout(pad, "must not be empty")
+    elif len(schoon) > maximum:
+        z.fout(pad, f"must be at most {maximum} characters")
+    elif _CONTROLETEKENS.search(waarde):
+        z.fout(pad, "must not contain control characters")
+    return schoon or None
+
+
+def _datum(z: Verzamelaar, pad: str, d: dt.date | None, vandaag: dt.date, toekomst: bool = False) -> None:
+    if d is None:
+        return
+    if d < OUDSTE_DATUM:
+        z.fout(pad, f"must not be before {OUDSTE_DATUM.isoformat()}")
+    elif not toekomst and d > vandaag:
+        z.fout(pad, "must not be in the future")
+
+
+def valideer(leveringen: Sequence[Any], vandaag: dt.date) -> None:
+    """Every invalid field, each named by its path into the input (`leveringen[3].bsn`)."""
+    z = Verzamelaar()
+    if len(leveringen) > MAX_LEVERINGEN:
+        z.fout("leveringen", f"at most {MAX_LEVERINGEN} deliveries per call")
+    gezien: dict[str, int] = {}
+    for i, lev in enumerate(leveringen):
+        p = f"leveringen[{i}]"
+        if not elfproef(lev.bsn):
+            z.fout(f"{p}.bsn", "is not a valid BSN (nine digits passing the elfproef)")
+        elif lev.bsn in gezien:
+            z.fout(f"{p}.bsn", f"appears twice in this call (also at leveringen[{gezien[lev.bsn]}])")
+        else:
+            gezien[lev.bsn] = i
+        _tekst(z, f"{p}.voornamen", lev.voornamen, True, 200)
+        _tekst(z, f"{p}.tussenvoegsel", lev.tussenvoegsel, False, 40)
+        _tekst(z, f"{p}.achternaam", lev.achternaam, True, 200)
+        _datum(z, f"{p}.geboortedatum", lev.geboortedatum, vandaag)
+        sleutels: set[tuple[str, str]] = set()
+        for k, bev in enumerate(lev.bevoegdheden):
+            q = f"{p}.bevoegdheden[{k}]"
+            vak = _tekst(z, f"{q}.vak", bev.vak, True, 100)
+            _datum(z, f"{q}.behaaldOp", bev.behaald_op, vandaag)
+            if lev.geboortedatum and bev.behaald_op and bev.behaald_op < lev.geboortedatum:
+                z.fout(f"{q}.behaaldOp", "must not be before geboortedatum")
+            sleutel = (vak_sleutel(vak or ""), _waarde(bev.soort))
+            if vak and sleutel in sleutels:
+                z.fout(f"{q}.vak", "the same bevoegdheid (vak, soort) appears twice in this delivery")
+            sleutels.add(sleutel)
+        benoemd: set[tuple[str, str, dt.date]] = set()
+        for k, ben in enumerate(lev.benoemingen):
+            q = f"{p}.benoemingen[{k}]"
+            nummer = _tekst(z, f"{q}.bevoegdGezagNummer", ben.bevoegd_gezag_nummer, True, 20)
+            if nummer and not _BESTUURSNUMMER.match(nummer):
+                z.fout(f"{q}.bevoegdGezagNummer", "must be letters and digits only")
+            _tekst(z, f"{q}.schoolbestuurNaam", ben.schoolbestuur_naam, True, 200)
+            vak = _tekst(z, f"{q}.vak", ben.vak, True, 100)
+            _datum(z, f"{q}.begindatum", ben.begindatum, vandaag, toekomst=True)
+            _datum(z, f"{q}.einddatum", ben.einddatum, vandaag, toekomst=True)
+            if ben.einddatum is not None and ben.einddatum < ben.begindatum:
+                z.fout(f"{q}.einddatum", "must not be before begindatum")
+            sleutel3 = (nummer or "", vak or "", ben.begindatum)
+            if nummer and vak and sleutel3 in benoemd:
+                z.fout(f"{q}.begindatum", "the same benoeming (board, vak, begindatum) appears twice")
+            benoemd.add(sleutel3)
+    z.controleer()
+
+
+async def _besturen(v: "Verzoek", leveringen: Sequence[Any]) -> dict[str, int]:
+    """Board row ids by bevoegd-gezagnummer, creating boards seen for the first time."""
+    namen: dict[str, str] = {}
+    for lev in leveringen:
+        for ben in lev.benoemingen:
+            namen[ben.bevoegd_gezag_nummer.strip()] = " ".join(ben.schoolbestuur_naam.split())
+    if not namen:
+        return {}
+    res = await v.db.execute(
+        select(Schoolbestuur.id, Schoolbestuur.bevoegd_gezag_nummer, Schoolbestuur.naam).where(
+            Schoolbestuur.bevoegd_gezag_nummer.in_(list(namen))
+        )
+    )
+    ids: dict[str, int] = {}
+    for bid, nummer, naam in res.all():
+        ids[nummer] = bid
+        if namen[nummer] != naam:
+            await v.db.execute(update(Schoolbestuur).where(Schoolbestuur.id == bid).values(naam=namen[nummer]))
+    nieuw = [{"bevoegd_gezag_nummer": n, "naam": naam} for n, naam in namen.items() if n not in ids]
+    if nieuw:
+        res = await v.db.execute(
+            insert(Schoolbestuur).returning(Schoolbestuur.id, Schoolbestuur.bevoegd_gezag_nummer), nieuw
+        )
+        for bid, nummer in res.all():
+            ids[nummer] = bid
+    return ids
+
+
+def _persoon(lev: Any) -> dict[str, Any]:
+    voornamen = " ".join(lev.voornamen.split())
+    tussenvoegsel = " ".join(lev.tussenvoegsel.split()) if lev.tussenvoegsel else None
+    achternaam = " ".join(lev.achternaam.split())
+    return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel or None, "achternaam": achternaam}
+
+
+def naam_velden(voornamen: str, tussenvoegsel: str | None, achternaam: str) -> dict[str, Any]:
+    """The stored name columns that derive from the effective name."""
+    vl = voorletters(voornamen)
+    return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel, "achternaam": achternaam, "voorletters": vl,
+            "zoeknaam": normaliseer(achternaam), "sorteernaam": sorteernaam(achternaam, vl)}
+
+
+async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> KlaarzetUitkomst:
+    valideer(leveringen, v.vandaag)
+    uitkomst = KlaarzetUitkomst()
+    if not leveringen:
+        return uitkomst
+    sleutel = v.settings.bsn_key
+    hashes = [bsn_hash(sleutel, lev.bsn) for lev in leveringen]
+    besturen = await _besturen(v, leveringen)
+
+    res = await v.db.execute(select(Leraar).where(Leraar.bsn_hash.in_(hashes)))
+    bestaand: dict[str, Leraar] = {r.bsn_hash: r for r in res.scalars().all()}
+    ids = [r.id for r in bestaand.values()]
+    bevoegdheden: dict[int, list[Bevoegdheid]] = {i: [] for i in ids}
+    benoemingen: dict[int, list[Benoeming]] = {i: [] for i in ids}
+    voorportaal: dict[int, list[Voorportaalinschrijving]] = {i: [] for i in ids}
+    if ids:
+        for model, doel in ((Bevoegdheid, bevoegdheden), (Benoeming, benoemingen),
+                            (Voorportaalinschrijving, voorportaal)):
+            res = await v.db.execute(select(model).where(model.leraar_id.in_(ids)))  # type: ignore[attr-defined]
+            for rij in res.scalars().all():
+                doel[rij.leraar_id].append(rij)
+
+    # New teachers first, in one insert; they start KLAARGEZET.
+    nieuwe = [i for i, h in enumerate(hashes) if h not in bestaand]
+    nummers = iter(await nieuwe_registernummers(v, len(nieuwe)))
+    if nieuwe:
+        rijen = []
+        for i in nieuwe:
+            lev = leveringen[i]
+            persoon = _persoon(lev)
+            rijen.append({
+                "registernummer": next(nummers), "bsn_hash": hashes[i], "geboortedatum": lev.geboortedatum,
+                "duo_voornamen": persoon["voornamen"], "duo_tussenvoegsel": persoon["tussenvoegsel"],
+                "duo_achternaam": persoon["achternaam"], "status": "KLAARGEZET", "eerste_levering_op": v.vandaag,
+                "portfolio_openbaar": False, "gewijzigd_op": nu(),
+                **naam_velden(persoon["voornamen"], persoon["tussenvoegsel"], persoon["achternaam"]),
+            })
+        await v.db.execute(insert(Leraar), rijen)
+        res = await v.db.execute(select(Leraar).where(Leraar.bsn_hash.in_([hashes[i] for i in nieuwe])))
+        for r in res.scalars().all():
+            bestaand[r.bsn_hash] = r
+            bevoegdheden[r.id], benoemingen[r.id], voorportaal[r.id] = [], [], []
+
+    nieuwe_bev: list[dict[str, Any]] = []
+    nieuwe_ben: list[dict[str, Any]] = []
+    nieuwe_vp: list[dict[str, Any]] = []
+    weg_ben: list[int] = []
+    gewijzigd_ids: set[int] = set()
+    nieuw_set = {hashes[i] for i in nieuwe}
+
+    for i, lev in enumerate(leveringen):
+        leraar = bestaand[hashes[i]]
+        uitkomst.registernummers.append(leraar.registernummer)
+        veranderd = _werk_persoon_bij(leraar, _persoon(lev), lev.geboortedatum)
+
+        # Bevoegdheden: add new keys, update dates; never remove.
+        huidige = {(b.vak_sleutel, b.soort): b for b in bevoegdheden[leraar.id]}
+        for bev in lev.bevoegdheden:
+            vak = " ".join(bev.vak.split())
+            k = (vak_sleutel(vak), _waarde(bev.soort))
+            if k in huidige:
+                rij = huidige[k]
+                if rij.behaald_op != bev.behaald_op or rij.vak != vak:
+                    rij.behaald_op, rij.vak = bev.behaald_op, vak
+                    veranderd = True
+            else:
+                nieuwe_bev.append({"leraar_id": leraar.id, "vak": vak, "vak_sleutel": k[0], "soort": k[1],
+                                   "behaald_op": bev.behaald_op, "voor_herregistratie": False})
+                veranderd = True
+        vakken_bevoegd = {k[0] for k in huidige} | {vak_sleutel(b.vak) for b in lev.bevoegdheden}
+
+        # Benoemingen: the delivery is the whole current state.
+        geleverd: dict[tuple[int, str, dt.date], Any] = {}
+        for ben in lev.benoemingen:
+            vak = " ".join(ben.vak.split())
+            geleverd[(besturen[ben.bevoegd_gezag_nummer.strip()], vak, ben.begindatum)] = (vak, ben)
+        oud = {(b.schoolbestuur_id, b.vak, b.begindatum): b for b in benoemingen[leraar.id]}
+        for k, b in oud.items():
+            if k not in geleverd:
+                weg_ben.append(b.id)
+                veranderd = True
+            elif b.einddatum != geleverd[k][1].einddatum:
+                b.einddatum = geleverd[k][1].einddatum
+                veranderd = True
+        for k, (vak, ben) in geleverd.items():
+            if k not in oud:
+                nieuwe_ben.append({"leraar_id": leraar.id, "schoolbestuur_id": k[0], "vak": vak,
+                                   "begindatum": k[2], "einddatum": ben.einddatum})
+                veranderd = True
+
+        # Voorportaal: open for an appointment without a matching bevoegdheid, closed otherwise.
+        inschrijvingen = {(p.schoolbestuur_id, p.vak_sleutel, p.begindatum): p for p in voorportaal[leraar.id]}
+        nodig = set()
+        for (bestuur_id, vak, begindatum) in geleverd:
+            vs = vak_sleutel(vak)
+            if vs in vakken_bevoegd:
+                continue
+            nodig.add((bestuur_id, vs, begindatum))
+            if (bestuur_id, vs, begindatum) not in inschrijvingen:
+                nieuwe_vp.append({"leraar_id": leraar.id, "schoolbestuur_id": bestuur_id, "vak": vak,
+                                  "vak_sleutel": vs, "begindatum": begindatum,
+                                  "termijn_einde": datums.voorportaal_termijn_einde(begindatum, False),
+                                  "verlengd": False, "afgesloten": False})
+                veranderd = True
+        for k, p in inschrijvingen.items():
+            if not p.afgesloten and k not in nodig:
+                # Either the bevoegdheid arrived or the appointment ended: the entry closes.
+                p.afgesloten, p.afgesloten_op = True, v.vandaag
+                veranderd = True
+
+        if hashes[i] in nieuw_set:
+            uitkomst.nieuw += 1
+        elif veranderd:
+            uitkomst.gewijzigd += 1
+        else:
+            uitkomst.ongewijzigd += 1
+        if veranderd:
+            gewijzigd_ids.add(leraar.id)
+            leraar.gewijzigd_op = nu()
+
+    if nieuwe_bev:
+        await v.db.execute(insert(Bevoegdheid), nieuwe_bev)
+    if weg_ben:
+        await v.db.execute(delete(Benoeming).where(Benoeming.id.in_(weg_ben)))
+    if nieuwe_ben:
+        await v.db.execute(insert(Benoeming), nieuwe_ben)
+    if nieuwe_vp:
+        await v.db.execute(insert(Voorportaalinschrijving), nieuwe_vp)
+    await v.db.flush()
+    if gewijzigd_ids or nieuwe:
+        await verhoog_dataversie(v)
+    v.loaders.vergeet()
+    for lid in gewijzigd_ids:
+        v.inzage.vergeet(lid)
+    return uitkomst
+
+
+def _werk_persoon_bij(leraar: Leraar, persoon: dict[str, Any], geboortedatum: dt.date) -> bool:
+    """Apply DUO's values; a teacher's correction stands while DUO keeps delivering the old value."""
+    veranderd = False
+    effectief = {"voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel,
+                 "achternaam": leraar.achternaam}
+    for veld in ("voornamen", "tussenvoegsel", "achternaam"):
+        duo_veld = f"duo_{veld}"
+        if getattr(leraar, duo_veld) != persoon[veld]:
+            setattr(leraar, duo_veld, persoon[veld])
+            effectief[veld] = persoon[veld]
+            veranderd = True
+    if veranderd:
+        for k, waarde in naam_velden(effectief["voornamen"], effectief["tussenvoegsel"],
+                                     effectief["achternaam"]).items():
+            setattr(leraar, k, waarde)
+    if leraar.geboortedatum != geboortedatum:
+        leraar.geboortedatum = geboortedatum
+        veranderd = True
+    return veranderd

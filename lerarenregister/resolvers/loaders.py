@@ -1,0 +1,152 @@
+"""Per-request DataLoaders, named XByYLoader: children for a whole page in one statement each."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence, TypeVar
+
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+
+from ..models import (
+    Aantekening,
+    Benoeming,
+    Bevoegdheid,
+    Bezwaar,
+    Herregistratiecriteria,
+    Herregistratieperiode,
+    PortfolioActiviteit,
+    Schoolbestuur,
+    Voorportaalinschrijving,
+    portfolio_bevoegdheid,
+)
+from ..regels.herregistratie import Criteria
+
+if TYPE_CHECKING:
+    from .verzoek import Verzoek
+
+K = TypeVar("K")
+T = TypeVar("T")
+
+
+def _gegroepeerd(keys: Sequence[K], rows: Any, key_of: Callable[[Any], K]) -> list[list[Any]]:
+    per: dict[K, list[Any]] = defaultdict(list)
+    for row in rows:
+        per[key_of(row)].append(row)
+    return [per.get(k, []) for k in keys]
+
+
+class Loaders:
+    def __init__(self, verzoek: "Verzoek"):
+        self._v = verzoek
+        db = verzoek.db
+
+        def loader(fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
+            return DataLoader(load_fn=fn)
+
+        async def bevoegdheden(ids: list[int]) -> list[list[Bevoegdheid]]:
+            res = await db.execute(
+                select(Bevoegdheid).where(Bevoegdheid.leraar_id.in_(ids)).order_by(Bevoegdheid.vak, Bevoegdheid.soort)
+            )
+            return _gegroepeerd(ids, res.scalars().all(), lambda b: b.leraar_id)
+
+        async def benoemingen(ids: list[int]) -> list[list[Any]]:
+            res = await db.execute(
+                select(Benoeming, Schoolbestuur)
+                .join(Schoolbestuur, Schoolbestuur.id == Benoeming.schoolbestuur_id)
+                .where(Benoeming.leraar_id.in_(ids))
+                .order_by(Benoeming.begindatum.desc(), Benoeming.id)
+            )
+            return _gegroepeerd(ids, res.all(), lambda r: r[0].leraar_id)
+
+        async def voorportaal(ids: list[int]) -> list[list[Any]]:
+            res = await db.execute(
+                select(Voorportaalinschrijving, Schoolbestuur)
+                .join(Schoolbestuur, Schoolbestuur.id == Voorportaalinschrijving.schoolbestuur_id)
+                .where(Voorportaalinschrijving.leraar_id.in_(ids))
+                .order_by(Voorportaalinschrijving.begindatum.desc(), Voorportaalinschrijving.id)
+            )
+            return _gegroepeerd(ids, res.all(), lambda r: r[0].leraar_id)
+
+        async def perioden(ids: list[int]) -> list[list[Herregistratieperiode]]:
+            res = await db.execute(
+                select(Herregistratieperiode)
+                .where(Herregistratieperiode.bevoegdheid_id.in_(ids))
+                .order_by(Herregistratieperiode.periode_start)
+            )
+            return _gegroepeerd(ids, res.scalars().all(), lambda p: p.bevoegdheid_id)
+
+        async def aantekeningen(ids: list[int]) -> list[list[Aantekening]]:
+            res = await db.execute(
+                select(Aantekening)
+                .where(Aantekening.bevoegdheid_id.in_(ids))
+                .order_by(Aantekening.geplaatst_op.desc(), Aantekening.id.desc())
+            )
+            return _gegroepeerd(ids, res.scalars().all(), lambda a: a.bevoegdheid_id)
+
+        async def bezwaren(ids: list[int]) -> list[list[Bezwaar]]:
+            res = await db.execute(
+                select(Bezwaar).where(Bezwaar.aantekening_id.in_(ids)).order_by(Bezwaar.ingediend_op, Bezwaar.id)
+            )
+            return _gegroepeerd(ids, res.scalars().all(), lambda b: b.aantekening_id)
+
+        async def activiteiten_per_bevoegdheid(ids: list[int]) -> list[list[tuple[dt.date, str, float]]]:
+            # (datum, gebied, uren) of every activity that counts for the bevoegdheid; periods slice it.
+            res = await db.execute(
+                select(
+                    portfolio_bevoegdheid.c.bevoegdheid_id,
+                    PortfolioActiviteit.datum,
+                    PortfolioActiviteit.gebied,
+                    PortfolioActiviteit.uren,
+                )
+                .join(PortfolioActiviteit, PortfolioActiviteit.id == portfolio_bevoegdheid.c.activiteit_id)
+                .where(portfolio_bevoegdheid.c.bevoegdheid_id.in_(ids))
+            )
+            per: dict[int, list[tuple[dt.date, str, float]]] = defaultdict(list)
+            for bid, datum, gebied, uren in res.all():
+                per[bid].append((datum, gebied, uren))
+            return [per.get(i, []) for i in ids]
+
+        async def bevoegdheden_van_activiteit(ids: list[int]) -> list[list[int]]:
+            res = await db.execute(
+                select(portfolio_bevoegdheid.c.activiteit_id, portfolio_bevoegdheid.c.bevoegdheid_id).where(
+                    portfolio_bevoegdheid.c.activiteit_id.in_(ids)
+                )
+            )
+            per: dict[int, list[int]] = defaultdict(list)
+            for aid, bid in res.all():
+                per[aid].append(bid)
+            return [sorted(per.get(i, [])) for i in ids]
+
+        async def bevoegdheid_by_id(ids: list[int]) -> list[Bevoegdheid | None]:
+            res = await db.execute(select(Bevoegdheid).where(Bevoegdheid.id.in_(ids)))
+            per = {b.id: b for b in res.scalars().all()}
+            return [per.get(i) for i in ids]
+
+        self.bevoegdheden_by_leraar = loader(bevoegdheden)
+        self.benoemingen_by_leraar = loader(benoemingen)
+        self.voorportaal_by_leraar = loader(voorportaal)
+        self.perioden_by_bevoegdheid = loader(perioden)
+        self.aantekeningen_by_bevoegdheid = loader(aantekeningen)
+        self.bezwaren_by_aantekening = loader(bezwaren)
+        self.activiteiten_by_bevoegdheid = loader(activiteiten_per_bevoegdheid)
+        self.bevoegdheden_by_activiteit = loader(bevoegdheden_van_activiteit)
+        self.bevoegdheid_by_id = loader(bevoegdheid_by_id)
+        self._criteria: dict[int, Criteria] | None = None
+
+    async def criteria(self) -> dict[int, Criteria]:
+        """Every criteria record by id: a handful of rows, read once per request."""
+        if self._criteria is None:
+            res = await self._v.db.execute(select(Herregistratiecriteria))
+            self._criteria = {
+                c.id: Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren)
+                for c in res.scalars().all()
+            }
+        return self._criteria
+
+    def vergeet(self) -> None:
+        """After a write in this request, later reads must see it."""
+        for naam, waarde in vars(self).items():
+            if isinstance(waarde, DataLoader):
+                waarde.clear_all()
+        self._criteria = None

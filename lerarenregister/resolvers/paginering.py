@@ -1,0 +1,46 @@
+"""Forward pagination (Relay's first/after) with opaque offset cursors and exact totals."""
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from .fouten import OngeldigeInvoer
+
+T = TypeVar("T")
+PUBLIEK_MAX = 50
+MAX = 100
+
+
+@dataclass
+class Pagina(Generic[T]):
+    items: list[T]
+    offset: int
+    totaal: int
+
+    @property
+    def heeft_volgende(self) -> bool:
+        return self.offset + len(self.items) < self.totaal
+
+
+def cursor(positie: int) -> str:
+    return base64.urlsafe_b64encode(f"p:{positie}".encode()).decode()
+
+
+def venster(first: int | None, after: str | None, maximum: int = MAX) -> tuple[int, int]:
+    """(limit, offset) for first/after; a page larger than `maximum` is BAD_USER_INPUT."""
+    limit = 20 if first is None else first
+    if limit < 0 or limit > maximum:
+        raise OngeldigeInvoer(f"first must be between 0 and {maximum}", "first")
+    offset = 0
+    if after:
+        try:
+            soort, _, getal = base64.urlsafe_b64decode(after.encode()).decode().partition(":")
+            if soort != "p":
+                raise ValueError(after)
+            offset = int(getal) + 1
+        except Exception:
+            raise OngeldigeInvoer("after is not a cursor of this list", "after") from None
+        if offset < 1:
+            raise OngeldigeInvoer("after is not a cursor of this list", "after")
+    return limit, offset

@@ -1,0 +1,159 @@
+"""The teacher's portfolio: activities with hours, each counting for chosen bevoegdheden.
+
+Error fields of an ActiviteitInvoer name the input field itself (`datum`, `bevoegdheden`), as
+API.md's rules do.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Sequence
+
+from sqlalchemy import delete, func, insert, select
+
+from ..models import CatalogusActiviteit, Leraar, PortfolioActiviteit, portfolio_bevoegdheid
+from ..models.base import nu
+from . import leraren
+from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
+from .paginering import Pagina, venster
+from .registratie import id_getal
+from .schrijven import verhoog_dataversie
+
+if TYPE_CHECKING:
+    from .verzoek import Verzoek
+
+MAX_UREN = 2000.0  # more than a year of full-time study in one entry is a typing error
+OUDSTE = dt.date(1990, 1, 1)
+
+
+async def pagina(v: "Verzoek", leraar_id: int, first: int | None, after: str | None) -> Pagina[PortfolioActiviteit]:
+    """The portfolio, newest datum first."""
+    limit, offset = venster(50 if first is None else first, after)
+    totaal = (
+        await v.db.execute(
+            select(func.count()).select_from(PortfolioActiviteit).where(PortfolioActiviteit.leraar_id == leraar_id)
+        )
+    ).scalar_one()
+    res = await v.db.execute(
+        select(PortfolioActiviteit)
+        .where(PortfolioActiviteit.leraar_id == leraar_id)
+        .order_by(PortfolioActiviteit.datum.desc(), PortfolioActiviteit.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return Pagina(list(res.scalars().all()), offset, totaal)
+
+
+async def _geregistreerde_ik(v: "Verzoek") -> Leraar:
+    leraar = await leraren.ik(v)
+    if leraar.status != "GEREGISTREERD":
+        raise Conflict("confirm the registration first (bevestigRegistratie): only then is there a portfolio")
+    return leraar
+
+
+async def _valideer(v: "Verzoek", leraar: Leraar, invoer: Any) -> tuple[dict[str, Any], list[int]]:
+    z = Verzamelaar()
+    titel = " ".join((invoer.titel or "").split())
+    if not titel:
+        z.fout("titel", "must not be empty")
+    elif len(titel) > 300:
+        z.fout("titel", "must be at most 300 characters")
+    if invoer.datum > v.vandaag:
+        z.fout("datum", "must not be after today")
+    elif invoer.datum < OUDSTE:
+        z.fout("datum", f"must not be before {OUDSTE.isoformat()}")
+    uren, gebied, bron, catalogus_id = invoer.uren, getattr(invoer.gebied, "value", invoer.gebied), "EIGEN", None
+    if invoer.catalogus_activiteit is not None:
+        try:
+            catalogus_id = id_getal(invoer.catalogus_activiteit, "catalogusActiviteit")
+            res = await v.db.execute(select(CatalogusActiviteit).where(CatalogusActiviteit.id == catalogus_id))
+            act = res.scalar_one_or_none()
+        except Exception:
+            act = None
+        if act is None or act.ingetrokken:
+            z.fout("catalogusActiviteit", "no such activity in the catalogue (or it was withdrawn)")
+        else:
+            uren, gebied, bron = act.contacturen + act.zelfstudieuren, act.gebied, "CATALOGUS"
+    if not (uren > 0):
+        z.fout("uren", "must be more than 0")
+    elif uren > MAX_UREN:
+        z.fout("uren", f"must be at most {MAX_UREN:g}")
+    eigen = {b.id: b for b in await v.loaders.bevoegdheden_by_leraar.load(leraar.id)}
+    gekozen: list[int] = []
+    if not invoer.bevoegdheden:
+        z.fout("bevoegdheden", "name at least one of your bevoegdheden chosen for herregistratie")
+    for ruw in invoer.bevoegdheden:
+        try:
+            i = id_getal(ruw, "bevoegdheden")
+        except Exception:
+            i = -1
+        if i not in eigen or not eigen[i].voor_herregistratie:
+            z.fout("bevoegdheden", f"{ruw} is not one of your bevoegdheden chosen for herregistratie")
+        elif i not in gekozen:
+            gekozen.append(i)
+    z.controleer()
+    return {"titel": titel, "datum": invoer.datum, "uren": float(uren), "gebied": gebied, "bron": bron,
+            "catalogus_activiteit_id": catalogus_id}, gekozen
+
+
+async def _na_wijziging(v: "Verzoek", leraar: Leraar) -> None:
+    leraar.gewijzigd_op = nu()
+    await v.db.flush()
+    await verhoog_dataversie(v)
+    v.loaders.vergeet()
+
+
+async def voeg_toe(v: "Verzoek", invoer: Any) -> PortfolioActiviteit:
+    leraar = await _geregistreerde_ik(v)
+    velden, bevoegdheden = await _valideer(v, leraar, invoer)
+    res = await v.db.execute(
+        insert(PortfolioActiviteit).returning(PortfolioActiviteit.id),
+        [{"leraar_id": leraar.id, "aangemaakt_op": nu(), **velden}],
+    )
+    nieuw_id = res.scalar_one()
+    await v.db.execute(insert(portfolio_bevoegdheid),
+                       [{"activiteit_id": nieuw_id, "bevoegdheid_id": b} for b in bevoegdheden])
+    await _na_wijziging(v, leraar)
+    res = await v.db.execute(select(PortfolioActiviteit).where(PortfolioActiviteit.id == nieuw_id))
+    return res.scalar_one()
+
+
+async def _eigen_activiteit(v: "Verzoek", leraar: Leraar, ruw: Any) -> PortfolioActiviteit:
+    act_id = id_getal(ruw, "id")
+    res = await v.db.execute(select(PortfolioActiviteit).where(PortfolioActiviteit.id == act_id))
+    act = res.scalar_one_or_none()
+    if act is None:
+        raise NietGevonden("no such activity", "id")
+    if act.leraar_id != leraar.id:
+        raise Onbevoegd("this activity is not yours", "id")
+    return act
+
+
+async def wijzig(v: "Verzoek", ruw_id: Any, invoer: Any) -> PortfolioActiviteit:
+    leraar = await _geregistreerde_ik(v)
+    act = await _eigen_activiteit(v, leraar, ruw_id)
+    if act.bron == "VRIJWILLIG_REGISTER":
+        raise Conflict("entries imported from the voluntary register are read-only; delete it instead", "id")
+    velden, bevoegdheden = await _valideer(v, leraar, invoer)
+    for k, waarde in velden.items():
+        setattr(act, k, waarde)
+    await v.db.execute(delete(portfolio_bevoegdheid).where(portfolio_bevoegdheid.c.activiteit_id == act.id))
+    await v.db.execute(insert(portfolio_bevoegdheid),
+                       [{"activiteit_id": act.id, "bevoegdheid_id": b} for b in bevoegdheden])
+    await _na_wijziging(v, leraar)
+    return act
+
+
+async def verwijder(v: "Verzoek", ruw_id: Any) -> str:
+    leraar = await _geregistreerde_ik(v)
+    act = await _eigen_activiteit(v, leraar, ruw_id)
+    await v.db.execute(delete(portfolio_bevoegdheid).where(portfolio_bevoegdheid.c.activiteit_id == act.id))
+    await v.db.execute(delete(PortfolioActiviteit).where(PortfolioActiviteit.id == act.id))
+    await _na_wijziging(v, leraar)
+    return str(act.id)
+
+
+def bewerkbaar(act: PortfolioActiviteit) -> bool:
+    return act.bron != "VRIJWILLIG_REGISTER"
+
+
+__all__: Sequence[str] = ["pagina", "voeg_toe", "wijzig", "verwijder", "bewerkbaar"]

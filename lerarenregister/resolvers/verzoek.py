@@ -1,0 +1,65 @@
+"""Per-request state: the session (serialised), the viewer, the register's today, and caches."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from ..auth.viewer import Viewer
+from ..settings import Settings
+
+
+class Db:
+    """One AsyncSession per request, opened on first use; one statement at a time.
+
+    strawberry resolves sibling fields concurrently and an AsyncSession allows one operation at a
+    time, so every statement goes through this lock.
+    """
+
+    def __init__(self, maker: async_sessionmaker[AsyncSession]):
+        self._maker = maker
+        self._session: AsyncSession | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            self._session = self._maker()
+        return self._session
+
+    async def execute(self, stmt: Any, params: Any = None) -> Any:
+        async with self._lock:
+            return await self.session.execute(stmt, params)
+
+    async def flush(self) -> None:
+        async with self._lock:
+            await self.session.flush()
+
+    async def close(self, commit: bool) -> None:
+        if self._session is None:
+            return
+        try:
+            if commit:
+                await self._session.commit()
+            else:
+                await self._session.rollback()
+        finally:
+            await self._session.close()
+
+
+class Verzoek:
+    """Everything a resolver needs about the request it serves; strawberry's context."""
+
+    def __init__(self, settings: Settings, db: Db, viewer: Viewer, vandaag: dt.date):
+        from .inzage import Inzage
+        from .loaders import Loaders
+
+        self.settings = settings
+        self.db = db
+        self.viewer = viewer
+        self.vandaag = vandaag
+        self.inzage = Inzage(self)
+        self.loaders = Loaders(self)
+        self.is_mutatie = False

@@ -1,0 +1,95 @@
+"""Errors as clients see them: a code on each, one BAD_USER_INPUT per invalid field, the rest masked.
+
+Anything unexpected becomes "internal error" with a correlation id; the log carries the stack
+trace under that id. No SQL text, trace or input value of an unexpected failure reaches a client.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any, Iterable
+
+from graphql import GraphQLError
+
+from ..resolvers.fouten import InvoerFouten, RegisterFout
+
+log = logging.getLogger("lerarenregister.fouten")
+
+# graphql-core 3.2: "Variable '$x' got invalid value V at 'x[0].y'; reason"
+_VARIABELE_32 = re.compile(r"^Variable '\$(?P<naam>\w+)' got invalid value .*?(?: at '(?P<pad>[^']+)')?; (?P<reden>.*)$", re.S)
+# graphql-core 3.3: "Variable '$x' has invalid value at [0].y: reason" (or "has invalid value: reason")
+_VARIABELE_33 = re.compile(r"^Variable '\$(?P<naam>\w+)' has invalid value(?: at (?P<pad>[^:]+))?: (?P<reden>.*)$", re.S)
+
+
+def _variabele(bericht: str) -> tuple[str, str] | None:
+    """(field path, reason) of a variable that graphql-core could not coerce."""
+    m = _VARIABELE_32.match(bericht)
+    if m:
+        return m.group("pad") or m.group("naam"), m.group("reden")
+    m = _VARIABELE_33.match(bericht)
+    if m:
+        pad = (m.group("pad") or "").strip()
+        return m.group("naam") + (pad if pad.startswith("[") or not pad else "." + pad), m.group("reden")
+    return None
+_LANGE_GETALLEN = re.compile(r"\d{6,}")
+
+
+def _veilig(tekst: str) -> str:
+    """Messages that echo input must never echo a BSN: long digit runs are blanked."""
+    return _LANGE_GETALLEN.sub("…", tekst)
+
+
+def _basis(e: GraphQLError) -> dict[str, Any]:
+    uit: dict[str, Any] = {}
+    if e.locations:
+        uit["locations"] = [{"line": loc.line, "column": loc.column} for loc in e.locations]
+    if e.path:
+        uit["path"] = list(e.path)
+    return uit
+
+
+def formatteer(fouten: Iterable[GraphQLError], uitvoering: bool = True) -> tuple[list[dict[str, Any]], bool]:
+    """The response's `errors`, and whether the operation must be rolled back."""
+    uit: list[dict[str, Any]] = []
+    terugdraaien = False
+    for e in fouten:
+        orig = e.original_error
+        if isinstance(orig, InvoerFouten):
+            terugdraaien = True
+            for f in orig.fouten:
+                uit.append({"message": f"{f.veld}: {f.bericht}", **_basis(e),
+                            "extensions": {"code": orig.code, "field": f.veld}})
+        elif isinstance(orig, RegisterFout):
+            if e.path is None or len(e.path) <= 1:
+                terugdraaien = True
+            ext: dict[str, Any] = {"code": orig.code}
+            if orig.veld:
+                ext["field"] = orig.veld
+            uit.append({"message": orig.bericht, **_basis(e), "extensions": ext})
+        elif orig is None or isinstance(orig, GraphQLError):
+            terugdraaien = True
+            uit.append(_zonder_uitvoering(e, uitvoering))
+        else:
+            terugdraaien = True
+            correlatie = uuid.uuid4().hex
+            log.error("internal error %s at %s", correlatie, e.path, exc_info=orig)
+            uit.append({"message": "internal error", **_basis(e),
+                        "extensions": {"code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie}})
+    return uit, terugdraaien
+
+
+def _zonder_uitvoering(e: GraphQLError, uitvoering: bool) -> dict[str, Any]:
+    """Errors graphql-core raises itself: syntax, validation, coercion of variables and arguments."""
+    gevonden = _variabele(e.message)
+    if gevonden:
+        veld, reden = gevonden[0], _veilig(gevonden[1])
+        return {"message": f"{veld}: {reden}", **_basis(e), "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
+    if e.message.startswith("Syntax Error"):
+        return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}
+    if "Expected value of type" in e.message or "cannot represent" in e.message or e.message.startswith("Argument"):
+        return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "BAD_USER_INPUT"}}
+    if e.message.startswith("Variable"):
+        return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "BAD_USER_INPUT"}}
+    code = "BAD_USER_INPUT" if uitvoering and e.path else "GRAPHQL_VALIDATION_FAILED"
+    return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": code}}

@@ -1,0 +1,51 @@
+"""The Query root (API.md). Root fields declare the roles that may ask them."""
+from __future__ import annotations
+
+from typing import Optional
+
+import strawberry
+
+from ..auth.policy import ALGEMEEN, Doelgroep
+from ..resolvers import catalogus, leraren
+from .catalogus import ActiviteitConnection, Herregistratiecriteria
+from .types import Ctx, Leraar, LeraarConnection, Schoolbestuur
+from .zichtbaarheid import zichtbaar
+
+P, Z, SZ = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.SCHOOLBESTUUR_ZELF
+
+
+@strawberry.type
+class Query:
+    @zichtbaar(P, description="The public register: GEREGISTREERD teachers by name or registernummer; at most 50 a page.")
+    async def zoek_leraren(
+        self, info: Ctx, zoekterm: str, first: int = 20, after: Optional[str] = None
+    ) -> LeraarConnection:
+        return LeraarConnection.van(await leraren.zoek(info.context, zoekterm, first, after))
+
+    @zichtbaar(P, description="A teacher outside the public register only to that teacher, a current employer and DUO.")
+    async def leraar(self, info: Ctx, registernummer: str) -> Optional[Leraar]:
+        rij = await leraren.op_registernummer(info.context, registernummer.strip())
+        return Leraar.van(rij) if rij else None
+
+    @zichtbaar(P, description="Bulk check of at most 100, in input order; null where not visible.")
+    async def leraren(self, info: Ctx, registernummers: list[str]) -> list[Optional[Leraar]]:
+        rijen = await leraren.op_registernummers(info.context, [n.strip() for n in registernummers])
+        return [Leraar.van(r) if r else None for r in rijen]
+
+    @zichtbaar(P, description="Catalogue activities; each word of the term is a prefix of a word of the title.")
+    async def zoek_activiteiten(
+        self, info: Ctx, zoekterm: Optional[str] = None, first: int = 20, after: Optional[str] = None
+    ) -> ActiviteitConnection:
+        return ActiviteitConnection.van(await catalogus.zoek(info.context, zoekterm, first, after))
+
+    @zichtbaar(P, description="The criteria in force today.")
+    async def herregistratiecriteria(self, info: Ctx) -> Herregistratiecriteria:
+        return Herregistratiecriteria(rij=await catalogus.criteria_vandaag(info.context), onderwerp=ALGEMEEN)
+
+    @zichtbaar(Z, description="The logged-in teacher.")
+    async def ik(self, info: Ctx) -> Optional[Leraar]:
+        return Leraar.van(await leraren.ik(info.context))
+
+    @zichtbaar(SZ, description="The logged-in school board.")
+    async def mijn_schoolbestuur(self, info: Ctx) -> Optional[Schoolbestuur]:
+        return Schoolbestuur.van(await leraren.mijn_bestuur(info.context))

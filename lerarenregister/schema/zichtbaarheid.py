@@ -1,0 +1,119 @@
+"""@zichtbaarVoor: who may see a field, declared once on the field and enforced in one place.
+
+`zichtbaar(...)` declares a field's audiences (shown in the SDL and echoed in its description);
+`Zichtbaarheidscontrole` is the one extension that checks every resolved field against them; the
+audiences of the asker come from `Inzage`, worked out once per request per teacher.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import strawberry
+from graphql import GraphQLObjectType, GraphQLResolveInfo
+from strawberry.extensions import SchemaExtension
+from strawberry.schema_directive import Location
+
+from ..auth.policy import Doelgroep
+from ..resolvers.fouten import NietAangemeld, Onbevoegd
+from ..auth.viewer import Anoniem
+
+strawberry.enum(Doelgroep, name="Doelgroep", description="Who may see a field (API.md, Visibility).")
+
+ROOTS = frozenset({"Query", "Mutation"})
+# Relay's plumbing takes the audiences of the field that leads to it.
+STRUCTUREEL: set[str] = set()
+
+
+@strawberry.schema_directive(
+    locations=[Location.FIELD_DEFINITION],
+    name="zichtbaarVoor",
+    description="The audiences that may see this field; a field without it is visible to nobody.",
+)
+class ZichtbaarVoor:
+    doelgroepen: list[Doelgroep]
+
+
+def zichtbaar(*doelgroepen: Doelgroep, description: str | None = None, **kwargs: Any) -> Any:
+    """A strawberry field visible to exactly these audiences."""
+    tekst = "Zichtbaar voor: " + ", ".join(d.value for d in doelgroepen) + "."
+    return strawberry.field(
+        description=f"{description} {tekst}" if description else tekst,
+        directives=[ZichtbaarVoor(doelgroepen=list(doelgroepen))],
+        **kwargs,
+    )
+
+
+def structureel(cls: type) -> type:
+    """Mark a Connection/Edge/PageInfo type: its fields take the audiences of the field leading to it."""
+    STRUCTUREEL.add(getattr(cls, "__strawberry_definition__").name)
+    return cls
+
+
+Regels = dict[tuple[str, str], frozenset[Doelgroep]]
+
+
+def verzamel_regels(graphql_schema: Any) -> Regels:
+    """(type, field) -> declared audiences, read from the built schema's field definitions."""
+    regels: Regels = {}
+    for type_ in graphql_schema.type_map.values():
+        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
+            continue
+        for naam, veld in type_.fields.items():
+            definitie = (veld.extensions or {}).get("strawberry-definition")
+            for richtlijn in getattr(definitie, "directives", None) or ():
+                if isinstance(richtlijn, ZichtbaarVoor):
+                    regels[(type_.name, naam)] = frozenset(richtlijn.doelgroepen)
+    return regels
+
+
+def ongedeclareerd(graphql_schema: Any, regels: Regels) -> list[str]:
+    """Fields of domain types that declare no audiences (and so are visible to nobody)."""
+    uit = []
+    for type_ in graphql_schema.type_map.values():
+        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__") or type_.name in STRUCTUREEL:
+            continue
+        uit.extend(f"{type_.name}.{n}" for n in type_.fields if (type_.name, n) not in regels)
+    return uit
+
+
+def _weiger(info: GraphQLResolveInfo) -> Exception:
+    if info.parent_type.name in ROOTS and isinstance(info.context.viewer, Anoniem):
+        return NietAangemeld(f"log in to use {info.field_name}")
+    return Onbevoegd(f"not visible to you: {info.parent_type.name}.{info.field_name}")
+
+
+class Zichtbaarheidscontrole(SchemaExtension):
+    """The one enforcement point: every field's declaration against the asker's audiences."""
+
+    regels: Regels = {}
+
+    def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: str, **kwargs: Any) -> Any:
+        ouder = info.parent_type.name
+        regel = self.regels.get((ouder, info.field_name))
+        if regel is None:
+            if ouder in STRUCTUREEL or info.field_name.startswith("__") or ouder.startswith("__"):
+                return _next(root, info, *args, **kwargs)
+            raise _weiger(info)  # declared by nobody: visible to nobody
+        inzage = info.context.inzage
+        if ouder in ROOTS:
+            groepen = inzage.rol
+        else:
+            groepen = inzage.bekend(root.onderwerp)
+            if groepen is None:
+                return self._na_laden(_next, root, info, regel, *args, **kwargs)
+        if groepen.isdisjoint(regel):
+            raise _weiger(info)
+        return _next(root, info, *args, **kwargs)
+
+    async def _na_laden(
+        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, regel: frozenset[Doelgroep],
+        *args: str, **kwargs: Any,
+    ) -> Any:
+        # Only objects that did not come through a page loader get here; one query for this teacher.
+        groepen = await info.context.inzage.van(root.onderwerp)
+        if groepen.isdisjoint(regel):
+            raise _weiger(info)
+        uitkomst = _next(root, info, *args, **kwargs)
+        if hasattr(uitkomst, "__await__"):
+            uitkomst = await uitkomst
+        return uitkomst

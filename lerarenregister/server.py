@@ -1,0 +1,152 @@
+"""The HTTP face of the register: POST/GET /graphql, GET /schema.graphql, and demo mode's JWKS."""
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any, AsyncIterator
+
+import orjson
+from graphql import OperationType
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .auth.demo import demo_jwks
+from .auth.tokens import JwksBron, TokenControle, TokenFout
+from .auth.viewer import ANONIEM, ClaimFout, Viewer, viewer_uit_claims
+from .db import make_engine, make_sessionmaker
+from .resolvers.verzoek import Db, Verzoek
+from .schema import bouw_schema, sdl
+from .schema.fouten import formatteer
+from .settings import Settings
+
+log = logging.getLogger("lerarenregister")
+
+
+class OrjsonResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def _fout(status: int, code: str, bericht: str, headers: dict[str, str] | None = None) -> Response:
+    return OrjsonResponse({"errors": [{"message": bericht, "extensions": {"code": code}}]}, status_code=status,
+                          headers=headers)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings()
+    settings.check()
+    jwks = (
+        JwksBron(None, settings.jwks_cache_seconds, vast=demo_jwks(settings))
+        if settings.demo
+        else JwksBron(settings.oidc_jwks, settings.jwks_cache_seconds)
+    )
+    controle = TokenControle(settings, jwks)
+    schema = bouw_schema()
+    staat: dict[str, Any] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        engine = make_engine(settings.database_url, echo=settings.log_sql)
+        staat["engine"] = engine
+        staat["maker"] = make_sessionmaker(engine)
+        _app.state.engine = engine  # tests count SQL statements on it
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    async def viewer_van(request: Request) -> Viewer:
+        kop = request.headers.get("authorization")
+        if kop is None:
+            return ANONIEM
+        schema_, _, token = kop.strip().partition(" ")
+        if schema_.lower() != "bearer" or not token.strip():
+            raise TokenFout("the Authorization header must be 'Bearer <token>'")
+        claims = await controle.controleer(token.strip())
+        try:
+            return viewer_uit_claims(claims, settings.bsn_key)
+        except ClaimFout as exc:
+            raise TokenFout(str(exc)) from exc
+
+    async def voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool) -> Response:
+        try:
+            viewer = await viewer_van(request)
+        except TokenFout as exc:
+            return _fout(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        if not isinstance(query, str) or not query.strip():
+            return _fout(400, "BAD_REQUEST", "a GraphQL request needs a 'query' string")
+        if variabelen is not None and not isinstance(variabelen, dict):
+            return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
+        if operatie is not None and not isinstance(operatie, str):
+            return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
+        db = Db(staat["maker"])
+        verzoek = Verzoek(settings, db, viewer, settings.today())
+        terugdraaien = True
+        try:
+            uitkomst = await schema.execute(
+                query,
+                variable_values=variabelen,
+                context_value=verzoek,
+                operation_name=operatie,
+                allowed_operation_types={OperationType.QUERY} if alleen_lezen else None,
+            )
+            antwoord: dict[str, Any] = {"data": uitkomst.data}
+            if uitkomst.errors:
+                fouten, terugdraaien = formatteer(uitkomst.errors, uitvoering=uitkomst.data is not None)
+                antwoord["errors"] = fouten
+            else:
+                terugdraaien = False
+        finally:
+            await db.close(commit=not terugdraaien)
+        return OrjsonResponse(antwoord, headers={"Cache-Control": "private, no-store"})
+
+    async def graphql_post(request: Request) -> Response:
+        try:
+            body = orjson.loads(await request.body())
+        except orjson.JSONDecodeError:
+            return _fout(400, "BAD_REQUEST", "the request body is not JSON")
+        if not isinstance(body, dict):
+            return _fout(400, "BAD_REQUEST", "the request body must be a JSON object")
+        return await voer_uit(request, body.get("query"), body.get("variables"), body.get("operationName"), False)
+
+    async def graphql_get(request: Request) -> Response:
+        params = request.query_params
+        if "query" not in params and "text/html" in request.headers.get("accept", ""):
+            return HTMLResponse(_graphiql())
+        variabelen = params.get("variables")
+        if variabelen:
+            try:
+                variabelen = orjson.loads(variabelen)
+            except orjson.JSONDecodeError:
+                return _fout(400, "BAD_REQUEST", "'variables' is not JSON")
+        return await voer_uit(request, params.get("query"), variabelen or None, params.get("operationName"), True)
+
+    async def schema_graphql(_request: Request) -> Response:
+        return PlainTextResponse(sdl(), media_type="text/plain; charset=utf-8")
+
+    async def jwks_json(_request: Request) -> Response:
+        if not settings.demo:
+            return _fout(404, "NOT_FOUND", "this register uses its identity provider's keys")
+        return OrjsonResponse(demo_jwks(settings))
+
+    async def gezond(_request: Request) -> Response:
+        return PlainTextResponse("ok")
+
+    routes = [
+        Route("/graphql", graphql_post, methods=["POST"]),
+        Route("/graphql", graphql_get, methods=["GET"]),
+        Route("/schema.graphql", schema_graphql, methods=["GET"]),
+        Route("/.well-known/jwks.json", jwks_json, methods=["GET"]),
+        Route("/health", gezond, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    return app
+
+
+def _graphiql() -> str:
+    from strawberry.http.ides import get_graphql_ide_html
+
+    return get_graphql_ide_html(graphql_ide="graphiql")
