@@ -1,4 +1,4 @@
-"""`lerarenregister serve | migrate | token | matrix | sdl`: the register's command line."""
+"""`lerarenregister serve | migrate | token | importeer-vrijwillig-register | matrix | sdl`."""
 from __future__ import annotations
 
 import argparse
@@ -77,6 +77,29 @@ def cmd_matrix(args: argparse.Namespace) -> None:
         sys.stdout.write(matrix_markdown())
 
 
+def cmd_importeer(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from .db import make_engine, make_sessionmaker, migrate
+    from .resolvers.vrijwillig import laad_export
+
+    settings = _settings()
+    pad = Path(args.bestand)
+    if not pad.is_file():
+        sys.exit(f"lerarenregister: no such file: {pad}")
+    migrate(settings.database_url)
+
+    async def laad() -> tuple[int, int]:
+        engine = make_engine(settings.database_url)
+        try:
+            return await laad_export(make_sessionmaker(engine), pad)
+        finally:
+            await engine.dispose()
+
+    geladen, overgeslagen = asyncio.run(laad())
+    print(f"voluntary-register accounts loaded: {geladen}, skipped: {overgeslagen}")
+
+
 def _zonder_wachtwoord(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -104,6 +127,10 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--naam")
     p.add_argument("--minuten", type=int, default=8 * 60)
     p.set_defaults(func=cmd_token)
+
+    p = sub.add_parser("importeer-vrijwillig-register", help="load the old voluntary register's export (JSON lines)")
+    p.add_argument("bestand")
+    p.set_defaults(func=cmd_importeer)
 
     p = sub.add_parser("sdl", help="print the SDL, directives included")
     p.set_defaults(func=cmd_sdl)

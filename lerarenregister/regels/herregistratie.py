@@ -14,6 +14,9 @@ from . import datums
 PRIMAIR_PROCES = frozenset({"VAKINHOUDELIJK", "VAKDIDACTISCH", "PEDAGOGISCH"})
 VO_SOORTEN = frozenset({"EERSTEGRAADS", "TWEEDEGRAADS"})
 OP_SCHEMA, RISICO, VOLDAAN, NIET_VOLDAAN = "OP_SCHEMA", "RISICO", "VOLDAAN", "NIET_VOLDAAN"
+# Hours are floats summed one activity at a time: a hundred activities of 1.6 hours add up to
+# 159.9999999999997, and 1/3 of 120 hours is not exactly 40. Far below any hour a teacher can enter.
+MARGE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ def _bereikt(uren: Uren) -> tuple[float, float, float]:
 def voldoet(uren: Uren, criteria: Criteria, soort: str) -> bool:
     """Do these hours meet every criterion in full?"""
     bereikt = _bereikt(uren)
-    return all(bereikt[i] >= vereist for vereist, i in eisen(criteria, soort))
+    return all(bereikt[i] + MARGE >= vereist for vereist, i in eisen(criteria, soort))
 
 
 def verwacht_aandeel(start: dt.date, einde: dt.date, dag: dt.date) -> float:
@@ -83,8 +86,7 @@ def voortgang(
     dag = min(dag, einde)
     aandeel = verwacht_aandeel(start, einde, dag)
     bereikt = _bereikt(uren)
-    # A small tolerance so that 1/3 of 120 hours and 40 hours count as equal.
-    if any(bereikt[i] + 1e-9 < vereist * aandeel for vereist, i in eisen(criteria, soort)):
+    if any(bereikt[i] + MARGE < vereist * aandeel for vereist, i in eisen(criteria, soort)):
         return RISICO
     return OP_SCHEMA
 
@@ -107,3 +109,28 @@ def periode_op(eerste_start: dt.date, dag: dt.date) -> tuple[dt.date, dt.date]:
         start = datums.volgende_periode_start(einde)
         einde = datums.periode_einde(start)
     return start, einde
+
+
+def opheffingsdatum(
+    geplaatst_op: dt.date,
+    vandaag: dt.date,
+    activiteiten: Iterable[tuple[dt.date, str, float]],
+    criteria: Criteria,
+    soort: str,
+) -> dt.date | None:
+    """The first day from geplaatst_op up to today on which the activities dated in the four years up
+    to that day meet the criteria (API.md, "Assessment"); None while they do not.
+
+    The four-year window's hours only grow on a day an activity enters it, so only geplaatst_op and
+    activity dates can be that first day.
+    """
+    acts = sorted(activiteiten)
+    kandidaten = sorted({geplaatst_op} | {d for d, _, _ in acts if geplaatst_op <= d <= vandaag})
+    for dag in kandidaten:
+        if dag > vandaag:
+            break
+        van = datums.verjaardag(dag, -datums.PERIODE_JAREN) + dt.timedelta(days=1)
+        uren = tel_uren((g, u) for d, g, u in acts if van <= d <= dag)
+        if voldoet(uren, criteria, soort):
+            return dag
+    return None

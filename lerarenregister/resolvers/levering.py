@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import delete, insert, select, update
 
-from ..models import Benoeming, Bevoegdheid, Leraar, Schoolbestuur, Voorportaalinschrijving
+from ..models import Benoeming, Bevoegdheid, Foutmelding, Leraar, Schoolbestuur, Voorportaalinschrijving
 from ..models.base import nu
 from ..regels import datums
 from ..regels.bsn import bsn_hash, elfproef
@@ -285,6 +285,10 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
         await v.db.execute(insert(Benoeming), nieuwe_ben)
     if nieuwe_vp:
         await v.db.execute(insert(Voorportaalinschrijving), nieuwe_vp)
+    if ids:
+        # A delivery is DUO's answer to the teacher's open reports (meldFout).
+        await v.db.execute(update(Foutmelding).where(Foutmelding.leraar_id.in_(ids), Foutmelding.opgelost.is_(False))
+                           .values(opgelost=True))
     await v.db.flush()
     if gewijzigd_ids or nieuwe:
         await verhoog_dataversie(v)

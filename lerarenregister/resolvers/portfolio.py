@@ -100,6 +100,10 @@ async def _na_wijziging(v: "Verzoek", leraar: Leraar) -> None:
     await v.db.flush()
     await verhoog_dataversie(v)
     v.loaders.vergeet()
+    # An aantekening is lifted as soon as the criteria are met again (FAQ 16): check on every change.
+    from .beoordeling import hef_op_waar_voldaan
+
+    await hef_op_waar_voldaan(v, leraar.id)
 
 
 async def voeg_toe(v: "Verzoek", invoer: Any) -> PortfolioActiviteit:

@@ -11,7 +11,7 @@ from ..auth.policy import Doelgroep, Onderwerp
 from ..resolvers import paginering
 from ..resolvers.paginering import Pagina
 from .enums import Activiteitsoort, Bekwaamheidsgebied
-from .types import Ctx, Leraar, PageInfo, page_info
+from .types import Bezwaar, Ctx, Leraar, PageInfo, page_info
 from .zichtbaarheid import structureel, zichtbaar
 
 P, Z, DUO, BG = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.DUO, Doelgroep.BEROEPSGROEP
@@ -179,3 +179,45 @@ class Foutmelding:
 
         rij = (await leraren.op_ids(info.context, [self.rij.leraar_id]))[0]
         return Leraar.van(rij)
+
+
+@structureel
+@strawberry.type
+class BezwaarEdge:
+    node: Bezwaar
+    cursor: str
+
+
+@structureel
+@strawberry.type
+class BezwaarConnection:
+    edges: list[BezwaarEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @staticmethod
+    def van(p: Pagina) -> "BezwaarConnection":  # type: ignore[type-arg]
+        edges = [BezwaarEdge(node=Bezwaar(rij=b, onderwerp=Onderwerp(leraar_id=lid)),
+                             cursor=paginering.cursor(p.offset + i)) for i, (b, lid) in enumerate(p.items)]
+        return BezwaarConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
+
+
+@structureel
+@strawberry.type
+class FoutmeldingEdge:
+    node: Foutmelding
+    cursor: str
+
+
+@structureel
+@strawberry.type
+class FoutmeldingConnection:
+    edges: list[FoutmeldingEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @staticmethod
+    def van(p: Pagina) -> "FoutmeldingConnection":  # type: ignore[type-arg]
+        edges = [FoutmeldingEdge(node=Foutmelding(rij=f, onderwerp=Onderwerp(leraar_id=f.leraar_id)),
+                                 cursor=paginering.cursor(p.offset + i)) for i, f in enumerate(p.items)]
+        return FoutmeldingConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)

@@ -1,16 +1,30 @@
 """The Mutation root (API.md). Each mutation declares the role that may call it."""
 from __future__ import annotations
 
+import datetime as dt
+from typing import Optional
+
 import strawberry
 
-from ..auth.policy import Doelgroep
-from ..resolvers import levering, portfolio, registratie
-from .catalogus import KlaarzetResultaat
-from .invoer import ActiviteitInvoer, Levering
-from .types import Ctx, Leraar, PortfolioActiviteit
+from ..auth.policy import ALGEMEEN, Doelgroep, Onderwerp
+from ..resolvers import beoordeling, bezwaar, catalogus, correcties, levering, portfolio, registratie, voorportaal
+from ..resolvers import bezwaar as bezwaar_
+from ..resolvers import vrijwillig
+from .catalogus import (
+    Activiteit,
+    BeoordelingResultaat,
+    Foutmelding,
+    Herregistratiecriteria,
+    ImportResultaat,
+    KlaarzetResultaat,
+)
+from .enums import BezwaarStatus
+from .invoer import ActiviteitInvoer, CatalogusActiviteitInvoer, CorrectieInvoer, CriteriaInvoer, Levering
+from .types import Bezwaar, Ctx, Leraar, PortfolioActiviteit, Voorportaalinschrijving
 from .zichtbaarheid import zichtbaar
 
-Z, DUO = Doelgroep.LERAAR_ZELF, Doelgroep.DUO
+Z, DUO, SZ = Doelgroep.LERAAR_ZELF, Doelgroep.DUO, Doelgroep.SCHOOLBESTUUR_ZELF
+AZ, BG = Doelgroep.AANBIEDER_ZELF, Doelgroep.BEROEPSGROEP
 
 
 @strawberry.type
@@ -44,3 +58,52 @@ class Mutation:
     @zichtbaar(Z, description="Consent: make the portfolio visible to anyone, or withdraw it.")
     async def zet_portfolio_openbaar(self, info: Ctx, openbaar: bool) -> Leraar:
         return Leraar.van(await registratie.zet_portfolio_openbaar(info.context, openbaar))
+
+    @zichtbaar(Z, description="A correction stands until DUO delivers a new value; omitted fields stay.")
+    async def corrigeer_persoonsgegevens(self, info: Ctx, invoer: CorrectieInvoer) -> Leraar:
+        return Leraar.van(await correcties.corrigeer(info.context, invoer))
+
+    @zichtbaar(Z, description="Report a wrong benoeming or bevoegdheid, for DUO to correct.")
+    async def meld_fout(
+        self, info: Ctx, toelichting: str, benoeming: Optional[strawberry.ID] = None,
+        bevoegdheid: Optional[strawberry.ID] = None,
+    ) -> Foutmelding:
+        rij = await correcties.meld_fout(info.context, benoeming, bevoegdheid, toelichting)
+        return Foutmelding(rij=rij, onderwerp=Onderwerp(leraar_id=rij.leraar_id))
+
+    @zichtbaar(Z, description="Once, with the old register's credentials; entries arrive read-only.")
+    async def importeer_vrijwillig_portfolio(self, info: Ctx, gebruikersnaam: str, wachtwoord: str) -> ImportResultaat:
+        return ImportResultaat(aantal=await vrijwillig.importeer(info.context, gebruikersnaam, wachtwoord))
+
+    @zichtbaar(SZ, description="Once, by a current employer: the term becomes four years.")
+    async def verleng_voorportaaltermijn(self, info: Ctx, inschrijving: strawberry.ID) -> Voorportaalinschrijving:
+        rij, bestuur = await voorportaal.verleng(info.context, inschrijving)
+        return Voorportaalinschrijving(rij=rij, bestuur=bestuur, onderwerp=Onderwerp(leraar_id=rij.leraar_id))
+
+    @zichtbaar(Z, SZ, description="By the teacher or a current employer, up to 42 days after geplaatstOp.")
+    async def dien_bezwaar_in(self, info: Ctx, aantekening: strawberry.ID, motivering: str) -> Bezwaar:
+        rij, leraar_id = await bezwaar.dien_in(info.context, aantekening, motivering)
+        return Bezwaar(rij=rij, onderwerp=Onderwerp(leraar_id=leraar_id))
+
+    @zichtbaar(BG, description="GEGROND withdraws the aantekening (INGETROKKEN).")
+    async def behandel_bezwaar(self, info: Ctx, bezwaar: strawberry.ID, uitspraak: BezwaarStatus) -> Bezwaar:
+        rij, leraar_id = await bezwaar_.behandel(info.context, bezwaar, uitspraak.value)
+        return Bezwaar(rij=rij, onderwerp=Onderwerp(leraar_id=leraar_id))
+
+    @zichtbaar(BG, description="Assess every period whose last day is before the peildatum, once.")
+    async def beoordeel_herregistraties(self, info: Ctx, peildatum: dt.date) -> BeoordelingResultaat:
+        u = await beoordeling.beoordeel(info.context, peildatum)
+        return BeoordelingResultaat(beoordeeld=u.beoordeeld, voldaan=u.voldaan, niet_voldaan=u.niet_voldaan)
+
+    @zichtbaar(BG, description="New criteria from a date not in the past; a period uses those in force on its first day.")
+    async def stel_criteria_vast(self, info: Ctx, invoer: CriteriaInvoer) -> Herregistratiecriteria:
+        rij = await catalogus.stel_criteria_vast(info.context, invoer)
+        return Herregistratiecriteria(rij=rij, onderwerp=ALGEMEEN)
+
+    @zichtbaar(AZ, description="uren = contacturen + zelfstudieuren; more self-study than contact needs toetsing.")
+    async def publiceer_activiteit(self, info: Ctx, invoer: CatalogusActiviteitInvoer) -> Activiteit:
+        return Activiteit.van(*await catalogus.publiceer(info.context, invoer))
+
+    @zichtbaar(AZ, description="Own activities only; entries that used it keep it.")
+    async def trek_activiteit_in(self, info: Ctx, id: strawberry.ID) -> Activiteit:
+        return Activiteit.van(*await catalogus.trek_in(info.context, id))

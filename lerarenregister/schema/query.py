@@ -6,12 +6,14 @@ from typing import Optional
 import strawberry
 
 from ..auth.policy import ALGEMEEN, Doelgroep
-from ..resolvers import catalogus, leraren
-from .catalogus import ActiviteitConnection, Herregistratiecriteria
+from ..resolvers import bezwaar, catalogus, correcties, leraren
+from .catalogus import ActiviteitConnection, BezwaarConnection, FoutmeldingConnection, Herregistratiecriteria
+from .enums import BezwaarStatus
 from .types import Ctx, Leraar, LeraarConnection, Schoolbestuur
 from .zichtbaarheid import zichtbaar
 
 P, Z, SZ = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.SCHOOLBESTUUR_ZELF
+DUO, BG = Doelgroep.DUO, Doelgroep.BEROEPSGROEP
 
 
 @strawberry.type
@@ -49,3 +51,16 @@ class Query:
     @zichtbaar(SZ, description="The logged-in school board.")
     async def mijn_schoolbestuur(self, info: Ctx) -> Optional[Schoolbestuur]:
         return Schoolbestuur.van(await leraren.mijn_bestuur(info.context))
+
+    @zichtbaar(BG, description="Objections, oldest first.")
+    async def bezwaren(
+        self, info: Ctx, status: Optional[BezwaarStatus] = None, first: int = 50, after: Optional[str] = None
+    ) -> Optional[BezwaarConnection]:
+        p = await bezwaar.lijst(info.context, status.value if status else None, first, after)
+        return BezwaarConnection.van(p)
+
+    @zichtbaar(DUO, description="Open reports of wrong data, for DUO to correct in a delivery.")
+    async def foutmeldingen(
+        self, info: Ctx, first: int = 50, after: Optional[str] = None
+    ) -> Optional[FoutmeldingConnection]:
+        return FoutmeldingConnection.van(await correcties.open_meldingen(info.context, first, after))

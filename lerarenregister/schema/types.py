@@ -226,6 +226,15 @@ class Bezwaar:
     def status(self) -> BezwaarStatus:
         return BezwaarStatus(self.rij.status)
 
+    @zichtbaar(Z, W, BG, description="The aantekening objected to.")
+    def aantekening_id(self) -> strawberry.ID:
+        return strawberry.ID(str(self.rij.aantekening_id))
+
+    @zichtbaar(Z, W, BG, description="The teacher whose aantekening it is.")
+    async def registernummer(self, info: Ctx) -> str:
+        rijen = await leraren.op_ids(info.context, [self.onderwerp.leraar_id or 0])
+        return rijen[0].registernummer
+
 
 @strawberry.type
 class Aantekening:
