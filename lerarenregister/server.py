@@ -2,26 +2,34 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+import time
 from typing import Any, AsyncIterator
 
 import orjson
-from graphql import OperationType
+from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
 from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle, TokenFout
 from .auth.viewer import ANONIEM, ClaimFout, Viewer, viewer_uit_claims
 from .db import make_engine, make_sessionmaker
+from .models import DataVersie
 from .resolvers.verzoek import Db, Verzoek
 from .schema import bouw_schema, sdl
 from .schema.fouten import formatteer
 from .settings import Settings
 
 log = logging.getLogger("lerarenregister")
+
+PUBLIEK_MAX_AGE = 60  # seconds a proxy or CDN may serve a public answer without asking again
+VERSIE_CACHE_SECONDEN = 1.0  # how long this worker trusts its last read of the data version
 
 
 class OrjsonResponse(JSONResponse):
@@ -70,6 +78,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except ClaimFout as exc:
             raise TokenFout(str(exc)) from exc
 
+    async def data_versie() -> int:
+        """The public data version, read at most once a second per worker (and after own writes)."""
+        bewaard = staat.get("versie")
+        if bewaard is not None and time.monotonic() - bewaard[1] < VERSIE_CACHE_SECONDEN:
+            return bewaard[0]
+        async with staat["maker"]() as sessie:
+            versie = (await sessie.execute(select(DataVersie.versie).where(DataVersie.id == 1))).scalar_one()
+        staat["versie"] = (versie, time.monotonic())
+        return versie
+
+    def etag(query: str, variabelen: Any, operatie: Any, versie: int) -> str:
+        sleutel = orjson.dumps([query, variabelen, operatie, settings.today().isoformat(), versie],
+                               option=orjson.OPT_SORT_KEYS)
+        return 'W/"' + hashlib.blake2b(sleutel, digest_size=16).hexdigest() + '"'
+
     async def voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool) -> Response:
         try:
             viewer = await viewer_van(request)
@@ -81,17 +104,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
         if operatie is not None and not isinstance(operatie, str):
             return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
+        # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
+        openbaar = alleen_lezen and viewer is ANONIEM
+        kop_cache = {"Cache-Control": "private, no-store"}
+        if openbaar:
+            tag = etag(query, variabelen, operatie, await data_versie())
+            kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag, "Vary": "Authorization"}
+            if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+                return Response(status_code=304, headers=kop_cache)
         db = Db(staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
         try:
-            uitkomst = await schema.execute(
-                query,
-                variable_values=variabelen,
-                context_value=verzoek,
-                operation_name=operatie,
-                allowed_operation_types={OperationType.QUERY} if alleen_lezen else None,
-            )
+            try:
+                uitkomst = await schema.execute(
+                    query,
+                    variable_values=variabelen,
+                    context_value=verzoek,
+                    operation_name=operatie,
+                    allowed_operation_types={OperationType.QUERY} if alleen_lezen else None,
+                )
+            except InvalidOperationTypeError:
+                return _fout(405, "BAD_REQUEST", "only queries over GET; send mutations with POST", {"Allow": "POST"})
             antwoord: dict[str, Any] = {"data": uitkomst.data}
             if uitkomst.errors:
                 fouten, terugdraaien = formatteer(uitkomst.errors, uitvoering=uitkomst.data is not None)
@@ -100,7 +134,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 terugdraaien = False
         finally:
             await db.close(commit=not terugdraaien)
-        return OrjsonResponse(antwoord, headers={"Cache-Control": "private, no-store"})
+            if db.geschreven and not terugdraaien:
+                staat.pop("versie", None)  # this worker's own write: the next public read sees it
+        if openbaar and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])):
+            kop_cache = {"Cache-Control": "no-store"}
+        return OrjsonResponse(antwoord, headers=kop_cache)
 
     async def graphql_post(request: Request) -> Response:
         try:

@@ -243,3 +243,54 @@ def assert_forbidden(body: dict[str, Any], pad: list[Any]) -> None:
     """The field at `pad` was denied: null plus a FORBIDDEN error with that path."""
     paden = [e.get("path") for e in fouten(body, "FORBIDDEN")]
     assert pad in paden, f"no FORBIDDEN at {pad}: {body.get('errors')}"
+
+
+# --- A guard for every test: no BSN a test sent ever comes back in a response (DOMAIN.md) -------------
+
+_GEZIENE_BSNS: set[str] = set()
+_BSN_IN_DOCUMENT = __import__("re").compile(r'\bbsn\s*:\s*"?(\d{9})(?!\d)')
+
+
+def _bsns_in(waarde: Any, uit: set[str]) -> None:
+    """Nine-digit values of every `bsn` key in a request's variables."""
+    if isinstance(waarde, dict):
+        for k, v in waarde.items():
+            if k == "bsn" and isinstance(v, (str, int)) and len(str(v)) == 9 and str(v).isdigit():
+                uit.add(str(v))
+            else:
+                _bsns_in(v, uit)
+    elif isinstance(waarde, list):
+        for v in waarde:
+            _bsns_in(v, uit)
+
+
+def _bsn_in_token(token: str | None) -> str | None:
+    try:
+        deel = (token or "").split(".")[1]
+        claims = json.loads(__import__("base64").urlsafe_b64decode(deel + "=" * (-len(deel) % 4)))
+        waarde = claims.get("bsn") if isinstance(claims, dict) else None
+        return waarde if isinstance(waarde, str) else None
+    except Exception:
+        return None
+
+
+@pytest.fixture(autouse=True)
+def bsn_wacht(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every `Api.post` of every test: remember the BSNs it sends, fail when any BSN seen comes back."""
+    origineel = Api.post
+
+    async def post(self: Api, query: str, variables: dict[str, Any] | None = None, token: str | None = None,
+                   headers: dict[str, str] | None = None) -> httpx.Response:
+        _bsns_in(variables, _GEZIENE_BSNS)
+        _GEZIENE_BSNS.update(_BSN_IN_DOCUMENT.findall(query or ""))
+        kop = (headers or {}).get("Authorization", "")
+        for t in (token, kop.partition(" ")[2] or kop):
+            if (b := _bsn_in_token(t)) is not None:
+                _GEZIENE_BSNS.add(b)
+        r = await origineel(self, query, variables, token, headers)
+        cijferreeksen = set(__import__("re").findall(r"(?<!\d)\d{9}(?!\d)", r.text))
+        gelekt = cijferreeksen & _GEZIENE_BSNS
+        assert not gelekt, f"a BSN sent by a test came back in a response (DOMAIN.md: never returned): {gelekt}: {r.text[:500]}"
+        return r
+
+    monkeypatch.setattr(Api, "post", post)

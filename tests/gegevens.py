@@ -70,3 +70,17 @@ async def bevestig(api: Any, bsn_: str, alle: bool = True) -> dict[str, Any]:
     ids = [b["id"] for b in ik["bevoegdheden"]]
     await api.ok(BEVESTIG, {"ids": ids if alle else ids[:1]}, token)
     return ik
+
+
+LERAREN_BEVOEGDHEDEN = "query($n: [String!]!) { leraren(registernummers: $n) { registernummer bevoegdheden { id } } }"
+
+
+async def bevestig_alle(api: Any, bsns: list[str], nummers: list[str]) -> None:
+    """Confirm many delivered teachers (bsns and their registernummers, in the same order), each
+    choosing every bevoegdheid: the ids come from one DUO read per 100, then one mutation each."""
+    ids: dict[str, list[str]] = {}
+    for i in range(0, len(nummers), 100):
+        data = await api.ok(LERAREN_BEVOEGDHEDEN, {"n": nummers[i:i + 100]}, api.sleutels.duo())
+        ids.update({x["registernummer"]: [b["id"] for b in x["bevoegdheden"]] for x in data["leraren"]})
+    for b, nr in zip(bsns, nummers):
+        await api.ok(BEVESTIG, {"ids": ids[nr]}, api.sleutels.leraar(b))

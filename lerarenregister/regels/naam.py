@@ -8,6 +8,12 @@ TUSSENVOEGSELS = frozenset(
     "van de der den het 't ter ten te in op aan bij uit von la le d' du del della des vander vd".split()
 )
 _SPACES = re.compile(r"\s+")
+# "d’Ancona" and "’t Hart" arrive with typographic apostrophes too; the acute accent would otherwise
+# decompose into a space plus a combining mark and split "d´Ancona" in two.
+_APOSTROFS = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
+# Sorts below every character a normalised name can hold (space included), so that "Berg" comes
+# before "Berg Jansen" whatever the voorletters; both stores compare these bytes as they are.
+_SORTEER_SCHEIDING = "\x01"
 
 
 def zonder_accenten(tekst: str) -> str:
@@ -18,7 +24,7 @@ def zonder_accenten(tekst: str) -> str:
 
 def normaliseer(tekst: str) -> str:
     """Case folded, accents stripped, tussenvoegsel words dropped, white space collapsed."""
-    woorden = _SPACES.sub(" ", zonder_accenten(tekst).casefold()).strip().split(" ")
+    woorden = _SPACES.sub(" ", zonder_accenten(tekst.translate(_APOSTROFS)).casefold()).strip().split(" ")
     # "d'Ancona": the elided article is glued to the name
     kaal = []
     for w in woorden:
@@ -27,7 +33,9 @@ def normaliseer(tekst: str) -> str:
         if w.startswith("d'") and len(w) > 2:
             w = w[2:]
         kaal.append(w)
-    return " ".join(w for w in kaal if w)
+    # A name made only of such words ("Le", "Van", "Ter") is a name, not a tussenvoegsel: keep it,
+    # or its bearer can never be found by name.
+    return " ".join(w for w in kaal if w) or " ".join(w for w in woorden if w)
 
 
 def voorletters(voornamen: str) -> str:
@@ -42,7 +50,7 @@ def weergavenaam(voorletters_: str, tussenvoegsel: str | None, achternaam: str) 
 
 def sorteernaam(achternaam: str, voorletters_: str) -> str:
     """Sort key that orders the same on every store: normalised achternaam, then voorletters."""
-    return f"{normaliseer(achternaam)} {zonder_accenten(voorletters_).casefold()}"
+    return f"{normaliseer(achternaam)}{_SORTEER_SCHEIDING}{zonder_accenten(voorletters_).casefold()}"
 
 
 def vak_sleutel(vak: str) -> str:

@@ -5,6 +5,7 @@ teachers is one SQL statement.
 """
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Iterable, Protocol
 
 from sqlalchemy import select
@@ -32,6 +33,7 @@ class Inzage:
         self._rol = policy.rol_doelgroepen(verzoek.viewer)
         self._eigen_leraar_id: object = _ONBEKEND
         self._bestuur_id: object = _ONBEKEND
+        self._lock = asyncio.Lock()
 
     @property
     def rol(self) -> frozenset[Doelgroep]:
@@ -41,26 +43,33 @@ class Inzage:
     async def eigen_leraar_id(self) -> int | None:
         """The teacher the logged-in leraar is (matched by BSN hash), once per request."""
         if self._eigen_leraar_id is _ONBEKEND:
-            viewer = self._v.viewer
-            if isinstance(viewer, LeraarViewer):
-                res = await self._v.db.execute(select(Leraar.id).where(Leraar.bsn_hash == viewer.bsn_hash))
-                self._eigen_leraar_id = res.scalar_one_or_none()
-            else:
-                self._eigen_leraar_id = None
+            async with self._lock:  # concurrent resolvers share one look-up
+                if self._eigen_leraar_id is _ONBEKEND:
+                    viewer = self._v.viewer
+                    gevonden = None
+                    if isinstance(viewer, LeraarViewer):
+                        res = await self._v.db.execute(select(Leraar.id).where(Leraar.bsn_hash == viewer.bsn_hash))
+                        gevonden = res.scalar_one_or_none()
+                    self._eigen_leraar_id = gevonden
         return self._eigen_leraar_id  # type: ignore[return-value]
 
     async def eigen_bestuur_id(self) -> int | None:
         """The logged-in board's row id, once per request."""
         if self._bestuur_id is _ONBEKEND:
-            viewer = self._v.viewer
-            if isinstance(viewer, SchoolbestuurViewer):
-                res = await self._v.db.execute(
-                    select(Schoolbestuur.id).where(Schoolbestuur.bevoegd_gezag_nummer == viewer.bevoegd_gezag)
-                )
-                self._bestuur_id = res.scalar_one_or_none()
-            else:
-                self._bestuur_id = None
+            async with self._lock:
+                if self._bestuur_id is _ONBEKEND:
+                    viewer = self._v.viewer
+                    gevonden = None
+                    if isinstance(viewer, SchoolbestuurViewer):
+                        res = await self._v.db.execute(select(Schoolbestuur.id).where(
+                            Schoolbestuur.bevoegd_gezag_nummer == viewer.bevoegd_gezag))
+                        gevonden = res.scalar_one_or_none()
+                    self._bestuur_id = gevonden
         return self._bestuur_id  # type: ignore[return-value]
+
+    def ken_bestuur(self, bestuur_id: int) -> None:
+        """The caller has already read the logged-in board's row: no need to look it up again."""
+        self._bestuur_id = bestuur_id
 
     async def laad(self, leraren: Iterable[LeraarRij]) -> None:
         """Work out the audiences for each of these teachers not yet known, in one go."""

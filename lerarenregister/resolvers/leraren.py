@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from .verzoek import Verzoek
 
 GEREGISTREERD = "GEREGISTREERD"
+# Read paths take plain rows (SQLAlchemy Core): no ORM identity bookkeeping on a page of results.
+LERAAR_RIJ = tuple(Leraar.__table__.c)
 # Greater than any character, so [term, term + HOOGSTE) is "starts with term" on both stores.
 HOOGSTE = "\U0010ffff"
 
@@ -43,13 +45,13 @@ async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None
     rijen: Sequence[Leraar] = []
     if limit and offset < totaal:
         res = await v.db.execute(
-            select(Leraar)
+            select(*LERAAR_RIJ)
             .where(waar)
             .order_by(case((Leraar.registernummer == exact, 0), else_=1), Leraar.sorteernaam, Leraar.registernummer)
             .limit(limit)
             .offset(offset)
         )
-        rijen = res.scalars().all()
+        rijen = res.all()
     await v.inzage.laad(rijen)
     return Pagina(list(rijen), offset, totaal)
 
@@ -71,8 +73,8 @@ async def op_registernummers(v: "Verzoek", nummers: list[str]) -> list[Leraar | 
         raise OngeldigeInvoer("at most 100 registernummers at once", "registernummers")
     if not nummers:
         return []
-    res = await v.db.execute(select(Leraar).where(Leraar.registernummer.in_(set(nummers))))
-    per = {r.registernummer: r for r in res.scalars().all()}
+    res = await v.db.execute(select(*LERAAR_RIJ).where(Leraar.registernummer.in_(set(nummers))))
+    per = {r.registernummer: r for r in res.all()}
     gevonden = [per[n] for n in dict.fromkeys(nummers) if n in per]
     zichtbaar = {r.registernummer: z for r, z in zip(gevonden, await zichtbare(v, gevonden))}
     return [zichtbaar.get(n) for n in nummers]
@@ -114,15 +116,15 @@ async def medewerkers(
         waar = waar & (Leraar.status == registratiestatus)
     if gewijzigd_sinds is not None:
         waar = waar & (Leraar.gewijzigd_op > gewijzigd_sinds)
-    volgorde = (Leraar.sorteernaam, Leraar.registernummer)
+    volgorde = (Leraar.zoeknaam, Leraar.registernummer)  # API.md: staff by achternaam then registernummer
     if met_waarschuwing is None:
         totaal = (await v.db.execute(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
-        res = await v.db.execute(select(Leraar).where(waar).order_by(*volgorde).limit(limit).offset(offset))
-        rijen = list(res.scalars().all())
+        res = await v.db.execute(select(*LERAAR_RIJ).where(waar).order_by(*volgorde).limit(limit).offset(offset))
+        rijen = list(res.all())
     else:
         # Warnings derive from today and the data; filter every candidate in one batched pass.
-        res = await v.db.execute(select(Leraar).where(waar).order_by(*volgorde))
-        alle = list(res.scalars().all())
+        res = await v.db.execute(select(*LERAAR_RIJ).where(waar).order_by(*volgorde))
+        alle = list(res.all())
         await v.inzage.laad(alle)
         lijsten = await asyncio.gather(*(waarschuwingen(v, r) for r in alle))
         gefilterd = [r for r, lijst in zip(alle, lijsten) if bool(lijst) == met_waarschuwing]
@@ -145,8 +147,11 @@ async def waarschuwingen(v: "Verzoek", leraar: Leraar) -> list[w.Waarschuwing]:
     bevoegdheden, voorportaal = await asyncio.gather(
         v.loaders.bevoegdheden_by_leraar.load(leraar.id), v.loaders.voorportaal_by_leraar.load(leraar.id)
     )
-    standen = await asyncio.gather(*(herregistratie.huidige_periode(v, b) for b in bevoegdheden))
-    staande = await asyncio.gather(*(herregistratie.staande_aantekening(v, b) for b in bevoegdheden))
+    # One gather for both, so that every teacher of a page loads periods and aantekeningen in the
+    # same batches whatever its own state.
+    beide = await asyncio.gather(*(herregistratie.huidige_periode(v, b) for b in bevoegdheden),
+                                 *(herregistratie.staande_aantekening(v, b) for b in bevoegdheden))
+    standen, staande = beide[:len(bevoegdheden)], beide[len(bevoegdheden):]
     for bev, stand, aantekening in zip(bevoegdheden, standen, staande):
         if stand is not None and stand.status in ("OP_SCHEMA", "RISICO"):
             uit.extend(w.periode_waarschuwingen(bev.id, bev.vak, stand.einde, stand.status, stand.voldaan, v.vandaag))
@@ -169,8 +174,8 @@ def mag_doelgroep(doelgroepen: frozenset[Doelgroep], *nodig: Doelgroep) -> bool:
 
 async def op_ids(v: "Verzoek", ids: list[int]) -> list[Leraar]:
     """Teachers by row id, in the order asked."""
-    res = await v.db.execute(select(Leraar).where(Leraar.id.in_(ids)))
-    per = {r.id: r for r in res.scalars().all()}
+    res = await v.db.execute(select(*LERAAR_RIJ).where(Leraar.id.in_(ids)))
+    per = {r.id: r for r in res.all()}
     await v.inzage.laad(per.values())
     return [per[i] for i in ids if i in per]
 
@@ -188,8 +193,11 @@ async def mijn_bestuur(v: "Verzoek"):  # type: ignore[no-untyped-def]
         raise NietAangemeld("log in as a school board")
     if not isinstance(v.viewer, SchoolbestuurViewer):
         raise Onbevoegd("only a school board has a board of its own")
-    bestuur_id = await v.inzage.eigen_bestuur_id()
-    if bestuur_id is None:
+    res = await v.db.execute(
+        select(*Schoolbestuur.__table__.c).where(Schoolbestuur.bevoegd_gezag_nummer == v.viewer.bevoegd_gezag)
+    )
+    bestuur = res.first()
+    if bestuur is None:
         raise NietGevonden("no school board in the register has this bevoegd-gezagnummer")
-    res = await v.db.execute(select(Schoolbestuur).where(Schoolbestuur.id == bestuur_id))
-    return res.scalar_one()
+    v.inzage.ken_bestuur(bestuur.id)
+    return bestuur

@@ -1,6 +1,7 @@
 """Per-request DataLoaders, named XByYLoader: children for a whole page in one statement each."""
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence, TypeVar
@@ -45,10 +46,12 @@ class Loaders:
             return DataLoader(load_fn=fn)
 
         async def bevoegdheden(ids: list[int]) -> list[list[Bevoegdheid]]:
+            # Plain rows: read-only, and the hottest child of public search.
             res = await db.execute(
-                select(Bevoegdheid).where(Bevoegdheid.leraar_id.in_(ids)).order_by(Bevoegdheid.vak, Bevoegdheid.soort)
+                select(*Bevoegdheid.__table__.c).where(Bevoegdheid.leraar_id.in_(ids))
+                .order_by(Bevoegdheid.vak, Bevoegdheid.soort)
             )
-            return _gegroepeerd(ids, res.scalars().all(), lambda b: b.leraar_id)
+            return _gegroepeerd(ids, res.all(), lambda b: b.leraar_id)
 
         async def benoemingen(ids: list[int]) -> list[list[Any]]:
             res = await db.execute(
@@ -119,8 +122,8 @@ class Loaders:
             return [sorted(per.get(i, [])) for i in ids]
 
         async def bevoegdheid_by_id(ids: list[int]) -> list[Bevoegdheid | None]:
-            res = await db.execute(select(Bevoegdheid).where(Bevoegdheid.id.in_(ids)))
-            per = {b.id: b for b in res.scalars().all()}
+            res = await db.execute(select(*Bevoegdheid.__table__.c).where(Bevoegdheid.id.in_(ids)))
+            per = {b.id: b for b in res.all()}
             return [per.get(i) for i in ids]
 
         self.bevoegdheden_by_leraar = loader(bevoegdheden)
@@ -132,17 +135,24 @@ class Loaders:
         self.activiteiten_by_bevoegdheid = loader(activiteiten_per_bevoegdheid)
         self.bevoegdheden_by_activiteit = loader(bevoegdheden_van_activiteit)
         self.bevoegdheid_by_id = loader(bevoegdheid_by_id)
-        self._criteria: dict[int, Criteria] | None = None
+        self._criteria: asyncio.Future[dict[int, Criteria]] | None = None
+
+    async def _lees_criteria(self) -> dict[int, Criteria]:
+        res = await self._v.db.execute(select(*Herregistratiecriteria.__table__.c))
+        return {
+            c.id: Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren)
+            for c in res.all()
+        }
 
     async def criteria(self) -> dict[int, Criteria]:
-        """Every criteria record by id: a handful of rows, read once per request."""
+        """Every criteria record by id: a handful of rows, read once per request.
+
+        Concurrent callers share one read, so that they resume together and their next loads
+        still fall into one batch.
+        """
         if self._criteria is None:
-            res = await self._v.db.execute(select(Herregistratiecriteria))
-            self._criteria = {
-                c.id: Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren)
-                for c in res.scalars().all()
-            }
-        return self._criteria
+            self._criteria = asyncio.ensure_future(self._lees_criteria())
+        return await self._criteria
 
     def vergeet(self) -> None:
         """After a write in this request, later reads must see it."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from ..models import Bevoegdheid, Herregistratieperiode, Leraar
 from ..models.base import nu
@@ -66,9 +66,9 @@ async def _start_perioden(v: "Verzoek", bevoegdheden: Sequence[Bevoegdheid]) -> 
 
 
 async def _kies(v: "Verzoek", leraar: Leraar, gekozen: list[Bevoegdheid]) -> None:
-    gekozen_ids = {b.id for b in gekozen}
-    for b in await v.loaders.bevoegdheden_by_leraar.load(leraar.id):
-        b.voor_herregistratie = b.id in gekozen_ids
+    gekozen_ids = [b.id for b in gekozen]
+    await v.db.execute(update(Bevoegdheid).where(Bevoegdheid.leraar_id == leraar.id)
+                       .values(voor_herregistratie=Bevoegdheid.id.in_(gekozen_ids)))
     await _start_perioden(v, gekozen)
     leraar.gewijzigd_op = nu()
     await v.db.flush()

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
 async def verhoog_dataversie(v: "Verzoek") -> None:
     """Bump the data version in the same transaction as a write that can change a public answer."""
+    v.db.geschreven = True
     await v.db.execute(update(DataVersie).where(DataVersie.id == 1).values(versie=DataVersie.versie + 1,
                                                                             gewijzigd_op=nu()))
 

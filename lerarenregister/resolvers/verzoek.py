@@ -22,6 +22,7 @@ class Db:
         self._maker = maker
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self.geschreven = False  # set by writes that bump the public data version
 
     @property
     def session(self) -> AsyncSession:

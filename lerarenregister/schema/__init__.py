@@ -5,6 +5,7 @@ from functools import lru_cache
 from typing import Any
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.printer import print_schema
 
 from .mutation import Mutation
@@ -19,7 +20,12 @@ class RegisterSchema(strawberry.Schema):
 
 @lru_cache(maxsize=1)
 def bouw_schema() -> RegisterSchema:
-    schema = RegisterSchema(query=Query, mutation=Mutation, extensions=[Zichtbaarheidscontrole])
+    # A repeated document is parsed and validated once (clients send the same few documents).
+    schema = RegisterSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), Zichtbaarheidscontrole],
+    )
     Zichtbaarheidscontrole.regels = verzamel_regels(schema._schema)
     return schema
 

@@ -197,7 +197,7 @@ class BezwaarConnection:
 
     @staticmethod
     def van(p: Pagina) -> "BezwaarConnection":  # type: ignore[type-arg]
-        edges = [BezwaarEdge(node=Bezwaar(rij=b, onderwerp=Onderwerp(leraar_id=lid)),
+        edges = [BezwaarEdge(node=Bezwaar.van(b, Onderwerp(leraar_id=lid)),
                              cursor=paginering.cursor(p.offset + i)) for i, (b, lid) in enumerate(p.items)]
         return BezwaarConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
 

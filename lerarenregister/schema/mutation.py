@@ -78,17 +78,17 @@ class Mutation:
     @zichtbaar(SZ, description="Once, by a current employer: the term becomes four years.")
     async def verleng_voorportaaltermijn(self, info: Ctx, inschrijving: strawberry.ID) -> Voorportaalinschrijving:
         rij, bestuur = await voorportaal.verleng(info.context, inschrijving)
-        return Voorportaalinschrijving(rij=rij, bestuur=bestuur, onderwerp=Onderwerp(leraar_id=rij.leraar_id))
+        return Voorportaalinschrijving.van(rij, bestuur, Onderwerp(leraar_id=rij.leraar_id))
 
     @zichtbaar(Z, SZ, description="By the teacher or a current employer, up to 42 days after geplaatstOp.")
     async def dien_bezwaar_in(self, info: Ctx, aantekening: strawberry.ID, motivering: str) -> Bezwaar:
         rij, leraar_id = await bezwaar.dien_in(info.context, aantekening, motivering)
-        return Bezwaar(rij=rij, onderwerp=Onderwerp(leraar_id=leraar_id))
+        return Bezwaar.van(rij, Onderwerp(leraar_id=leraar_id))
 
     @zichtbaar(BG, description="GEGROND withdraws the aantekening (INGETROKKEN).")
     async def behandel_bezwaar(self, info: Ctx, bezwaar: strawberry.ID, uitspraak: BezwaarStatus) -> Bezwaar:
         rij, leraar_id = await bezwaar_.behandel(info.context, bezwaar, uitspraak.value)
-        return Bezwaar(rij=rij, onderwerp=Onderwerp(leraar_id=leraar_id))
+        return Bezwaar.van(rij, Onderwerp(leraar_id=leraar_id))
 
     @zichtbaar(BG, description="Assess every period whose last day is before the peildatum, once.")
     async def beoordeel_herregistraties(self, info: Ctx, peildatum: dt.date) -> BeoordelingResultaat:

@@ -20,7 +20,7 @@ DUO, BG = Doelgroep.DUO, Doelgroep.BEROEPSGROEP
 class Query:
     @zichtbaar(P, description="The public register: GEREGISTREERD teachers by name or registernummer; at most 50 a page.")
     async def zoek_leraren(
-        self, info: Ctx, zoekterm: str, first: int = 20, after: Optional[str] = None
+        self, info: Ctx, zoekterm: str, first: Optional[int] = 20, after: Optional[str] = None
     ) -> LeraarConnection:
         return LeraarConnection.van(await leraren.zoek(info.context, zoekterm, first, after))
 
@@ -36,7 +36,7 @@ class Query:
 
     @zichtbaar(P, description="Catalogue activities; each word of the term is a prefix of a word of the title.")
     async def zoek_activiteiten(
-        self, info: Ctx, zoekterm: Optional[str] = None, first: int = 20, after: Optional[str] = None
+        self, info: Ctx, zoekterm: Optional[str] = None, first: Optional[int] = 20, after: Optional[str] = None
     ) -> ActiviteitConnection:
         return ActiviteitConnection.van(await catalogus.zoek(info.context, zoekterm, first, after))
 
@@ -54,13 +54,13 @@ class Query:
 
     @zichtbaar(BG, description="Objections, oldest first.")
     async def bezwaren(
-        self, info: Ctx, status: Optional[BezwaarStatus] = None, first: int = 50, after: Optional[str] = None
+        self, info: Ctx, status: Optional[BezwaarStatus] = None, first: Optional[int] = 50, after: Optional[str] = None
     ) -> Optional[BezwaarConnection]:
         p = await bezwaar.lijst(info.context, status.value if status else None, first, after)
         return BezwaarConnection.van(p)
 
     @zichtbaar(DUO, description="Open reports of wrong data, for DUO to correct in a delivery.")
     async def foutmeldingen(
-        self, info: Ctx, first: int = 50, after: Optional[str] = None
+        self, info: Ctx, first: Optional[int] = 50, after: Optional[str] = None
     ) -> Optional[FoutmeldingConnection]:
         return FoutmeldingConnection.van(await correcties.open_meldingen(info.context, first, after))

@@ -65,170 +65,109 @@ def page_info(p: Pagina) -> PageInfo:  # type: ignore[type-arg]
 
 
 # --- The teacher ------------------------------------------------------------------------------
+# Plain fields are filled when the object is made: strawberry then resolves them without a
+# resolver call, which is most of the cost of a large page. Only fields that load data have one.
 
 
 @strawberry.type(description="A teacher's name; voorletters like 'A.M.'.")
 class Naam:
-    rij: strawberry.Private[m.Leraar]
     onderwerp: strawberry.Private[Onderwerp]
+    voorletters: str = zichtbaar(P)
+    tussenvoegsel: Optional[str] = zichtbaar(P)
+    achternaam: str = zichtbaar(P)
+    weergavenaam: str = zichtbaar(P, description="Voorletters, tussenvoegsel, achternaam ('A.M. de Vries').")
+    voornamen: Optional[str] = zichtbaar(Z, DUO)
 
-    @zichtbaar(P)
-    def voorletters(self) -> str:
-        return self.rij.voorletters
-
-    @zichtbaar(P)
-    def tussenvoegsel(self) -> Optional[str]:
-        return self.rij.tussenvoegsel
-
-    @zichtbaar(P)
-    def achternaam(self) -> str:
-        return self.rij.achternaam
-
-    @zichtbaar(P, description="Voorletters, tussenvoegsel, achternaam ('A.M. de Vries').")
-    def weergavenaam(self) -> str:
-        return naamregels.weergavenaam(self.rij.voorletters, self.rij.tussenvoegsel, self.rij.achternaam)
-
-    @zichtbaar(Z, DUO)
-    def voornamen(self) -> Optional[str]:
-        return self.rij.voornamen
+    @staticmethod
+    def van(rij: m.Leraar, onderwerp: Onderwerp) -> "Naam":
+        return Naam(onderwerp=onderwerp, voorletters=rij.voorletters, tussenvoegsel=rij.tussenvoegsel,
+                    achternaam=rij.achternaam, voornamen=rij.voornamen,
+                    weergavenaam=naamregels.weergavenaam(rij.voorletters, rij.tussenvoegsel, rij.achternaam))
 
 
 @strawberry.type
 class Registratie:
-    rij: strawberry.Private[m.Leraar]
     onderwerp: strawberry.Private[Onderwerp]
-
-    @zichtbaar(Z, W, DUO)
-    def status(self) -> Registratiestatus:
-        return Registratiestatus(self.rij.status)
-
-    @zichtbaar(Z, W, DUO)
-    def geregistreerd_op(self) -> Optional[dt.date]:
-        return self.rij.geregistreerd_op
+    status: Registratiestatus = zichtbaar(Z, W, DUO)
+    geregistreerd_op: Optional[dt.date] = zichtbaar(Z, W, DUO)
 
 
 @strawberry.type
 class Schoolbestuur:
-    rij: strawberry.Private[m.Schoolbestuur]
+    id_: strawberry.Private[int]
     onderwerp: strawberry.Private[Onderwerp]
+    bevoegd_gezag_nummer: str = zichtbaar(P)
+    naam: str = zichtbaar(P)
 
     @staticmethod
     def van(rij: m.Schoolbestuur) -> "Schoolbestuur":
-        return Schoolbestuur(rij=rij, onderwerp=Onderwerp(schoolbestuur=rij.bevoegd_gezag_nummer))
-
-    @zichtbaar(P)
-    def bevoegd_gezag_nummer(self) -> str:
-        return self.rij.bevoegd_gezag_nummer
-
-    @zichtbaar(P)
-    def naam(self) -> str:
-        return self.rij.naam
+        return Schoolbestuur(id_=rij.id, onderwerp=Onderwerp(schoolbestuur=rij.bevoegd_gezag_nummer),
+                             bevoegd_gezag_nummer=rij.bevoegd_gezag_nummer, naam=rij.naam)
 
     @zichtbaar(SZ, description="Teachers with a current appointment at this board, by achternaam.")
     async def medewerkers(
         self,
         info: Ctx,
         filter: Optional[Annotated["MedewerkerFilter", strawberry.lazy(".invoer")]] = None,
-        first: int = 50,
+        first: Optional[int] = 50,
         after: Optional[str] = None,
         gewijzigd_sinds: Optional[dt.datetime] = None,
     ) -> Optional["LeraarConnection"]:
         status = filter.registratiestatus.value if filter and filter.registratiestatus else None
         met = filter.met_waarschuwing if filter else None
-        p = await leraren.medewerkers(info.context, self.rij.id, status, met, gewijzigd_sinds, first, after)
+        p = await leraren.medewerkers(info.context, self.id_, status, met, gewijzigd_sinds, first, after)
         return LeraarConnection.van(p)
 
 
 @strawberry.type
 class Benoeming:
-    rij: strawberry.Private[m.Benoeming]
-    bestuur: strawberry.Private[m.Schoolbestuur]
     onderwerp: strawberry.Private[Onderwerp]
+    id: strawberry.ID = zichtbaar(Z, W, DUO)
+    schoolbestuur: Schoolbestuur = zichtbaar(Z, W, DUO)
+    vak: str = zichtbaar(Z, W, DUO)
+    begindatum: dt.date = zichtbaar(Z, W, DUO)
+    einddatum: Optional[dt.date] = zichtbaar(Z, W, DUO, description="No einddatum: open-ended.")
 
-    @zichtbaar(Z, W, DUO)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.rij.id))
-
-    @zichtbaar(Z, W, DUO)
-    def schoolbestuur(self) -> Schoolbestuur:
-        return Schoolbestuur.van(self.bestuur)
-
-    @zichtbaar(Z, W, DUO)
-    def vak(self) -> str:
-        return self.rij.vak
-
-    @zichtbaar(Z, W, DUO)
-    def begindatum(self) -> dt.date:
-        return self.rij.begindatum
-
-    @zichtbaar(Z, W, DUO, description="No einddatum: open-ended.")
-    def einddatum(self) -> Optional[dt.date]:
-        return self.rij.einddatum
+    @staticmethod
+    def van(rij: m.Benoeming, bestuur: m.Schoolbestuur, onderwerp: Onderwerp) -> "Benoeming":
+        return Benoeming(onderwerp=onderwerp, id=strawberry.ID(str(rij.id)), schoolbestuur=Schoolbestuur.van(bestuur),
+                         vak=rij.vak, begindatum=rij.begindatum, einddatum=rij.einddatum)
 
 
 @strawberry.type
 class Voorportaalinschrijving:
-    rij: strawberry.Private[m.Voorportaalinschrijving]
-    bestuur: strawberry.Private[m.Schoolbestuur]
     onderwerp: strawberry.Private[Onderwerp]
+    id: strawberry.ID = zichtbaar(Z, W, DUO)
+    vak: str = zichtbaar(Z, W, DUO)
+    schoolbestuur: Schoolbestuur = zichtbaar(Z, W, DUO)
+    begindatum: dt.date = zichtbaar(Z, W, DUO)
+    termijn_einde: dt.date = zichtbaar(Z, W, DUO, description="The last day of the term (inclusive).")
+    verlengd: bool = zichtbaar(Z, W, DUO)
+    afgesloten: bool = zichtbaar(Z, W, DUO)
 
-    @zichtbaar(Z, W, DUO)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.rij.id))
-
-    @zichtbaar(Z, W, DUO)
-    def vak(self) -> str:
-        return self.rij.vak
-
-    @zichtbaar(Z, W, DUO)
-    def schoolbestuur(self) -> Schoolbestuur:
-        return Schoolbestuur.van(self.bestuur)
-
-    @zichtbaar(Z, W, DUO)
-    def begindatum(self) -> dt.date:
-        return self.rij.begindatum
-
-    @zichtbaar(Z, W, DUO, description="The last day of the term (inclusive).")
-    def termijn_einde(self) -> dt.date:
-        return self.rij.termijn_einde
-
-    @zichtbaar(Z, W, DUO)
-    def verlengd(self) -> bool:
-        return self.rij.verlengd
-
-    @zichtbaar(Z, W, DUO)
-    def afgesloten(self) -> bool:
-        return self.rij.afgesloten
+    @staticmethod
+    def van(rij: m.Voorportaalinschrijving, bestuur: m.Schoolbestuur, onderwerp: Onderwerp) -> "Voorportaalinschrijving":
+        return Voorportaalinschrijving(
+            onderwerp=onderwerp, id=strawberry.ID(str(rij.id)), vak=rij.vak, schoolbestuur=Schoolbestuur.van(bestuur),
+            begindatum=rij.begindatum, termijn_einde=rij.termijn_einde, verlengd=rij.verlengd,
+            afgesloten=rij.afgesloten)
 
 
 @strawberry.type
 class Bezwaar:
-    rij: strawberry.Private[m.Bezwaar]
     onderwerp: strawberry.Private[Onderwerp]
+    id: strawberry.ID = zichtbaar(Z, W, BG)
+    ingediend_op: dt.date = zichtbaar(Z, W, BG)
+    ingediend_door: Indiener = zichtbaar(Z, W, BG)
+    motivering: str = zichtbaar(Z, W, BG)
+    status: BezwaarStatus = zichtbaar(Z, W, BG)
+    aantekening_id: strawberry.ID = zichtbaar(Z, W, BG, description="The aantekening objected to.")
 
-    @zichtbaar(Z, W, BG)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.rij.id))
-
-    @zichtbaar(Z, W, BG)
-    def ingediend_op(self) -> dt.date:
-        return self.rij.ingediend_op
-
-    @zichtbaar(Z, W, BG)
-    def ingediend_door(self) -> Indiener:
-        return Indiener(self.rij.ingediend_door)
-
-    @zichtbaar(Z, W, BG)
-    def motivering(self) -> str:
-        return self.rij.motivering
-
-    @zichtbaar(Z, W, BG)
-    def status(self) -> BezwaarStatus:
-        return BezwaarStatus(self.rij.status)
-
-    @zichtbaar(Z, W, BG, description="The aantekening objected to.")
-    def aantekening_id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.rij.aantekening_id))
+    @staticmethod
+    def van(rij: m.Bezwaar, onderwerp: Onderwerp) -> "Bezwaar":
+        return Bezwaar(onderwerp=onderwerp, id=strawberry.ID(str(rij.id)), ingediend_op=rij.ingediend_op,
+                       ingediend_door=Indiener(rij.ingediend_door), motivering=rij.motivering,
+                       status=BezwaarStatus(rij.status), aantekening_id=strawberry.ID(str(rij.aantekening_id)))
 
     @zichtbaar(Z, W, BG, description="The teacher whose aantekening it is.")
     async def registernummer(self, info: Ctx) -> str:
@@ -240,176 +179,124 @@ class Bezwaar:
 class Aantekening:
     rij: strawberry.Private[m.Aantekening]
     onderwerp: strawberry.Private[Onderwerp]
+    id: strawberry.ID = zichtbaar(Z, W)
+    geplaatst_op: dt.date = zichtbaar(Z, W)
+    opgeheven_op: Optional[dt.date] = zichtbaar(Z, W)
+    status: AantekeningStatus = zichtbaar(Z, W)
 
-    @zichtbaar(Z, W)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.rij.id))
-
-    @zichtbaar(Z, W)
-    def geplaatst_op(self) -> dt.date:
-        return self.rij.geplaatst_op
+    @staticmethod
+    def van(rij: m.Aantekening, onderwerp: Onderwerp) -> "Aantekening":
+        return Aantekening(rij=rij, onderwerp=onderwerp, id=strawberry.ID(str(rij.id)), geplaatst_op=rij.geplaatst_op,
+                           opgeheven_op=rij.opgeheven_op, status=AantekeningStatus(rij.status))
 
     @zichtbaar(Z, W, description="Derived from today: ALLEEN_ONDER_BEGELEIDING from the configured date while it stands.")
     def gevolg(self, info: Ctx) -> Gevolg:
         return Gevolg(herregistratie.gevolg(info.context, self.rij))
 
     @zichtbaar(Z, W)
-    def opgeheven_op(self) -> Optional[dt.date]:
-        return self.rij.opgeheven_op
-
-    @zichtbaar(Z, W)
-    def status(self) -> AantekeningStatus:
-        return AantekeningStatus(self.rij.status)
-
-    @zichtbaar(Z, W)
     async def bezwaren(self, info: Ctx) -> Optional[list[Bezwaar]]:
         rijen = await info.context.loaders.bezwaren_by_aantekening.load(self.rij.id)
-        return [Bezwaar(rij=r, onderwerp=self.onderwerp) for r in rijen]
+        return [Bezwaar.van(r, self.onderwerp) for r in rijen]
 
 
 @strawberry.type(description="One four-year period of a bevoegdheid; dates are inclusive last days.")
 class Herregistratie:
-    stand: strawberry.Private[herregistratie.PeriodeStand]
     onderwerp: strawberry.Private[Onderwerp]
+    periode_start: dt.date = zichtbaar(Z, W)
+    periode_einde: dt.date = zichtbaar(Z, W)
+    status: HerregistratieStatus = zichtbaar(Z, W)
+    behaalde_uren: Optional[float] = zichtbaar(Z, description="Hours counted for this bevoegdheid in the period so far.")
+    vereiste_uren: Optional[float] = zichtbaar(Z, description="totaalUren of the criteria this period uses.")
 
-    @zichtbaar(Z, W)
-    def periode_start(self) -> dt.date:
-        return self.stand.start
-
-    @zichtbaar(Z, W)
-    def periode_einde(self) -> dt.date:
-        return self.stand.einde
-
-    @zichtbaar(Z, W)
-    def status(self) -> HerregistratieStatus:
-        return HerregistratieStatus(self.stand.status)
-
-    @zichtbaar(Z, description="Hours counted for this bevoegdheid in the period so far.")
-    def behaalde_uren(self) -> Optional[float]:
-        return self.stand.behaalde_uren
-
-    @zichtbaar(Z, description="totaalUren of the criteria this period uses.")
-    def vereiste_uren(self) -> Optional[float]:
-        return self.stand.vereiste_uren
+    @staticmethod
+    def van(stand: herregistratie.PeriodeStand, onderwerp: Onderwerp) -> "Herregistratie":
+        return Herregistratie(onderwerp=onderwerp, periode_start=stand.start, periode_einde=stand.einde,
+                              status=HerregistratieStatus(stand.status), behaalde_uren=stand.behaalde_uren,
+                              vereiste_uren=stand.vereiste_uren)
 
 
 @strawberry.type
 class Bevoegdheid:
     rij: strawberry.Private[m.Bevoegdheid]
     onderwerp: strawberry.Private[Onderwerp]
+    id: strawberry.ID = zichtbaar(P)
+    vak: str = zichtbaar(P)
+    soort: Bevoegdheidsoort = zichtbaar(P)
+    voor_herregistratie: bool = zichtbaar(P, description="Whether the teacher goes for herregistratie with it.")
+    behaald_op: Optional[dt.date] = zichtbaar(Z, W, DUO)
 
     @staticmethod
     def van(rij: m.Bevoegdheid) -> "Bevoegdheid":
-        return Bevoegdheid(rij=rij, onderwerp=van_leraar(rij.leraar_id))
-
-    @zichtbaar(P)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.rij.id))
-
-    @zichtbaar(P)
-    def vak(self) -> str:
-        return self.rij.vak
-
-    @zichtbaar(P)
-    def soort(self) -> Bevoegdheidsoort:
-        return Bevoegdheidsoort(self.rij.soort)
-
-    @zichtbaar(P, description="Whether the teacher goes for herregistratie with it.")
-    def voor_herregistratie(self) -> bool:
-        return self.rij.voor_herregistratie
-
-    @zichtbaar(Z, W, DUO)
-    def behaald_op(self) -> Optional[dt.date]:
-        return self.rij.behaald_op
+        return Bevoegdheid(rij=rij, onderwerp=van_leraar(rij.leraar_id), id=strawberry.ID(str(rij.id)), vak=rij.vak,
+                           soort=Bevoegdheidsoort(rij.soort), voor_herregistratie=rij.voor_herregistratie,
+                           behaald_op=rij.behaald_op)
 
     @zichtbaar(Z, W, description="The period containing today; null when not chosen for herregistratie.")
     async def herregistratie(self, info: Ctx) -> Optional[Herregistratie]:
         stand = await herregistratie.huidige_periode(info.context, self.rij)
-        return Herregistratie(stand=stand, onderwerp=self.onderwerp) if stand else None
+        return Herregistratie.van(stand, self.onderwerp) if stand else None
 
     @zichtbaar(Z, W, description="The standing aantekening (STAAT), else null.")
     async def aantekening(self, info: Ctx) -> Optional[Aantekening]:
         rij = await herregistratie.staande_aantekening(info.context, self.rij)
-        return Aantekening(rij=rij, onderwerp=self.onderwerp) if rij else None
+        return Aantekening.van(rij, self.onderwerp) if rij else None
 
     @zichtbaar(Z, W, description="Every period, newest first.")
     async def herregistraties(self, info: Ctx) -> Optional[list[Herregistratie]]:
         standen = await herregistratie.perioden(info.context, self.rij)
-        return [Herregistratie(stand=s, onderwerp=self.onderwerp) for s in standen]
+        return [Herregistratie.van(s, self.onderwerp) for s in standen]
 
     @zichtbaar(Z, W, description="Every aantekening, newest first.")
     async def aantekeningen(self, info: Ctx) -> Optional[list[Aantekening]]:
         rijen = await info.context.loaders.aantekeningen_by_bevoegdheid.load(self.rij.id)
-        return [Aantekening(rij=r, onderwerp=self.onderwerp) for r in rijen]
+        return [Aantekening.van(r, self.onderwerp) for r in rijen]
 
 
 @strawberry.type
 class Waarschuwing:
-    item: strawberry.Private[w.Waarschuwing]
+    bevoegdheid_id: strawberry.Private[Optional[int]]
     onderwerp: strawberry.Private[Onderwerp]
+    soort: Waarschuwingsoort = zichtbaar(Z, W)
+    bericht: str = zichtbaar(Z, W)
+    datum: dt.date = zichtbaar(Z, W, description="The day the warning's window opened.")
 
-    @zichtbaar(Z, W)
-    def soort(self) -> Waarschuwingsoort:
-        return Waarschuwingsoort(self.item.soort)
-
-    @zichtbaar(Z, W)
-    def bericht(self) -> str:
-        return self.item.bericht
-
-    @zichtbaar(Z, W, description="The day the warning's window opened.")
-    def datum(self) -> dt.date:
-        return self.item.datum
+    @staticmethod
+    def van(item: w.Waarschuwing, onderwerp: Onderwerp) -> "Waarschuwing":
+        return Waarschuwing(bevoegdheid_id=item.bevoegdheid_id, onderwerp=onderwerp,
+                            soort=Waarschuwingsoort(item.soort), bericht=item.bericht, datum=item.datum)
 
     @zichtbaar(Z, W)
     async def bevoegdheid(self, info: Ctx) -> Optional[Bevoegdheid]:
-        if self.item.bevoegdheid_id is None:
+        if self.bevoegdheid_id is None:
             return None
-        rij = await info.context.loaders.bevoegdheid_by_id.load(self.item.bevoegdheid_id)
+        rij = await info.context.loaders.bevoegdheid_by_id.load(self.bevoegdheid_id)
         return Bevoegdheid.van(rij) if rij else None
 
 
 @strawberry.type
 class PortfolioActiviteit:
-    rij: strawberry.Private[m.PortfolioActiviteit]
+    id_: strawberry.Private[int]
     onderwerp: strawberry.Private[Onderwerp]
+    id: strawberry.ID = zichtbaar(Z, T)
+    titel: str = zichtbaar(Z, T)
+    datum: dt.date = zichtbaar(Z, T)
+    uren: float = zichtbaar(Z, T)
+    gebied: Bekwaamheidsgebied = zichtbaar(Z, T)
+    bron: Bron = zichtbaar(Z, T)
+    bewerkbaar: bool = zichtbaar(Z, T, description="False for entries imported from the voluntary register.")
 
     @staticmethod
     def van(rij: m.PortfolioActiviteit) -> "PortfolioActiviteit":
-        return PortfolioActiviteit(rij=rij, onderwerp=van_leraar(rij.leraar_id))
-
-    @zichtbaar(Z, T)
-    def id(self) -> strawberry.ID:
-        return strawberry.ID(str(self.rij.id))
-
-    @zichtbaar(Z, T)
-    def titel(self) -> str:
-        return self.rij.titel
-
-    @zichtbaar(Z, T)
-    def datum(self) -> dt.date:
-        return self.rij.datum
-
-    @zichtbaar(Z, T)
-    def uren(self) -> float:
-        return self.rij.uren
-
-    @zichtbaar(Z, T)
-    def gebied(self) -> Bekwaamheidsgebied:
-        return Bekwaamheidsgebied(self.rij.gebied)
+        return PortfolioActiviteit(
+            id_=rij.id, onderwerp=van_leraar(rij.leraar_id), id=strawberry.ID(str(rij.id)), titel=rij.titel,
+            datum=rij.datum, uren=rij.uren, gebied=Bekwaamheidsgebied(rij.gebied), bron=Bron(rij.bron),
+            bewerkbaar=portfolio.bewerkbaar(rij))
 
     @zichtbaar(Z, T)
     async def bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
-        ids = await info.context.loaders.bevoegdheden_by_activiteit.load(self.rij.id)
+        ids = await info.context.loaders.bevoegdheden_by_activiteit.load(self.id_)
         rijen = await asyncio.gather(*(info.context.loaders.bevoegdheid_by_id.load(i) for i in ids))
         return [Bevoegdheid.van(r) for r in rijen if r is not None]
-
-    @zichtbaar(Z, T)
-    def bron(self) -> Bron:
-        return Bron(self.rij.bron)
-
-    @zichtbaar(Z, T, description="False for entries imported from the voluntary register.")
-    def bewerkbaar(self) -> bool:
-        return portfolio.bewerkbaar(self.rij)
 
 
 @structureel
@@ -435,33 +322,30 @@ class PortfolioConnection:
 
 @strawberry.type
 class Leraar:
-    rij: strawberry.Private[m.Leraar]
+    id_: strawberry.Private[int]
     onderwerp: strawberry.Private[Onderwerp]
+    rij: strawberry.Private[m.Leraar]
+    registernummer: str = zichtbaar(
+        P, description="The teacher's public number in the register (ten digits, the last a check digit).")
+    naam: Naam = zichtbaar(P)
+    geboortedatum: Optional[dt.date] = zichtbaar(Z, DUO)
+    registratie: Optional[Registratie] = zichtbaar(Z, W, DUO)
+    portfolio_openbaar: Optional[bool] = zichtbaar(Z)
 
     @staticmethod
     def van(rij: m.Leraar) -> "Leraar":
-        return Leraar(rij=rij, onderwerp=van_leraar(rij.id))
-
-    @zichtbaar(P, description="The teacher's public number in the register (ten digits, the last a check digit).")
-    def registernummer(self) -> str:
-        return self.rij.registernummer
-
-    @zichtbaar(P)
-    def naam(self) -> Naam:
-        return Naam(rij=self.rij, onderwerp=self.onderwerp)
+        onderwerp = van_leraar(rij.id)
+        return Leraar(
+            id_=rij.id, onderwerp=onderwerp, rij=rij, registernummer=rij.registernummer,
+            naam=Naam.van(rij, onderwerp), geboortedatum=rij.geboortedatum,
+            registratie=Registratie(onderwerp=onderwerp, status=Registratiestatus(rij.status),
+                                    geregistreerd_op=rij.geregistreerd_op),
+            portfolio_openbaar=rij.portfolio_openbaar)
 
     @zichtbaar(P)
     async def bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
-        rijen = await info.context.loaders.bevoegdheden_by_leraar.load(self.rij.id)
-        return [Bevoegdheid(rij=r, onderwerp=self.onderwerp) for r in rijen]
-
-    @zichtbaar(Z, DUO)
-    def geboortedatum(self) -> Optional[dt.date]:
-        return self.rij.geboortedatum
-
-    @zichtbaar(Z, W, DUO)
-    def registratie(self) -> Optional[Registratie]:
-        return Registratie(rij=self.rij, onderwerp=self.onderwerp)
+        rijen = await info.context.loaders.bevoegdheden_by_leraar.load(self.id_)
+        return [Bevoegdheid.van(r) for r in rijen]
 
     async def _eigen_bestuur(self, info: Ctx) -> int | None:
         """A board that is only a current employer sees the rows of its own board."""
@@ -470,30 +354,25 @@ class Leraar:
 
     @zichtbaar(Z, W, DUO, description="A WERKGEVER sees its own board's rows only.")
     async def benoemingen(self, info: Ctx) -> Optional[list[Benoeming]]:
-        rijen = await info.context.loaders.benoemingen_by_leraar.load(self.rij.id)
+        rijen = await info.context.loaders.benoemingen_by_leraar.load(self.id_)
         bestuur = await self._eigen_bestuur(info)
-        return [Benoeming(rij=b, bestuur=s, onderwerp=self.onderwerp) for b, s in rijen
-                if bestuur is None or s.id == bestuur]
+        return [Benoeming.van(b, s, self.onderwerp) for b, s in rijen if bestuur is None or s.id == bestuur]
 
     @zichtbaar(Z, W, DUO, description="A WERKGEVER sees its own board's rows only.")
     async def voorportaal(self, info: Ctx) -> Optional[list[Voorportaalinschrijving]]:
-        rijen = await info.context.loaders.voorportaal_by_leraar.load(self.rij.id)
+        rijen = await info.context.loaders.voorportaal_by_leraar.load(self.id_)
         bestuur = await self._eigen_bestuur(info)
-        return [Voorportaalinschrijving(rij=v, bestuur=s, onderwerp=self.onderwerp) for v, s in rijen
+        return [Voorportaalinschrijving.van(v, s, self.onderwerp) for v, s in rijen
                 if bestuur is None or s.id == bestuur]
 
     @zichtbaar(Z, W)
     async def waarschuwingen(self, info: Ctx) -> Optional[list[Waarschuwing]]:
         items = await leraren.waarschuwingen(info.context, self.rij)
-        return [Waarschuwing(item=i, onderwerp=self.onderwerp) for i in items]
+        return [Waarschuwing.van(i, self.onderwerp) for i in items]
 
     @zichtbaar(Z, T, description="Newest datum first.")
-    async def portfolio(self, info: Ctx, first: int = 50, after: Optional[str] = None) -> Optional[PortfolioConnection]:
-        return PortfolioConnection.van(await portfolio.pagina(info.context, self.rij.id, first, after))
-
-    @zichtbaar(Z)
-    def portfolio_openbaar(self) -> Optional[bool]:
-        return self.rij.portfolio_openbaar
+    async def portfolio(self, info: Ctx, first: Optional[int] = 50, after: Optional[str] = None) -> Optional[PortfolioConnection]:
+        return PortfolioConnection.van(await portfolio.pagina(info.context, self.id_, first, after))
 
     @zichtbaar(P, description="The audiences that apply to the asker for this teacher.")
     async def inzage(self, info: Ctx) -> list[Doelgroep]:

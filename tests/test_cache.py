@@ -1,0 +1,40 @@
+"""Public reads over GET carry an ETag and a short public max-age, answer 304 on If-None-Match, and
+change their ETag after a write; anything asked with a token is private."""
+from __future__ import annotations
+
+from gegevens import bevestig, bsn, klaarzetten, levering
+
+ZOEK = '{ zoekLeraren(zoekterm: "vries") { totalCount } }'
+
+
+async def test_publieke_get_is_cachebaar_en_verandert_na_schrijven(api):
+    b = bsn(21)
+    await klaarzetten(api, [levering(b)])
+    await bevestig(api, b)
+    r = await api.client.get("/graphql", params={"query": ZOEK})
+    assert r.status_code == 200 and r.json()["data"]["zoekLeraren"]["totalCount"] == 1
+    assert r.headers["cache-control"].startswith("public, max-age=")
+    tag = r.headers["etag"]
+    r2 = await api.client.get("/graphql", params={"query": ZOEK}, headers={"If-None-Match": tag})
+    assert r2.status_code == 304 and r2.content == b"" and r2.headers["etag"] == tag
+
+    # Another query has another tag.
+    r3 = await api.client.get("/graphql", params={"query": '{ zoekLeraren(zoekterm: "jansen") { totalCount } }'})
+    assert r3.headers["etag"] != tag
+
+    # A write bumps the data version: the old tag no longer matches.
+    await klaarzetten(api, [levering(bsn(22), achternaam="Vries", tussenvoegsel=None)])
+    await bevestig(api, bsn(22))
+    r4 = await api.client.get("/graphql", params={"query": ZOEK}, headers={"If-None-Match": tag})
+    assert r4.status_code == 200 and r4.headers["etag"] != tag
+    assert r4.json()["data"]["zoekLeraren"]["totalCount"] == 2
+
+
+async def test_met_token_privé_en_mutatie_niet_via_get(api):
+    r = await api.client.get("/graphql", params={"query": "{ ik { registernummer } }"},
+                             headers={"Authorization": f"Bearer {api.sleutels.leraar(bsn(23))}"})
+    assert r.headers["cache-control"] == "private, no-store" and "etag" not in r.headers
+    r = await api.post(ZOEK)
+    assert r.headers["cache-control"] == "private, no-store"
+    r = await api.client.get("/graphql", params={"query": "mutation { zetPortfolioOpenbaar(openbaar: true) { registernummer } }"})
+    assert r.status_code == 405 and r.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
