@@ -5,6 +5,7 @@ import contextlib
 import hashlib
 import logging
 import time
+import uuid
 from typing import Any, AsyncIterator
 
 import orjson
@@ -40,6 +41,14 @@ class OrjsonResponse(JSONResponse):
 def _fout(status: int, code: str, bericht: str, headers: dict[str, str] | None = None) -> Response:
     return OrjsonResponse({"errors": [{"message": bericht, "extensions": {"code": code}}]}, status_code=status,
                           headers=headers)
+
+
+def onverwacht_antwoord(exc: BaseException) -> Response:
+    """Outside GraphQL execution too: masked for the client, logged with the trace under an id."""
+    correlatie = uuid.uuid4().hex
+    log.error("internal error %s", correlatie, exc_info=exc)
+    return OrjsonResponse({"errors": [{"message": "internal error", "extensions": {
+        "code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie}}]}, status_code=500)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -94,6 +103,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return 'W/"' + hashlib.blake2b(sleutel, digest_size=16).hexdigest() + '"'
 
     async def voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool) -> Response:
+        try:
+            return await _voer_uit(request, query, variabelen, operatie, alleen_lezen)
+        except Exception as exc:  # a failed commit, a database gone: masked like any unexpected failure
+            return onverwacht_antwoord(exc)
+
+    async def _voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool) -> Response:
         try:
             viewer = await viewer_van(request)
         except TokenFout as exc:
@@ -179,8 +194,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/.well-known/jwks.json", jwks_json, methods=["GET"]),
         Route("/health", gezond, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    async def onverwacht(_request: Request, exc: Exception) -> Response:
+        return onverwacht_antwoord(exc)
+
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: onverwacht})
     app.state.settings = settings
+    app.state.staat = staat
     return app
 
 

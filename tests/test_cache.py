@@ -38,3 +38,28 @@ async def test_met_token_privé_en_mutatie_niet_via_get(api):
     assert r.headers["cache-control"] == "private, no-store"
     r = await api.client.get("/graphql", params={"query": "mutation { zetPortfolioOpenbaar(openbaar: true) { registernummer } }"})
     assert r.status_code == 405 and r.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_onverwachte_fout_buiten_graphql_is_gemaskeerd(api, caplog):
+    """A failure outside GraphQL execution (here: the database is unreachable) is masked with a
+    correlation id that the log carries with the stack trace; no SQL text reaches the client."""
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    from lerarenregister.db import make_sessionmaker
+
+    kapot = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/nergens"
+                                if api.store == "postgres" else "sqlite+aiosqlite:////nonexistent/dir/x.db")
+    api.app.state.staat["maker"] = make_sessionmaker(kapot)
+    api.app.state.staat.pop("versie", None)
+    try:
+        with caplog.at_level("ERROR", logger="lerarenregister"):
+            r = await api.client.get("/graphql", params={"query": ZOEK})
+        assert r.status_code == 500
+        fout = r.json()["errors"][0]
+        assert fout["message"] == "internal error" and fout["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+        correlatie = fout["extensions"]["correlationId"]
+        assert "select" not in r.text.lower() and "traceback" not in r.text.lower()
+        regels = [rec for rec in caplog.records if correlatie in rec.getMessage()]
+        assert regels and regels[0].exc_info is not None
+    finally:
+        await kapot.dispose()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import TYPE_CHECKING, Sequence
 
 from sqlalchemy import case, exists, func, select
@@ -115,7 +116,10 @@ async def medewerkers(
     if registratiestatus:
         waar = waar & (Leraar.status == registratiestatus)
     if gewijzigd_sinds is not None:
-        waar = waar & (Leraar.gewijzigd_op > gewijzigd_sinds)
+        # Stored in UTC; SQLite compares the text, so the bound value must be UTC too.
+        if gewijzigd_sinds.tzinfo is None:
+            gewijzigd_sinds = gewijzigd_sinds.replace(tzinfo=dt.timezone.utc)
+        waar = waar & (Leraar.gewijzigd_op > gewijzigd_sinds.astimezone(dt.timezone.utc))
     volgorde = (Leraar.zoeknaam, Leraar.registernummer)  # API.md: staff by achternaam then registernummer
     if met_waarschuwing is None:
         totaal = (await v.db.execute(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
