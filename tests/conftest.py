@@ -7,9 +7,11 @@ skip: a green run must mean both stores were tested.
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import json
 import os
+import re
 import time
 import uuid
 from pathlib import Path
@@ -248,7 +250,7 @@ def assert_forbidden(body: dict[str, Any], pad: list[Any]) -> None:
 # --- A guard for every test: no BSN a test sent ever comes back in a response (DOMAIN.md) -------------
 
 _GEZIENE_BSNS: set[str] = set()
-_BSN_IN_DOCUMENT = __import__("re").compile(r'\bbsn\s*:\s*"?(\d{9})(?!\d)')
+_BSN_IN_DOCUMENT = re.compile(r'\bbsn\s*:\s*"?(\d{9})(?!\d)')
 
 
 def _bsns_in(waarde: Any, uit: set[str]) -> None:
@@ -267,10 +269,10 @@ def _bsns_in(waarde: Any, uit: set[str]) -> None:
 def _bsn_in_token(token: str | None) -> str | None:
     try:
         deel = (token or "").split(".")[1]
-        claims = json.loads(__import__("base64").urlsafe_b64decode(deel + "=" * (-len(deel) % 4)))
+        claims = json.loads(base64.urlsafe_b64decode(deel + "=" * (-len(deel) % 4)))
         waarde = claims.get("bsn") if isinstance(claims, dict) else None
         return waarde if isinstance(waarde, str) else None
-    except Exception:
+    except (ValueError, IndexError):  # not a JWT: nothing to remember
         return None
 
 
@@ -288,7 +290,7 @@ def bsn_wacht(monkeypatch: pytest.MonkeyPatch) -> None:
             if (b := _bsn_in_token(t)) is not None:
                 _GEZIENE_BSNS.add(b)
         r = await origineel(self, query, variables, token, headers)
-        cijferreeksen = set(__import__("re").findall(r"(?<!\d)\d{9}(?!\d)", r.text))
+        cijferreeksen = set(re.findall(r"(?<!\d)\d{9}(?!\d)", r.text))
         gelekt = cijferreeksen & _GEZIENE_BSNS
         assert not gelekt, f"a BSN sent by a test came back in a response (DOMAIN.md: never returned): {gelekt}: {r.text[:500]}"
         return r

@@ -12,13 +12,20 @@ import re
 from typing import Any
 
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from conftest import TABELLEN, Api, fouten
 from gegevens import KLAARZETTEN, bsn, levering
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from test_zichtbaarheid import (
+    BENOEMINGEN,
+    BEVOEGDHEDEN,
+    A,
+    _tekst,
+    _velden,
+    bouw_gegevens,
+)
+
 from lerarenregister.schema import bouw_schema
-from test_zichtbaarheid import A, BENOEMINGEN, BEVOEGDHEDEN, _tekst, _velden, bouw_gegevens
 
 ONGELDIG = "987654320"  # nine digits, fails the elfproef
 
@@ -119,15 +126,12 @@ async def test_bsn_verlaat_de_server_niet(api: Api, logboek: Vangnet, capfd: pyt
     assert [e["extensions"].get("field") for e in fouten(body, "BAD_USER_INPUT")] == ["leveringen[1].bsn"], body
     body = await o.gql(KLAARZETTEN, {"leveringen": [{**levering(als_getal), "bsn": int(als_getal)}]}, s.duo())
     assert [e["extensions"].get("field") for e in fouten(body, "BAD_USER_INPUT")] == ["leveringen[0].bsn"], body
-    # The same as a literal in the document: graphql-core's own message would quote it.
-    body = await o.gql('mutation { zetGegevensKlaar(leveringen: [{bsn: %s, voornamen: "A", achternaam: "B", '
-                       'geboortedatum: "1980-01-01", bevoegdheden: [], benoemingen: []}]) { nieuw } }' % als_getal,
-                       token=s.duo())
+    # The same as literals in the document: graphql-core's own messages would quote them.
+    letterlijk = ('mutation { zetGegevensKlaar(leveringen: [{bsn: @BSN@, voornamen: "A", achternaam: "B", '
+                  'geboortedatum: "1980-01-01", bevoegdheden: [], benoemingen: []}]) { nieuw } }')
+    body = await o.gql(letterlijk.replace("@BSN@", als_getal), token=s.duo())
     assert body.get("errors") and body.get("data") is None, body
-    # The same with the BSN as a string literal but invalid.
-    body = await o.gql('mutation { zetGegevensKlaar(leveringen: [{bsn: "%s", voornamen: "A", achternaam: "B", '
-                       'geboortedatum: "1980-01-01", bevoegdheden: [], benoemingen: []}]) { nieuw } }' % ONGELDIG,
-                       token=s.duo())
+    body = await o.gql(letterlijk.replace("@BSN@", f'"{ONGELDIG}"'), token=s.duo())
     assert fouten(body, "BAD_USER_INPUT"), body
 
     # Logging in: the teacher, the new teacher confirming, a BSN that matches nobody, one that is no BSN.

@@ -8,11 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
-
 from conftest import assert_forbidden, fouten
 from gegevens import BEVESTIG, benoeming, bsn, klaarzetten, levering
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 IK = """
 {
@@ -72,6 +71,10 @@ async def test_ik_toont_de_klaargezette_gegevens(api):
     assert leraar["benoemingen"] == [{"schoolbestuur": {"bevoegdGezagNummer": "10001", "naam": "Stichting Het Lyceum"},
                                       "vak": "Wiskunde", "begindatum": "2020-08-01", "einddatum": None}]
     assert leraar["portfolioOpenbaar"] is False
+    # Outside the public register `leraar` still finds the teacher for the teacher.
+    zelf = await api.ok('query($n: String!) { leraar(registernummer: $n) { registratie { status } } }', {"n": nr},
+                        api.sleutels.leraar(b))
+    assert zelf["leraar"] == {"registratie": {"status": "KLAARGEZET"}}
 
 
 async def test_ik_zonder_passende_aanmelding(api):

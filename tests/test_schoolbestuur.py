@@ -147,8 +147,7 @@ async def test_volgorde_achternaam_dan_registernummer(api):
         _lev(bsns[3], "Smit", "Mees", [benoeming(BESTUUR)]),
     ])
     p = await medewerkers(api)
-    # CONTRACT: API.md orders staff by achternaam then registernummer; the app orders by
-    # sorteernaam (achternaam + voorletters) first (resolvers/leraren.py, medewerkers).
+    # Staff are ordered by achternaam then registernummer; voorletters play no part (unlike search).
     assert [e["node"]["registernummer"] for e in p["edges"]] == [nummers[1], nummers[0], nummers[2], nummers[3]]
 
 
@@ -239,11 +238,7 @@ async def test_dashboardpagina_draait_een_vast_aantal_statements(api):
             # the ten unconfirmed ones and the fourteen in the voorportaal among the first forty
             assert sum(1 for e in edges if e["node"]["waarschuwingen"]) == 24
         aantallen[aantal] = t.aantal
-        from collections import Counter
-        for st, n in Counter(" ".join(x.split())[:200] for x in api.statements).most_common():
-            print(aantal, n, st)
-    # CONTRACT (ARCHITECTURE.md: "an N+1 is a red test"; at most 12 statements for this page): observed
-    # 43 for 5 staff and 289 for 50. Loaders.criteria() is not shared between concurrent callers, so
-    # every period re-reads the criteria, and the activity and aantekening loads then fall into
-    # separate batches.
+    # ARCHITECTURE.md: an N+1 is a red test. One statement each for the board, the count, the page, the
+    # employer check, bevoegdheden, voorportaal, periods, aantekeningen, criteria and activities.
     assert aantallen[5] == aantallen[50] <= 12, aantallen
+    assert aantallen == {5: 10, 50: 10}, aantallen

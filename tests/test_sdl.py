@@ -4,9 +4,9 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from conftest import Api
 from graphql import ObjectTypeDefinitionNode, ObjectTypeExtensionNode, parse
 
-from conftest import Api
 from lerarenregister import matrix
 
 TESTS = Path(__file__).parent
@@ -18,7 +18,7 @@ RICHTLIJN = "directive @zichtbaarVoor(doelgroepen: [Doelgroep!]!) on FIELD_DEFIN
 
 def _structureel(naam: str) -> bool:
     """Relay's plumbing takes its parent field's audiences and declares none of its own."""
-    return naam.endswith("Connection") or naam.endswith("Edge") or naam == "PageInfo"
+    return naam.endswith(("Connection", "Edge")) or naam == "PageInfo"
 
 
 async def _gepubliceerd(api: Api) -> str:

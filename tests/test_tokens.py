@@ -9,13 +9,14 @@ import hashlib
 import hmac
 import json
 import time
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
-from joserfc.jwk import RSAKey
-
 from conftest import AUDIENCE, ISSUER, VANDAAG, Api, Sleutels
 from gegevens import benoeming, bevestig, bsn, klaarzetten, levering
+from joserfc.jwk import RSAKey
+
 from lerarenregister.auth.tokens import JwksBron
 
 PUBLIEKE_VRAAG = "{ herregistratiecriteria { totaalUren } }"
@@ -63,7 +64,7 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-nu = lambda: int(time.time())  # noqa: E731
+nu = lambda: int(time.time())
 
 # name -> (sleutels, vreemde_sleutel) -> the request's headers
 SLECHT: dict[str, Callable[[Sleutels, RSAKey], dict[str, str]]] = {

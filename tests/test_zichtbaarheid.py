@@ -7,25 +7,30 @@ reach (the selection is generated from the schema), and checks every field of th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 
-import pytest
 import strawberry
-from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, get_named_type
+from conftest import VANDAAG, Api, Sleutels, fouten
+from gegevens import KLAARZETTEN, benoeming, bevestig, bsn, klaarzetten, levering
+from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
 from graphql.pyutils import Undefined
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from conftest import VANDAAG, Api, Sleutels, fouten
-from gegevens import KLAARZETTEN, benoeming, bevestig, bsn, klaarzetten, levering
 from lerarenregister.auth.policy import ALGEMEEN, Doelgroep, Onderwerp
 from lerarenregister.auth.viewer import ANONIEM, DuoViewer
 from lerarenregister.db import make_sessionmaker
 from lerarenregister.resolvers.verzoek import Db, Verzoek
 from lerarenregister.schema import bouw_schema, zonder_declaratie
 from lerarenregister.schema.fouten import formatteer
-from lerarenregister.schema.zichtbaarheid import Zichtbaarheidscontrole, ongedeclareerd, verzamel_regels, zichtbaar
+from lerarenregister.schema.zichtbaarheid import (
+    Zichtbaarheidscontrole,
+    ongedeclareerd,
+    verzamel_regels,
+    zichtbaar,
+)
 
 P, Z, W, T = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER, Doelgroep.MET_TOESTEMMING
 SZ, DUO, BG = Doelgroep.SCHOOLBESTUUR_ZELF, Doelgroep.DUO, Doelgroep.BEROEPSGROEP
@@ -43,7 +48,7 @@ BESTUUR_TYPEN = {"Schoolbestuur"}
 
 
 def structureel(typenaam: str) -> bool:
-    return typenaam.endswith("Connection") or typenaam.endswith("Edge") or typenaam == "PageInfo"
+    return typenaam.endswith(("Connection", "Edge")) or typenaam == "PageInfo"
 
 
 # Fields that may be null although the asker may see them, and when (given the parent object).
@@ -68,7 +73,7 @@ NOOIT_GEVULD = {("Aantekening", "opgehevenOp")}
 class Veld:
     naam: str
     typenaam: str | None  # the object type it leads to, None for a leaf
-    kinderen: list["Veld"] = field(default_factory=list)
+    kinderen: list[Veld] = field(default_factory=list)
 
 
 def _velden(type_: GraphQLObjectType, pad: tuple[str, ...]) -> list[Veld]:
@@ -101,7 +106,7 @@ LERAAR_VRAAG = "query($nr: String!) { leraar(registernummer: $nr) { " + _tekst(L
 
 @dataclass(frozen=True)
 class Vrager:
-    token: Callable[[Sleutels, "Gegevens"], Optional[str]]
+    token: Callable[[Sleutels, Gegevens], str | None]
     leraar: frozenset[Doelgroep]  # the audiences for the teacher's data, consent aside
     bestuur: str | None = None  # the board it is
     rol: frozenset[Doelgroep] = frozenset()  # role audiences that hold for any data
@@ -484,7 +489,7 @@ class Proefding:
         return "zichtbaar"
 
     @strawberry.field
-    def vergeten(self) -> Optional[str]:  # declared by nobody
+    def vergeten(self) -> str | None:  # declared by nobody
         return "geheim"
 
 

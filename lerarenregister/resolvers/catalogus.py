@@ -1,6 +1,7 @@
 """The catalogue (providers publish, the public searches) and the herregistratie criteria."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, select
@@ -16,10 +17,12 @@ from .schrijven import verhoog_dataversie
 if TYPE_CHECKING:
     from .verzoek import Verzoek
 
+_NIET_WOORD = re.compile(r"[\W_]+")
+
 
 def zoektitel(titel: str) -> str:
-    """Titles are searched case- and accent-blind, word by word."""
-    return " ".join(zonder_accenten(titel).casefold().split())
+    """Titles are searched case- and accent-blind, word by word; punctuation separates words."""
+    return " ".join(_NIET_WOORD.sub(" ", zonder_accenten(titel).casefold()).split())
 
 
 def _escape(woord: str) -> str:

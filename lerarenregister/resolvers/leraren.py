@@ -5,7 +5,7 @@ import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING, Sequence
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, literal_column, select
 
 from ..auth import policy
 from ..auth.policy import Doelgroep
@@ -41,7 +41,8 @@ async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None
     treffer = Leraar.registernummer == exact
     if norm:
         treffer = treffer | _prefix(Leraar.zoeknaam, norm)
-    waar = (Leraar.status == GEREGISTREERD) & treffer
+    # The status is spelled out in the SQL, not bound: a generic plan must still match the partial index.
+    waar = (Leraar.status == literal_column(f"'{GEREGISTREERD}'")) & treffer
     totaal = (await v.db.execute(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
     rijen: Sequence[Leraar] = []
     if limit and offset < totaal:
@@ -116,9 +117,9 @@ async def medewerkers(
     if registratiestatus:
         waar = waar & (Leraar.status == registratiestatus)
     if gewijzigd_sinds is not None:
-        # Stored in UTC; SQLite compares the text, so the bound value must be UTC too.
         if gewijzigd_sinds.tzinfo is None:
-            gewijzigd_sinds = gewijzigd_sinds.replace(tzinfo=dt.timezone.utc)
+            raise OngeldigeInvoer("gewijzigdSinds must be RFC 3339 with an offset", "gewijzigdSinds")
+        # Stored in UTC; SQLite compares the text, so the bound value must be UTC too.
         waar = waar & (Leraar.gewijzigd_op > gewijzigd_sinds.astimezone(dt.timezone.utc))
     volgorde = (Leraar.zoeknaam, Leraar.registernummer)  # API.md: staff by achternaam then registernummer
     if met_waarschuwing is None:

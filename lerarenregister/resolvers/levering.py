@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..models import Benoeming, Bevoegdheid, Foutmelding, Leraar, Schoolbestuur, Voorportaalinschrijving
 from ..models.base import nu
@@ -135,9 +137,12 @@ async def _besturen(v: "Verzoek", leveringen: Sequence[Any]) -> dict[str, int]:
             await v.db.execute(update(Schoolbestuur).where(Schoolbestuur.id == bid).values(naam=namen[nummer]))
     nieuw = [{"bevoegd_gezag_nummer": n, "naam": naam} for n, naam in namen.items() if n not in ids]
     if nieuw:
-        res = await v.db.execute(
-            insert(Schoolbestuur).returning(Schoolbestuur.id, Schoolbestuur.bevoegd_gezag_nummer), nieuw
-        )
+        # Parallel deliveries may name the same new board: whoever inserts first wins, the others
+        # wait for it and then find it.
+        invoegen = (pg_insert if v.db.dialect == "postgresql" else sqlite_insert)(Schoolbestuur)
+        await v.db.execute(invoegen.on_conflict_do_nothing(index_elements=["bevoegd_gezag_nummer"]), nieuw)
+        res = await v.db.execute(select(Schoolbestuur.id, Schoolbestuur.bevoegd_gezag_nummer).where(
+            Schoolbestuur.bevoegd_gezag_nummer.in_([r["bevoegd_gezag_nummer"] for r in nieuw])))
         for bid, nummer in res.all():
             ids[nummer] = bid
     return ids

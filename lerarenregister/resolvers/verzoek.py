@@ -30,6 +30,11 @@ class Db:
             self._session = self._maker()
         return self._session
 
+    @property
+    def dialect(self) -> str:
+        """'postgresql' or 'sqlite': for the few statements whose spelling differs."""
+        return self._maker.kw["bind"].dialect.name
+
     async def execute(self, stmt: Any, params: Any = None) -> Any:
         async with self._lock:
             return await self.session.execute(stmt, params)

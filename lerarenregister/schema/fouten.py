@@ -22,16 +22,30 @@ _VARIABELE_32 = re.compile(r"^Variable '\$(?P<naam>\w+)' got invalid value .*?(?
 _VARIABELE_33 = re.compile(r"^Variable '\$(?P<naam>\w+)' has invalid value(?: at (?P<pad>[^:]+))?: (?P<reden>.*)$", re.S)
 
 
+# A missing or unknown input field is named in the reason, not in the path.
+_VELD_IN_REDEN = re.compile(
+    r"(?:^Field '(?P<veld>\w+)' (?:of required type .* was not provided|is not defined by type)"
+    r"|to include required field '(?P<verplicht>\w+)')"
+)
+# graphql-core echoes the whole offending input after "found:"; the client sent it, it need not return.
+_GEVONDEN = re.compile(r",? found: .*$", re.S)
+
+
 def _variabele(bericht: str) -> tuple[str, str] | None:
     """(field path, reason) of a variable that graphql-core could not coerce."""
     m = _VARIABELE_32.match(bericht)
     if m:
-        return m.group("pad") or m.group("naam"), m.group("reden")
-    m = _VARIABELE_33.match(bericht)
-    if m:
-        pad = (m.group("pad") or "").strip()
-        return m.group("naam") + (pad if pad.startswith("[") or not pad else "." + pad), m.group("reden")
-    return None
+        pad, reden = m.group("pad") or m.group("naam"), m.group("reden")
+    else:
+        m = _VARIABELE_33.match(bericht)
+        if not m:
+            return None
+        rest = (m.group("pad") or "").strip()
+        pad, reden = m.group("naam") + (rest if rest.startswith("[") or not rest else "." + rest), m.group("reden")
+    veld = _VELD_IN_REDEN.search(reden)
+    if veld:
+        pad = f"{pad}.{veld.group('veld') or veld.group('verplicht')}"
+    return pad, _GEVONDEN.sub(".", reden).replace("..", ".")
 _LANGE_GETALLEN = re.compile(r"\d{6,}")
 
 
