@@ -20,9 +20,11 @@ import itertools
 import json
 import math
 import random
+import re
 import shlex
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -46,6 +48,9 @@ EERSTE_BEVESTIGING_DAGEN = 45
 # The beroepsgroep assessed the periods that ended before this many days ago; objections run 42 days.
 BEOORDEELD_DAGEN_GELEDEN = 21
 ACTIVITEITEN_PER_VERZOEK = 40
+
+Stap = Callable[[], Awaitable[None]]  # one operation of the demo's history
+_LANGE_GETALLEN = re.compile(r"\d{6,}")
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ ACHTERNAMEN = (
 )
 
 TITELS = {
-    "VAKINHOUDELIJK": ("Masterclass {vak}", "Nascholing {vak}: het nieuwe examenprogramma", "Vakdag {vak}",
+    "VAKINHOUDELIJK": ("Masterclass {vak}", "Nascholing {vak}: de nieuwe kerndoelen", "Vakdag {vak}",
                        "Summerschool {vak}", "Actuele ontwikkelingen in het vak {vak}", "Vakconferentie {vak}"),
     "VAKDIDACTISCH": ("Formatief evalueren in de les {vak}", "Didactiek van {vak}: activerende werkvormen",
                       "Differentiëren in de klas", "Werken met leerlijnen", "Lesson study met collega's",
@@ -175,7 +180,7 @@ def _bsns(rng: random.Random, aantal: int) -> list[str]:
     uit: list[str] = []
     while len(uit) < aantal:
         romp = "9999" + f"{rng.randrange(10_000):04d}"
-        rest = sum(w * int(c) for w, c in zip(range(9, 1, -1), romp)) % 11
+        rest = sum(w * int(c) for w, c in zip(range(9, 1, -1), romp, strict=True)) % 11
         kandidaat = romp + str(rest)
         if rest < 10 and elfproef(kandidaat) and kandidaat not in gezien:
             gezien.add(kandidaat)
@@ -312,8 +317,8 @@ def _bijzondere_gevallen(rng: random.Random, leraren: list[DemoLeraar], vandaag:
     k.geleverd_op, k.bevestigd_op = t0, None
     k.kenmerken = {"klaargezet", "uitgelicht-klaargezet", "foutmelding"}
 
-    gewoon = [l for l in leraren[5:] if l.geleverd_op == t0 and l.bevestigd_op and not l.kenmerken
-              and l.bevoegdheden[0][1] in ("EERSTEGRAADS", "TWEEDEGRAADS")]
+    gewoon = [x for x in leraren[5:] if x.geleverd_op == t0 and x.bevestigd_op and not x.kenmerken
+              and x.bevoegdheden[0][1] in ("EERSTEGRAADS", "TWEEDEGRAADS")]
     # A period that ends within six months, on schedule yet short of the full hours.
     e = gewoon.pop(0)
     e.bevestigd_op, e.tempo = vandaag - dt.timedelta(days=4 * 365 - 150), 1.1
@@ -322,23 +327,23 @@ def _bijzondere_gevallen(rng: random.Random, leraren: list[DemoLeraar], vandaag:
     # Periods that ended months ago and were assessed: most met the criteria, two did not (aantekening),
     # one of which objects. Their deliveries and confirmations lie before the first regular delivery.
     oud = vandaag - dt.timedelta(days=4 * 365 + 300)
-    beoordeeld = [l for l in gewoon if max(b[2] for b in l.bevoegdheden) < oud][:6]
-    for n, l in enumerate(beoordeeld):
-        l.geleverd_op = oud
-        l.bevestigd_op = vandaag - dt.timedelta(days=4 * 365 + rng.randint(60, 250))
-        l.alle_kiezen, l.openbaar = True, False
+    beoordeeld = [x for x in gewoon if max(b[2] for b in x.bevoegdheden) < oud][:6]
+    for n, leraar in enumerate(beoordeeld):
+        leraar.geleverd_op = oud
+        leraar.bevestigd_op = vandaag - dt.timedelta(days=4 * 365 + rng.randint(60, 250))
+        leraar.alle_kiezen, leraar.openbaar = True, False
         if n < 2:
-            l.tempo = rng.uniform(0.5, 0.75)
-            l.kenmerken.add("aantekening")
-            l.benoemingen[0] = (bestuur, *l.benoemingen[0][1:])
+            leraar.tempo = rng.uniform(0.5, 0.75)
+            leraar.kenmerken.add("aantekening")
+            leraar.benoemingen[0] = (bestuur, *leraar.benoemingen[0][1:])
             if n == 0:
-                l.kenmerken.add("bezwaar")
+                leraar.kenmerken.add("bezwaar")
         else:
-            l.tempo = rng.uniform(1.05, 1.2)
-            l.kenmerken.add("voldaan")
+            leraar.tempo = rng.uniform(1.05, 1.2)
+            leraar.kenmerken.add("voldaan")
 
     # DUO delivered "Muller"; the teacher corrects it to "Müller" after confirming.
-    m = next(l for l in leraren[5:] if l.achternaam == "Müller" and l.bevestigd_op and not l.kenmerken)
+    m = next(x for x in leraren[5:] if x.achternaam == "Müller" and x.bevestigd_op and not x.kenmerken)
     m.duo_achternaam = "Muller"
     m.kenmerken.add("correctie")
 
@@ -347,14 +352,17 @@ def _bijzondere_gevallen(rng: random.Random, leraren: list[DemoLeraar], vandaag:
 # Loading
 
 KLAARZETTEN = """mutation Klaarzetten($leveringen: [Levering!]!) {
-  zetGegevensKlaar(leveringen: $leveringen) { nieuw gewijzigd ongewijzigd }
+  zetGegevensKlaar(leveringen: $leveringen) { registernummers }
+}"""
+# DUO reads back what it delivered; the bevoegdheid ids are what the teachers confirm with.
+GELEVERD = """query Geleverd($nummers: [String!]!) {
+  leraren(registernummers: $nummers) { registernummer bevoegdheden { id vak } }
 }"""
 PUBLICEER = """mutation Publiceer($invoer: CatalogusActiviteitInvoer!) {
   publiceerActiviteit(invoer: $invoer) { id titel uren gebied }
 }"""
-IK_BEVOEGDHEDEN = "{ ik { bevoegdheden { id vak } } }"
 BEVESTIG = """mutation Bevestig($ids: [ID!]!) {
-  bevestigRegistratie(herregistratieBevoegdheden: $ids) { bevoegdheden { id voorHerregistratie } }
+  bevestigRegistratie(herregistratieBevoegdheden: $ids) { registratie { status } }
 }"""
 CORRIGEER = """mutation Corrigeer($achternaam: String!) {
   corrigeerPersoonsgegevens(invoer: { achternaam: $achternaam }) { registernummer }
@@ -389,8 +397,9 @@ class _Uitvoerder:
         finally:
             await db.close(commit=uitkomst is not None and not uitkomst.errors)
         if uitkomst.errors:
-            # The message names the field and the rule; it never carries the BSN (the register blanks it).
-            raise RuntimeError(f"demo data: the register refused an operation: {uitkomst.errors[0].message}")
+            # A coercion error can quote the input: long digit runs (a BSN) are blanked before it is shown.
+            bericht = _LANGE_GETALLEN.sub("…", uitkomst.errors[0].message)
+            raise RuntimeError(f"demo data: the register refused an operation: {bericht}")
         assert uitkomst.data is not None
         return uitkomst.data
 
@@ -427,13 +436,13 @@ def _activiteiten_in(rng: random.Random, vak: str, ids: list[str], van: dt.date,
     # Shares keep vakinhoudelijk above 25% and the three areas above 62.5% (40 and 100 of 160).
     vakinhoudelijk = rng.uniform(0.30, 0.40)
     vakdidactisch = rng.uniform(0.20, 0.28)
-    overig = rng.choice((0.0, rng.uniform(0.05, 0.15)))
+    overig = rng.choice((0.0, 0.0, rng.uniform(0.05, 0.15)))
     verdeling = {"VAKINHOUDELIJK": vakinhoudelijk, "VAKDIDACTISCH": vakdidactisch,
                  "PEDAGOGISCH": 1.0 - vakinhoudelijk - vakdidactisch - overig, "OVERIG": overig}
     uit: list[dict[str, Any]] = []
     for gebied, deel in verdeling.items():
         uren = math.ceil(doel * deel * 2) / 2  # rounded up: never below the share aimed at
-        passend = [c for c in catalogus if c.gebied == gebied and c.uren <= uren]
+        passend = [c for c in catalogus if c.gebied == gebied and c.uren + 4 <= uren]
         if passend and rng.random() < 0.35:
             # From the catalogue: hours and area come from the provider's activity.
             c = rng.choice(passend)
@@ -442,8 +451,8 @@ def _activiteiten_in(rng: random.Random, vak: str, ids: list[str], van: dt.date,
             uren -= c.uren
         if uren <= 0:
             continue
-        # Courses, study days and conferences of some 8 to 40 hours (contact plus self-study) each.
-        stukken = max(1, round(uren / rng.uniform(20.0, 40.0)))
+        # Courses, study days, conferences and longer trainings (contact plus self-study hours).
+        stukken = max(1, round(uren / rng.uniform(30.0, 60.0)))
         per_stuk = round(uren / stukken * 2) / 2
         for n in range(stukken):
             deze = per_stuk if n < stukken - 1 else uren - per_stuk * (stukken - 1)
@@ -457,7 +466,9 @@ def _portfolio(leraar: DemoLeraar, start: dt.date, vandaag: dt.date, ids: list[s
                catalogus: list[CatalogusItem]) -> list[dict[str, Any]]:
     """Hours at `tempo` times the pace rule's expectation today; a period that ended gets its full share."""
     rng = random.Random(ZAAD * 1000 + leraar.nummer)
-    vak = leraar.bevoegdheden[0][0] if leraar.bevoegdheden else "het vak"
+    vak = leraar.bevoegdheden[0][0].lower() if leraar.bevoegdheden else "het vak"
+    if vak == PO_VAK.lower():
+        vak = rng.choice(("rekenen-wiskunde", "taal en lezen", "wereldoriëntatie"))
     einde = datums.periode_einde(start)
     if einde < vandaag:
         uit = _activiteiten_in(rng, vak, ids, start, einde, leraar.tempo * 160.0, catalogus)
@@ -500,10 +511,11 @@ class _Lader:
         self.vandaag = settings.today()
         self.peildatum = self.vandaag - dt.timedelta(days=BEOORDEELD_DAGEN_GELEDEN)
         self.catalogus: list[CatalogusItem] = []
-        self._agenda: list[tuple[dt.date, int, int, Callable[[], Awaitable[None]]]] = []
+        self.bevoegdheden: dict[str, list[dict[str, str]]] = {}  # per BSN, as DUO read them back
+        self._agenda: list[tuple[dt.date, int, int, Stap]] = []
         self._volgorde = itertools.count()
 
-    def plan_in(self, dag: dt.date, rang: int, stap: Callable[[], Awaitable[None]]) -> None:
+    def plan_in(self, dag: dt.date, rang: int, stap: Stap) -> None:
         """Steps run by date; on one day by rang (deliveries 0, confirmations 2, portfolios 3, ...)."""
         heapq.heappush(self._agenda, (dag, rang, next(self._volgorde), stap))
 
@@ -512,7 +524,7 @@ class _Lader:
 
     async def vul(self) -> None:
         plan = demo_plan(self.vandaag)
-        eerste = min(l.geleverd_op for l in plan)
+        eerste = min(x.geleverd_op for x in plan)
         for code, naam, activiteiten in AANBIEDERS:
             for invoer in activiteiten:
                 self.plan_in(eerste, -1, self._publiceer(AanbiederViewer(code=code, naam=naam), eerste, invoer))
@@ -538,7 +550,7 @@ class _Lader:
             *_, stap = heapq.heappop(self._agenda)
             await stap()
 
-    def _publiceer(self, viewer: AanbiederViewer, dag: dt.date, invoer: tuple[Any, ...]) -> Callable[[], Awaitable[None]]:
+    def _publiceer(self, viewer: AanbiederViewer, dag: dt.date, invoer: tuple[Any, ...]) -> Stap:
         async def stap() -> None:
             titel, soort, contact, zelfstudie, gebied, toetsing = invoer
             data = await self.voer_uit(viewer, dag, PUBLICEER, {"invoer": {
@@ -548,20 +560,25 @@ class _Lader:
             self.catalogus.append(CatalogusItem(a["id"], a["titel"], a["uren"], a["gebied"]))
         return stap
 
-    def _klaarzetten(self, dag: dt.date, leveringen: list[dict[str, Any]]) -> Callable[[], Awaitable[None]]:
+    def _klaarzetten(self, dag: dt.date, leveringen: list[dict[str, Any]]) -> Stap:
         async def stap() -> None:
-            await self.voer_uit(DuoViewer(), dag, KLAARZETTEN, {"leveringen": leveringen})
+            data = await self.voer_uit(DuoViewer(), dag, KLAARZETTEN, {"leveringen": leveringen})
+            nummers = data["zetGegevensKlaar"]["registernummers"]
+            bsn_van = {n: lev["bsn"] for n, lev in zip(nummers, leveringen, strict=True)}
+            for i in range(0, len(nummers), 100):
+                terug = await self.voer_uit(DuoViewer(), dag, GELEVERD, {"nummers": nummers[i:i + 100]})
+                for leraar in terug["leraren"]:
+                    self.bevoegdheden[bsn_van[leraar["registernummer"]]] = leraar["bevoegdheden"]
         return stap
 
-    def _bevestig(self, leraar: DemoLeraar, dag: dt.date) -> Callable[[], Awaitable[None]]:
+    def _bevestig(self, leraar: DemoLeraar, dag: dt.date) -> Stap:
         async def stap() -> None:
             viewer = self.leraar(leraar)
-            eigen = (await self.voer_uit(viewer, dag, IK_BEVOEGDHEDEN))["ik"]["bevoegdheden"]
-            ids = [b["id"] for b in eigen] if leraar.alle_kiezen else [eigen[0]["id"]]
-            data = await self.voer_uit(viewer, dag, BEVESTIG, {"ids": ids})
+            eigen = self.bevoegdheden[leraar.bsn]
+            gekozen = [b["id"] for b in eigen] if leraar.alle_kiezen else [eigen[0]["id"]]
+            await self.voer_uit(viewer, dag, BEVESTIG, {"ids": gekozen})
             if leraar.duo_achternaam:
                 await self.voer_uit(viewer, dag, CORRIGEER, {"achternaam": leraar.achternaam})
-            gekozen = [b["id"] for b in data["bevestigRegistratie"]["bevoegdheden"] if b["voorHerregistratie"]]
             invoeren = sorted(_portfolio(leraar, dag, self.vandaag, gekozen, self.catalogus),
                               key=lambda a: a["datum"])
             # Entries are written on the day they could first be written, so the assessment sees them.
@@ -574,7 +591,7 @@ class _Lader:
         return stap
 
     def _portfolio(self, leraar: DemoLeraar, dag: dt.date, invoeren: list[dict[str, Any]],
-                   openbaar: bool) -> Callable[[], Awaitable[None]]:
+                   openbaar: bool) -> Stap:
         async def stap() -> None:
             viewer = self.leraar(leraar)
             delen = [invoeren[i:i + ACTIVITEITEN_PER_VERZOEK]
@@ -586,25 +603,23 @@ class _Lader:
                     await self.voer_uit(viewer, dag, document, variabelen)
         return stap
 
-    def _beoordeel(self) -> Callable[[], Awaitable[None]]:
+    def _beoordeel(self) -> Stap:
         async def stap() -> None:
             await self.voer_uit(BeroepsgroepViewer(), self.peildatum, BEOORDEEL,
                                 {"peildatum": self.peildatum.isoformat()})
         return stap
 
-    def _meld_fout(self, leraar: DemoLeraar) -> Callable[[], Awaitable[None]]:
+    def _meld_fout(self, leraar: DemoLeraar) -> Stap:
         async def stap() -> None:
             dag = self.vandaag - dt.timedelta(days=3)
-            viewer = self.leraar(leraar)
-            eigen = (await self.voer_uit(viewer, dag, IK_BEVOEGDHEDEN))["ik"]["bevoegdheden"]
-            engels = next(b for b in eigen if b["vak"] == "Engels")
-            await self.voer_uit(viewer, dag, MELD_FOUT, {
+            engels = next(b for b in self.bevoegdheden[leraar.bsn] if b["vak"] == "Engels")
+            await self.voer_uit(self.leraar(leraar), dag, MELD_FOUT, {
                 "bevoegdheid": engels["id"],
                 "toelichting": "Mijn bevoegdheid Engels is eerstegraads (behaald aan de lerarenopleiding), "
                                "niet tweedegraads."})
         return stap
 
-    def _bezwaar(self, leraar: DemoLeraar) -> Callable[[], Awaitable[None]]:
+    def _bezwaar(self, leraar: DemoLeraar) -> Stap:
         async def stap() -> None:
             dag = self.vandaag - dt.timedelta(days=2)
             viewer = self.leraar(leraar)
@@ -621,7 +636,7 @@ class _Lader:
 # The banner
 
 def _met_kenmerk(plan: list[DemoLeraar], kenmerk: str) -> DemoLeraar:
-    return next(l for l in plan if kenmerk in l.kenmerken)
+    return next(x for x in plan if kenmerk in x.kenmerken)
 
 
 async def _registernummers(settings: Settings, leraren: list[DemoLeraar]) -> dict[int, str]:

@@ -5,7 +5,7 @@ import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING, Sequence
 
-from sqlalchemy import case, exists, func, literal_column, select
+from sqlalchemy import bindparam, case, exists, func, literal_column, select
 
 from ..auth import policy
 from ..auth.policy import Doelgroep
@@ -27,8 +27,21 @@ LERAAR_RIJ = tuple(Leraar.__table__.c)
 HOOGSTE = "\U0010ffff"
 
 
-def _prefix(kolom, term: str):  # type: ignore[no-untyped-def]
-    return (kolom >= term) & (kolom < term + HOOGSTE)
+# Public search, built once. The status is spelled out in the SQL, not bound: a generic plan must
+# still match the partial index. [norm, norm + HOOGSTE) is "starts with norm" on both stores.
+_IN_REGISTER = Leraar.status == literal_column(f"'{GEREGISTREERD}'")
+_TREFFER = (Leraar.registernummer == bindparam("exact")) | (
+    (Leraar.zoeknaam >= bindparam("norm")) & (Leraar.zoeknaam < bindparam("norm_tot"))
+)
+_ZOEK_AANTAL = select(func.count()).select_from(Leraar).where(_IN_REGISTER & _TREFFER)
+_ZOEK_PAGINA = (
+    select(*LERAAR_RIJ)
+    .where(_IN_REGISTER & _TREFFER)
+    .order_by(case((Leraar.registernummer == bindparam("exact"), 0), else_=1), Leraar.sorteernaam,
+              Leraar.registernummer)
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
 
 
 async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None) -> Pagina[Leraar]:
@@ -38,22 +51,12 @@ async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None
     exact = zoekterm.strip()
     if not norm and not exact:
         raise OngeldigeInvoer("zoekterm is empty", "zoekterm")
-    treffer = Leraar.registernummer == exact
-    if norm:
-        treffer = treffer | _prefix(Leraar.zoeknaam, norm)
-    # The status is spelled out in the SQL, not bound: a generic plan must still match the partial index.
-    waar = (Leraar.status == literal_column(f"'{GEREGISTREERD}'")) & treffer
-    totaal = (await v.db.execute(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
+    # An empty normalised term matches no name: an empty range.
+    params = {"exact": exact, "norm": norm or HOOGSTE, "norm_tot": norm + HOOGSTE if norm else HOOGSTE}
+    totaal = (await v.db.lees(_ZOEK_AANTAL, params)).scalar_one()
     rijen: Sequence[Leraar] = []
     if limit and offset < totaal:
-        res = await v.db.execute(
-            select(*LERAAR_RIJ)
-            .where(waar)
-            .order_by(case((Leraar.registernummer == exact, 0), else_=1), Leraar.sorteernaam, Leraar.registernummer)
-            .limit(limit)
-            .offset(offset)
-        )
-        rijen = res.all()
+        rijen = (await v.db.lees(_ZOEK_PAGINA, {**params, "limit": limit, "offset": offset})).all()
     await v.inzage.laad(rijen)
     return Pagina(list(rijen), offset, totaal)
 
@@ -69,13 +72,16 @@ async def zichtbare(v: "Verzoek", rijen: Sequence[Leraar]) -> list[Leraar | None
     return uit
 
 
+_OP_NUMMERS = select(*LERAAR_RIJ).where(Leraar.registernummer.in_(bindparam("nummers", expanding=True)))
+
+
 async def op_registernummers(v: "Verzoek", nummers: list[str]) -> list[Leraar | None]:
     """Teachers by registernummer in input order; None where unknown or not visible to the asker."""
     if len(nummers) > 100:
         raise OngeldigeInvoer("at most 100 registernummers at once", "registernummers")
     if not nummers:
         return []
-    res = await v.db.execute(select(*LERAAR_RIJ).where(Leraar.registernummer.in_(set(nummers))))
+    res = await v.db.lees(_OP_NUMMERS, {"nummers": list(set(nummers))})
     per = {r.registernummer: r for r in res.all()}
     gevonden = [per[n] for n in dict.fromkeys(nummers) if n in per]
     zichtbaar = {r.registernummer: z for r, z in zip(gevonden, await zichtbare(v, gevonden))}
@@ -123,12 +129,12 @@ async def medewerkers(
         waar = waar & (Leraar.gewijzigd_op > gewijzigd_sinds.astimezone(dt.timezone.utc))
     volgorde = (Leraar.zoeknaam, Leraar.registernummer)  # API.md: staff by achternaam then registernummer
     if met_waarschuwing is None:
-        totaal = (await v.db.execute(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
-        res = await v.db.execute(select(*LERAAR_RIJ).where(waar).order_by(*volgorde).limit(limit).offset(offset))
+        totaal = (await v.db.lees(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
+        res = await v.db.lees(select(*LERAAR_RIJ).where(waar).order_by(*volgorde).limit(limit).offset(offset))
         rijen = list(res.all())
     else:
         # Warnings derive from today and the data; filter every candidate in one batched pass.
-        res = await v.db.execute(select(*LERAAR_RIJ).where(waar).order_by(*volgorde))
+        res = await v.db.lees(select(*LERAAR_RIJ).where(waar).order_by(*volgorde))
         alle = list(res.all())
         await v.inzage.laad(alle)
         lijsten = await asyncio.gather(*(waarschuwingen(v, r) for r in alle))
@@ -179,7 +185,7 @@ def mag_doelgroep(doelgroepen: frozenset[Doelgroep], *nodig: Doelgroep) -> bool:
 
 async def op_ids(v: "Verzoek", ids: list[int]) -> list[Leraar]:
     """Teachers by row id, in the order asked."""
-    res = await v.db.execute(select(*LERAAR_RIJ).where(Leraar.id.in_(ids)))
+    res = await v.db.lees(select(*LERAAR_RIJ).where(Leraar.id.in_(ids)))
     per = {r.id: r for r in res.all()}
     await v.inzage.laad(per.values())
     return [per[i] for i in ids if i in per]

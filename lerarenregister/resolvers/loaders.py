@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from strawberry.dataloader import DataLoader
 
 from ..models import (
@@ -37,6 +37,14 @@ def _gegroepeerd(keys: Sequence[K], rows: Any, key_of: Callable[[Any], K]) -> li
     return [per.get(k, []) for k in keys]
 
 
+_BEVOEGDHEDEN = (
+    select(*Bevoegdheid.__table__.c)
+    .where(Bevoegdheid.leraar_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Bevoegdheid.vak, Bevoegdheid.soort)
+)
+_BEVOEGDHEID = select(*Bevoegdheid.__table__.c).where(Bevoegdheid.id.in_(bindparam("ids", expanding=True)))
+
+
 class Loaders:
     def __init__(self, verzoek: "Verzoek"):
         self._v = verzoek
@@ -47,10 +55,7 @@ class Loaders:
 
         async def bevoegdheden(ids: list[int]) -> list[list[Bevoegdheid]]:
             # Plain rows: read-only, and the hottest child of public search.
-            res = await db.execute(
-                select(*Bevoegdheid.__table__.c).where(Bevoegdheid.leraar_id.in_(ids))
-                .order_by(Bevoegdheid.vak, Bevoegdheid.soort)
-            )
+            res = await db.lees(_BEVOEGDHEDEN, {"ids": ids})
             return _gegroepeerd(ids, res.all(), lambda b: b.leraar_id)
 
         async def benoemingen(ids: list[int]) -> list[list[Any]]:
@@ -122,7 +127,7 @@ class Loaders:
             return [sorted(per.get(i, [])) for i in ids]
 
         async def bevoegdheid_by_id(ids: list[int]) -> list[Bevoegdheid | None]:
-            res = await db.execute(select(*Bevoegdheid.__table__.c).where(Bevoegdheid.id.in_(ids)))
+            res = await db.lees(_BEVOEGDHEID, {"ids": ids})
             per = {b.id: b for b in res.all()}
             return [per.get(i) for i in ids]
 

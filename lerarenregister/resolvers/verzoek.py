@@ -39,6 +39,16 @@ class Db:
         async with self._lock:
             return await self.session.execute(stmt, params)
 
+    async def lees(self, stmt: Any, params: Any = None) -> Any:
+        """A Core read (plain rows) on the request's connection, skipping the ORM's execution layer.
+
+        Hot read paths pass statements built once at import with bind parameters, so that each
+        request neither builds nor re-keys them.
+        """
+        async with self._lock:
+            conn = await self.session.connection()
+            return await conn.execute(stmt, params)
+
     async def flush(self) -> None:
         async with self._lock:
             await self.session.flush()
