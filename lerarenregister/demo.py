@@ -441,7 +441,7 @@ def _activiteiten_in(rng: random.Random, vak: str, ids: list[str], van: dt.date,
                  "PEDAGOGISCH": 1.0 - vakinhoudelijk - vakdidactisch - overig, "OVERIG": overig}
     uit: list[dict[str, Any]] = []
     for gebied, deel in verdeling.items():
-        uren = math.ceil(doel * deel * 2) / 2  # rounded up: never below the share aimed at
+        uren = float(math.ceil(doel * deel))  # whole hours, rounded up: never below the share aimed at
         passend = [c for c in catalogus if c.gebied == gebied and c.uren + 4 <= uren]
         if passend and rng.random() < 0.35:
             # From the catalogue: hours and area come from the provider's activity.
@@ -453,7 +453,7 @@ def _activiteiten_in(rng: random.Random, vak: str, ids: list[str], van: dt.date,
             continue
         # Courses, study days, conferences and longer trainings (contact plus self-study hours).
         stukken = max(1, round(uren / rng.uniform(30.0, 60.0)))
-        per_stuk = round(uren / stukken * 2) / 2
+        per_stuk = float(round(uren / stukken))
         for n in range(stukken):
             deze = per_stuk if n < stukken - 1 else uren - per_stuk * (stukken - 1)
             uit.append({"titel": rng.choice(TITELS[gebied]).format(vak=vak),
@@ -466,8 +466,8 @@ def _portfolio(leraar: DemoLeraar, start: dt.date, vandaag: dt.date, ids: list[s
                catalogus: list[CatalogusItem]) -> list[dict[str, Any]]:
     """Hours at `tempo` times the pace rule's expectation today; a period that ended gets its full share."""
     rng = random.Random(ZAAD * 1000 + leraar.nummer)
-    vak = leraar.bevoegdheden[0][0].lower() if leraar.bevoegdheden else "het vak"
-    if vak == PO_VAK.lower():
+    vak = leraar.bevoegdheden[0][0] if leraar.bevoegdheden else "het vak"
+    if vak == PO_VAK:
         vak = rng.choice(("rekenen-wiskunde", "taal en lezen", "wereldoriëntatie"))
     einde = datums.periode_einde(start)
     if einde < vandaag:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import time
@@ -9,6 +10,7 @@ import uuid
 from typing import Any, AsyncIterator
 
 import orjson
+from graphql import GraphQLError, OperationDefinitionNode, parse
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -43,6 +45,26 @@ def _fout(status: int, code: str, bericht: str, headers: dict[str, str] | None =
                           headers=headers)
 
 
+@functools.lru_cache(maxsize=512)
+def _operaties(query: str) -> dict[str | None, str] | None:
+    """Operation name -> 'query' | 'mutation' | 'subscription' of a document; None when it does not parse."""
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return None
+    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    uit: dict[str | None, str] = {d.name.value if d.name else None: d.operation.value for d in ops}
+    if len(ops) == 1:
+        uit[None] = ops[0].operation.value
+    return uit
+
+
+def is_query(query: str, operatie: str | None) -> bool:
+    """Is the operation that will run a query (so it may use a read-only connection)?"""
+    ops = _operaties(query)
+    return ops is not None and ops.get(operatie) == "query"
+
+
 def onverwacht_antwoord(exc: BaseException) -> Response:
     """Outside GraphQL execution too: masked for the client, logged with the trace under an id."""
     correlatie = uuid.uuid4().hex
@@ -68,6 +90,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine = make_engine(settings.database_url, echo=settings.log_sql)
         staat["engine"] = engine
         staat["maker"] = make_sessionmaker(engine)
+        # Queries never write: they run without BEGIN/ROLLBACK round trips. Every statement still sees
+        # committed data only (READ COMMITTED takes a snapshot per statement inside a transaction too).
+        staat["lezer"] = make_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
         _app.state.engine = engine  # tests count SQL statements on it
         try:
             yield
@@ -127,7 +152,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag, "Vary": "Authorization"}
             if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
                 return Response(status_code=304, headers=kop_cache)
-        db = Db(staat["maker"])
+        db = Db(staat["lezer"] if alleen_lezen or is_query(query, operatie) else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
         try:
