@@ -6,6 +6,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
@@ -23,7 +24,15 @@ def alembic_config(url: str | None = None) -> Config:
 
 def migrate(url: str) -> None:
     """Create or upgrade the schema at url (synchronous; call it outside an event loop)."""
+    _maak_sqlite_map(url)
     command.upgrade(alembic_config(url), "head")
+
+
+def _maak_sqlite_map(url: str) -> None:
+    """An SQLite file may be named in a folder that does not exist yet: make the folder."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
 def migrate_connection(connection: Connection) -> None:
