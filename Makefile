@@ -1,0 +1,59 @@
+# The register's two everyday commands, and what they need. Both work from a fresh clone.
+#   make demo   set up .venv, then serve the register with demo data on an SQLite file
+#   make test   set up .venv, start PostgreSQL when it is down, run every test on SQLite and PostgreSQL
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+
+PYTHON ?= python3
+VENV ?= .venv
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_DIR ?= .lerarenregister
+DEMO_DATABASE_URL ?= sqlite+aiosqlite:///$(CURDIR)/$(DEMO_DIR)/demo.sqlite3
+PYTEST_ARGS ?=
+PG_WACHT_SECONDEN ?= 30
+INSTALLED := $(VENV)/.installed
+
+.PHONY: demo test install postgres matrix demo-reset
+
+# Reinstalled when pyproject.toml changes; the package itself is editable.
+$(INSTALLED): pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(INSTALLED)
+
+# Demo mode needs all three OIDC variables unset. The database and the demo signing key live in
+# $(DEMO_DIR) (git-ignored); the demo data is loaded into an empty database only.
+demo: $(INSTALLED)
+	mkdir -p $(DEMO_DIR)
+	env -u REGISTER_OIDC_ISSUER -u REGISTER_OIDC_AUDIENCE -u REGISTER_OIDC_JWKS \
+	  REGISTER_DATABASE_URL='$(DEMO_DATABASE_URL)' REGISTER_DEMO_DIR='$(DEMO_DIR)' \
+	  $(VENV)/bin/lerarenregister serve --host $(HOST) --port $(PORT)
+
+# Throw the demo database away; the next `make demo` loads the demo data afresh.
+demo-reset:
+	rm -f $(DEMO_DIR)/demo.sqlite3 $(DEMO_DIR)/demo.sqlite3-wal $(DEMO_DIR)/demo.sqlite3-shm
+
+# The tests use REGISTER_TEST_PG (default: the local cluster on 127.0.0.1:5432). A local cluster that
+# is down is started; when PostgreSQL cannot be reached the suite fails rather than skips.
+postgres:
+	@if [ -n "$${REGISTER_TEST_PG:-}" ]; then exit 0; fi; \
+	bereikbaar() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || { ! command -v pg_isready >/dev/null && (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; }; }; \
+	if bereikbaar; then exit 0; fi; \
+	echo "PostgreSQL is down: starting it"; \
+	pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start \
+	  || { echo "make: cannot start PostgreSQL; the tests need it (see README.md)" >&2; exit 1; }; \
+	for _ in $$(seq $(PG_WACHT_SECONDEN)); do bereikbaar && exit 0; sleep 1; done; \
+	echo "make: PostgreSQL did not come up within $(PG_WACHT_SECONDEN)s" >&2; exit 1
+
+# pytest's exit code 5 (no tests collected) is a failure like any other non-zero code.
+test: $(INSTALLED) postgres
+	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
+	  [ $$rc -eq 5 ] && echo "make: pytest collected no tests; that is a failure" >&2; exit $$rc; }
+
+# Regenerate the visibility matrix in README.md from the schema's declarations.
+matrix: $(INSTALLED)
+	$(VENV)/bin/lerarenregister matrix --readme README.md
