@@ -8,7 +8,7 @@ import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.printer import print_schema
 
-from .mutation import Mutation
+from .mutation import Mutation, klaarzetten_zonder_omzetting
 from .query import Query
 from .zichtbaarheid import Zichtbaarheidscontrole, ongedeclareerd, verzamel_regels
 
@@ -27,6 +27,7 @@ def bouw_schema() -> RegisterSchema:
         extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), Zichtbaarheidscontrole],
     )
     Zichtbaarheidscontrole.regels = verzamel_regels(schema._schema)
+    schema._schema.mutation_type.fields["zetGegevensKlaar"].resolve = klaarzetten_zonder_omzetting
     return schema
 
 
