@@ -43,11 +43,11 @@ class Leraar(Base):
     gewijzigd_op: Mapped[dt.datetime] = mapped_column(Tijdstip, default=nu)
 
     __table_args__ = (
-        # Public search: prefix on the normalised name, only over the public register.
+        # Public search: a name prefix on sorteernaam, a page in index order, only the public register.
         Index(
-            "ix_leraar_zoeknaam_geregistreerd",
-            "zoeknaam",
+            "ix_leraar_openbaar_sorteernaam",
             "sorteernaam",
+            "registernummer",
             postgresql_where=text("status = 'GEREGISTREERD'"),
             sqlite_where=text("status = 'GEREGISTREERD'"),
         ),

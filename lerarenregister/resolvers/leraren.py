@@ -5,7 +5,7 @@ import asyncio
 import datetime as dt
 from typing import TYPE_CHECKING, Sequence
 
-from sqlalchemy import bindparam, case, exists, func, literal_column, select
+from sqlalchemy import bindparam, exists, func, literal_column, select
 
 from ..auth import policy
 from ..auth.policy import Doelgroep
@@ -13,6 +13,7 @@ from ..auth.viewer import Anoniem, LeraarViewer
 from ..models import Benoeming, Leraar
 from ..regels import waarschuwingen as w
 from ..regels.naam import normaliseer
+from ..regels.registernummer import is_geldig as registernummer_geldig
 from . import herregistratie
 from .fouten import NietAangemeld, NietGevonden, Onbevoegd, OngeldigeInvoer
 from .paginering import PUBLIEK_MAX, Pagina, venster
@@ -28,37 +29,46 @@ HOOGSTE = "\U0010ffff"
 
 
 # Public search, built once. The status is spelled out in the SQL, not bound: a generic plan must
-# still match the partial index. [norm, norm + HOOGSTE) is "starts with norm" on both stores.
+# still match the partial index. sorteernaam starts with the normalised achternaam, so
+# [norm, norm + HOOGSTE) on it is "achternaam starts with norm", and the partial index on
+# (sorteernaam, registernummer) hands out a page in order without sorting every match.
 _IN_REGISTER = Leraar.status == literal_column(f"'{GEREGISTREERD}'")
-_TREFFER = (Leraar.registernummer == bindparam("exact")) | (
-    (Leraar.zoeknaam >= bindparam("norm")) & (Leraar.zoeknaam < bindparam("norm_tot"))
+_NAAM = (Leraar.sorteernaam >= bindparam("norm")) & (Leraar.sorteernaam < bindparam("norm_tot")) & (
+    Leraar.registernummer != bindparam("exact")
 )
-_ZOEK_AANTAL = select(func.count()).select_from(Leraar).where(_IN_REGISTER & _TREFFER)
-_ZOEK_PAGINA = (
+_NAMEN_AANTAL = select(func.count()).select_from(Leraar).where(_IN_REGISTER & _NAAM)
+_NAMEN_PAGINA = (
     select(*LERAAR_RIJ)
-    .where(_IN_REGISTER & _TREFFER)
-    .order_by(case((Leraar.registernummer == bindparam("exact"), 0), else_=1), Leraar.sorteernaam,
-              Leraar.registernummer)
+    .where(_IN_REGISTER & _NAAM)
+    .order_by(Leraar.sorteernaam, Leraar.registernummer)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
+_EXACT = select(*LERAAR_RIJ).where(_IN_REGISTER & (Leraar.registernummer == bindparam("exact")))
 
 
 async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None) -> Pagina[Leraar]:
-    """Public search: GEREGISTREERD teachers by normalised achternaam prefix or exact registernummer."""
+    """Public search: GEREGISTREERD teachers by normalised achternaam prefix or exact registernummer.
+
+    Order: the exact registernummer first, then achternaam, voorletters, registernummer.
+    """
     limit, offset = venster(first, after, PUBLIEK_MAX)
     norm = normaliseer(zoekterm)
     exact = zoekterm.strip()
     if not norm and not exact:
         raise OngeldigeInvoer("zoekterm is empty", "zoekterm")
-    # An empty normalised term matches no name: an empty range.
+    exacte = []
+    if registernummer_geldig(exact):  # every registernummer is well-formed: anything else cannot match
+        exacte = list((await v.db.lees(_EXACT, {"exact": exact})).all())
     params = {"exact": exact, "norm": norm or HOOGSTE, "norm_tot": norm + HOOGSTE if norm else HOOGSTE}
-    totaal = (await v.db.lees(_ZOEK_AANTAL, params)).scalar_one()
-    rijen: Sequence[Leraar] = []
-    if limit and offset < totaal:
-        rijen = (await v.db.lees(_ZOEK_PAGINA, {**params, "limit": limit, "offset": offset})).all()
+    aantal_namen = (await v.db.lees(_NAMEN_AANTAL, params)).scalar_one() if norm else 0
+    voor = len(exacte)  # the exact match takes the first position
+    rijen: list[Leraar] = exacte[offset:offset + limit]
+    van, nog = max(offset - voor, 0), limit - len(rijen)
+    if nog > 0 and van < aantal_namen:
+        rijen += (await v.db.lees(_NAMEN_PAGINA, {**params, "limit": nog, "offset": van})).all()
     await v.inzage.laad(rijen)
-    return Pagina(list(rijen), offset, totaal)
+    return Pagina(rijen, offset, voor + aantal_namen)
 
 
 async def zichtbare(v: "Verzoek", rijen: Sequence[Leraar]) -> list[Leraar | None]:
