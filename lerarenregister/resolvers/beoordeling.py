@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .verzoek import Verzoek
 
 BLOK = 5000  # ids per IN list: SQLite allows 32766 parameters, and smaller statements plan faster
+PARTIJ = 20_000  # due periods assessed per round
 
 
 @dataclass
@@ -64,8 +65,19 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
     uitkomst = Beoordeling()
     alle_criteria = await _criteria(v)
     primair = list(regels.PRIMAIR_PROCES)
+    laatste_id = 0
     while True:
+        # A batch of due periods at a time, in id order: memory stays flat however many are due, and
+        # the next periods this inserts (higher ids) are met later in the same pass when due too.
         p, a = Herregistratieperiode, PortfolioActiviteit
+        te_doen = (
+            select(p.id)
+            .join(Bevoegdheid, Bevoegdheid.id == p.bevoegdheid_id)
+            .where(p.uitkomst.is_(None), p.periode_einde < peildatum, Bevoegdheid.voor_herregistratie.is_(True),
+                   p.id > laatste_id)
+            .order_by(p.id)
+            .limit(PARTIJ)
+        )
         binnen = and_(a.id == portfolio_bevoegdheid.c.activiteit_id, a.datum >= p.periode_start,
                       a.datum <= p.periode_einde)
         res = await v.db.execute(
@@ -81,7 +93,7 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
             .join(Herregistratiecriteria, Herregistratiecriteria.id == p.criteria_id)
             .outerjoin(portfolio_bevoegdheid, portfolio_bevoegdheid.c.bevoegdheid_id == p.bevoegdheid_id)
             .outerjoin(a, binnen)
-            .where(p.uitkomst.is_(None), p.periode_einde < peildatum, Bevoegdheid.voor_herregistratie.is_(True))
+            .where(p.id.in_(te_doen.scalar_subquery()))
             .group_by(p.id, p.bevoegdheid_id, p.periode_einde, Bevoegdheid.soort, Bevoegdheid.voor_herregistratie,
                       Bevoegdheid.leraar_id, Herregistratiecriteria.totaal_uren,
                       Herregistratiecriteria.primair_proces_uren, Herregistratiecriteria.vakinhoudelijk_vo_uren)
@@ -89,6 +101,7 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
         rijen = res.all()
         if not rijen:
             break
+        laatste_id = max(r[0] for r in rijen)
         voldaan, niet, volgende, leraren = [], [], [], set()
         for (pid, bid, einde, soort, gekozen, leraar_id, tot, prim, vo, u_tot, u_prim, u_vak) in rijen:
             c = regels.Criteria(dt.date.min, tot, prim, vo)
