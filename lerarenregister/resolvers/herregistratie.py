@@ -1,7 +1,6 @@
 """Herregistratie as clients see it: the current period per bevoegdheid, its hours and status, history."""
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,11 +25,10 @@ class PeriodeStand:
     opgeslagen: bool
 
 
-async def _stand(
+def _stand(
     v: "Verzoek", bev: Bevoegdheid, start: dt.date, einde: dt.date, criteria: Criteria, uitkomst: str | None,
-    opgeslagen: bool,
+    opgeslagen: bool, activiteiten: list[tuple[dt.date, str, float]],
 ) -> PeriodeStand:
-    activiteiten = await v.loaders.activiteiten_by_bevoegdheid.load(bev.id)
     tot = min(einde, v.vandaag)
     uren = regels.tel_uren((g, u) for d, g, u in activiteiten if start <= d <= tot)
     voldaan = regels.voldoet(uren, criteria, bev.soort)
@@ -38,8 +36,7 @@ async def _stand(
     return PeriodeStand(bev, start, einde, status, uren.totaal, criteria.totaal_uren, voldaan, opgeslagen)
 
 
-async def _criteria_voor(v: "Verzoek", periode: Herregistratieperiode | None, start: dt.date) -> Criteria:
-    alle = await v.loaders.criteria()
+def _criteria_voor(alle: dict[int, Criteria], periode: Herregistratieperiode | None, start: dt.date) -> Criteria:
     if periode is not None and periode.criteria_id in alle:
         return alle[periode.criteria_id]
     gevonden = regels.criteria_op(list(alle.values()), start)
@@ -48,32 +45,68 @@ async def _criteria_voor(v: "Verzoek", periode: Herregistratieperiode | None, st
     return gevonden
 
 
-async def perioden(v: "Verzoek", bev: Bevoegdheid) -> list[PeriodeStand]:
-    """Every period of this bevoegdheid up to the one containing today, newest first."""
-    opgeslagen: list[Herregistratieperiode] = await v.loaders.perioden_by_bevoegdheid.load(bev.id)
-    if not opgeslagen:
+@dataclass(frozen=True)
+class _Gegevens:
+    opgeslagen: list[Herregistratieperiode]
+    activiteiten: list[tuple[dt.date, str, float]]
+
+
+async def _gegevens(v: "Verzoek", bevoegdheden: list[Bevoegdheid]) -> tuple[list[_Gegevens], dict[int, Criteria]]:
+    """Periods and activities of these bevoegdheden: one batch each for a whole page.
+
+    No task per bevoegdheid: the loaders' load_many hands out futures, and every caller on a page
+    takes the same steps in the same order, so their loads meet in the same batches.
+    """
+    ids = [b.id for b in bevoegdheden]
+    perioden_ = await v.loaders.perioden_by_bevoegdheid.load_many(ids)
+    activiteiten = await v.loaders.activiteiten_by_bevoegdheid.load_many(ids)
+    criteria = await v.loaders.criteria()
+    return [_Gegevens(p, a) for p, a in zip(perioden_, activiteiten)], criteria
+
+
+def _alle(v: "Verzoek", bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> list[PeriodeStand]:
+    if not g.opgeslagen:
         return []
-    criteria = [await _criteria_voor(v, p, p.periode_start) for p in opgeslagen]
-    standen = list(await asyncio.gather(
-        *(_stand(v, bev, p.periode_start, p.periode_einde, c, p.uitkomst, True) for p, c in zip(opgeslagen, criteria))
-    ))
-    laatste = opgeslagen[-1]
+    standen = [_stand(v, bev, p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start), p.uitkomst,
+                      True, g.activiteiten) for p in g.opgeslagen]
+    laatste = g.opgeslagen[-1]
     if laatste.periode_einde < v.vandaag and bev.voor_herregistratie:
         # The next period starts the day after, either way; it exists before anyone stores it.
         start, einde = regels.periode_op(laatste.periode_start, v.vandaag)
-        standen.append(await _stand(v, bev, start, einde, await _criteria_voor(v, None, start), None, False))
+        standen.append(_stand(v, bev, start, einde, _criteria_voor(alle, None, start), None, False, g.activiteiten))
     return sorted(standen, key=lambda s: s.start, reverse=True)
+
+
+def _huidige(v: "Verzoek", bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> PeriodeStand | None:
+    if not bev.voor_herregistratie:
+        return None
+    standen = _alle(v, bev, g, alle)
+    for stand in standen:
+        if stand.start <= v.vandaag <= stand.einde:
+            return stand
+    return standen[0] if standen else None
+
+
+async def perioden(v: "Verzoek", bev: Bevoegdheid) -> list[PeriodeStand]:
+    """Every period of this bevoegdheid up to the one containing today, newest first."""
+    (g,), alle = await _gegevens(v, [bev])
+    return _alle(v, bev, g, alle)
 
 
 async def huidige_periode(v: "Verzoek", bev: Bevoegdheid) -> PeriodeStand | None:
     """The period containing today; None when the bevoegdheid is not chosen for herregistratie."""
     if not bev.voor_herregistratie:
         return None
-    alle = await perioden(v, bev)
-    for stand in alle:
-        if stand.start <= v.vandaag <= stand.einde:
-            return stand
-    return alle[0] if alle else None
+    (g,), alle = await _gegevens(v, [bev])
+    return _huidige(v, bev, g, alle)
+
+
+async def huidige_perioden(v: "Verzoek", bevoegdheden: list[Bevoegdheid]) -> list[PeriodeStand | None]:
+    """As huidige_periode, for all bevoegdheden of one teacher at once."""
+    gekozen = [b for b in bevoegdheden if b.voor_herregistratie]  # the others have no current period
+    gegevens, alle = await _gegevens(v, gekozen)
+    per_id = {b.id: _huidige(v, b, g, alle) for b, g in zip(gekozen, gegevens)}
+    return [per_id.get(b.id) for b in bevoegdheden]
 
 
 def gevolg(v: "Verzoek", aantekening: Aantekening) -> str:
@@ -83,8 +116,10 @@ def gevolg(v: "Verzoek", aantekening: Aantekening) -> str:
     return "GEEN"
 
 
+def staand(aantekeningen: list[Aantekening]) -> Aantekening | None:
+    """The standing aantekening among these, if any (at most one stands per bevoegdheid)."""
+    return next((a for a in aantekeningen if a.status == "STAAT"), None)
+
+
 async def staande_aantekening(v: "Verzoek", bev: Bevoegdheid) -> Aantekening | None:
-    for a in await v.loaders.aantekeningen_by_bevoegdheid.load(bev.id):
-        if a.status == "STAAT":
-            return a
-    return None
+    return staand(await v.loaders.aantekeningen_by_bevoegdheid.load(bev.id))

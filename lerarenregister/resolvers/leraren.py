@@ -168,11 +168,10 @@ async def waarschuwingen(v: "Verzoek", leraar: Leraar) -> list[w.Waarschuwing]:
     bevoegdheden, voorportaal = await asyncio.gather(
         v.loaders.bevoegdheden_by_leraar.load(leraar.id), v.loaders.voorportaal_by_leraar.load(leraar.id)
     )
-    # One gather for both, so that every teacher of a page loads periods and aantekeningen in the
-    # same batches whatever its own state.
-    beide = await asyncio.gather(*(herregistratie.huidige_periode(v, b) for b in bevoegdheden),
-                                 *(herregistratie.staande_aantekening(v, b) for b in bevoegdheden))
-    standen, staande = beide[:len(bevoegdheden)], beide[len(bevoegdheden):]
+    # Every teacher of a page takes these steps in the same order, so their loads share batches.
+    aantekeningen = await v.loaders.aantekeningen_by_bevoegdheid.load_many([b.id for b in bevoegdheden])
+    staande = [herregistratie.staand(lijst) for lijst in aantekeningen]
+    standen = await herregistratie.huidige_perioden(v, bevoegdheden)
     for bev, stand, aantekening in zip(bevoegdheden, standen, staande):
         if stand is not None and stand.status in ("OP_SCHEMA", "RISICO"):
             uit.extend(w.periode_waarschuwingen(bev.id, bev.vak, stand.einde, stand.status, stand.voldaan, v.vandaag))
