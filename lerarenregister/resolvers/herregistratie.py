@@ -106,7 +106,9 @@ async def huidige_perioden(v: "Verzoek", bevoegdheden: list[Bevoegdheid]) -> lis
     gekozen = [b for b in bevoegdheden if b.voor_herregistratie]  # the others have no current period
     gegevens, alle = await _gegevens(v, gekozen)
     per_id = {b.id: _huidige(v, b, g, alle) for b, g in zip(gekozen, gegevens)}
-    return [per_id.get(b.id) for b in bevoegdheden]
+    uit = [per_id.get(b.id) for b in bevoegdheden]
+    v.loaders.standen.update((b.id, stand) for b, stand in zip(bevoegdheden, uit))
+    return uit
 
 
 def gevolg(v: "Verzoek", aantekening: Aantekening) -> str:

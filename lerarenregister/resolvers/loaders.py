@@ -45,6 +45,29 @@ _BEVOEGDHEDEN = (
 _BEVOEGDHEID = select(*Bevoegdheid.__table__.c).where(Bevoegdheid.id.in_(bindparam("ids", expanding=True)))
 
 
+_PERIODEN = (
+    select(*Herregistratieperiode.__table__.c)
+    .where(Herregistratieperiode.bevoegdheid_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Herregistratieperiode.periode_start)
+)
+_AANTEKENINGEN = (
+    select(*Aantekening.__table__.c)
+    .where(Aantekening.bevoegdheid_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Aantekening.geplaatst_op.desc(), Aantekening.id.desc())
+)
+
+NIET = object()  # "not loaded yet"
+
+
+def klaar(loader: DataLoader[Any, Any], key: Any) -> Any:
+    """The value for key if a page already loaded it, else NIET: then a field can answer at once,
+    without a coroutine and the task graphql-core makes for each one in a list."""
+    fut = loader.cache_map.get(key)
+    if fut is not None and fut.done() and not fut.cancelled() and fut.exception() is None:
+        return fut.result()
+    return NIET
+
+
 class Loaders:
     def __init__(self, verzoek: "Verzoek"):
         self._v = verzoek
@@ -77,20 +100,12 @@ class Loaders:
             return _gegroepeerd(ids, res.all(), lambda r: r[0].leraar_id)
 
         async def perioden(ids: list[int]) -> list[list[Herregistratieperiode]]:
-            res = await db.execute(
-                select(Herregistratieperiode)
-                .where(Herregistratieperiode.bevoegdheid_id.in_(ids))
-                .order_by(Herregistratieperiode.periode_start)
-            )
-            return _gegroepeerd(ids, res.scalars().all(), lambda p: p.bevoegdheid_id)
+            res = await db.lees(_PERIODEN, {"ids": ids})
+            return _gegroepeerd(ids, res.all(), lambda p: p.bevoegdheid_id)
 
         async def aantekeningen(ids: list[int]) -> list[list[Aantekening]]:
-            res = await db.execute(
-                select(Aantekening)
-                .where(Aantekening.bevoegdheid_id.in_(ids))
-                .order_by(Aantekening.geplaatst_op.desc(), Aantekening.id.desc())
-            )
-            return _gegroepeerd(ids, res.scalars().all(), lambda a: a.bevoegdheid_id)
+            res = await db.lees(_AANTEKENINGEN, {"ids": ids})
+            return _gegroepeerd(ids, res.all(), lambda a: a.bevoegdheid_id)
 
         async def bezwaren(ids: list[int]) -> list[list[Bezwaar]]:
             res = await db.execute(
@@ -141,6 +156,9 @@ class Loaders:
         self.bevoegdheden_by_activiteit = loader(bevoegdheden_van_activiteit)
         self.bevoegdheid_by_id = loader(bevoegdheid_by_id)
         self._criteria: asyncio.Future[dict[int, Criteria]] | None = None
+        # Worked out for a whole page ahead of its fields (leraren.laad_pagina_vooruit).
+        self.standen: dict[int, Any] = {}  # bevoegdheid id -> current PeriodeStand or None
+        self.waarschuwingen: dict[int, list[Any]] = {}  # leraar id -> warnings
 
     async def _lees_criteria(self) -> dict[int, Criteria]:
         res = await self._v.db.execute(select(*Herregistratiecriteria.__table__.c))
@@ -165,3 +183,5 @@ class Loaders:
             if isinstance(waarde, DataLoader):
                 waarde.clear_all()
         self._criteria = None
+        self.standen.clear()
+        self.waarschuwingen.clear()

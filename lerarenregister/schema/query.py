@@ -9,7 +9,7 @@ from ..auth.policy import ALGEMEEN, Doelgroep
 from ..resolvers import bezwaar, catalogus, correcties, leraren
 from .catalogus import ActiviteitConnection, BezwaarConnection, FoutmeldingConnection, Herregistratiecriteria
 from .enums import BezwaarStatus
-from .types import Ctx, Leraar, LeraarConnection, Schoolbestuur
+from .types import Ctx, Leraar, LeraarConnection, Schoolbestuur, knoop_velden
 from .zichtbaarheid import zichtbaar
 
 P, Z, SZ = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.SCHOOLBESTUUR_ZELF
@@ -22,7 +22,9 @@ class Query:
     async def zoek_leraren(
         self, info: Ctx, zoekterm: str, first: Optional[int] = 20, after: Optional[str] = None
     ) -> LeraarConnection:
-        return LeraarConnection.van(await leraren.zoek(info.context, zoekterm, first, after))
+        p = await leraren.zoek(info.context, zoekterm, first, after)
+        await leraren.laad_pagina_vooruit(info.context, p.items, knoop_velden(info))
+        return LeraarConnection.van(p)
 
     @zichtbaar(P, description="A teacher outside the public register only to that teacher, a current employer and DUO.")
     async def leraar(self, info: Ctx, registernummer: str) -> Optional[Leraar]:

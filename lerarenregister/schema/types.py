@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField
 
 from .. import models as m
 from ..auth import policy
@@ -18,6 +19,7 @@ from ..auth.policy import Doelgroep, Onderwerp
 from ..regels import naam as naamregels
 from ..regels import waarschuwingen as w
 from ..resolvers import herregistratie, leraren, paginering, portfolio
+from ..resolvers.loaders import NIET, klaar
 from ..resolvers.paginering import Pagina
 from ..resolvers.verzoek import Verzoek
 from .enums import (
@@ -37,6 +39,34 @@ from .zichtbaarheid import structureel, zichtbaar
 P, Z, W, T = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER, Doelgroep.MET_TOESTEMMING
 SZ, AZ, DUO, BG = Doelgroep.SCHOOLBESTUUR_ZELF, Doelgroep.AANBIEDER_ZELF, Doelgroep.DUO, Doelgroep.BEROEPSGROEP
 Ctx = Info[Verzoek, None]
+
+
+def _namen(selecties: list[Any], in_bevoegdheden: bool = False) -> set[str]:
+    uit: set[str] = set()
+    for sel in selecties:
+        if isinstance(sel, SelectedField):
+            uit.add(f"bevoegdheden.{sel.name}" if in_bevoegdheden else sel.name)
+            if sel.name == "bevoegdheden" and not in_bevoegdheden:
+                uit |= _namen(sel.selections, True)
+        else:  # a fragment: its fields count as the parent's
+            uit |= _namen(sel.selections, in_bevoegdheden)
+    return uit
+
+
+def _kinderen(selecties: list[Any], naam: str) -> list[Any]:
+    uit: list[Any] = []
+    for sel in selecties:
+        if isinstance(sel, SelectedField):
+            if sel.name == naam:
+                uit.extend(sel.selections)
+        else:
+            uit.extend(_kinderen(sel.selections, naam))
+    return uit
+
+
+def knoop_velden(info: Ctx) -> set[str]:
+    """The fields asked of each node of the connection this field returns (edges { node { ... } })."""
+    return _namen(_kinderen(_kinderen(info.selected_fields[0].selections, "edges"), "node"))
 
 
 def van_leraar(leraar_id: int) -> Onderwerp:
@@ -116,6 +146,7 @@ class Schoolbestuur:
         status = filter.registratiestatus.value if filter and filter.registratiestatus else None
         met = filter.met_waarschuwing if filter else None
         p = await leraren.medewerkers(info.context, self.id_, status, met, gewijzigd_sinds, first, after)
+        await leraren.laad_pagina_vooruit(info.context, p.items, knoop_velden(info))
         return LeraarConnection.van(p)
 
 
@@ -231,13 +262,30 @@ class Bevoegdheid:
                            soort=Bevoegdheidsoort(rij.soort), voor_herregistratie=rij.voor_herregistratie,
                            behaald_op=rij.behaald_op)
 
+    # Fields below answer at once when their page loaded them ahead (leraren.laad_pagina_vooruit),
+    # and wait for their loader otherwise.
+
     @zichtbaar(Z, W, description="The period containing today; null when not chosen for herregistratie.")
-    async def herregistratie(self, info: Ctx) -> Optional[Herregistratie]:
+    def herregistratie(self, info: Ctx) -> Optional[Herregistratie]:
+        standen = info.context.loaders.standen
+        if self.rij.id not in standen:
+            return self._herregistratie(info)  # type: ignore[return-value]
+        stand = standen[self.rij.id]
+        return Herregistratie.van(stand, self.onderwerp) if stand else None
+
+    async def _herregistratie(self, info: Ctx) -> Optional[Herregistratie]:
         stand = await herregistratie.huidige_periode(info.context, self.rij)
         return Herregistratie.van(stand, self.onderwerp) if stand else None
 
     @zichtbaar(Z, W, description="The standing aantekening (STAAT), else null.")
-    async def aantekening(self, info: Ctx) -> Optional[Aantekening]:
+    def aantekening(self, info: Ctx) -> Optional[Aantekening]:
+        lijst = klaar(info.context.loaders.aantekeningen_by_bevoegdheid, self.rij.id)
+        if lijst is NIET:
+            return self._aantekening(info)  # type: ignore[return-value]
+        rij = herregistratie.staand(lijst)
+        return Aantekening.van(rij, self.onderwerp) if rij else None
+
+    async def _aantekening(self, info: Ctx) -> Optional[Aantekening]:
         rij = await herregistratie.staande_aantekening(info.context, self.rij)
         return Aantekening.van(rij, self.onderwerp) if rij else None
 
@@ -343,7 +391,13 @@ class Leraar:
             portfolio_openbaar=rij.portfolio_openbaar)
 
     @zichtbaar(P)
-    async def bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
+    def bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
+        rijen = klaar(info.context.loaders.bevoegdheden_by_leraar, self.id_)
+        if rijen is NIET:
+            return self._bevoegdheden(info)  # type: ignore[return-value]
+        return [Bevoegdheid.van(r) for r in rijen]
+
+    async def _bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
         rijen = await info.context.loaders.bevoegdheden_by_leraar.load(self.id_)
         return [Bevoegdheid.van(r) for r in rijen]
 
@@ -366,7 +420,13 @@ class Leraar:
                 if bestuur is None or s.id == bestuur]
 
     @zichtbaar(Z, W)
-    async def waarschuwingen(self, info: Ctx) -> Optional[list[Waarschuwing]]:
+    def waarschuwingen(self, info: Ctx) -> Optional[list[Waarschuwing]]:
+        items = info.context.loaders.waarschuwingen.get(self.id_)
+        if items is None:
+            return self._waarschuwingen(info)  # type: ignore[return-value]
+        return [Waarschuwing.van(i, self.onderwerp) for i in items]
+
+    async def _waarschuwingen(self, info: Ctx) -> Optional[list[Waarschuwing]]:
         items = await leraren.waarschuwingen(info.context, self.rij)
         return [Waarschuwing.van(i, self.onderwerp) for i in items]
 
