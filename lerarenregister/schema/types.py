@@ -5,7 +5,6 @@ Types whose fields take their parent's audiences repeat that parent field's decl
 """
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from typing import Annotated, Any, Optional
 
@@ -341,9 +340,17 @@ class PortfolioActiviteit:
             bewerkbaar=portfolio.bewerkbaar(rij))
 
     @zichtbaar(Z, T)
-    async def bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
+    def bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
+        loaders = info.context.loaders
+        ids = klaar(loaders.bevoegdheden_by_activiteit, self.id_)
+        rijen = [] if ids is NIET else [klaar(loaders.bevoegdheid_by_id, i) for i in ids]
+        if ids is NIET or any(r is NIET for r in rijen):
+            return self._bevoegdheden(info)  # type: ignore[return-value]
+        return [Bevoegdheid.van(r) for r in rijen if r is not None]
+
+    async def _bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
         ids = await info.context.loaders.bevoegdheden_by_activiteit.load(self.id_)
-        rijen = await asyncio.gather(*(info.context.loaders.bevoegdheid_by_id.load(i) for i in ids))
+        rijen = await info.context.loaders.bevoegdheid_by_id.load_many(ids)
         return [Bevoegdheid.van(r) for r in rijen if r is not None]
 
 
@@ -432,7 +439,12 @@ class Leraar:
 
     @zichtbaar(Z, T, description="Newest datum first.")
     async def portfolio(self, info: Ctx, first: Optional[int] = 50, after: Optional[str] = None) -> Optional[PortfolioConnection]:
-        return PortfolioConnection.van(await portfolio.pagina(info.context, self.id_, first, after))
+        p = await portfolio.pagina(info.context, self.id_, first, after)
+        if "bevoegdheden" in knoop_velden(info):  # loaded with the page, not per entry
+            loaders = info.context.loaders
+            per_activiteit = await loaders.bevoegdheden_by_activiteit.load_many([r.id for r in p.items])
+            await loaders.bevoegdheid_by_id.load_many(sorted({i for ids in per_activiteit for i in ids}))
+        return PortfolioConnection.van(p)
 
     @zichtbaar(P, description="The audiences that apply to the asker for this teacher.")
     async def inzage(self, info: Ctx) -> list[Doelgroep]:
