@@ -71,8 +71,12 @@ class Inzage:
         """The caller has already read the logged-in board's row: no need to look it up again."""
         self._bestuur_id = bestuur_id
 
-    async def laad(self, leraren: Iterable[LeraarRij]) -> None:
-        """Work out the audiences for each of these teachers not yet known, in one go."""
+    async def laad(self, leraren: Iterable[LeraarRij], huidig_personeel: bool = False) -> None:
+        """Work out the audiences for each of these teachers not yet known, in one go.
+
+        `huidig_personeel`: the caller selected them as the asking board's current staff (a
+        `medewerkers` page), so the employer question is answered already.
+        """
         nieuw = {r.id: r.portfolio_openbaar for r in leraren if r.id not in self._per_leraar}
         if not nieuw:
             return
@@ -80,7 +84,7 @@ class Inzage:
         zelf_id = await self.eigen_leraar_id() if isinstance(viewer, LeraarViewer) else None
         werkgever_van: set[int] = set()
         if isinstance(viewer, SchoolbestuurViewer):
-            werkgever_van = await self._huidig_werkgever_van(list(nieuw))
+            werkgever_van = set(nieuw) if huidig_personeel else await self._huidig_werkgever_van(list(nieuw))
         for leraar_id, openbaar in nieuw.items():
             self._per_leraar[leraar_id] = policy.leraar_doelgroepen(
                 viewer, zelf=leraar_id == zelf_id, werkgever=leraar_id in werkgever_van, toestemming=openbaar

@@ -146,12 +146,12 @@ async def medewerkers(
         # Warnings derive from today and the data; filter every candidate in one batched pass.
         res = await v.db.lees(select(*LERAAR_RIJ).where(waar).order_by(*volgorde))
         alle = list(res.all())
-        await v.inzage.laad(alle)
+        await v.inzage.laad(alle, huidig_personeel=True)
         lijsten = await asyncio.gather(*(waarschuwingen(v, r) for r in alle))
         gefilterd = [r for r, lijst in zip(alle, lijsten) if bool(lijst) == met_waarschuwing]
         totaal = len(gefilterd)
         rijen = gefilterd[offset:offset + limit]
-    await v.inzage.laad(rijen)
+    await v.inzage.laad(rijen, huidig_personeel=True)  # selected as current staff: no second look
     return Pagina(rijen, offset, totaal)
 
 
@@ -200,8 +200,13 @@ async def op_ids(v: "Verzoek", ids: list[int]) -> list[Leraar]:
     return [per[i] for i in ids if i in per]
 
 
+_OP_NUMMER = select(*LERAAR_RIJ).where(Leraar.registernummer == bindparam("nummer"))
+
+
 async def op_registernummer(v: "Verzoek", nummer: str) -> Leraar | None:
-    return (await op_registernummers(v, [nummer]))[0]
+    """One teacher by registernummer; None where unknown or not visible to the asker."""
+    rij = (await v.db.lees(_OP_NUMMER, {"nummer": nummer})).first()
+    return (await zichtbare(v, [rij]))[0] if rij is not None else None
 
 
 async def mijn_bestuur(v: "Verzoek"):  # type: ignore[no-untyped-def]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, NamedTuple, Sequence, TypeVar
 
 from sqlalchemy import bindparam, select
 from strawberry.dataloader import DataLoader
@@ -56,6 +56,34 @@ _AANTEKENINGEN = (
     .order_by(Aantekening.geplaatst_op.desc(), Aantekening.id.desc())
 )
 
+class BestuurRij(NamedTuple):
+    id: int
+    bevoegd_gezag_nummer: str
+    naam: str
+
+
+def _met_bestuur(rij: Any) -> tuple[Any, BestuurRij]:
+    """A plain row of an entry joined with its board: the row (its own columns by name) and the board."""
+    return rij, BestuurRij(rij.sb_id, rij.sb_nummer, rij.sb_naam)
+
+
+_BESTUUR_KOLOMMEN = (Schoolbestuur.id.label("sb_id"), Schoolbestuur.bevoegd_gezag_nummer.label("sb_nummer"),
+                     Schoolbestuur.naam.label("sb_naam"))
+_BENOEMING_KOLOMMEN = tuple(Benoeming.__table__.c)
+_BENOEMINGEN = (
+    select(*_BENOEMING_KOLOMMEN, *_BESTUUR_KOLOMMEN)
+    .join(Schoolbestuur, Schoolbestuur.id == Benoeming.schoolbestuur_id)
+    .where(Benoeming.leraar_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Benoeming.begindatum.desc(), Benoeming.id)
+)
+_VOORPORTAAL_KOLOMMEN = tuple(Voorportaalinschrijving.__table__.c)
+_VOORPORTAAL = (
+    select(*_VOORPORTAAL_KOLOMMEN, *_BESTUUR_KOLOMMEN)
+    .join(Schoolbestuur, Schoolbestuur.id == Voorportaalinschrijving.schoolbestuur_id)
+    .where(Voorportaalinschrijving.leraar_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Voorportaalinschrijving.begindatum.desc(), Voorportaalinschrijving.id)
+)
+
 NIET = object()  # "not loaded yet"
 
 
@@ -79,25 +107,20 @@ class Loaders:
         async def bevoegdheden(ids: list[int]) -> list[list[Bevoegdheid]]:
             # Plain rows: read-only, and the hottest child of public search.
             res = await db.lees(_BEVOEGDHEDEN, {"ids": ids})
-            return _gegroepeerd(ids, res.all(), lambda b: b.leraar_id)
+            rijen = res.all()
+            # A warning names its bevoegdheid by id: it is then already at hand.
+            self.bevoegdheid_by_id.prime_many({b.id: b for b in rijen})
+            return _gegroepeerd(ids, rijen, lambda b: b.leraar_id)
 
         async def benoemingen(ids: list[int]) -> list[list[Any]]:
-            res = await db.execute(
-                select(Benoeming, Schoolbestuur)
-                .join(Schoolbestuur, Schoolbestuur.id == Benoeming.schoolbestuur_id)
-                .where(Benoeming.leraar_id.in_(ids))
-                .order_by(Benoeming.begindatum.desc(), Benoeming.id)
-            )
-            return _gegroepeerd(ids, res.all(), lambda r: r[0].leraar_id)
+            res = await db.lees(_BENOEMINGEN, {"ids": ids})
+            return _gegroepeerd(ids, [_met_bestuur(r) for r in res.all()],
+                                lambda r: r[0].leraar_id)
 
         async def voorportaal(ids: list[int]) -> list[list[Any]]:
-            res = await db.execute(
-                select(Voorportaalinschrijving, Schoolbestuur)
-                .join(Schoolbestuur, Schoolbestuur.id == Voorportaalinschrijving.schoolbestuur_id)
-                .where(Voorportaalinschrijving.leraar_id.in_(ids))
-                .order_by(Voorportaalinschrijving.begindatum.desc(), Voorportaalinschrijving.id)
-            )
-            return _gegroepeerd(ids, res.all(), lambda r: r[0].leraar_id)
+            res = await db.lees(_VOORPORTAAL, {"ids": ids})
+            return _gegroepeerd(ids, [_met_bestuur(r) for r in res.all()],
+                                lambda r: r[0].leraar_id)
 
         async def perioden(ids: list[int]) -> list[list[Herregistratieperiode]]:
             res = await db.lees(_PERIODEN, {"ids": ids})

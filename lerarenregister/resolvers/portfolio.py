@@ -33,14 +33,14 @@ async def pagina(v: "Verzoek", leraar_id: int, first: int | None, after: str | N
             select(func.count()).select_from(PortfolioActiviteit).where(PortfolioActiviteit.leraar_id == leraar_id)
         )
     ).scalar_one()
-    res = await v.db.execute(
-        select(PortfolioActiviteit)
+    res = await v.db.lees(
+        select(*PortfolioActiviteit.__table__.c)
         .where(PortfolioActiviteit.leraar_id == leraar_id)
         .order_by(PortfolioActiviteit.datum.desc(), PortfolioActiviteit.id.desc())
         .limit(limit)
         .offset(offset)
     )
-    return Pagina(list(res.scalars().all()), offset, totaal)
+    return Pagina(list(res.all()), offset, totaal)
 
 
 async def _geregistreerde_ik(v: "Verzoek") -> Leraar:
