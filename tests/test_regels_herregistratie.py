@@ -281,3 +281,14 @@ def test_periode_op() -> None:
     assert periode_op(eerste, D(2034, 12, 1)) == (D(2034, 12, 1), D(2038, 11, 30))
     assert periode_op(D(2024, 2, 29), D(2028, 2, 29)) == (D(2028, 2, 29), D(2032, 2, 28))
     assert periode_op(eerste, D(2020, 1, 1)) == (D(2026, 12, 1), D(2030, 11, 30))
+
+
+def test_criteria_id_op_kiest_de_geldende_en_anders_de_oudste():
+    from lerarenregister.regels.herregistratie import criteria_id_op
+
+    oud = Criteria(dt.date(2018, 8, 1), 160.0, 100.0, 40.0)
+    nieuw = Criteria(dt.date(2027, 8, 1), 200.0, 120.0, 50.0)
+    alle = {1: oud, 2: nieuw}
+    assert criteria_id_op(alle, dt.date(2027, 7, 31)) == 1  # the day before the new ones take effect
+    assert criteria_id_op(alle, dt.date(2027, 8, 1)) == 2  # their first day
+    assert criteria_id_op(alle, dt.date(2017, 1, 1)) == 1  # before any record: the oldest

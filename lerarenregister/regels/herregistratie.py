@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from . import datums
 
@@ -95,6 +95,13 @@ def criteria_op(alle: Sequence[Criteria], dag: dt.date) -> Criteria | None:
     """The criteria in force on `dag`: the latest geldig_vanaf on or before it."""
     geldig = [c for c in alle if c.geldig_vanaf <= dag]
     return max(geldig, key=lambda c: c.geldig_vanaf) if geldig else None
+
+
+def criteria_id_op(alle: Mapping[int, Criteria], dag: dt.date) -> int:
+    """The id of the criteria a period starting on `dag` uses: those in force then, or, before any
+    record took effect, the oldest record."""
+    geldig = [(c.geldig_vanaf, i) for i, c in alle.items() if c.geldig_vanaf <= dag]
+    return max(geldig)[1] if geldig else min((c.geldig_vanaf, i) for i, c in alle.items())[1]
 
 
 def periode_op(eerste_start: dt.date, dag: dt.date) -> tuple[dt.date, dt.date]:

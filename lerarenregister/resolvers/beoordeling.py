@@ -47,16 +47,10 @@ def _blokken(ids: list[int]) -> Iterable[list[int]]:
         yield ids[i:i + BLOK]
 
 
-async def _criteria(v: "Verzoek") -> list[tuple[int, regels.Criteria]]:
+async def _criteria(v: "Verzoek") -> dict[int, regels.Criteria]:
     res = await v.db.execute(select(Herregistratiecriteria))
-    return [(c.id, regels.Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren))
-            for c in res.scalars().all()]
-
-
-def criteria_id_op(alle: list[tuple[int, regels.Criteria]], dag: dt.date) -> int:
-    """The id of the criteria in force on `dag` (the oldest when none is yet)."""
-    geldig = [(c.geldig_vanaf, i) for i, c in alle if c.geldig_vanaf <= dag]
-    return max(geldig)[1] if geldig else min((c.geldig_vanaf, i) for i, c in alle)[1]
+    return {c.id: regels.Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren)
+            for c in res.scalars().all()}
 
 
 async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
@@ -112,7 +106,7 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
                 start = datums.volgende_periode_start(einde)
                 volgende.append({"bevoegdheid_id": bid, "periode_start": start,
                                  "periode_einde": datums.periode_einde(start),
-                                 "criteria_id": criteria_id_op(alle_criteria, start)})
+                                 "criteria_id": regels.criteria_id_op(alle_criteria, start)})
         for lijst, waarde in ((voldaan, "VOLDAAN"), (niet, "NIET_VOLDAAN")):
             for blok in _blokken([pid for pid, _ in lijst]):
                 await v.db.execute(update(Herregistratieperiode).where(Herregistratieperiode.id.in_(blok))
@@ -164,7 +158,7 @@ async def hef_op_waar_voldaan(v: "Verzoek", leraar_id: int) -> int:
         activiteiten = await v.loaders.activiteiten_by_bevoegdheid.load(bev.id)
         stand = await herregistratie.huidige_periode(v, bev)
         start = stand.start if stand else v.vandaag
-        criteria = dict(alle_criteria)[criteria_id_op(alle_criteria, start)]
+        criteria = alle_criteria[regels.criteria_id_op(alle_criteria, start)]
         dag = regels.opheffingsdatum(aantekening.geplaatst_op, v.vandaag, activiteiten, criteria, bev.soort)
         if dag is not None:
             aantekening.status, aantekening.opgeheven_op = "OPGEHEVEN", dag

@@ -39,10 +39,7 @@ def _stand(
 def _criteria_voor(alle: dict[int, Criteria], periode: Herregistratieperiode | None, start: dt.date) -> Criteria:
     if periode is not None and periode.criteria_id in alle:
         return alle[periode.criteria_id]
-    gevonden = regels.criteria_op(list(alle.values()), start)
-    if gevonden is None:  # a start before any criteria: the oldest record applies
-        gevonden = min(alle.values(), key=lambda c: c.geldig_vanaf)
-    return gevonden
+    return alle[regels.criteria_id_op(alle, start)]
 
 
 @dataclass(frozen=True)

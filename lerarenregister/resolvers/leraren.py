@@ -188,10 +188,6 @@ async def waarschuwingen(v: "Verzoek", leraar: Leraar) -> list[w.Waarschuwing]:
     return sorted(uit, key=lambda x: (x.datum, x.soort))
 
 
-def mag_doelgroep(doelgroepen: frozenset[Doelgroep], *nodig: Doelgroep) -> bool:
-    return not doelgroepen.isdisjoint(nodig)
-
-
 async def op_ids(v: "Verzoek", ids: list[int]) -> list[Leraar]:
     """Teachers by row id, in the order asked."""
     res = await v.db.lees(select(*LERAAR_RIJ).where(Leraar.id.in_(ids)))
@@ -228,6 +224,9 @@ async def mijn_bestuur(v: "Verzoek"):  # type: ignore[no-untyped-def]
     return bestuur
 
 
+_ZELF_OF_WERKGEVER = frozenset({Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER})
+
+
 async def laad_pagina_vooruit(v: "Verzoek", rijen: Sequence[Leraar], gevraagd: set[str]) -> None:
     """Children of a page of teachers, loaded with the page (issue 4: children with their parents).
 
@@ -238,8 +237,8 @@ async def laad_pagina_vooruit(v: "Verzoek", rijen: Sequence[Leraar], gevraagd: s
         return
     ids = [r.id for r in rijen]
     # Warnings and voorportaal only for teachers the asker may see them of: the field check decides the rest.
-    mag = [r for r in rijen if mag_doelgroep(v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset(),
-                                             Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER)]
+    mag = [r for r in rijen if policy.mag_zien(v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset(),
+                                               _ZELF_OF_WERKGEVER)]
     if gevraagd & {"bevoegdheden", "waarschuwingen"}:
         await v.loaders.bevoegdheden_by_leraar.load_many(ids)
     if mag and gevraagd & {"voorportaal", "waarschuwingen"}:

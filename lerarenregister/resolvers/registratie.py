@@ -8,6 +8,7 @@ from sqlalchemy import insert, select, update
 from ..models import Bevoegdheid, Herregistratieperiode, Leraar
 from ..models.base import nu
 from ..regels import datums
+from ..regels.herregistratie import criteria_id_op
 
 from . import leraren
 from .fouten import Conflict, OngeldigeInvoer
@@ -50,11 +51,7 @@ async def _start_perioden(v: "Verzoek", bevoegdheden: Sequence[Bevoegdheid]) -> 
     )
     met_periode = set(res.scalars().all())
     alle = await v.loaders.criteria()
-    criteria_id = max(
-        (i for i, c in alle.items() if c.geldig_vanaf <= v.vandaag),
-        key=lambda i: alle[i].geldig_vanaf,
-        default=min(alle, key=lambda i: alle[i].geldig_vanaf),
-    )
+    criteria_id = criteria_id_op(alle, v.vandaag)
     rijen = [
         {"bevoegdheid_id": b.id, "periode_start": v.vandaag, "periode_einde": datums.periode_einde(v.vandaag),
          "criteria_id": criteria_id}

@@ -78,4 +78,3 @@ class Verzoek:
         self.vandaag = vandaag
         self.inzage = Inzage(self)
         self.loaders = Loaders(self)
-        self.is_mutatie = False

@@ -13,6 +13,7 @@ from graphql import GraphQLObjectType, GraphQLResolveInfo
 from strawberry.extensions import SchemaExtension
 from strawberry.schema_directive import Location
 
+from ..auth import policy
 from ..auth.policy import Doelgroep
 from ..resolvers.fouten import NietAangemeld, Onbevoegd
 from ..auth.viewer import Anoniem
@@ -101,7 +102,7 @@ class Zichtbaarheidscontrole(SchemaExtension):
             groepen = inzage.bekend(root.onderwerp)
             if groepen is None:
                 return self._na_laden(_next, root, info, regel, *args, **kwargs)
-        if groepen.isdisjoint(regel):
+        if not policy.mag_zien(groepen, regel):
             raise _weiger(info)
         return _next(root, info, *args, **kwargs)
 
@@ -111,7 +112,7 @@ class Zichtbaarheidscontrole(SchemaExtension):
     ) -> Any:
         # Only objects that did not come through a page loader get here; one query for this teacher.
         groepen = await info.context.inzage.van(root.onderwerp)
-        if groepen.isdisjoint(regel):
+        if not policy.mag_zien(groepen, regel):
             raise _weiger(info)
         uitkomst = _next(root, info, *args, **kwargs)
         if hasattr(uitkomst, "__await__"):
