@@ -25,6 +25,8 @@ STAND = """{ ik { bevoegdheden { id herregistratie { periodeStart periodeEinde s
   aantekening { id geplaatstOp gevolg status } aantekeningen { id geplaatstOp status } } } }"""
 BESTUUR = """{ mijnSchoolbestuur { medewerkers { edges { node { registernummer
   bevoegdheden { aantekening { geplaatstOp gevolg } } } } } } }"""
+BESTUUR_STAND = """{ mijnSchoolbestuur { medewerkers { edges { node { waarschuwingen { soort }
+  bevoegdheden { herregistratie { periodeStart status } aantekening { geplaatstOp status } } } } } } }"""
 PUBLIEK = """query($r: String!) {
   leraar(registernummer: $r) { registernummer bevoegdheden { vak soort voorHerregistratie } } }"""
 ACTIVITEIT = "mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }"
@@ -103,6 +105,13 @@ async def test_hoogstens_een_staande_aantekening_per_bevoegdheid(api):
     ]
     assert [(x["geplaatstOp"], x["status"]) for x in bev["aantekeningen"]] == [("2022-09-01", "STAAT")]
     assert bev["aantekening"]["id"] == eerste["aantekening"]["id"]
+    # The board's page brings periods and the standing aantekening along with each bevoegdheid
+    # (one joined statement): three periods still make one bevoegdheid, with the same answers.
+    staf = (await api.ok(BESTUUR_STAND, token=api.sleutels.bestuur("70001")))["mijnSchoolbestuur"]["medewerkers"]
+    assert [e["node"]["bevoegdheden"] for e in staf["edges"]] == [[{
+        "herregistratie": {"periodeStart": "2026-08-10", "status": "OP_SCHEMA"},
+        "aantekening": {"geplaatstOp": "2022-09-01", "status": "STAAT"}}]] * 2
+    assert {w["soort"] for e in staf["edges"] for w in e["node"]["waarschuwingen"]} == {"AANTEKENING"}
 
 
 async def test_twee_verlopen_perioden_in_een_beoordeling_geven_een_aantekening(api):

@@ -195,8 +195,8 @@ async def test_bestuurspagina_heeft_een_vast_aantal_statements(api):
                     assert [w["soort"] for w in x["waarschuwingen"]] == ["REGISTRATIE_NIET_BEVESTIGD"]
                     assert all(b["herregistratie"] is None for b in x["bevoegdheden"])
                 assert x["voorportaal"] == [{"vak": "Natuurkunde", "termijnEinde": "2026-07-31"}]
-    assert tellingen[(10, False)] == tellingen[(100, False)], tellingen
-    assert tellingen[(10, True)] == tellingen[(100, True)], tellingen
+    assert tellingen[(10, False)] == tellingen[(100, False)] <= 6, tellingen
+    assert tellingen[(10, True)] == tellingen[(100, True)] <= 6, tellingen
 
 
 async def test_gewijzigd_sinds_zonder_offset_is_ongeldig(api):

@@ -120,5 +120,13 @@ def staand(aantekeningen: list[Aantekening]) -> Aantekening | None:
     return next((a for a in aantekeningen if a.status == "STAAT"), None)
 
 
+async def staande_aantekeningen(v: "Verzoek", bevoegdheid_ids: list[int]) -> list[Aantekening | None]:
+    """The standing aantekening of each bevoegdheid, or None: from its page when that brought them along."""
+    bekend = v.loaders.staande
+    if all(i in bekend for i in bevoegdheid_ids):
+        return [bekend[i] for i in bevoegdheid_ids]
+    return [staand(lijst) for lijst in await v.loaders.aantekeningen_by_bevoegdheid.load_many(bevoegdheid_ids)]
+
+
 async def staande_aantekening(v: "Verzoek", bev: Bevoegdheid) -> Aantekening | None:
-    return staand(await v.loaders.aantekeningen_by_bevoegdheid.load(bev.id))
+    return (await staande_aantekeningen(v, [bev.id]))[0]

@@ -139,14 +139,20 @@ async def medewerkers(
         waar = waar & (Leraar.gewijzigd_op > gewijzigd_sinds.astimezone(dt.timezone.utc))
     volgorde = (Leraar.zoeknaam, Leraar.registernummer)  # API.md: staff by achternaam then registernummer
     if met_waarschuwing is None:
-        totaal = (await v.db.lees(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
-        res = await v.db.lees(select(*LERAAR_RIJ).where(waar).order_by(*volgorde).limit(limit).offset(offset))
+        # The count rides along with the page (a window over every match): one statement, not two.
+        res = await v.db.lees(select(*LERAAR_RIJ, func.count().over().label("totaal_aantal")).where(waar)
+                              .order_by(*volgorde).limit(limit).offset(offset))
         rijen = list(res.all())
+        if rijen:
+            totaal = rijen[0].totaal_aantal
+        else:  # past the end (or nobody): the page cannot say how many there are
+            totaal = (await v.db.lees(select(func.count()).select_from(Leraar).where(waar))).scalar_one() if offset else 0
     else:
         # Warnings derive from today and the data; filter every candidate in one batched pass.
         res = await v.db.lees(select(*LERAAR_RIJ).where(waar).order_by(*volgorde))
         alle = list(res.all())
         await v.inzage.laad(alle, huidig_personeel=True)
+        await v.loaders.bevoegdheden_met_herregistratie_by_leraar.load_many([r.id for r in alle])
         lijsten = await asyncio.gather(*(waarschuwingen(v, r) for r in alle))
         gefilterd = [r for r, lijst in zip(alle, lijsten) if bool(lijst) == met_waarschuwing]
         totaal = len(gefilterd)
@@ -169,8 +175,7 @@ async def waarschuwingen(v: "Verzoek", leraar: Leraar) -> list[w.Waarschuwing]:
         v.loaders.bevoegdheden_by_leraar.load(leraar.id), v.loaders.voorportaal_by_leraar.load(leraar.id)
     )
     # Every teacher of a page takes these steps in the same order, so their loads share batches.
-    aantekeningen = await v.loaders.aantekeningen_by_bevoegdheid.load_many([b.id for b in bevoegdheden])
-    staande = [herregistratie.staand(lijst) for lijst in aantekeningen]
+    staande = await herregistratie.staande_aantekeningen(v, [b.id for b in bevoegdheden])
     standen = await herregistratie.huidige_perioden(v, bevoegdheden)
     for bev, stand, aantekening in zip(bevoegdheden, standen, staande):
         if stand is not None and stand.status in ("OP_SCHEMA", "RISICO"):
@@ -239,7 +244,9 @@ async def laad_pagina_vooruit(v: "Verzoek", rijen: Sequence[Leraar], gevraagd: s
     # Warnings and voorportaal only for teachers the asker may see them of: the field check decides the rest.
     mag = [r for r in rijen if policy.mag_zien(v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset(),
                                                _ZELF_OF_WERKGEVER)]
-    if gevraagd & {"bevoegdheden", "waarschuwingen"}:
+    if gevraagd & {"waarschuwingen", "bevoegdheden.herregistratie", "bevoegdheden.aantekening"}:
+        await v.loaders.bevoegdheden_met_herregistratie_by_leraar.load_many(ids)
+    elif "bevoegdheden" in gevraagd:
         await v.loaders.bevoegdheden_by_leraar.load_many(ids)
     if mag and gevraagd & {"voorportaal", "waarschuwingen"}:
         await v.loaders.voorportaal_by_leraar.load_many([r.id for r in mag])
@@ -248,5 +255,4 @@ async def laad_pagina_vooruit(v: "Verzoek", rijen: Sequence[Leraar], gevraagd: s
         v.loaders.waarschuwingen.update(zip([r.id for r in mag], lijsten))
     elif gevraagd & {"bevoegdheden.herregistratie", "bevoegdheden.aantekening"}:
         bevoegdheden = [b for lijst in await v.loaders.bevoegdheden_by_leraar.load_many(ids) for b in lijst]
-        await v.loaders.aantekeningen_by_bevoegdheid.load_many([b.id for b in bevoegdheden])
         await herregistratie.huidige_perioden(v, bevoegdheden)

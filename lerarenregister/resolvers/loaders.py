@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, NamedTuple, Sequence, TypeVar
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal_column, select
 from strawberry.dataloader import DataLoader
 
 from ..models import (
@@ -55,6 +55,41 @@ _AANTEKENINGEN = (
     .where(Aantekening.bevoegdheid_id.in_(bindparam("ids", expanding=True)))
     .order_by(Aantekening.geplaatst_op.desc(), Aantekening.id.desc())
 )
+
+class PeriodeRij(NamedTuple):
+    id: int
+    bevoegdheid_id: int
+    periode_start: dt.date
+    periode_einde: dt.date
+    criteria_id: int
+    uitkomst: str | None
+    beoordeeld_op: dt.date | None
+
+
+class AantekeningRij(NamedTuple):
+    id: int
+    bevoegdheid_id: int
+    periode_id: int
+    geplaatst_op: dt.date
+    status: str
+    opgeheven_op: dt.date | None
+
+
+_P = Herregistratieperiode.__table__.c
+_A = Aantekening.__table__.c
+# A dashboard page asks for herregistratie and warnings of every bevoegdheid: its periods and its
+# standing aantekening come along with it (left joins), one statement instead of three.
+_BEVOEGDHEDEN_MET_HERREGISTRATIE = (
+    select(*Bevoegdheid.__table__.c, *(c.label(f"p_{c.name}") for c in _P), *(c.label(f"a_{c.name}") for c in _A))
+    .outerjoin(Herregistratieperiode, _P.bevoegdheid_id == Bevoegdheid.id)
+    .outerjoin(Aantekening, (_A.bevoegdheid_id == Bevoegdheid.id) & (_A.status == literal_column("'STAAT'")))
+    .where(Bevoegdheid.leraar_id.in_(bindparam("ids", expanding=True)))
+    .order_by(Bevoegdheid.vak, Bevoegdheid.soort, Bevoegdheid.id, _P.periode_start, _A.geplaatst_op.desc(),
+              _A.id.desc())
+)
+_PERIODE_VELDEN = PeriodeRij._fields
+_AANTEKENING_VELDEN = AantekeningRij._fields
+
 
 class BestuurRij(NamedTuple):
     id: int
@@ -111,6 +146,24 @@ class Loaders:
             # A warning names its bevoegdheid by id: it is then already at hand.
             self.bevoegdheid_by_id.prime_many({b.id: b for b in rijen})
             return _gegroepeerd(ids, rijen, lambda b: b.leraar_id)
+
+        async def bevoegdheden_met_herregistratie(ids: list[int]) -> list[list[Bevoegdheid]]:
+            res = await db.lees(_BEVOEGDHEDEN_MET_HERREGISTRATIE, {"ids": ids})
+            per_bevoegdheid: dict[int, Any] = {}
+            perioden: dict[int, dict[int, PeriodeRij]] = defaultdict(dict)
+            for r in res.all():
+                eerste = per_bevoegdheid.setdefault(r.id, r)  # its own columns by name, like a plain row
+                if r.p_id is not None:
+                    perioden[r.id][r.p_id] = PeriodeRij(*(getattr(r, f"p_{k}") for k in _PERIODE_VELDEN))
+                if eerste is r:  # at most one stands; were there more, the newest (as `staand` picks)
+                    self.staande[r.id] = (AantekeningRij(*(getattr(r, f"a_{k}") for k in _AANTEKENING_VELDEN))
+                                          if r.a_id is not None else None)
+            rijen = list(per_bevoegdheid.values())
+            self.perioden_by_bevoegdheid.prime_many({b: list(perioden[b].values()) for b in per_bevoegdheid})
+            self.bevoegdheid_by_id.prime_many({b.id: b for b in rijen})
+            lijsten = _gegroepeerd(ids, rijen, lambda b: b.leraar_id)
+            self.bevoegdheden_by_leraar.prime_many(dict(zip(ids, lijsten)))
+            return lijsten
 
         async def benoemingen(ids: list[int]) -> list[list[Any]]:
             res = await db.lees(_BENOEMINGEN, {"ids": ids})
@@ -170,6 +223,7 @@ class Loaders:
             return [per.get(i) for i in ids]
 
         self.bevoegdheden_by_leraar = loader(bevoegdheden)
+        self.bevoegdheden_met_herregistratie_by_leraar = loader(bevoegdheden_met_herregistratie)
         self.benoemingen_by_leraar = loader(benoemingen)
         self.voorportaal_by_leraar = loader(voorportaal)
         self.perioden_by_bevoegdheid = loader(perioden)
@@ -182,6 +236,7 @@ class Loaders:
         # Worked out for a whole page ahead of its fields (leraren.laad_pagina_vooruit).
         self.standen: dict[int, Any] = {}  # bevoegdheid id -> current PeriodeStand or None
         self.waarschuwingen: dict[int, list[Any]] = {}  # leraar id -> warnings
+        self.staande: dict[int, Any] = {}  # bevoegdheid id -> its standing aantekening or None
 
     async def _lees_criteria(self) -> dict[int, Criteria]:
         res = await self._v.db.execute(select(*Herregistratiecriteria.__table__.c))
@@ -208,3 +263,4 @@ class Loaders:
         self._criteria = None
         self.standen.clear()
         self.waarschuwingen.clear()
+        self.staande.clear()

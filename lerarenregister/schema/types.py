@@ -278,10 +278,10 @@ class Bevoegdheid:
 
     @zichtbaar(Z, W, description="The standing aantekening (STAAT), else null.")
     def aantekening(self, info: Ctx) -> Optional[Aantekening]:
-        lijst = klaar(info.context.loaders.aantekeningen_by_bevoegdheid, self.rij.id)
-        if lijst is NIET:
+        staande = info.context.loaders.staande
+        if self.rij.id not in staande:
             return self._aantekening(info)  # type: ignore[return-value]
-        rij = herregistratie.staand(lijst)
+        rij = staande[self.rij.id]
         return Aantekening.van(rij, self.onderwerp) if rij else None
 
     async def _aantekening(self, info: Ctx) -> Optional[Aantekening]:
