@@ -75,13 +75,20 @@ def _alle(v: "Verzoek", bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria
 
 
 def _huidige(v: "Verzoek", bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> PeriodeStand | None:
-    if not bev.voor_herregistratie:
+    """The one of `_alle` that contains today (else the newest), without working out the others."""
+    if not bev.voor_herregistratie or not g.opgeslagen:
         return None
-    standen = _alle(v, bev, g, alle)
-    for stand in standen:
-        if stand.start <= v.vandaag <= stand.einde:
-            return stand
-    return standen[0] if standen else None
+    for p in g.opgeslagen:
+        if p.periode_start <= v.vandaag <= p.periode_einde:
+            return _stand(v, bev, p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start),
+                          p.uitkomst, True, g.activiteiten)
+    laatste = g.opgeslagen[-1]
+    if laatste.periode_einde < v.vandaag:  # as in _alle: the period after the last stored one, containing today
+        start, einde = regels.periode_op(laatste.periode_start, v.vandaag)
+        return _stand(v, bev, start, einde, _criteria_voor(alle, None, start), None, False, g.activiteiten)
+    p = max(g.opgeslagen, key=lambda p: p.periode_start)
+    return _stand(v, bev, p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start), p.uitkomst,
+                  True, g.activiteiten)
 
 
 async def perioden(v: "Verzoek", bev: Bevoegdheid) -> list[PeriodeStand]:

@@ -67,6 +67,18 @@ class Inzage:
                     self._bestuur_id = gevonden
         return self._bestuur_id  # type: ignore[return-value]
 
+    def alleen_bestuur(self, leraar_id: int) -> tuple[bool, int | None]:
+        """(known, board): the one board whose rows of this teacher the asker may see (None: every
+        board), if that is known without a query."""
+        groepen = self._per_leraar.get(leraar_id)
+        if groepen is None:
+            return False, None
+        if not policy.alleen_eigen_bestuur(groepen):
+            return True, None
+        if self._bestuur_id is _ONBEKEND:
+            return False, None
+        return True, self._bestuur_id  # type: ignore[return-value]
+
     def ken_bestuur(self, bestuur_id: int) -> None:
         """The caller has already read the logged-in board's row: no need to look it up again."""
         self._bestuur_id = bestuur_id

@@ -56,6 +56,14 @@ _AANTEKENINGEN = (
     .order_by(Aantekening.geplaatst_op.desc(), Aantekening.id.desc())
 )
 
+_ACTIVITEITEN = (
+    select(portfolio_bevoegdheid.c.bevoegdheid_id, PortfolioActiviteit.datum, PortfolioActiviteit.gebied,
+           PortfolioActiviteit.uren)
+    .join(PortfolioActiviteit, PortfolioActiviteit.id == portfolio_bevoegdheid.c.activiteit_id)
+    .where(portfolio_bevoegdheid.c.bevoegdheid_id.in_(bindparam("ids", expanding=True)))
+)
+
+
 class PeriodeRij(NamedTuple):
     id: int
     bevoegdheid_id: int
@@ -191,16 +199,7 @@ class Loaders:
 
         async def activiteiten_per_bevoegdheid(ids: list[int]) -> list[list[tuple[dt.date, str, float]]]:
             # (datum, gebied, uren) of every activity that counts for the bevoegdheid; periods slice it.
-            res = await db.execute(
-                select(
-                    portfolio_bevoegdheid.c.bevoegdheid_id,
-                    PortfolioActiviteit.datum,
-                    PortfolioActiviteit.gebied,
-                    PortfolioActiviteit.uren,
-                )
-                .join(PortfolioActiviteit, PortfolioActiviteit.id == portfolio_bevoegdheid.c.activiteit_id)
-                .where(portfolio_bevoegdheid.c.bevoegdheid_id.in_(ids))
-            )
+            res = await db.lees(_ACTIVITEITEN, {"ids": ids})
             per: dict[int, list[tuple[dt.date, str, float]]] = defaultdict(list)
             for bid, datum, gebied, uren in res.all():
                 per[bid].append((datum, gebied, uren))

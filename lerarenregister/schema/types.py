@@ -420,9 +420,18 @@ class Leraar:
         return [Benoeming.van(b, s, self.onderwerp) for b, s in rijen if bestuur is None or s.id == bestuur]
 
     @zichtbaar(Z, W, DUO, description="A WERKGEVER sees its own board's rows only.")
-    async def voorportaal(self, info: Ctx) -> Optional[list[Voorportaalinschrijving]]:
+    def voorportaal(self, info: Ctx) -> Optional[list[Voorportaalinschrijving]]:
+        rijen = klaar(info.context.loaders.voorportaal_by_leraar, self.id_)
+        bekend, bestuur = info.context.inzage.alleen_bestuur(self.id_)
+        if rijen is NIET or not bekend:  # not loaded with its page: wait for it
+            return self._voorportaal(info)  # type: ignore[return-value]
+        return self._inschrijvingen(rijen, bestuur)
+
+    async def _voorportaal(self, info: Ctx) -> list[Voorportaalinschrijving]:
         rijen = await info.context.loaders.voorportaal_by_leraar.load(self.id_)
-        bestuur = await self._eigen_bestuur(info)
+        return self._inschrijvingen(rijen, await self._eigen_bestuur(info))
+
+    def _inschrijvingen(self, rijen: list[Any], bestuur: int | None) -> list[Voorportaalinschrijving]:
         return [Voorportaalinschrijving.van(v, s, self.onderwerp) for v, s in rijen
                 if bestuur is None or s.id == bestuur]
 
