@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,7 +22,7 @@ from ..regels import datums
 from ..regels.bsn import bsn_hash, elfproef
 from ..regels.naam import normaliseer, sorteernaam, vak_sleutel, voorletters
 from .fouten import Verzamelaar
-from .schrijven import nieuwe_registernummers, verhoog_dataversie
+from .schrijven import nieuwe_registernummers, verhoog_dataversie, voeg_toe
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -199,7 +199,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
                 "portfolio_openbaar": False, "gewijzigd_op": nu(),
                 **naam_velden(persoon["voornamen"], persoon["tussenvoegsel"], persoon["achternaam"]),
             })
-        await v.db.execute(insert(Leraar), rijen)
+        await voeg_toe(v, Leraar, rijen)
         res = await v.db.execute(select(Leraar).where(Leraar.bsn_hash.in_([hashes[i] for i in nieuwe])))
         for r in res.scalars().all():
             bestaand[r.bsn_hash] = r
@@ -283,13 +283,13 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
             leraar.gewijzigd_op = nu()
 
     if nieuwe_bev:
-        await v.db.execute(insert(Bevoegdheid), nieuwe_bev)
+        await voeg_toe(v, Bevoegdheid, nieuwe_bev)
     if weg_ben:
         await v.db.execute(delete(Benoeming).where(Benoeming.id.in_(weg_ben)))
     if nieuwe_ben:
-        await v.db.execute(insert(Benoeming), nieuwe_ben)
+        await voeg_toe(v, Benoeming, nieuwe_ben)
     if nieuwe_vp:
-        await v.db.execute(insert(Voorportaalinschrijving), nieuwe_vp)
+        await voeg_toe(v, Voorportaalinschrijving, nieuwe_vp)
     if ids:
         # A delivery is DUO's answer to the teacher's open reports (meldFout).
         await v.db.execute(update(Foutmelding).where(Foutmelding.leraar_id.in_(ids), Foutmelding.opgelost.is_(False))

@@ -1,9 +1,10 @@
 """Helpers every write shares: the public data version (for ETags) and registernummer allocation."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..models import DataVersie, RegisternummerTeller
 from ..models.base import nu
@@ -32,3 +33,24 @@ async def nieuwe_registernummers(v: "Verzoek", aantal: int) -> list[str]:
     )
     tot = res.scalar_one()
     return [registernummer(n) for n in range(tot - aantal, tot)]
+
+
+async def voeg_toe(v: "Verzoek", doel: Any, rijen: list[dict[str, Any]]) -> None:
+    """Insert many rows (dicts with the same keys) into a model's table in one statement.
+
+    On PostgreSQL the rows travel as one array per column (INSERT ... SELECT FROM unnest): a
+    thousand rows are a few parameters instead of thousands, which the server parses and binds
+    several times faster. Elsewhere an executemany. Core, not the ORM: nothing here needs an object.
+    """
+    if not rijen:
+        return
+    tabel: Table = doel if isinstance(doel, Table) else doel.__table__
+    if v.db.dialect != "postgresql":
+        await v.db.execute(insert(tabel), rijen)
+        return
+    kolommen = list(rijen[0])
+    reeksen = select(*(
+        func.unnest(bindparam(f"r_{k}", [r[k] for r in rijen], type_=ARRAY(tabel.c[k].type))).label(k)
+        for k in kolommen
+    ))
+    await v.db.execute(insert(tabel).from_select(kolommen, reeksen))
