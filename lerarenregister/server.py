@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
 from .auth.demo import demo_jwks
@@ -27,6 +27,7 @@ from .models import DataVersie
 from .resolvers.verzoek import Db, Verzoek
 from .schema import bouw_schema, sdl
 from .schema.fouten import formatteer
+from .schema.gecompileerd import Documenten
 from .settings import Settings
 
 log = logging.getLogger("lerarenregister")
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     controle = TokenControle(settings, jwks)
     schema = bouw_schema()
-    staat: dict[str, Any] = {}
+    staat: dict[str, Any] = {"documenten": Documenten.uit_map(schema._schema)}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Queries never write: they run without BEGIN/ROLLBACK round trips. Every statement still sees
         # committed data only (READ COMMITTED takes a snapshot per statement inside a transaction too).
         staat["lezer"] = make_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        # Registered documents are compiled to PostgreSQL statements; on SQLite the executor answers.
+        staat["compileer"] = engine.dialect.name == "postgresql"
         _app.state.engine = engine  # tests count SQL statements on it
         try:
             yield
@@ -152,10 +155,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag, "Vary": "Authorization"}
             if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
                 return Response(status_code=304, headers=kop_cache)
-        db = Db(staat["lezer"] if alleen_lezen or is_query(query, operatie) else staat["maker"])
+        plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
+        db = Db(staat["lezer"] if plan or alleen_lezen or is_query(query, operatie) else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
         try:
+            if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
+                gecompileerd = await plan.antwoord(verzoek, variabelen)
+                if gecompileerd is not None:
+                    return OrjsonResponse(gecompileerd, headers=kop_cache)
             try:
                 uitkomst = await schema.execute(
                     query,
@@ -166,6 +174,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 )
             except InvalidOperationTypeError:
                 return _fout(405, "BAD_REQUEST", "only queries over GET; send mutations with POST", {"Allow": "POST"})
+            except CannotGetOperationTypeError:
+                return _fout(400, "BAD_REQUEST", f"the document has no operation named {operatie!r}")
             antwoord: dict[str, Any] = {"data": uitkomst.data}
             if uitkomst.errors:
                 fouten, terugdraaien = formatteer(uitkomst.errors, uitvoering=uitkomst.data is not None)

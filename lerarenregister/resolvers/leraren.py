@@ -31,19 +31,33 @@ HOOGSTE = "\U0010ffff"
 # still match the partial index. sorteernaam starts with the normalised achternaam, so
 # [norm, norm + HOOGSTE) on it is "achternaam starts with norm", and the partial index on
 # (sorteernaam, registernummer) hands out a page in order without sorting every match.
-_IN_REGISTER = Leraar.status == literal_column(f"'{GEREGISTREERD}'")
-_NAAM = (Leraar.sorteernaam >= bindparam("norm")) & (Leraar.sorteernaam < bindparam("norm_tot")) & (
+IN_REGISTER = Leraar.status == literal_column(f"'{GEREGISTREERD}'")
+NAAM_BEGINT_MET = (Leraar.sorteernaam >= bindparam("norm")) & (Leraar.sorteernaam < bindparam("norm_tot")) & (
     Leraar.registernummer != bindparam("exact")
 )
-_NAMEN_AANTAL = select(func.count()).select_from(Leraar).where(_IN_REGISTER & _NAAM)
+_NAMEN_AANTAL = select(func.count()).select_from(Leraar).where(IN_REGISTER & NAAM_BEGINT_MET)
 _NAMEN_PAGINA = (
     select(*LERAAR_RIJ)
-    .where(_IN_REGISTER & _NAAM)
+    .where(IN_REGISTER & NAAM_BEGINT_MET)
     .order_by(Leraar.sorteernaam, Leraar.registernummer)
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
 )
-_EXACT = select(*LERAAR_RIJ).where(_IN_REGISTER & (Leraar.registernummer == bindparam("exact")))
+_EXACT = select(*LERAAR_RIJ).where(IN_REGISTER & (Leraar.registernummer == bindparam("exact")))
+
+
+def zoekparameters(zoekterm: str) -> tuple[dict[str, str], bool, bool]:
+    """The search's bound values, and whether to look for an exact registernummer and for names.
+
+    Shared with the compiled path (schema/gecompileerd.py), which runs the same conditions as one statement.
+    """
+    norm = normaliseer(zoekterm)
+    exact = zoekterm.strip()
+    if not norm and not exact:
+        raise OngeldigeInvoer("zoekterm is empty", "zoekterm")
+    params = {"exact": exact, "norm": norm or HOOGSTE, "norm_tot": norm + HOOGSTE if norm else HOOGSTE}
+    # Every registernummer is well-formed: anything else cannot match.
+    return params, registernummer_geldig(exact), bool(norm)
 
 
 async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None) -> Pagina[Leraar]:
@@ -52,15 +66,9 @@ async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None
     Order: the exact registernummer first, then achternaam, voorletters, registernummer.
     """
     limit, offset = venster(first, after, PUBLIEK_MAX)
-    norm = normaliseer(zoekterm)
-    exact = zoekterm.strip()
-    if not norm and not exact:
-        raise OngeldigeInvoer("zoekterm is empty", "zoekterm")
-    exacte = []
-    if registernummer_geldig(exact):  # every registernummer is well-formed: anything else cannot match
-        exacte = list((await v.db.lees(_EXACT, {"exact": exact})).all())
-    params = {"exact": exact, "norm": norm or HOOGSTE, "norm_tot": norm + HOOGSTE if norm else HOOGSTE}
-    aantal_namen = (await v.db.lees(_NAMEN_AANTAL, params)).scalar_one() if norm else 0
+    params, met_exact, met_namen = zoekparameters(zoekterm)
+    exacte = list((await v.db.lees(_EXACT, {"exact": params["exact"]})).all()) if met_exact else []
+    aantal_namen = (await v.db.lees(_NAMEN_AANTAL, params)).scalar_one() if met_namen else 0
     voor = len(exacte)  # the exact match takes the first position
     rijen: list[Leraar] = exacte[offset:offset + limit]
     van, nog = max(offset - voor, 0), limit - len(rijen)
