@@ -310,3 +310,12 @@ def test_sorteernaam_past_in_beide_stores() -> None:
     sleutel = sorteernaam("van der Berg", "A.M.")
     assert "\x00" not in sleutel
     assert sleutel.startswith("berg") and sleutel.endswith("a.m.")
+
+
+def test_zonder_accenten_ascii_blijft_en_accenten_gaan() -> None:
+    from lerarenregister.regels.naam import zonder_accenten
+
+    assert zonder_accenten("de Vries-Jansen 't Hart") == "de Vries-Jansen 't Hart"
+    assert zonder_accenten("Müller Çelik Ørsted") == "Muller Celik Ørsted"  # Ø is a letter, not a mark
+    assert zonder_accenten("Jose\u0301") == "Jose"  # a combining mark, already decomposed
+    assert zonder_accenten("") == ""

@@ -18,6 +18,8 @@ _SORTEER_SCHEIDING = "\x01"
 
 def zonder_accenten(tekst: str) -> str:
     """Strip accents: 'Müller' -> 'Muller'."""
+    if tekst.isascii():  # nothing to strip (most names and subjects): skip the decomposition
+        return tekst
     decomposed = unicodedata.normalize("NFKD", tekst)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -200,8 +200,10 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
                 **naam_velden(persoon["voornamen"], persoon["tussenvoegsel"], persoon["achternaam"]),
             })
         await voeg_toe(v, Leraar, rijen)
-        res = await v.db.execute(select(Leraar).where(Leraar.bsn_hash.in_([hashes[i] for i in nieuwe])))
-        for r in res.scalars().all():
+        # Plain rows, not ORM objects: a new teacher's row is as delivered and needs no update.
+        res = await v.db.execute(select(Leraar.id, Leraar.bsn_hash, Leraar.registernummer)
+                                 .where(Leraar.bsn_hash.in_([hashes[i] for i in nieuwe])))
+        for r in res.all():
             bestaand[r.bsn_hash] = r
             bevoegdheden[r.id], benoemingen[r.id], voorportaal[r.id] = [], [], []
 
@@ -214,8 +216,9 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
 
     for i, lev in enumerate(leveringen):
         leraar = bestaand[hashes[i]]
+        is_nieuw = hashes[i] in nieuw_set
         uitkomst.registernummers.append(leraar.registernummer)
-        veranderd = _werk_persoon_bij(leraar, _persoon(lev), lev.geboortedatum)
+        veranderd = False if is_nieuw else _werk_persoon_bij(leraar, _persoon(lev), lev.geboortedatum)
 
         # Bevoegdheden: add new keys, update dates; never remove.
         huidige = {(b.vak_sleutel, b.soort): b for b in bevoegdheden[leraar.id]}
@@ -272,7 +275,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
                 p.afgesloten, p.afgesloten_op = True, v.vandaag
                 veranderd = True
 
-        if hashes[i] in nieuw_set:
+        if is_nieuw:
             uitkomst.nieuw += 1
         elif veranderd:
             uitkomst.gewijzigd += 1
@@ -280,7 +283,8 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
             uitkomst.ongewijzigd += 1
         if veranderd:
             gewijzigd_ids.add(leraar.id)
-            leraar.gewijzigd_op = nu()
+            if not is_nieuw:  # a new row was written with gewijzigd_op already
+                leraar.gewijzigd_op = nu()
 
     if nieuwe_bev:
         await voeg_toe(v, Bevoegdheid, nieuwe_bev)
