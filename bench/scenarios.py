@@ -15,6 +15,10 @@ ZOEK = (
     f"edges {{ node {{ registernummer {NAAM} {BEVOEGDHEID} }} }} }} }}"
 )
 
+# The same search as a text the server has not registered (a GraphQL comment differs), so that
+# graphql-core's executor answers it field by field: the path any other document takes.
+ZOEK_UITVOERDER = ZOEK + " # not registered"
+
 LERAAR = (
     "query Leraar($registernummer: String!) { leraar(registernummer: $registernummer) { "
     f"registernummer {NAAM} {BEVOEGDHEID} }} }}"
