@@ -93,7 +93,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         staat["maker"] = make_sessionmaker(engine)
         # Queries never write: they run without BEGIN/ROLLBACK round trips. Every statement still sees
         # committed data only (READ COMMITTED takes a snapshot per statement inside a transaction too).
-        staat["lezer"] = make_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        staat["lees_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
+        staat["lezer"] = make_sessionmaker(staat["lees_engine"])
         # Registered documents are compiled to PostgreSQL statements; on SQLite the executor answers.
         staat["compileer"] = engine.dialect.name == "postgresql"
         _app.state.engine = engine  # tests count SQL statements on it
@@ -156,14 +157,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
                 return Response(status_code=304, headers=kop_cache)
         plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
-        db = Db(staat["lezer"] if plan or alleen_lezen or is_query(query, operatie) else staat["maker"])
+        if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
+            async with staat["lees_engine"].connect() as verbinding:
+                gecompileerd = await plan.antwoord(verbinding, variabelen)
+            if gecompileerd is not None:
+                return OrjsonResponse(gecompileerd, headers=kop_cache)
+        db = Db(staat["lezer"] if alleen_lezen or is_query(query, operatie) else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
         try:
-            if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
-                gecompileerd = await plan.antwoord(verzoek, variabelen)
-                if gecompileerd is not None:
-                    return OrjsonResponse(gecompileerd, headers=kop_cache)
             try:
                 uitkomst = await schema.execute(
                     query,

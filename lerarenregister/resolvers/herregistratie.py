@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..models import Aantekening, Bevoegdheid, Herregistratieperiode
 from ..regels import herregistratie as regels
 from ..regels.herregistratie import Criteria
+from .loaders import laad_pagina
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -48,15 +49,17 @@ class _Gegevens:
     activiteiten: list[tuple[dt.date, str, float]]
 
 
-async def _gegevens(v: "Verzoek", bevoegdheden: list[Bevoegdheid]) -> tuple[list[_Gegevens], dict[int, Criteria]]:
+async def _gegevens(v: "Verzoek", bevoegdheden: list[Bevoegdheid],
+                    pagina: bool = False) -> tuple[list[_Gegevens], dict[int, Criteria]]:
     """Periods and activities of these bevoegdheden: one batch each for a whole page.
 
     No task per bevoegdheid: the loaders' load_many hands out futures, and every caller on a page
     takes the same steps in the same order, so their loads meet in the same batches.
     """
     ids = [b.id for b in bevoegdheden]
-    perioden_ = await v.loaders.perioden_by_bevoegdheid.load_many(ids)
-    activiteiten = await v.loaders.activiteiten_by_bevoegdheid.load_many(ids)
+    laad = laad_pagina if pagina else (lambda loader, keys: loader.load_many(keys))
+    perioden_ = await laad(v.loaders.perioden_by_bevoegdheid, ids)
+    activiteiten = await laad(v.loaders.activiteiten_by_bevoegdheid, ids)
     criteria = await v.loaders.criteria()
     return [_Gegevens(p, a) for p, a in zip(perioden_, activiteiten)], criteria
 
@@ -105,10 +108,11 @@ async def huidige_periode(v: "Verzoek", bev: Bevoegdheid) -> PeriodeStand | None
     return _huidige(v, bev, g, alle)
 
 
-async def huidige_perioden(v: "Verzoek", bevoegdheden: list[Bevoegdheid]) -> list[PeriodeStand | None]:
-    """As huidige_periode, for all bevoegdheden of one teacher at once."""
+async def huidige_perioden(v: "Verzoek", bevoegdheden: list[Bevoegdheid],
+                           pagina: bool = False) -> list[PeriodeStand | None]:
+    """As huidige_periode, for many bevoegdheden at once (`pagina`: those of a whole page)."""
     gekozen = [b for b in bevoegdheden if b.voor_herregistratie]  # the others have no current period
-    gegevens, alle = await _gegevens(v, gekozen)
+    gegevens, alle = await _gegevens(v, gekozen, pagina)
     per_id = {b.id: _huidige(v, b, g, alle) for b, g in zip(gekozen, gegevens)}
     uit = [per_id.get(b.id) for b in bevoegdheden]
     v.loaders.standen.update((b.id, stand) for b, stand in zip(bevoegdheden, uit))

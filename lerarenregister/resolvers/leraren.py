@@ -14,6 +14,7 @@ from ..regels import waarschuwingen as w
 from ..regels.naam import normaliseer
 from ..regels.registernummer import is_geldig as registernummer_geldig
 from . import herregistratie
+from .loaders import laad_pagina
 from .fouten import NietAangemeld, NietGevonden, Onbevoegd, OngeldigeInvoer
 from .paginering import PUBLIEK_MAX, Pagina, venster
 
@@ -159,8 +160,8 @@ async def medewerkers(
         res = await v.db.lees(select(*LERAAR_RIJ).where(waar).order_by(*volgorde))
         alle = list(res.all())
         await v.inzage.laad(alle, huidig_personeel=True)
-        await v.loaders.bevoegdheden_met_herregistratie_by_leraar.load_many([r.id for r in alle])
-        lijsten = await waarschuwingen_van(v, alle)
+        await laad_pagina(v.loaders.bevoegdheden_met_herregistratie_by_leraar, [r.id for r in alle])
+        lijsten = await waarschuwingen_van(v, alle, pagina=True)
         gefilterd = [r for r, lijst in zip(alle, lijsten) if bool(lijst) == met_waarschuwing]
         totaal = len(gefilterd)
         rijen = gefilterd[offset:offset + limit]
@@ -173,19 +174,21 @@ async def waarschuwingen(v: "Verzoek", leraar: Leraar) -> list[w.Waarschuwing]:
     return (await waarschuwingen_van(v, [leraar]))[0]
 
 
-async def waarschuwingen_van(v: "Verzoek", leraren: Sequence[Leraar]) -> list[list[w.Waarschuwing]]:
-    """As `waarschuwingen`, for many teachers: each kind of data read once for all, then worked out
-    without a coroutine per teacher."""
+async def waarschuwingen_van(v: "Verzoek", leraren: Sequence[Leraar],
+                             pagina: bool = False) -> list[list[w.Waarschuwing]]:
+    """As `waarschuwingen`, for many teachers (`pagina`: a whole page): each kind of data read once for
+    all, then worked out without a coroutine per teacher."""
     ids = [r.id for r in leraren]
     await v.inzage.laad_ids(ids)
     doelgroepen = [v.inzage.bekend(policy.Onderwerp(leraar_id=i)) or frozenset() for i in ids]
     eigen_bestuur = (await v.inzage.eigen_bestuur_id()
                      if any(policy.alleen_eigen_bestuur(d) for d in doelgroepen) else None)
-    bevoegdheden = await v.loaders.bevoegdheden_by_leraar.load_many(ids)
-    voorportaal = await v.loaders.voorportaal_by_leraar.load_many(ids)
+    laad = laad_pagina if pagina else (lambda loader, keys: loader.load_many(keys))
+    bevoegdheden = await laad(v.loaders.bevoegdheden_by_leraar, ids)
+    voorportaal = await laad(v.loaders.voorportaal_by_leraar, ids)
     alle = [b for lijst in bevoegdheden for b in lijst]
     staande = dict(zip((b.id for b in alle), await herregistratie.staande_aantekeningen(v, [b.id for b in alle])))
-    standen = dict(zip((b.id for b in alle), await herregistratie.huidige_perioden(v, alle)))
+    standen = dict(zip((b.id for b in alle), await herregistratie.huidige_perioden(v, alle, pagina)))
     return [
         _waarschuwingen(v, leraar, [(b, standen[b.id], staande[b.id]) for b in bevs],
                         [(i, s) for i, s in vp if not policy.alleen_eigen_bestuur(d) or s.id == eigen_bestuur])
@@ -269,14 +272,14 @@ async def laad_pagina_vooruit(v: "Verzoek", rijen: Sequence[Leraar], gevraagd: s
     mag = [r for r in rijen if policy.mag_zien(v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset(),
                                                _ZELF_OF_WERKGEVER)]
     if gevraagd & {"waarschuwingen", "bevoegdheden.herregistratie", "bevoegdheden.aantekening"}:
-        await v.loaders.bevoegdheden_met_herregistratie_by_leraar.load_many(ids)
+        await laad_pagina(v.loaders.bevoegdheden_met_herregistratie_by_leraar, ids)
     elif "bevoegdheden" in gevraagd:
-        await v.loaders.bevoegdheden_by_leraar.load_many(ids)
+        await laad_pagina(v.loaders.bevoegdheden_by_leraar, ids)
     if mag and gevraagd & {"voorportaal", "waarschuwingen"}:
-        await v.loaders.voorportaal_by_leraar.load_many([r.id for r in mag])
+        await laad_pagina(v.loaders.voorportaal_by_leraar, [r.id for r in mag])
     if "waarschuwingen" in gevraagd and mag:
-        lijsten = await waarschuwingen_van(v, mag)
+        lijsten = await waarschuwingen_van(v, mag, pagina=True)
         v.loaders.waarschuwingen.update(zip([r.id for r in mag], lijsten))
     elif gevraagd & {"bevoegdheden.herregistratie", "bevoegdheden.aantekening"}:
-        bevoegdheden = [b for lijst in await v.loaders.bevoegdheden_by_leraar.load_many(ids) for b in lijst]
-        await herregistratie.huidige_perioden(v, bevoegdheden)
+        bevoegdheden = [b for lijst in await laad_pagina(v.loaders.bevoegdheden_by_leraar, ids) for b in lijst]
+        await herregistratie.huidige_perioden(v, bevoegdheden, pagina=True)

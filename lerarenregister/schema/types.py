@@ -313,9 +313,15 @@ class Waarschuwing:
                             soort=Waarschuwingsoort(item.soort), bericht=item.bericht, datum=item.datum)
 
     @zichtbaar(Z, W)
-    async def bevoegdheid(self, info: Ctx) -> Optional[Bevoegdheid]:
+    def bevoegdheid(self, info: Ctx) -> Optional[Bevoegdheid]:
         if self.bevoegdheid_id is None:
             return None
+        rij = klaar(info.context.loaders.bevoegdheid_by_id, self.bevoegdheid_id)  # its page read it already
+        if rij is NIET:
+            return self._bevoegdheid(info)  # type: ignore[return-value]
+        return Bevoegdheid.van(rij) if rij else None
+
+    async def _bevoegdheid(self, info: Ctx) -> Optional[Bevoegdheid]:
         rij = await info.context.loaders.bevoegdheid_by_id.load(self.bevoegdheid_id)
         return Bevoegdheid.van(rij) if rij else None
 
