@@ -27,7 +27,7 @@ from .models import DataVersie
 from .resolvers.verzoek import Db, Verzoek
 from .schema import bouw_schema, sdl
 from .schema.fouten import formatteer
-from .schema.gecompileerd import Documenten
+from .schema.gecompileerd import Documenten, compileer_pool
 from .settings import Settings
 
 log = logging.getLogger("lerarenregister")
@@ -84,7 +84,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     controle = TokenControle(settings, jwks)
     schema = bouw_schema()
-    staat: dict[str, Any] = {"documenten": Documenten.uit_map(schema._schema)}
+    # luisteraars: called with the text of every statement the compiled path sends (tests count them).
+    staat: dict[str, Any] = {"documenten": Documenten.uit_map(schema._schema), "luisteraars": []}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
@@ -95,12 +96,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # committed data only (READ COMMITTED takes a snapshot per statement inside a transaction too).
         staat["lees_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
         staat["lezer"] = make_sessionmaker(staat["lees_engine"])
-        # Registered documents are compiled to PostgreSQL statements; on SQLite the executor answers.
+        # Registered documents are compiled to PostgreSQL statements, run on a driver pool of their own
+        # (schema/gecompileerd.py); on SQLite the executor answers them.
         staat["compileer"] = engine.dialect.name == "postgresql"
+        staat["compileer_pool"] = (await compileer_pool(settings.database_url, staat["luisteraars"])
+                                   if staat["compileer"] else None)
         _app.state.engine = engine  # tests count SQL statements on it
         try:
             yield
         finally:
+            if staat["compileer_pool"] is not None:
+                await staat["compileer_pool"].close()
             await engine.dispose()
 
     async def viewer_van(request: Request) -> Viewer:
@@ -158,7 +164,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 return Response(status_code=304, headers=kop_cache)
         plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
         if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
-            async with staat["lees_engine"].connect() as verbinding:
+            async with staat["compileer_pool"].acquire() as verbinding:
                 gecompileerd = await plan.antwoord(verbinding, variabelen)
             if gecompileerd is not None:
                 return OrjsonResponse(gecompileerd, headers=kop_cache)

@@ -171,6 +171,8 @@ class Api:
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
         event.listen(self.app.state.engine.sync_engine, "before_cursor_execute", self._tel)
+        # The compiled path runs on a driver pool of its own, which reports its statements here.
+        self.app.state.staat["luisteraars"].append(lambda tekst: self._tel(None, None, tekst))
         self.client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://register.test")
         return self
 
