@@ -5,7 +5,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-import orjson
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -52,8 +51,7 @@ def make_engine(url: str, echo: bool = False) -> AsyncEngine:
     # planner's estimates switch it on and it adds hundreds of milliseconds to a page of results.
     # A connection per concurrent request kept open: a new one costs a server process and
     # re-preparing every statement, which showed as the slow tail under 16 concurrent requests.
-    # JSON from the database (json_agg in the compiled path) is parsed by orjson, not the json module.
-    return create_async_engine(url, echo=echo, pool_size=20, max_overflow=10, json_deserializer=orjson.loads,
+    return create_async_engine(url, echo=echo, pool_size=20, max_overflow=10,
                                connect_args={"server_settings": {"jit": "off"}})
 
 

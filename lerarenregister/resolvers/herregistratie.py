@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..models import Aantekening, Bevoegdheid, Herregistratieperiode
 from ..regels import herregistratie as regels
 from ..regels.herregistratie import Criteria
-from .loaders import laad_pagina
+from .loaders import laad_veel
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -57,9 +57,8 @@ async def _gegevens(v: "Verzoek", bevoegdheden: list[Bevoegdheid],
     takes the same steps in the same order, so their loads meet in the same batches.
     """
     ids = [b.id for b in bevoegdheden]
-    laad = laad_pagina if pagina else (lambda loader, keys: loader.load_many(keys))
-    perioden_ = await laad(v.loaders.perioden_by_bevoegdheid, ids)
-    activiteiten = await laad(v.loaders.activiteiten_by_bevoegdheid, ids)
+    perioden_ = await laad_veel(v.loaders.perioden_by_bevoegdheid, ids, pagina)
+    activiteiten = await laad_veel(v.loaders.activiteiten_by_bevoegdheid, ids, pagina)
     criteria = await v.loaders.criteria()
     return [_Gegevens(p, a) for p, a in zip(perioden_, activiteiten)], criteria
 

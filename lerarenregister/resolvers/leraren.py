@@ -14,7 +14,7 @@ from ..regels import waarschuwingen as w
 from ..regels.naam import normaliseer
 from ..regels.registernummer import is_geldig as registernummer_geldig
 from . import herregistratie
-from .loaders import laad_pagina
+from .loaders import laad_pagina, laad_veel
 from .fouten import NietAangemeld, NietGevonden, Onbevoegd, OngeldigeInvoer
 from .paginering import PUBLIEK_MAX, Pagina, venster
 
@@ -183,9 +183,8 @@ async def waarschuwingen_van(v: "Verzoek", leraren: Sequence[Leraar],
     doelgroepen = [v.inzage.bekend(policy.Onderwerp(leraar_id=i)) or frozenset() for i in ids]
     eigen_bestuur = (await v.inzage.eigen_bestuur_id()
                      if any(policy.alleen_eigen_bestuur(d) for d in doelgroepen) else None)
-    laad = laad_pagina if pagina else (lambda loader, keys: loader.load_many(keys))
-    bevoegdheden = await laad(v.loaders.bevoegdheden_by_leraar, ids)
-    voorportaal = await laad(v.loaders.voorportaal_by_leraar, ids)
+    bevoegdheden = await laad_veel(v.loaders.bevoegdheden_by_leraar, ids, pagina)
+    voorportaal = await laad_veel(v.loaders.voorportaal_by_leraar, ids, pagina)
     alle = [b for lijst in bevoegdheden for b in lijst]
     staande = dict(zip((b.id for b in alle), await herregistratie.staande_aantekeningen(v, [b.id for b in alle])))
     standen = dict(zip((b.id for b in alle), await herregistratie.huidige_perioden(v, alle, pagina)))

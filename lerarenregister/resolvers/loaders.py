@@ -154,6 +154,11 @@ async def laad_pagina(loader: DataLoader[Any, Any], keys: Sequence[Any]) -> list
     return [f.result() for f in futures]
 
 
+async def laad_veel(loader: DataLoader[Any, Any], keys: Sequence[Any], pagina: bool) -> list[Any]:
+    """`laad_pagina` for a whole page, else `load_many` (callers per item share one batch)."""
+    return await (laad_pagina(loader, keys) if pagina else loader.load_many(keys))
+
+
 class Loaders:
     def __init__(self, verzoek: "Verzoek"):
         self._v = verzoek

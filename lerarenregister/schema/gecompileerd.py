@@ -208,11 +208,6 @@ def _kind(lees: Callable[[Any], Any], kind: Bouwer) -> Bouwer:
     return bouw
 
 
-def _json(waarde: Any) -> Any:
-    """json_agg's result: parsed by the driver's JSON type, or the text."""
-    return orjson.loads(waarde) if isinstance(waarde, (str, bytes)) else waarde
-
-
 @dataclass
 class _Leraar:
     """A teacher's row with its bevoegdheden parsed from the statement's JSON."""
@@ -336,12 +331,12 @@ class Plan:
         params, met_exact, met_namen = leraren.zoekparameters(arg["zoekterm"])
         rijen = await _ZOEK.rijen(verbinding, {**params, "met_exact": met_exact, "met_namen": met_namen,
                                                 "tot": offset + limit, "limit": limit, "offset": offset})
-        items = [_Leraar(r, _json(r["bevoegdheden_json"])) for r in rijen if r["id"] is not None]
+        items = [_Leraar(r, orjson.loads(r["bevoegdheden_json"])) for r in rijen if r["id"] is not None]
         return Pagina(items, offset, rijen[0]["totaal"])
 
     async def _opzoek(self, verbinding: Any, arg: dict[str, Any]) -> _Leraar | None:
         rijen = await _OPZOEK.rijen(verbinding, {"nummer": arg["registernummer"].strip()})
-        return _Leraar(rijen[0], _json(rijen[0]["bevoegdheden_json"])) if rijen else None
+        return _Leraar(rijen[0], orjson.loads(rijen[0]["bevoegdheden_json"])) if rijen else None
 
 
 _WORTELS = {"zoekLeraren": ("zoek", "LeraarConnection"), "leraar": ("opzoek", "Leraar")}
@@ -403,15 +398,17 @@ class Documenten:
 
 async def compileer_pool(database_url: str, luisteraars: list[Callable[[str], None]]) -> Any:
     """The compiled path's own asyncpg pool: connections opened as needed, kept for 16 concurrent
-    requests and more; JIT off as on the engine (db.py). Each statement it runs is told to
-    `luisteraars`."""
+    requests and more; JIT off as on the engine (db.py). When `luisteraars` has any (the test
+    suite's statement counter) before a connection opens, each statement it runs is told to them;
+    otherwise the driver's query logging stays off the hot path."""
     import asyncpg
     from sqlalchemy.engine import make_url
 
     dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
     async def bij_verbinden(verbinding: Any) -> None:
-        verbinding.add_query_logger(lambda q: [f(q.query) for f in luisteraars])
+        if luisteraars:
+            verbinding.add_query_logger(lambda q: [f(q.query) for f in luisteraars])
 
     async def niets_terug_te_zetten(_verbinding: Any) -> None:
         """The compiled path only reads, one statement outside any transaction, and leaves no
