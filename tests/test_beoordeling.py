@@ -161,3 +161,30 @@ async def test_aantal_statements_groeit_niet_met_het_aantal_perioden(api):
     with api.tel() as t50:
         assert await beoordeel(api, "2024-07-01") == {"beoordeeld": 50, "voldaan": 20, "nietVoldaan": 30}
     assert t5.aantal == t50.aantal, (t5.aantal, t50.aantal, api.statements)
+
+
+GEWIJZIGD = """query($s: DateTime) { mijnSchoolbestuur { medewerkers(gewijzigdSinds: $s) {
+  edges { node { registernummer } } } } }"""
+
+
+async def test_beoordeelde_leraar_is_gewijzigd_voor_het_bestuur(api):
+    # The assessment stamps the periods it judges, not the teachers' rows; a board polling with
+    # gewijzigdSinds must still find exactly the teachers whose outcome or aantekening is new.
+    [vroeg] = await bevestigd_op(api, D(2020, 1, 10), [bsn(77)])    # due from 2024-01-10
+    [laat] = await bevestigd_op(api, D(2022, 1, 10), [bsn(78)])     # due from 2026-01-10
+
+    async def gewijzigd(sinds: dt.datetime) -> list[str]:
+        moment = sinds.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        data = await api.ok(GEWIJZIGD, {"s": moment}, api.sleutels.bestuur("70001"))
+        return [e["node"]["registernummer"] for e in data["mijnSchoolbestuur"]["medewerkers"]["edges"]]
+
+    voor = dt.datetime.now(dt.UTC)
+    assert await gewijzigd(voor) == []
+    async with api.op(D(2024, 3, 1)) as a:
+        assert await beoordeel(a, "2024-03-01") == {"beoordeeld": 1, "voldaan": 0, "nietVoldaan": 1}
+    tussen = dt.datetime.now(dt.UTC)
+    assert await gewijzigd(voor) == [vroeg]
+    assert await gewijzigd(tussen) == []
+    assert await beoordeel(api, "2026-11-28") == {"beoordeeld": 1, "voldaan": 0, "nietVoldaan": 1}
+    assert await gewijzigd(tussen) == [laat]
+    assert sorted(await gewijzigd(voor)) == sorted([vroeg, laat])

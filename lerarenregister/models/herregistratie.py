@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from .base import Base, Tijdstip
 
 
 class Herregistratiecriteria(Base):
@@ -32,12 +32,11 @@ class Herregistratieperiode(Base):
     periode_einde: Mapped[dt.date] = mapped_column(Date)
     criteria_id: Mapped[int] = mapped_column(ForeignKey("herregistratiecriteria.id"))
     uitkomst: Mapped[str | None] = mapped_column(String(20))  # VOLDAAN | NIET_VOLDAAN once assessed
-    beoordeeld_op: Mapped[dt.date | None] = mapped_column(Date)
+    beoordeeld_op: Mapped[dt.date | None] = mapped_column(Date)  # the peildatum
+    # When the assessment wrote the outcome: a board's gewijzigdSinds looks here (migration 0004).
+    beoordeeld_tijdstip: Mapped[dt.datetime | None] = mapped_column(Tijdstip)
 
-    __table_args__ = (
-        UniqueConstraint("bevoegdheid_id", "periode_start", name="uq_periode_start"),
-        Index("ix_periode_te_beoordelen", "uitkomst", "periode_einde"),
-    )
+    __table_args__ = (UniqueConstraint("bevoegdheid_id", "periode_start", name="uq_periode_start"),)
 
 
 class Aantekening(Base):

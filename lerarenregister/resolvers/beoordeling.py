@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    Boolean, Date, Float, Integer, String, and_, case, column, func, select, table, text, update,
-)
+from sqlalchemy import Date, Float, Integer, String, and_, case, column, func, select, table, text, update
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
@@ -24,7 +22,6 @@ from ..models import (
     Bevoegdheid,
     Herregistratiecriteria,
     Herregistratieperiode,
-    Leraar,
     PortfolioActiviteit,
     portfolio_bevoegdheid,
 )
@@ -32,12 +29,11 @@ from ..models.base import nu
 from ..regels import datums
 from ..regels import herregistratie as regels
 from .fouten import OngeldigeInvoer
-from .schrijven import verhoog_dataversie, voeg_toe
+from .schrijven import een_van, verhoog_dataversie, voeg_toe
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
 
-BLOK = 5000  # ids per IN list: SQLite allows 32766 parameters, and smaller statements plan faster
 PARTIJ = 20_000  # due periods assessed per round
 
 
@@ -46,11 +42,6 @@ class Beoordeling:
     beoordeeld: int = 0
     voldaan: int = 0
     niet_voldaan: int = 0
-
-
-def _blokken(ids: list[int]) -> Iterable[list[int]]:
-    for i in range(0, len(ids), BLOK):
-        yield ids[i:i + BLOK]
 
 
 async def _criteria(v: "Verzoek") -> dict[int, regels.Criteria]:
@@ -75,19 +66,20 @@ def _maak_tijdelijk(element: _MaakTijdelijk, compiler: Any, **kw: Any) -> str:
         element.query, literal_binds=True)
 
 
-# Typed, so that SQLite's text dates and integer booleans come back as Python dates and booleans.
+# Typed, so that SQLite's text dates come back as Python dates.
 _UITKOMSTEN = table(
     "te_beoordelen", column("id", Integer), column("bevoegdheid_id", Integer), column("periode_einde", Date),
-    column("soort", String), column("voor_herregistratie", Boolean), column("leraar_id", Integer),
-    *(column(naam, Float) for naam in ("totaal_uren", "primair_proces_uren", "vakinhoudelijk_vo_uren", "u_totaal",
-                                       "u_primair", "u_vak")),
+    column("soort", String), column("criteria_id", Integer),
+    *(column(naam, Float) for naam in ("u_totaal", "u_primair", "u_vak")),
 )
+_PERIODE = Herregistratieperiode.__table__  # Core: nothing here needs an ORM object or its bookkeeping
 
 
 def _te_beoordelen(peildatum: dt.date) -> Any:
     """Every due period with the hours that count for it, per criterion: one aggregate over all of
     them, grouped by period id alone (the columns that ride along are joined after, so that the
-    aggregate does not sort a million link rows by eight keys)."""
+    aggregate does not sort a million link rows by many keys). Only periods of bevoegdheden chosen
+    for herregistratie are due."""
     p, a = Herregistratieperiode, PortfolioActiviteit
     binnen = and_(a.id == portfolio_bevoegdheid.c.activiteit_id, a.datum >= p.periode_start,
                   a.datum <= p.periode_einde)
@@ -107,15 +99,11 @@ def _te_beoordelen(peildatum: dt.date) -> Any:
         .subquery("uren")
     )
     return (
-        select(
-            p.id, p.bevoegdheid_id, p.periode_einde, Bevoegdheid.soort, Bevoegdheid.voor_herregistratie,
-            Bevoegdheid.leraar_id, Herregistratiecriteria.totaal_uren, Herregistratiecriteria.primair_proces_uren,
-            Herregistratiecriteria.vakinhoudelijk_vo_uren, uren.c.u_totaal, uren.c.u_primair, uren.c.u_vak,
-        )
+        select(p.id, p.bevoegdheid_id, p.periode_einde, Bevoegdheid.soort, p.criteria_id,
+               uren.c.u_totaal, uren.c.u_primair, uren.c.u_vak)
         .select_from(uren)
         .join(p, p.id == uren.c.periode_id)
         .join(Bevoegdheid, Bevoegdheid.id == p.bevoegdheid_id)
-        .join(Herregistratiecriteria, Herregistratiecriteria.id == p.criteria_id)
     )
 
 
@@ -124,7 +112,7 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
         raise OngeldigeInvoer("peildatum must not be after today", "peildatum")
     uitkomst = Beoordeling()
     alle_criteria = await _criteria(v)
-    leraren_tabel = select(_UITKOMSTEN.c.leraar_id).scalar_subquery()
+    moment = nu()  # one stamp for the whole run: a board's gewijzigdSinds finds the teachers by it
     if v.db.dialect == "postgresql":
         # A batch job in its own transaction: room to hash and sort the aggregate in memory.
         await v.db.execute(text("SET LOCAL work_mem = '64MB'"))
@@ -132,24 +120,21 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
         # One aggregate over every due period into a temporary table (at national scale a parallel
         # hash join: about three times faster than walking the links period by period), then the
         # outcomes a batch at a time in id order, so that memory stays flat however many are due.
-        # A pass can start a next period that is itself due already: the next pass finds those.
         await v.db.execute(_MaakTijdelijk("te_beoordelen", _te_beoordelen(peildatum)))
-        if v.db.dialect == "postgresql":  # a new table has no statistics: plan the reads and update on real ones
+        if v.db.dialect == "postgresql":  # a new table has no statistics: plan the reads on real ones
             await v.db.execute(text("ANALYZE te_beoordelen"))
-        laatste_id, in_deze_ronde = 0, 0
+        laatste_id, nog_een_ronde = 0, False
         while True:
-            res = await v.db.execute(select(_UITKOMSTEN).where(_UITKOMSTEN.c.id > laatste_id)
-                                     .order_by(_UITKOMSTEN.c.id).limit(PARTIJ))
+            res = await v.db.lees(select(_UITKOMSTEN).where(_UITKOMSTEN.c.id > laatste_id)
+                                  .order_by(_UITKOMSTEN.c.id).limit(PARTIJ))
             rijen = res.all()
             if not rijen:
                 break
             laatste_id = rijen[-1][0]
-            in_deze_ronde += len(rijen)
-            await _verwerk(v, peildatum, alle_criteria, rijen, uitkomst)
-        if in_deze_ronde:  # one statement for every teacher whose data changed (gewijzigdSinds)
-            await v.db.execute(update(Leraar).where(Leraar.id.in_(leraren_tabel)).values(gewijzigd_op=nu()))
+            nog_een_ronde |= await _verwerk(v, peildatum, moment, alle_criteria, rijen, uitkomst)
         await v.db.execute(text("DROP TABLE te_beoordelen"))
-        if not in_deze_ronde:
+        # A next period can itself be due already (a period missed for years): only then another pass.
+        if not nog_een_ronde:
             break
     if uitkomst.beoordeeld:
         await verhoog_dataversie(v)
@@ -157,40 +142,45 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
     return uitkomst
 
 
-async def _verwerk(v: "Verzoek", peildatum: dt.date, alle_criteria: dict[int, regels.Criteria], rijen: Any,
-                   uitkomst: Beoordeling) -> None:
-    """Outcomes, next periods and aantekeningen for one batch of assessed periods."""
-    voldaan, niet, volgende = [], [], []
-    for (pid, bid, einde, soort, gekozen, _leraar_id, tot, prim, vo, u_tot, u_prim, u_vak) in rijen:
-        c = regels.Criteria(dt.date.min, tot, prim, vo)
-        ok = regels.voldoet(regels.Uren(u_tot, u_prim, u_vak), c, soort)
-        (voldaan if ok else niet).append((pid, bid))
-        if gekozen:
+async def _verwerk(v: "Verzoek", peildatum: dt.date, moment: dt.datetime, alle_criteria: dict[int, regels.Criteria],
+                   rijen: Any, uitkomst: Beoordeling) -> bool:
+    """Outcomes, next periods and aantekeningen for one batch of assessed periods. True when a
+    next period written here is itself due on the peildatum."""
+    voldaan: list[int] = []
+    niet: list[tuple[int, int]] = []
+    volgende: list[dict[str, Any]] = []
+    # Many periods end on the same day: work out each day's next period once.
+    na_einde: dict[dt.date, tuple[dt.date, dt.date, int]] = {}
+    for (pid, bid, einde, soort, criteria_id, u_tot, u_prim, u_vak) in rijen:
+        if regels.voldoet(regels.Uren(u_tot, u_prim, u_vak), alle_criteria[criteria_id], soort):
+            voldaan.append(pid)
+        else:
+            niet.append((pid, bid))
+        nieuw_ = na_einde.get(einde)
+        if nieuw_ is None:
             start = datums.volgende_periode_start(einde)
-            volgende.append({"bevoegdheid_id": bid, "periode_start": start,
-                             "periode_einde": datums.periode_einde(start),
-                             "criteria_id": regels.criteria_id_op(alle_criteria, start)})
-    for lijst, waarde in ((voldaan, "VOLDAAN"), (niet, "NIET_VOLDAAN")):
-        for blok in _blokken([pid for pid, _ in lijst]):
-            await v.db.execute(update(Herregistratieperiode).where(Herregistratieperiode.id.in_(blok))
-                               .values(uitkomst=waarde, beoordeeld_op=peildatum))
+            nieuw_ = na_einde[einde] = (start, datums.periode_einde(start), regels.criteria_id_op(alle_criteria, start))
+        volgende.append({"bevoegdheid_id": bid, "periode_start": nieuw_[0], "periode_einde": nieuw_[1],
+                         "criteria_id": nieuw_[2]})
+    for ids, waarde in ((voldaan, regels.VOLDAAN), ([pid for pid, _ in niet], regels.NIET_VOLDAAN)):
+        for waar in een_van(v, _PERIODE.c.id, ids):
+            await v.db.lees(update(_PERIODE).where(waar).values(uitkomst=waarde, beoordeeld_op=peildatum,
+                                                                beoordeeld_tijdstip=moment))
     # At most one aantekening stands per bevoegdheid.
     staand: set[int] = set()
-    for blok in _blokken([bid for _, bid in niet]):
-        res = await v.db.execute(select(Aantekening.bevoegdheid_id).where(
-            Aantekening.bevoegdheid_id.in_(blok), Aantekening.status == "STAAT"))
+    for waar in een_van(v, Aantekening.bevoegdheid_id, [bid for _, bid in niet]):
+        res = await v.db.lees(select(Aantekening.bevoegdheid_id).where(waar, Aantekening.status == "STAAT"))
         staand.update(res.scalars().all())
     nieuw: dict[int, dict[str, Any]] = {}
     for pid, bid in niet:
         if bid not in staand and bid not in nieuw:
             nieuw[bid] = {"bevoegdheid_id": bid, "periode_id": pid, "geplaatst_op": peildatum, "status": "STAAT"}
-    if nieuw:
-        await voeg_toe(v, Aantekening, list(nieuw.values()))
-    if volgende:
-        await voeg_toe(v, Herregistratieperiode, volgende)
+    await voeg_toe(v, Aantekening, list(nieuw.values()))
+    await voeg_toe(v, Herregistratieperiode, volgende)
     uitkomst.beoordeeld += len(rijen)
     uitkomst.voldaan += len(voldaan)
     uitkomst.niet_voldaan += len(niet)
+    return any(einde < peildatum for _, einde, _ in na_einde.values())
 
 
 async def hef_op_waar_voldaan(v: "Verzoek", leraar_id: int) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, exists, func, literal_column, select
 from ..auth import policy
 from ..auth.policy import Doelgroep
 from ..auth.viewer import Anoniem, LeraarViewer
-from ..models import Benoeming, Leraar
+from ..models import Benoeming, Bevoegdheid, Herregistratieperiode, Leraar
 from ..regels import waarschuwingen as w
 from ..regels.naam import normaliseer
 from ..regels.registernummer import is_geldig as registernummer_geldig
@@ -144,7 +144,12 @@ async def medewerkers(
         if gewijzigd_sinds.tzinfo is None:
             raise OngeldigeInvoer("gewijzigdSinds must be RFC 3339 with an offset", "gewijzigdSinds")
         # Stored in UTC; SQLite compares the text, so the bound value must be UTC too.
-        waar = waar & (Leraar.gewijzigd_op > gewijzigd_sinds.astimezone(dt.timezone.utc))
+        sinds = gewijzigd_sinds.astimezone(dt.timezone.utc)
+        # The assessment stamps the periods it judged rather than the teachers (migration 0004).
+        beoordeeld = exists().where(Bevoegdheid.leraar_id == Leraar.id,
+                                    Herregistratieperiode.bevoegdheid_id == Bevoegdheid.id,
+                                    Herregistratieperiode.beoordeeld_tijdstip > sinds)
+        waar = waar & ((Leraar.gewijzigd_op > sinds) | beoordeeld)
     volgorde = (Leraar.zoeknaam, Leraar.registernummer)  # API.md: staff by achternaam then registernummer
     if met_waarschuwing is None:
         # The count rides along with the page (a window over every match): one statement, not two.

@@ -1,9 +1,9 @@
 """Helpers every write shares: the public data version (for ETags) and registernummer allocation."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..models import DataVersie, RegisternummerTeller
@@ -54,3 +54,16 @@ async def voeg_toe(v: "Verzoek", doel: Any, rijen: list[dict[str, Any]]) -> None
         for k in kolommen
     ))
     await v.db.execute(insert(tabel).from_select(kolommen, reeksen))
+
+
+BLOK = 5000  # values per IN list elsewhere: SQLite allows 32766 parameters, and smaller statements plan faster
+
+
+def een_van(v: "Verzoek", kolom: Any, waarden: Sequence[Any]) -> Iterator[ColumnElement[bool]]:
+    """`kolom IN waarden` as few conditions as the store allows: on PostgreSQL one `= ANY(array)`
+    (one parameter, one cached plan, however many values), elsewhere IN lists of BLOK values."""
+    if v.db.dialect == "postgresql":
+        yield kolom == any_(bindparam(None, list(waarden), type_=ARRAY(kolom.type)))
+        return
+    for i in range(0, len(waarden), BLOK):
+        yield kolom.in_(waarden[i:i + BLOK])
