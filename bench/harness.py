@@ -17,6 +17,7 @@ through /proc/PID/clear_refs). Everything is sent to 127.0.0.1 only, in bounded 
 from __future__ import annotations
 
 import argparse
+import bisect
 import asyncio
 import datetime as dt
 import json
@@ -633,32 +634,77 @@ def schrijf_rondes(args: argparse.Namespace, url: str, meta: dict[str, str], inv
             log(f"round {ronde} delivery: {lev['leraren']:,} teachers in {lev['seconden']:.1f} s "
                 f"({lev['per_seconde']:.0f}/s), server cpu {lev['cpu_s']:.0f} s, rss {lev['piek_rss_mb']:.0f} MB")
 
-            reset_hwm(s.pid)
-            cpu = cpu_ticks(s.pid)
-            db_voor = backend_ticks(kopie)
-            t = time.perf_counter()
-            r = httpx.post(s.url + "/graphql", json={"query": sc.BEOORDELING,
-                                                      "variables": {"peildatum": invoer.vandaag.isoformat()}},
-                           headers={"Authorization": f"Bearer {invoer.tokens['beroepsgroep'][0]}"}, timeout=1800)
-            duur = time.perf_counter() - t
-            db_na = backend_ticks(kopie)
-            inhoud = r.json()
-            if r.status_code != 200 or inhoud.get("errors"):
-                raise RuntimeError(f"assessment failed: {r.text[:500]}")
-            res = inhoud["data"]["beoordeelHerregistraties"]
-            beo = {"soort": "beoordeling", "ronde": ronde, "seconden": duur, **res,
-                   "per_seconde": res["beoordeeld"] / duur if duur else 0.0,
-                   "cpu_s": (cpu_ticks(s.pid) - cpu) / KLOK,
-                   "db_cpu_s": sum(t_ - db_voor.get(p, 0) for p, t_ in db_na.items()) / KLOK,
-                   "piek_rss_mb": vm_hwm_kb(s.pid) / 1024}
-            beo["extrapolatie_300k_s"] = 300_000 / beo["per_seconde"] if beo["per_seconde"] else None
-            uit.append(beo)
-            log(f"round {ronde} assessment: {res['beoordeeld']:,} periods in {duur:.1f} s "
-                f"(voldaan {res['voldaan']:,}, niet voldaan {res['nietVoldaan']:,}), server cpu {beo['cpu_s']:.1f} s")
+            uit.append(meet_beoordeling(s, kopie, invoer.vandaag, ronde, invoer.tokens["beroepsgroep"][0]))
+        finally:
+            s.stop()
+        # The national run: a fresh copy, the register's today moved on to the first day on which
+        # (about) as many periods are due as the target names, all assessed in one call.
+        duur = sql(beheer, maak)
+        dag, verwacht = nationale_peildatum(kopie, doel=min(300_000, args.leraren))
+        log(f"round {ronde}: copied again in {duur:.0f} s; on {dag} about {verwacht:,} periods are due")
+        s = Server("ons", ons.cmd, {**ons.env, "REGISTER_DATABASE_URL": kopie, "REGISTER_VANDAAG": dag.isoformat()},
+                   ons.cwd, ons.poort)
+        s.start()
+        try:
+            uit.append(meet_beoordeling(s, kopie, dag, ronde, invoer.tokens["beroepsgroep"][0]))
         finally:
             s.stop()
             sql(beheer, lambda conn: conn.execute(f'DROP DATABASE IF EXISTS "{kopie_naam}" WITH (FORCE)'))
     return uit
+
+
+def meet_beoordeling(s: Server, kopie: str, peildatum: dt.date, ronde: int, token: str) -> dict[str, Any]:
+    """One beoordeelHerregistraties(peildatum) over HTTP against a running server, timed."""
+    reset_hwm(s.pid)
+    cpu = cpu_ticks(s.pid)
+    db_voor = backend_ticks(kopie)
+    t = time.perf_counter()
+    r = httpx.post(s.url + "/graphql", json={"query": sc.BEOORDELING, "variables": {"peildatum": peildatum.isoformat()}},
+                   headers={"Authorization": f"Bearer {token}"}, timeout=1800)
+    duur = time.perf_counter() - t
+    db_na = backend_ticks(kopie)
+    inhoud = r.json()
+    if r.status_code != 200 or inhoud.get("errors"):
+        raise RuntimeError(f"assessment failed: {r.text[:500]}")
+    res = inhoud["data"]["beoordeelHerregistraties"]
+    beo = {"soort": "beoordeling", "ronde": ronde, "peildatum": peildatum.isoformat(), "seconden": duur, **res,
+           "per_seconde": res["beoordeeld"] / duur if duur else 0.0,
+           "cpu_s": (cpu_ticks(s.pid) - cpu) / KLOK,
+           "db_cpu_s": sum(t_ - db_voor.get(p, 0) for p, t_ in db_na.items()) / KLOK,
+           "piek_rss_mb": vm_hwm_kb(s.pid) / 1024}
+    beo["extrapolatie_300k_s"] = 300_000 / beo["per_seconde"] if beo["per_seconde"] else None
+    log(f"round {ronde} assessment on {peildatum}: {res['beoordeeld']:,} periods in {duur:.1f} s "
+        f"(voldaan {res['voldaan']:,}, niet voldaan {res['nietVoldaan']:,}), server cpu {beo['cpu_s']:.1f} s")
+    return beo
+
+
+def nationale_peildatum(url: str, doel: int) -> tuple[dt.date, int]:
+    """The first day on which about `doel` periods are due: the unassessed periods of bevoegdheden
+    chosen for herregistratie that ended before it, plus the periods after them that would have ended
+    too (a period is four years; the bench only needs the day, the register's own rules judge)."""
+    async def tel(conn: Any) -> tuple[dt.date, int]:
+        eindes = [r[0] for r in await conn.fetch(
+            "SELECT p.periode_einde FROM herregistratieperiode p JOIN bevoegdheid b ON b.id = p.bevoegdheid_id "
+            "WHERE p.uitkomst IS NULL AND b.voor_herregistratie ORDER BY 1")]
+
+        def due(dag: dt.date) -> int:
+            n, grens = 0, dag
+            for _ in range(4):  # this period, and the ones after it that ended before `dag` as well
+                n += bisect.bisect_left(eindes, grens)
+                grens = grens.replace(year=grens.year - 4) if not (grens.month == 2 and grens.day == 29) \
+                    else dt.date(grens.year - 4, 2, 28)
+            return n
+        laag, hoog = eindes[0], eindes[-1] + dt.timedelta(days=1)
+        if due(hoog) < doel:
+            return hoog, due(hoog)
+        while laag < hoog:
+            mid = laag + (hoog - laag) // 2
+            if due(mid) >= doel:
+                hoog = mid
+            else:
+                laag = mid + dt.timedelta(days=1)
+        return laag, due(laag)
+    return sql(url, tel)
 
 
 # --- profile ------------------------------------------------------------------------------------------
@@ -890,7 +936,7 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
                      f"nieuw {x['nieuw']:,}, gewijzigd {x['gewijzigd']:,}, ongewijzigd {x['ongewijzigd']:,}; "
                      f"{x['aanroepen']} calls, p50 {x['p50_aanroep_s']:.2f} s, max {x['max_aanroep_s']:.2f} s |")
         for x in beo:
-            r.append(f"| {x['ronde']} | assessment, beoordeelHerregistraties(peildatum: today) | "
+            r.append(f"| {x['ronde']} | assessment, beoordeelHerregistraties(peildatum: {x.get('peildatum', 'today')}) | "
                      f"{x['beoordeeld']:,} | {x['seconden']:.1f} | {x['per_seconde']:.0f} | {x['cpu_s']:.1f} | "
                      f"{x['piek_rss_mb']:.0f} | voldaan {x['voldaan']:,}, niet voldaan {x['nietVoldaan']:,}; "
                      f"DB CPU {x['db_cpu_s']:.1f} s |")
@@ -930,11 +976,18 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
     else:
         rij("DUO delivery of 300,000 < 2 min", "–", None)
     if beo:
-        snelst = min(beo, key=lambda x: x["seconden"])
-        rij("Assessment of 300,000 periods < 30 s",
-            f"{snelst['beoordeeld']:,} periods in {snelst['seconden']:.1f} s ({snelst['per_seconde']:.0f}/s; "
-            f"300,000 at that rate: {_f(snelst['extrapolatie_300k_s'], '.0f')} s)",
-            snelst["extrapolatie_300k_s"] < 30 if snelst["extrapolatie_300k_s"] else None)
+        # Judged on the national runs (the most periods in one call); at 300,000 or more, on the time itself.
+        meeste = max(x["beoordeeld"] for x in beo)
+        snelst = min((x for x in beo if x["beoordeeld"] == meeste), key=lambda x: x["seconden"])
+        if meeste >= 300_000:
+            rij("Assessment of 300,000 periods < 30 s",
+                f"{snelst['beoordeeld']:,} periods in {snelst['seconden']:.1f} s on {snelst['peildatum']} "
+                f"(best round; {snelst['per_seconde']:.0f}/s)", snelst["seconden"] < 30)
+        else:
+            rij("Assessment of 300,000 periods < 30 s",
+                f"{snelst['beoordeeld']:,} periods in {snelst['seconden']:.1f} s ({snelst['per_seconde']:.0f}/s; "
+                f"300,000 at that rate: {_f(snelst['extrapolatie_300k_s'], '.0f')} s)",
+                snelst["extrapolatie_300k_s"] < 30 if snelst["extrapolatie_300k_s"] else None)
     else:
         rij("Assessment of 300,000 periods < 30 s", "–", None)
     rss = max([m["piek_rss_mb"] for m in metingen if m["server"] == "ons"], default=float("nan"))

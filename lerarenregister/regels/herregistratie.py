@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from . import datums
@@ -48,12 +49,15 @@ def tel_uren(activiteiten: Iterable[tuple[str, float]]) -> Uren:
     return Uren(totaal, primair, vak)
 
 
-def eisen(criteria: Criteria, soort: str) -> list[tuple[float, float]]:
-    """(required, reached-selector index) per criterion that applies to this kind of bevoegdheid."""
+@lru_cache(maxsize=256)
+def eisen(criteria: Criteria, soort: str) -> tuple[tuple[float, int], ...]:
+    """(required, reached-selector index) per criterion that applies to this kind of bevoegdheid.
+
+    Cached: a page or an assessment asks it for the same few (criteria, soort) pairs many times."""
     vereist = [criteria.totaal_uren, criteria.primair_proces_uren]
     if soort in VO_SOORTEN:
         vereist.append(criteria.vakinhoudelijk_vo_uren)
-    return list(zip(vereist, range(len(vereist))))
+    return tuple(zip(vereist, range(len(vereist))))
 
 
 def _bereikt(uren: Uren) -> tuple[float, float, float]:
@@ -63,7 +67,10 @@ def _bereikt(uren: Uren) -> tuple[float, float, float]:
 def voldoet(uren: Uren, criteria: Criteria, soort: str) -> bool:
     """Do these hours meet every criterion in full?"""
     bereikt = _bereikt(uren)
-    return all(bereikt[i] + MARGE >= vereist for vereist, i in eisen(criteria, soort))
+    for vereist, i in eisen(criteria, soort):
+        if bereikt[i] + MARGE < vereist:
+            return False
+    return True
 
 
 def verwacht_aandeel(start: dt.date, einde: dt.date, dag: dt.date) -> float:
