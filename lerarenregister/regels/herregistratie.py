@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from . import datums
@@ -49,28 +48,18 @@ def tel_uren(activiteiten: Iterable[tuple[str, float]]) -> Uren:
     return Uren(totaal, primair, vak)
 
 
-@lru_cache(maxsize=256)
-def eisen(criteria: Criteria, soort: str) -> tuple[tuple[float, int], ...]:
-    """(required, reached-selector index) per criterion that applies to this kind of bevoegdheid.
-
-    Cached: a page or an assessment asks it for the same few (criteria, soort) pairs many times."""
-    vereist = [criteria.totaal_uren, criteria.primair_proces_uren]
-    if soort in VO_SOORTEN:
-        vereist.append(criteria.vakinhoudelijk_vo_uren)
-    return tuple(zip(vereist, range(len(vereist))))
-
-
-def _bereikt(uren: Uren) -> tuple[float, float, float]:
-    return (uren.totaal, uren.primair_proces, uren.vakinhoudelijk)
+def eisen(criteria: Criteria, soort: str) -> tuple[float, float, float]:
+    """The hours required of (totaal, primair proces, vakinhoudelijk) for this kind of bevoegdheid;
+    0 for a criterion that does not apply to it (hours are never negative, so 0 is always met)."""
+    vo = criteria.vakinhoudelijk_vo_uren if soort in VO_SOORTEN else 0.0
+    return (criteria.totaal_uren, criteria.primair_proces_uren, vo)
 
 
 def voldoet(uren: Uren, criteria: Criteria, soort: str) -> bool:
     """Do these hours meet every criterion in full?"""
-    bereikt = _bereikt(uren)
-    for vereist, i in eisen(criteria, soort):
-        if bereikt[i] + MARGE < vereist:
-            return False
-    return True
+    totaal, primair, vak = eisen(criteria, soort)
+    return (uren.totaal + MARGE >= totaal and uren.primair_proces + MARGE >= primair
+            and uren.vakinhoudelijk + MARGE >= vak)
 
 
 def verwacht_aandeel(start: dt.date, einde: dt.date, dag: dt.date) -> float:
@@ -92,8 +81,8 @@ def voortgang(
     """OP_SCHEMA or RISICO on `dag`; a period that has ended keeps the status of its last day."""
     dag = min(dag, einde)
     aandeel = verwacht_aandeel(start, einde, dag)
-    bereikt = _bereikt(uren)
-    if any(bereikt[i] + MARGE < vereist * aandeel for vereist, i in eisen(criteria, soort)):
+    bereikt = (uren.totaal, uren.primair_proces, uren.vakinhoudelijk)
+    if any(b + MARGE < vereist * aandeel for b, vereist in zip(bereikt, eisen(criteria, soort))):
         return RISICO
     return OP_SCHEMA
 
