@@ -623,6 +623,7 @@ def schrijf_rondes(args: argparse.Namespace, url: str, meta: dict[str, str], inv
         try:
             w = genereer.wereld_uit_meta(meta)
             van = int(meta["in_register"])
+            stil(kopie)
             reset_hwm(s.pid)
             cpu = cpu_ticks(s.pid)
             lev = genereer.replay(s.url, invoer.tokens["duo"][0], w, van, levering,
@@ -653,8 +654,17 @@ def schrijf_rondes(args: argparse.Namespace, url: str, meta: dict[str, str], inv
     return uit
 
 
+def stil(url: str) -> None:
+    """Let the disk settle before a timed write: a checkpoint and a sync, so that the copy just made
+    (gigabytes) is not still being written back while the operation under test runs."""
+    sql(url, lambda conn: conn.execute("CHECKPOINT"))
+    os.sync()
+    time.sleep(3)
+
+
 def meet_beoordeling(s: Server, kopie: str, peildatum: dt.date, ronde: int, token: str) -> dict[str, Any]:
     """One beoordeelHerregistraties(peildatum) over HTTP against a running server, timed."""
+    stil(kopie)
     reset_hwm(s.pid)
     cpu = cpu_ticks(s.pid)
     db_voor = backend_ticks(kopie)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, NamedTuple, Sequence
 
 from . import datums
 
@@ -27,9 +27,9 @@ class Criteria:
     vakinhoudelijk_vo_uren: float
 
 
-@dataclass(frozen=True)
-class Uren:
-    """Hours counted for one bevoegdheid in one span, per criterion."""
+class Uren(NamedTuple):
+    """Hours counted for one bevoegdheid in one span, per criterion (a tuple: the assessment makes
+    one per due period, and a frozen dataclass costs several times as much to build)."""
 
     totaal: float = 0.0
     primair_proces: float = 0.0

@@ -115,8 +115,9 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
     alle_criteria = await _criteria(v)
     moment = nu()  # one stamp for the whole run: a board's gewijzigdSinds finds the teachers by it
     if v.db.dialect == "postgresql":
-        # A batch job in its own transaction: room to hash and sort the aggregate in memory.
-        await v.db.execute(text("SET LOCAL work_mem = '64MB'"))
+        # A batch job in its own transaction: room to hash every activity of the register in one go
+        # (at 64 MB the hash spilled to disk in four batches: a fifth slower at national scale).
+        await v.db.execute(text("SET LOCAL work_mem = '128MB'"))
     na_id: int | None = None
     while True:
         # A later pass only looks at the periods written after this point: every other due period
@@ -127,6 +128,9 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
         # hash join: about three times faster than walking the links period by period), then the
         # outcomes a batch at a time in id order, so that memory stays flat however many are due.
         await v.db.execute(_MaakTijdelijk("te_beoordelen", _te_beoordelen(peildatum, na_id)))
+        # Read back a batch at a time by id: with an index each batch is a range, not a scan and
+        # sort of the whole table (fifteen of them at national scale).
+        await v.db.execute(text("CREATE INDEX ix_te_beoordelen ON te_beoordelen (id)"))
         if v.db.dialect == "postgresql":  # a new table has no statistics: plan the reads on real ones
             await v.db.execute(text("ANALYZE te_beoordelen"))
         laatste_id, nog_een_ronde = 0, False
