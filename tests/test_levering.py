@@ -124,6 +124,24 @@ async def test_gelijktijdige_leveringen_met_een_nieuw_bestuur(api):
     assert staf["mijnSchoolbestuur"]["medewerkers"]["totalCount"] == 40
 
 
+async def test_gelijktijdige_leveringen_van_dezelfde_nieuwe_leraren(api):
+    # Two parallel calls both naming the same new teachers (a batch resent while the first is still
+    # running): one creates each teacher, the other finds it, and neither fails.
+    for ronde in range(3):  # the calls race differently each time; any clash would show
+        a, b, c = geldige_bsns(3, start=61 + ronde)
+        eerste, tweede = [levering(a), levering(b)], [levering(b), levering(a), levering(c)]
+        bodies = await asyncio.gather(*(api.gql(KLAARZETTEN, {"leveringen": g}, api.sleutels.duo())
+                                        for g in (eerste, tweede)))
+        assert [x.get("errors") for x in bodies] == [None, None], bodies
+        uit = [x["data"]["zetGegevensKlaar"] for x in bodies]
+        per_bsn = [dict(zip([lv["bsn"] for lv in g], u["registernummers"])) for g, u in zip((eerste, tweede), uit)]
+        for bsn_ in per_bsn[0]:
+            assert per_bsn[0][bsn_] == per_bsn[1][bsn_], (ronde, per_bsn)   # one teacher, one number
+        nieuw = len(set(per_bsn[0]) | set(per_bsn[1]))
+        assert sum(u["nieuw"] for u in uit) == nieuw, (ronde, uit)
+        assert sum(u["ongewijzigd"] for u in uit) == len(eerste) + len(tweede) - nieuw, (ronde, uit)
+
+
 # --- idempotence and changes ----------------------------------------------------------------------
 
 
@@ -301,6 +319,29 @@ async def test_ontbrekend_verplicht_veld_noemt_dat_veld(api):
     # field that is missing graphql-core reports the enclosing object, and schema/fouten.py passes
     # on only "leveringen[3]".
     assert invoervelden(body) == ["leveringen[3].achternaam"]
+
+
+LETTERLIJK = ('mutation { zetGegevensKlaar(leveringen: [{bsn: "111222333", voornamen: "A", achternaam: "B", '
+              'geboortedatum: "1980-01-01", bevoegdheden: [], benoemingen: []}, {@TWEEDE@}]) { nieuw } }')
+TWEEDE = 'bsn: "111222345", voornamen: "C", achternaam: "D", geboortedatum: "1981-02-02", bevoegdheden: [], benoemingen: []'
+
+
+async def test_ongeldige_letterlijke_invoer_noemt_het_veld(api):
+    # Input written into the document itself (not as variables) is rejected by graphql-core while
+    # validating; the error still names the field at fault, in the same notation as for variables.
+    gevallen = [
+        (TWEEDE.replace('"1981-02-02"', "19810202"), "leveringen[1].geboortedatum"),                # wrong type
+        (TWEEDE.replace('achternaam: "D", ', ""), "leveringen[1].achternaam"),                      # missing
+        (TWEEDE + ", hobby: \"zeilen\"", "leveringen[1].hobby"),                                   # unknown
+        (TWEEDE.replace("bevoegdheden: []", 'bevoegdheden: [{vak: "Wiskunde", soort: HBO, behaaldOp: "2010-06-30"}]'),
+         "leveringen[1].bevoegdheden[0].soort"),                                                    # no such enum value
+    ]
+    for tweede, veld in gevallen:
+        body = await api.gql(LETTERLIJK.replace("@TWEEDE@", tweede), token=api.sleutels.duo())
+        assert body.get("data") is None, body
+        assert invoervelden(body) == [veld], (tweede, body)
+    body = await api.gql('{ zoekLeraren(zoekterm: "Jansen", first: "tien") { totalCount } }')
+    assert invoervelden(body) == ["first"], body
 
 
 async def test_alleen_duo_levert(api):

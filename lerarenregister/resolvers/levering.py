@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import BigInteger, bindparam, delete, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..models import Benoeming, Bevoegdheid, Foutmelding, Leraar, Schoolbestuur, Voorportaalinschrijving
+from ..models import (
+    Benoeming, Bevoegdheid, Foutmelding, Leraar, RegisternummerTeller, Schoolbestuur, Voorportaalinschrijving,
+)
 from ..models.base import nu
 from ..regels import datums
 from ..regels.bsn import bsn_hash, elfproef
@@ -162,6 +165,24 @@ def naam_velden(voornamen: str, tussenvoegsel: str | None, achternaam: str) -> d
             "zoeknaam": normaliseer(achternaam), "sorteernaam": sorteernaam(achternaam, vl)}
 
 
+_BSN_SLOTEN = text("SELECT pg_advisory_xact_lock(k) FROM unnest(:sleutels) AS k ORDER BY k").bindparams(
+    bindparam("sleutels", type_=ARRAY(BigInteger)))
+
+
+async def _een_levering_per_bsn_tegelijk(v: "Verzoek", hashes: list[str]) -> None:
+    """Deliveries that name the same BSN take turns, before either reads what is stored: two parallel
+    calls with the same new teacher would otherwise both insert it (the second one's unique key
+    failing as an internal error). PostgreSQL: a transaction lock per BSN (from its keyed hash; a
+    rare collision only makes a call wait), taken in order so that two calls cannot deadlock; calls
+    for other teachers still run side by side. SQLite has one writer at a time anyway: a write that
+    changes nothing takes that lock now instead of at the first real write."""
+    if v.db.dialect == "postgresql":
+        await v.db.execute(_BSN_SLOTEN, {"sleutels": sorted({int(h[:15], 16) for h in hashes})})
+    else:
+        await v.db.execute(update(RegisternummerTeller).where(RegisternummerTeller.id == 1)
+                           .values(volgende=RegisternummerTeller.volgende))
+
+
 async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> KlaarzetUitkomst:
     valideer(leveringen, v.vandaag)
     uitkomst = KlaarzetUitkomst()
@@ -169,6 +190,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
         return uitkomst
     sleutel = v.settings.bsn_key
     hashes = [bsn_hash(sleutel, lev.bsn) for lev in leveringen]
+    await _een_levering_per_bsn_tegelijk(v, hashes)
     besturen = await _besturen(v, leveringen)
 
     res = await v.db.execute(select(Leraar).where(Leraar.bsn_hash.in_(hashes)))

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from graphql.validation import ValuesOfCorrectTypeRule
+from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
 from strawberry.printer import print_schema
 
 from .mutation import Mutation, klaarzetten_zonder_omzetting
+from .fouten import LiteralenMetVeld
 from .query import Query
 from .zichtbaarheid import Zichtbaarheidscontrole, ongedeclareerd, verzamel_regels
 
@@ -18,13 +20,25 @@ class RegisterSchema(strawberry.Schema):
         """Errors are logged once, by the HTTP layer, with a correlation id for unexpected ones."""
 
 
+class VeldInLiteralen(SchemaExtension):
+    """Validate literals with LiteralenMetVeld instead of graphql-core's plain rule, so that a bad
+    literal names its input field as a bad variable does."""
+
+    def on_operation(self) -> Iterator[None]:
+        regels = self.execution_context.validation_rules
+        self.execution_context.validation_rules = tuple(
+            LiteralenMetVeld if r is ValuesOfCorrectTypeRule else r for r in regels)
+        yield
+
+
 @lru_cache(maxsize=1)
 def bouw_schema() -> RegisterSchema:
     # A repeated document is parsed and validated once (clients send the same few documents).
     schema = RegisterSchema(
         query=Query,
         mutation=Mutation,
-        extensions=[lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512), Zichtbaarheidscontrole],
+        extensions=[VeldInLiteralen, lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512),
+                    Zichtbaarheidscontrole],
     )
     Zichtbaarheidscontrole.regels = verzamel_regels(schema._schema)
     schema._schema.mutation_type.fields["zetGegevensKlaar"].resolve = klaarzetten_zonder_omzetting

@@ -10,7 +10,14 @@ import re
 import uuid
 from typing import Any, Iterable
 
-from graphql import GraphQLError
+from graphql import ArgumentNode, GraphQLError, GraphQLInputType, ValueNode
+from graphql.language import SKIP
+from graphql.validation import ValidationContext, ValuesOfCorrectTypeRule
+
+try:  # graphql-core 3.3 reports where in a literal an error is; 3.2 does not (then no field)
+    from graphql.utilities.validate_input_value import validate_input_literal
+except ImportError:  # pragma: no cover
+    validate_input_literal = None
 
 from ..resolvers.fouten import InvoerFouten, RegisterFout
 
@@ -25,10 +32,42 @@ _VARIABELE_33 = re.compile(r"^Variable '\$(?P<naam>\w+)' has invalid value(?: at
 # A missing or unknown input field is named in the reason, not in the path.
 _VELD_IN_REDEN = re.compile(
     r"(?:^Field '(?P<veld>\w+)' (?:of required type .* was not provided|is not defined by type)"
-    r"|to include required field '(?P<verplicht>\w+)')"
+    r"|to include (?:required|unknown) field '(?P<verplicht>\w+)')"
 )
 # graphql-core echoes the whole offending input after "found:"; the client sent it, it need not return.
 _GEVONDEN = re.compile(r",? found: .*$", re.S)
+
+
+class LiteralenMetVeld(ValuesOfCorrectTypeRule):
+    """graphql-core's check of the literals written into a document, with each error also naming the
+    input field at fault, from the argument down (`leveringen[1].geboortedatum`, `first`): the
+    same path a variable's error gets. The schema runs it in place of the plain rule."""
+
+    def __init__(self, context: ValidationContext):
+        super().__init__(context)
+        self._argument: str | None = None
+
+    def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
+        self._argument = node.name.value
+
+    def leave_argument(self, node: ArgumentNode, *_: Any) -> None:
+        self._argument = None
+
+    def is_valid_value_node(self, node: ValueNode, input_type: GraphQLInputType | None) -> Any:
+        if validate_input_literal is None or input_type is None or self._argument is None:
+            return super().is_valid_value_node(node, input_type)
+        argument = self._argument
+
+        def on_error(fout: GraphQLError, pad: list[str | int]) -> None:
+            veld = argument + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in pad)
+            ontbrekend = _VELD_IN_REDEN.search(fout.message)
+            if ontbrekend:
+                veld = f"{veld}.{ontbrekend.group('veld') or ontbrekend.group('verplicht')}"
+            self.report_error(GraphQLError(fout.message, fout.nodes or node, original_error=fout.original_error,
+                                           extensions={**(fout.extensions or {}), "field": veld}))
+
+        validate_input_literal(node, input_type, on_error, None, None, self.context.hide_suggestions)
+        return SKIP
 
 
 def _variabele(bericht: str) -> tuple[str, str] | None:
@@ -101,6 +140,10 @@ def _zonder_uitvoering(e: GraphQLError, uitvoering: bool) -> dict[str, Any]:
         return {"message": f"{veld}: {reden}", **_basis(e), "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
     if e.message.startswith("Syntax Error"):
         return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}
+    veld = (e.extensions or {}).get("field")
+    if veld:  # a literal in the document (LiteralenMetVeld): as for a variable
+        reden = _veilig(_GEVONDEN.sub(".", e.message).replace("..", "."))
+        return {"message": f"{veld}: {reden}", **_basis(e), "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
     if "Expected value of type" in e.message or "cannot represent" in e.message or e.message.startswith("Argument"):
         return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "BAD_USER_INPUT"}}
     if e.message.startswith("Variable"):
