@@ -1,10 +1,12 @@
 """The end-of-period assessment (beroepsgroep) and lifting aantekeningen again.
 
 Only periods of bevoegdheden chosen for herregistratie are assessed: a dropped one keeps its
-history but is not judged. The assessment is set-based: one aggregate query over every due period (into a temporary table),
-then bulk updates and inserts a batch at a time, repeated while a newly started period is itself
-already due. It is idempotent: a period is
-assessed once (uitkomst set), so running it again finds nothing due.
+history but is not judged. The assessment is set-based: one aggregate query over every due period
+(into a temporary table); then, a batch at a time, Python judges each period (regels.voldoet) and
+works out the dates of the periods after them (regels.datums), and SQL writes the outcomes, the
+aantekeningen and the next periods from the temporary table. Repeated while a newly started period
+is itself already due. It is idempotent: a period is assessed once (uitkomst set), so running it
+again finds nothing due.
 """
 from __future__ import annotations
 
@@ -12,7 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, Float, Integer, String, and_, case, column, func, select, table, text, update
+from sqlalchemy import (
+    Column, Date, Float, Integer, MetaData, String, Table, and_, case, column, exists, func, insert, literal, select,
+    table, text, update,
+)
+from sqlalchemy.schema import CreateTable, DropTable
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
@@ -73,6 +79,12 @@ _UITKOMSTEN = table(
     *(column(naam, Float) for naam in ("u_totaal", "u_primair", "u_vak")),
 )
 _PERIODE = Herregistratieperiode.__table__  # Core: nothing here needs an ORM object or its bookkeeping
+# For each last day of a judged period, the period after it (worked out by regels.datums, in Python):
+# the next periods are then written by one join in SQL instead of travelling as rows.
+_VOLGENDE = Table(
+    "volgende_periode", MetaData(), Column("na", Date, primary_key=True), Column("periode_start", Date),
+    Column("periode_einde", Date), Column("criteria_id", Integer), prefixes=["TEMPORARY"],
+)
 
 
 def _te_beoordelen(peildatum: dt.date, na_id: int | None) -> Any:
@@ -119,6 +131,8 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
         # (at 64 MB the hash spilled to disk in four batches: a fifth slower at national scale).
         await v.db.execute(text("SET LOCAL work_mem = '128MB'"))
     na_id: int | None = None
+    await v.db.lees(CreateTable(_VOLGENDE))
+    bekend: dict[dt.date, dt.date] = {}  # last day -> last day of the period after (in volgende_periode)
     while True:
         # A later pass only looks at the periods written after this point: every other due period
         # is judged in this pass. Saying so lets the planner walk a few thousand periods by index
@@ -140,13 +154,14 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
             rijen = res.all()
             if not rijen:
                 break
+            nog_een_ronde |= await _verwerk(v, peildatum, moment, alle_criteria, rijen, laatste_id, bekend, uitkomst)
             laatste_id = rijen[-1][0]
-            nog_een_ronde |= await _verwerk(v, peildatum, moment, alle_criteria, rijen, uitkomst)
         await v.db.execute(text("DROP TABLE te_beoordelen"))
         # A next period can itself be due already (a period missed for years): only then another pass.
         if not nog_een_ronde:
             break
         na_id = grens
+    await v.db.lees(DropTable(_VOLGENDE))
     if uitkomst.beoordeeld:
         await verhoog_dataversie(v)
     v.loaders.vergeet()
@@ -154,44 +169,51 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
 
 
 async def _verwerk(v: "Verzoek", peildatum: dt.date, moment: dt.datetime, alle_criteria: dict[int, regels.Criteria],
-                   rijen: Any, uitkomst: Beoordeling) -> bool:
-    """Outcomes, next periods and aantekeningen for one batch of assessed periods. True when a
-    next period written here is itself due on the peildatum."""
+                   rijen: Any, vanaf_id: int, bekend: dict[dt.date, dt.date], uitkomst: Beoordeling) -> bool:
+    """Outcomes, next periods and aantekeningen for one batch of assessed periods (the rows of
+    te_beoordelen after `vanaf_id`, up to the last of `rijen`). Python judges each period and works
+    out the dates; the rows themselves are written from the temporary table. True when a next
+    period written here is itself due on the peildatum."""
     voldaan: list[int] = []
-    niet: list[tuple[int, int]] = []
-    volgende: list[dict[str, Any]] = []
-    # Many periods end on the same day: work out each day's next period once.
-    na_einde: dict[dt.date, tuple[dt.date, dt.date, int]] = {}
-    for (pid, bid, einde, soort, criteria_id, u_tot, u_prim, u_vak) in rijen:
+    niet: list[int] = []
+    nieuwe_dagen: list[dict[str, Any]] = []
+    volgende_due = False
+    for (pid, _bid, einde, soort, criteria_id, u_tot, u_prim, u_vak) in rijen:
         if regels.voldoet(regels.Uren(u_tot, u_prim, u_vak), alle_criteria[criteria_id], soort):
             voldaan.append(pid)
         else:
-            niet.append((pid, bid))
-        nieuw_ = na_einde.get(einde)
-        if nieuw_ is None:
+            niet.append(pid)
+        volgend_einde = bekend.get(einde)
+        if volgend_einde is None:  # many periods end on the same day: each day's next period once
             start = datums.volgende_periode_start(einde)
-            nieuw_ = na_einde[einde] = (start, datums.periode_einde(start), regels.criteria_id_op(alle_criteria, start))
-        volgende.append({"bevoegdheid_id": bid, "periode_start": nieuw_[0], "periode_einde": nieuw_[1],
-                         "criteria_id": nieuw_[2]})
-    for ids, waarde in ((voldaan, regels.VOLDAAN), ([pid for pid, _ in niet], regels.NIET_VOLDAAN)):
+            volgend_einde = bekend[einde] = datums.periode_einde(start)
+            nieuwe_dagen.append({"na": einde, "periode_start": start, "periode_einde": volgend_einde,
+                                 "criteria_id": regels.criteria_id_op(alle_criteria, start)})
+        volgende_due |= volgend_einde < peildatum
+    await voeg_toe(v, _VOLGENDE, nieuwe_dagen)
+    for ids, waarde in ((voldaan, regels.VOLDAAN), (niet, regels.NIET_VOLDAAN)):
         for waar in een_van(v, _PERIODE.c.id, ids):
             await v.db.lees(update(_PERIODE).where(waar).values(uitkomst=waarde, beoordeeld_op=peildatum,
                                                                 beoordeeld_tijdstip=moment))
-    # At most one aantekening stands per bevoegdheid.
-    staand: set[int] = set()
-    for waar in een_van(v, Aantekening.bevoegdheid_id, [bid for _, bid in niet]):
-        res = await v.db.lees(select(Aantekening.bevoegdheid_id).where(waar, Aantekening.status == "STAAT"))
-        staand.update(res.scalars().all())
-    nieuw: dict[int, dict[str, Any]] = {}
-    for pid, bid in niet:
-        if bid not in staand and bid not in nieuw:
-            nieuw[bid] = {"bevoegdheid_id": bid, "periode_id": pid, "geplaatst_op": peildatum, "status": "STAAT"}
-    await voeg_toe(v, Aantekening, list(nieuw.values()))
-    await voeg_toe(v, Herregistratieperiode, volgende)
+    # An aantekening for each bevoegdheid that fell short, unless one stands already: at most one
+    # stands per bevoegdheid (the first period that fell short, should a bevoegdheid have two).
+    t, a = _UITKOMSTEN, Aantekening.__table__
+    staat_al = exists().where(a.c.bevoegdheid_id == t.c.bevoegdheid_id, a.c.status == "STAAT")
+    for waar in een_van(v, t.c.id, niet):
+        tekort = (select(t.c.bevoegdheid_id, func.min(t.c.id), literal(peildatum, Date), literal("STAAT", String))
+                  .where(waar, ~staat_al).group_by(t.c.bevoegdheid_id))
+        await v.db.lees(insert(a).from_select(["bevoegdheid_id", "periode_id", "geplaatst_op", "status"], tekort))
+    # The next period of every one judged, whatever its outcome: it starts the day after.
+    n = _VOLGENDE.c
+    await v.db.lees(insert(_PERIODE).from_select(
+        ["bevoegdheid_id", "periode_start", "periode_einde", "criteria_id"],
+        select(t.c.bevoegdheid_id, n.periode_start, n.periode_einde, n.criteria_id)
+        .join_from(t, _VOLGENDE, n.na == t.c.periode_einde)
+        .where(t.c.id > vanaf_id, t.c.id <= rijen[-1][0])))
     uitkomst.beoordeeld += len(rijen)
     uitkomst.voldaan += len(voldaan)
     uitkomst.niet_voldaan += len(niet)
-    return any(einde < peildatum for _, einde, _ in na_einde.values())
+    return volgende_due
 
 
 async def hef_op_waar_voldaan(v: "Verzoek", leraar_id: int) -> int:
