@@ -951,7 +951,11 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
                      f"{x['piek_rss_mb']:.0f} | voldaan {x['voldaan']:,}, niet voldaan {x['nietVoldaan']:,}; "
                      f"DB CPU {x['db_cpu_s']:.1f} s |")
         r.append("\nDelivery seconds count the HTTP calls only (the client builds the next 1,000 between calls). "
-                 "Teachers delivered are new (BSNs beyond the data set), so every one is `nieuw`.")
+                 "Teachers delivered are new (BSNs beyond the data set), so every one is `nieuw`. "
+                 "The assessment runs twice per round: on the data set's today (after the delivery, on the same "
+                 "copy), and on a fresh copy with the server's today moved on to the first day on which about "
+                 "300,000 periods are due; periods whose next period is also due by then are judged in a second "
+                 "pass within the same call. The target is judged on that second run's own time.")
 
     r.append("\n## Targets of issue 4\n")
     r.append("| target | measured | met? |")
