@@ -188,3 +188,23 @@ async def test_beoordeelde_leraar_is_gewijzigd_voor_het_bestuur(api):
     assert await beoordeel(api, "2026-11-28") == {"beoordeeld": 1, "voldaan": 0, "nietVoldaan": 1}
     assert await gewijzigd(tussen) == [laat]
     assert sorted(await gewijzigd(voor)) == sorted([vroeg, laat])
+
+
+async def test_een_afgebroken_beoordeling_laat_niets_achter(api, monkeypatch):
+    # A run that fails half-way writes nothing, and the next run on the same pooled connections
+    # still works (on SQLite its temporary tables outlive the rolled-back transaction).
+    from lerarenregister.resolvers import beoordeling
+
+    await bevestigd_op(api, D(2022, 1, 10), [bsn(79)])
+    voor = await stand(api, bsn(79))
+
+    async def kapot(*_args: Any, **_kwargs: Any) -> bool:
+        raise RuntimeError("the disk is full")
+
+    with monkeypatch.context() as m:
+        m.setattr(beoordeling, "_verwerk", kapot)
+        for _ in range(3):
+            body = await api.gql(BEOORDEEL, {"p": "2026-11-28"}, api.sleutels.beroepsgroep())
+            assert body["data"] is None and fouten(body, "INTERNAL_SERVER_ERROR"), body
+    assert await stand(api, bsn(79)) == voor
+    assert await beoordeel(api, "2026-11-28") == {"beoordeeld": 1, "voldaan": 0, "nietVoldaan": 1}

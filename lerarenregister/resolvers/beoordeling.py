@@ -131,6 +131,11 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
         # (at 64 MB the hash spilled to disk in four batches: a fifth slower at national scale).
         await v.db.execute(text("SET LOCAL work_mem = '128MB'"))
     na_id: int | None = None
+    # A run that failed half-way on SQLite (whose DDL is not part of the request's transaction there)
+    # may have left its temporary tables on this pooled connection. Qualified: never a real table.
+    tijdelijk = "pg_temp" if v.db.dialect == "postgresql" else "temp"
+    for naam in ("te_beoordelen", _VOLGENDE.name):
+        await v.db.execute(text(f"DROP TABLE IF EXISTS {tijdelijk}.{naam}"))
     await v.db.lees(CreateTable(_VOLGENDE))
     bekend: dict[dt.date, dt.date] = {}  # last day -> last day of the period after (in volgende_periode)
     while True:
