@@ -342,6 +342,8 @@ async def test_ongeldige_letterlijke_invoer_noemt_het_veld(api):
         assert invoervelden(body) == [veld], (tweede, body)
     body = await api.gql('{ zoekLeraren(zoekterm: "Jansen", first: "tien") { totalCount } }')
     assert invoervelden(body) == ["first"], body
+    body = await api.gql("{ zoekLeraren { totalCount } }")                                    # a required argument left out
+    assert invoervelden(body) == ["zoekterm"], body
 
 
 async def test_alleen_duo_levert(api):

@@ -34,6 +34,8 @@ _VELD_IN_REDEN = re.compile(
     r"(?:^Field '(?P<veld>\w+)' (?:of required type .* was not provided|is not defined by type)"
     r"|to include (?:required|unknown) field '(?P<verplicht>\w+)')"
 )
+# A required argument left out: "Argument 'Query.zoekLeraren(zoekterm:)' of type 'String!' is required, ..."
+_ONTBREKEND_ARGUMENT = re.compile(r"^Argument '[\w.]+\((?P<naam>\w+):\)' of type .* is required")
 # graphql-core echoes the whole offending input after "found:"; the client sent it, it need not return.
 _GEVONDEN = re.compile(r",? found: .*$", re.S)
 
@@ -144,6 +146,11 @@ def _zonder_uitvoering(e: GraphQLError, uitvoering: bool) -> dict[str, Any]:
     if veld:  # a literal in the document (LiteralenMetVeld): as for a variable
         reden = _veilig(_GEVONDEN.sub(".", e.message).replace("..", "."))
         return {"message": f"{veld}: {reden}", **_basis(e), "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
+    argument = _ONTBREKEND_ARGUMENT.match(e.message)
+    if argument:
+        veld = argument.group("naam")
+        return {"message": f"{veld}: {_veilig(e.message)}", **_basis(e),
+                "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
     if "Expected value of type" in e.message or "cannot represent" in e.message or e.message.startswith("Argument"):
         return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "BAD_USER_INPUT"}}
     if e.message.startswith("Variable"):
