@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 import genereer  # noqa: E402
+from lerarenregister.regels import datums  # noqa: E402
 import scenarios as sc  # noqa: E402
 
 LOGS = BENCH / "logs"
@@ -689,31 +690,24 @@ def meet_beoordeling(s: Server, kopie: str, peildatum: dt.date, ronde: int, toke
 
 
 def nationale_peildatum(url: str, doel: int) -> tuple[dt.date, int]:
-    """The first day on which about `doel` periods are due: the unassessed periods of bevoegdheden
-    chosen for herregistratie that ended before it, plus the periods after them that would have ended
-    too (a period is four years; the bench only needs the day, the register's own rules judge)."""
+    """The first day on which at least `doel` periods are due (or the most there can be): the
+    unassessed periods of bevoegdheden chosen for herregistratie, and the periods after them, each
+    ending as the register's own date rules (regels.datums) say."""
     async def tel(conn: Any) -> tuple[dt.date, int]:
         eindes = [r[0] for r in await conn.fetch(
             "SELECT p.periode_einde FROM herregistratieperiode p JOIN bevoegdheid b ON b.id = p.bevoegdheid_id "
-            "WHERE p.uitkomst IS NULL AND b.voor_herregistratie ORDER BY 1")]
-
-        def due(dag: dt.date) -> int:
-            n, grens = 0, dag
-            for _ in range(4):  # this period, and the ones after it that ended before `dag` as well
-                n += bisect.bisect_left(eindes, grens)
-                grens = grens.replace(year=grens.year - 4) if not (grens.month == 2 and grens.day == 29) \
-                    else dt.date(grens.year - 4, 2, 28)
-            return n
-        laag, hoog = eindes[0], eindes[-1] + dt.timedelta(days=1)
-        if due(hoog) < doel:
-            return hoog, due(hoog)
-        while laag < hoog:
-            mid = laag + (hoog - laag) // 2
-            if due(mid) >= doel:
-                hoog = mid
-            else:
-                laag = mid + dt.timedelta(days=1)
-        return laag, due(laag)
+            "WHERE p.uitkomst IS NULL AND b.voor_herregistratie")]
+        laatste = max(eindes) + dt.timedelta(days=1)
+        alle = []  # the last day of every period that can come due up to `laatste`
+        for einde in eindes:
+            while einde < laatste:
+                alle.append(einde)
+                einde = datums.periode_einde(datums.volgende_periode_start(einde))
+        alle.sort()
+        if len(alle) < doel:
+            return laatste, len(alle)
+        dag = alle[doel - 1] + dt.timedelta(days=1)  # due: ended before the peildatum
+        return dag, bisect.bisect_left(alle, dag)
     return sql(url, tel)
 
 

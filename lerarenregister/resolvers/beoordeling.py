@@ -72,8 +72,9 @@ def _maak_tijdelijk(element: _MaakTijdelijk, compiler: Any, **kw: Any) -> str:
         element.query, literal_binds=True)
 
 
-# Typed, so that SQLite's text dates come back as Python dates.
-_UITKOMSTEN = table(
+# The temporary table of due periods with their hours; typed, so that SQLite's text dates come back
+# as Python dates.
+_TE_BEOORDELEN = table(
     "te_beoordelen", column("id", Integer), column("bevoegdheid_id", Integer), column("periode_einde", Date),
     column("soort", String), column("criteria_id", Integer),
     *(column(naam, Float) for naam in ("u_totaal", "u_primair", "u_vak")),
@@ -87,7 +88,7 @@ _VOLGENDE = Table(
 )
 
 
-def _te_beoordelen(peildatum: dt.date, na_id: int | None) -> Any:
+def _uren_per_periode(peildatum: dt.date, na_id: int | None) -> Any:
     """Every due period with the hours that count for it, per criterion: one aggregate over all of
     them, grouped by period id alone (the columns that ride along are joined after, so that the
     aggregate does not sort a million link rows by many keys). Only periods of bevoegdheden chosen
@@ -134,7 +135,7 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
     # A run that failed half-way on SQLite (whose DDL is not part of the request's transaction there)
     # may have left its temporary tables on this pooled connection. Qualified: never a real table.
     tijdelijk = "pg_temp" if v.db.dialect == "postgresql" else "temp"
-    for naam in ("te_beoordelen", _VOLGENDE.name):
+    for naam in (_TE_BEOORDELEN.name, _VOLGENDE.name):
         await v.db.execute(text(f"DROP TABLE IF EXISTS {tijdelijk}.{naam}"))
     await v.db.lees(CreateTable(_VOLGENDE))
     bekend: dict[dt.date, dt.date] = {}  # last day -> last day of the period after (in volgende_periode)
@@ -146,22 +147,22 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
         # One aggregate over every due period into a temporary table (at national scale a parallel
         # hash join: about three times faster than walking the links period by period), then the
         # outcomes a batch at a time in id order, so that memory stays flat however many are due.
-        await v.db.execute(_MaakTijdelijk("te_beoordelen", _te_beoordelen(peildatum, na_id)))
+        await v.db.execute(_MaakTijdelijk(_TE_BEOORDELEN.name, _uren_per_periode(peildatum, na_id)))
         # Read back a batch at a time by id: with an index each batch is a range, not a scan and
         # sort of the whole table (fifteen of them at national scale).
-        await v.db.execute(text("CREATE INDEX ix_te_beoordelen ON te_beoordelen (id)"))
+        await v.db.execute(text(f"CREATE INDEX ix_{_TE_BEOORDELEN.name} ON {_TE_BEOORDELEN.name} (id)"))
         if v.db.dialect == "postgresql":  # a new table has no statistics: plan the reads on real ones
-            await v.db.execute(text("ANALYZE te_beoordelen"))
+            await v.db.execute(text(f"ANALYZE {_TE_BEOORDELEN.name}"))
         laatste_id, nog_een_ronde = 0, False
         while True:
-            res = await v.db.lees(select(_UITKOMSTEN).where(_UITKOMSTEN.c.id > laatste_id)
-                                  .order_by(_UITKOMSTEN.c.id).limit(PARTIJ))
+            res = await v.db.lees(select(_TE_BEOORDELEN).where(_TE_BEOORDELEN.c.id > laatste_id)
+                                  .order_by(_TE_BEOORDELEN.c.id).limit(PARTIJ))
             rijen = res.all()
             if not rijen:
                 break
             nog_een_ronde |= await _verwerk(v, peildatum, moment, alle_criteria, rijen, laatste_id, bekend, uitkomst)
             laatste_id = rijen[-1][0]
-        await v.db.execute(text("DROP TABLE te_beoordelen"))
+        await v.db.execute(text(f"DROP TABLE {_TE_BEOORDELEN.name}"))
         # A next period can itself be due already (a period missed for years): only then another pass.
         if not nog_een_ronde:
             break
@@ -202,7 +203,7 @@ async def _verwerk(v: "Verzoek", peildatum: dt.date, moment: dt.datetime, alle_c
                                                                 beoordeeld_tijdstip=moment))
     # An aantekening for each bevoegdheid that fell short, unless one stands already: at most one
     # stands per bevoegdheid (the first period that fell short, should a bevoegdheid have two).
-    t, a = _UITKOMSTEN, Aantekening.__table__
+    t, a = _TE_BEOORDELEN, Aantekening.__table__
     staat_al = exists().where(a.c.bevoegdheid_id == t.c.bevoegdheid_id, a.c.status == "STAAT")
     for waar in een_van(v, t.c.id, niet):
         tekort = (select(t.c.bevoegdheid_id, func.min(t.c.id), literal(peildatum, Date), literal("STAAT", String))

@@ -1,4 +1,5 @@
-"""Helpers every write shares: the public data version (for ETags) and registernummer allocation."""
+"""Helpers every write shares: the public data version (for ETags), registernummer allocation, bulk
+inserts and id lists in conditions, each spelled as the store handles it fastest."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
@@ -12,6 +13,8 @@ from ..regels.registernummer import registernummer
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
+
+BLOK = 5000  # values per IN list off PostgreSQL: SQLite allows 32766 parameters, and smaller statements plan faster
 
 
 async def verhoog_dataversie(v: "Verzoek") -> None:
@@ -56,12 +59,12 @@ async def voeg_toe(v: "Verzoek", doel: Any, rijen: list[dict[str, Any]]) -> None
     await v.db.execute(insert(tabel).from_select(kolommen, reeksen))
 
 
-BLOK = 5000  # values per IN list elsewhere: SQLite allows 32766 parameters, and smaller statements plan faster
-
-
 def een_van(v: "Verzoek", kolom: Any, waarden: Sequence[Any]) -> Iterator[ColumnElement[bool]]:
     """`kolom IN waarden` as few conditions as the store allows: on PostgreSQL one `= ANY(array)`
-    (one parameter, one cached plan, however many values), elsewhere IN lists of BLOK values."""
+    (one parameter, one cached plan, however many values), elsewhere IN lists of BLOK values. None
+    for no values, on either store: nothing can match."""
+    if not waarden:
+        return
     if v.db.dialect == "postgresql":
         yield kolom == any_(bindparam(None, list(waarden), type_=ARRAY(kolom.type)))
         return

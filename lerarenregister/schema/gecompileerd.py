@@ -90,10 +90,11 @@ def _bevoegdheden_van(leraar_id: Any) -> Any:
 def _zoek_statement() -> Any:
     """The search page and its total in one statement: the exact registernummer first, then names in
     index order (resolvers/leraren.py `zoek` does the same in three)."""
-    exact = (select(*_KOLOMMEN, literal(0).label("rang"))
-             .where(leraren.IN_REGISTER & (Leraar.registernummer == bindparam("exact")) & bindparam("met_exact", type_=Boolean)))
-    namen = (select(*_KOLOMMEN, literal(1).label("rang"))
-             .where(leraren.IN_REGISTER & leraren.NAAM_BEGINT_MET & bindparam("met_namen", type_=Boolean))
+    is_exact = leraren.IN_REGISTER & (Leraar.registernummer == bindparam("exact")) & bindparam("met_exact",
+                                                                                              type_=Boolean)
+    naam_past = leraren.IN_REGISTER & leraren.NAAM_BEGINT_MET & bindparam("met_namen", type_=Boolean)
+    exact = select(*_KOLOMMEN, literal(0).label("rang")).where(is_exact)
+    namen = (select(*_KOLOMMEN, literal(1).label("rang")).where(naam_past)
              .order_by(Leraar.sorteernaam, Leraar.registernummer)
              .limit(bindparam("tot")))
     beide = union_all(exact, namen).subquery("beide")
@@ -101,11 +102,8 @@ def _zoek_statement() -> Any:
               .order_by(beide.c.rang, beide.c.sorteernaam, beide.c.registernummer)
               .limit(bindparam("limit")).offset(bindparam("offset"))
               .subquery("pagina"))
-    aantal_exact = (select(func.count()).select_from(Leraar)
-                    .where(leraren.IN_REGISTER & (Leraar.registernummer == bindparam("exact"))
-                           & bindparam("met_exact", type_=Boolean)).scalar_subquery())
-    aantal_namen = (select(func.count()).select_from(Leraar)
-                    .where(leraren.IN_REGISTER & leraren.NAAM_BEGINT_MET & bindparam("met_namen", type_=Boolean)).scalar_subquery())
+    aantal_exact = select(func.count()).select_from(Leraar).where(is_exact).scalar_subquery()
+    aantal_namen = select(func.count()).select_from(Leraar).where(naam_past).scalar_subquery()
     totaal = select((aantal_exact + aantal_namen).label("totaal")).subquery("totaal")
     # One row even for an empty page: the total, with the page's rows joined to it.
     return (select(totaal.c.totaal, pagina)
@@ -339,7 +337,7 @@ class Plan:
         return _Leraar(rijen[0], orjson.loads(rijen[0]["bevoegdheden_json"])) if rijen else None
 
 
-_WORTELS = {"zoekLeraren": ("zoek", "LeraarConnection"), "leraar": ("opzoek", "Leraar")}
+_WORTELS = {"zoekLeraren": "zoek", "leraar": "opzoek"}  # the root fields compiled, and how
 
 
 def compileer(schema: Any, tekst: str) -> Plan:
@@ -357,7 +355,7 @@ def compileer(schema: Any, tekst: str) -> Plan:
     veld = operatie.selection_set.selections[0]
     if not isinstance(veld, FieldNode) or veld.name.value not in _WORTELS or veld.directives:
         raise NietCompileerbaar("zoekLeraren or leraar")
-    soort, _ = _WORTELS[veld.name.value]
+    soort = _WORTELS[veld.name.value]
     if not _zicht("Query", veld.name.value) or not _vindt_alleen_openbaar():
         raise NietCompileerbaar("not for the public")
     type_ = get_named_type(schema.query_type.fields[veld.name.value].type)

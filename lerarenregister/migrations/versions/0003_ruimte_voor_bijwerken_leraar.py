@@ -4,7 +4,8 @@ Teachers' rows are updated in bulk (a delivery, the assessment's gewijzigd_op), 
 column but for the few changes of name or status. With room left on the page PostgreSQL writes the
 new version beside the old one and leaves the five indexes alone (a HOT update): at national scale the
 assessment's update of 120,000 teachers took about a third of the time. New pages get the room; old
-ones as they are rewritten. SQLite has no such setting.
+ones as they are rewritten. SQLite has no such setting. (Since 0004 the assessment no longer updates
+teachers at all; a delivery still does.)
 
 Revision ID: 0003
 Revises: 0002
