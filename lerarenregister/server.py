@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import logging
 import time
@@ -10,7 +9,6 @@ import uuid
 from typing import Any, AsyncIterator
 
 import orjson
-from graphql import GraphQLError, OperationDefinitionNode, parse
 from sqlalchemy import select
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -21,13 +19,14 @@ from strawberry.types.graphql import OperationType
 
 from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle, TokenFout
-from .auth.viewer import ANONIEM, ClaimFout, Viewer, viewer_uit_claims
+from .auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claims
 from .db import make_engine, make_sessionmaker
 from .models import DataVersie
 from .resolvers.verzoek import Db, Verzoek
 from .schema import bouw_schema, sdl
 from .schema.fouten import formatteer
 from .schema.gecompileerd import Documenten, compileer_pool
+from .schema.limieten import InvoerWeigering, Limieten, Weigering
 from .settings import Settings
 
 log = logging.getLogger("lerarenregister")
@@ -46,24 +45,22 @@ def _fout(status: int, code: str, bericht: str, headers: dict[str, str] | None =
                           headers=headers)
 
 
-@functools.lru_cache(maxsize=512)
-def _operaties(query: str) -> dict[str | None, str] | None:
-    """Operation name -> 'query' | 'mutation' | 'subscription' of a document; None when it does not parse."""
-    try:
-        document = parse(query)
-    except GraphQLError:
+async def _lees_body(request: Request, maximum: int) -> bytes | None:
+    """The body, or None when it is larger than `maximum` (read no further than that)."""
+    lengte = request.headers.get("content-length", "")
+    if lengte.isdigit() and int(lengte) > maximum:
         return None
-    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    uit: dict[str | None, str] = {d.name.value if d.name else None: d.operation.value for d in ops}
-    if len(ops) == 1:
-        uit[None] = ops[0].operation.value
-    return uit
+    delen, gelezen = [], 0
+    async for deel in request.stream():
+        gelezen += len(deel)
+        if gelezen > maximum:
+            return None
+        delen.append(deel)
+    return b"".join(delen)
 
 
-def is_query(query: str, operatie: str | None) -> bool:
-    """Is the operation that will run a query (so it may use a read-only connection)?"""
-    ops = _operaties(query)
-    return ops is not None and ops.get(operatie) == "query"
+def _niet_aangemeld(exc: Exception) -> Response:
+    return _fout(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
 
 def onverwacht_antwoord(exc: BaseException) -> Response:
@@ -84,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     controle = TokenControle(settings, jwks)
     schema = bouw_schema()
+    limieten = Limieten(schema._schema, settings.max_depth, settings.max_kosten_publiek, settings.max_kosten_aangemeld)
     # luisteraars: called with the text of every statement the compiled path sends (tests count them).
     staat: dict[str, Any] = {"documenten": Documenten.uit_map(schema._schema), "luisteraars": []}
 
@@ -137,23 +135,33 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                option=orjson.OPT_SORT_KEYS)
         return 'W/"' + hashlib.blake2b(sleutel, digest_size=16).hexdigest() + '"'
 
-    async def voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool) -> Response:
+    async def voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
+                       viewer: Viewer | None = None) -> Response:
         try:
-            return await _voer_uit(request, query, variabelen, operatie, alleen_lezen)
+            return await _voer_uit(request, query, variabelen, operatie, alleen_lezen, viewer)
         except Exception as exc:  # a failed commit, a database gone: masked like any unexpected failure
             return onverwacht_antwoord(exc)
 
-    async def _voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool) -> Response:
-        try:
-            viewer = await viewer_van(request)
-        except TokenFout as exc:
-            return _fout(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    async def _voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
+                        viewer: Viewer | None) -> Response:
+        if viewer is None:
+            try:
+                viewer = await viewer_van(request)
+            except TokenFout as exc:
+                return _niet_aangemeld(exc)
         if not isinstance(query, str) or not query.strip():
             return _fout(400, "BAD_REQUEST", "a GraphQL request needs a 'query' string")
         if variabelen is not None and not isinstance(variabelen, dict):
             return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
         if operatie is not None and not isinstance(operatie, str):
             return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
+        # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
+        try:
+            operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
+        except InvoerWeigering as w:
+            return OrjsonResponse({"data": None, "errors": w.fouten})
+        except Weigering as w:
+            return OrjsonResponse({"data": None, "errors": [w.fout]})
         # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
         openbaar = alleen_lezen and viewer is ANONIEM
         kop_cache = {"Cache-Control": "private, no-store"}
@@ -168,7 +176,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 gecompileerd = await plan.antwoord(verbinding, variabelen)
             if gecompileerd is not None:
                 return OrjsonResponse(gecompileerd, headers=kop_cache)
-        db = Db(staat["lezer"] if alleen_lezen or is_query(query, operatie) else staat["maker"])
+        leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
+        db = Db(staat["lezer"] if leest else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
         try:
@@ -199,15 +208,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return OrjsonResponse(antwoord, headers=kop_cache)
 
     async def graphql_post(request: Request) -> Response:
+        try:  # the token first: it decides how large a body may be
+            viewer = await viewer_van(request)
+        except TokenFout as exc:
+            return _niet_aangemeld(exc)
+        maximum = settings.max_body_bytes_duo if isinstance(viewer, DuoViewer) else settings.max_body_bytes
+        ruw = await _lees_body(request, maximum)
+        if ruw is None:
+            return _fout(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {maximum} bytes")
         try:
-            body = orjson.loads(await request.body())
+            body = orjson.loads(ruw)
         except orjson.JSONDecodeError:
             return _fout(400, "BAD_REQUEST", "the request body is not JSON")
         if not isinstance(body, dict):
             return _fout(400, "BAD_REQUEST", "the request body must be a JSON object")
-        return await voer_uit(request, body.get("query"), body.get("variables"), body.get("operationName"), False)
+        return await voer_uit(request, body.get("query"), body.get("variables"), body.get("operationName"), False,
+                              viewer)
 
     async def graphql_get(request: Request) -> Response:
+        if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
+            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query string is larger than {settings.max_body_bytes} bytes")
         params = request.query_params
         if "query" not in params and "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(_graphiql())

@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     demo_data: bool = True
     log_sql: bool = False
 
+    # Limits checked before execution (API.md, "Production", Limits; README, "Limits").
+    max_body_bytes: int = 65536
+    # DUO's delivery carries up to 1000 teachers in one call (about 400 KB): a verified DUO token may
+    # send this much; every other caller, REGISTER_MAX_BODY_BYTES.
+    max_body_bytes_duo: int = 2 * 1024 * 1024
+    max_depth: int = 12
+    max_kosten_publiek: int = 50_000
+    max_kosten_aangemeld: int = 100_000
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, v: str) -> str:

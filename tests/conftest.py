@@ -152,14 +152,15 @@ async def _heeft_sequence(conn: Any) -> bool:
 class Api:
     """The real app over HTTP, as one store and one 'today'."""
 
-    def __init__(self, store: str, url: str, sleutels: Sleutels, vandaag: dt.date):
+    def __init__(self, store: str, url: str, sleutels: Sleutels, vandaag: dt.date, **instellingen: Any):
         self.store = store
         self.url = url
         self.sleutels = sleutels
         self.vandaag = vandaag
+        self.instellingen = instellingen
         self.settings = Settings(
             database_url=url, oidc_issuer=ISSUER, oidc_audience=AUDIENCE, oidc_jwks=str(sleutels.jwks_pad),
-            secret_key=SECRET, vandaag=vandaag,
+            secret_key=SECRET, vandaag=vandaag, **instellingen,
         )
         self.app = create_app(self.settings)
         self._lifespan: Any = None
@@ -211,7 +212,7 @@ class Api:
 
     def op(self, vandaag: dt.date) -> "Api":
         """The same database with another 'today' (a new server start)."""
-        return Api(self.store, self.url, self.sleutels, vandaag)
+        return Api(self.store, self.url, self.sleutels, vandaag, **self.instellingen)
 
 
 class _Teller:
@@ -234,7 +235,9 @@ async def api(request: pytest.FixtureRequest, database_urls: dict[str, str], sle
     """The register on an empty database of each store, today being 2026-11-28."""
     url = database_urls[request.param]
     await leeg(url)
-    async with Api(request.param, url, sleutels, VANDAAG) as a:
+    # @pytest.mark.instellingen(max_kosten_publiek=..., ...): this test's register runs with these settings.
+    marker = request.node.get_closest_marker("instellingen")
+    async with Api(request.param, url, sleutels, VANDAAG, **(marker.kwargs if marker else {})) as a:
         yield a
 
 

@@ -106,6 +106,9 @@ def _lekken(bsns: list[str], teksten: list[str]) -> list[str]:
     return uit
 
 
+# This test asks for every field along every path that repeats no type, for every audience at once:
+# far more than any screen does, and over the cost limits (README, "Limits"), which test_limieten tests.
+@pytest.mark.instellingen(max_kosten_publiek=10**9, max_kosten_aangemeld=10**9)
 async def test_bsn_verlaat_de_server_niet(api: Api, logboek: Vangnet, capfd: pytest.CaptureFixture[str]) -> None:
     s = api.sleutels
     o = Opname(api)

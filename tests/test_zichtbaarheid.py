@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 import strawberry
 from conftest import VANDAAG, Api, Sleutels, fouten
 from gegevens import KLAARZETTEN, benoeming, bevestig, bsn, klaarzetten, levering
@@ -282,6 +283,9 @@ def _alle_velden(typenaam: str, velden: list[Veld], uit: set[tuple[str, str]]) -
     return uit
 
 
+# This test asks for every field along every path that repeats no type, for every audience at once:
+# far more than any screen does, and over the cost limits (README, "Limits"), which test_limieten tests.
+@pytest.mark.instellingen(max_kosten_publiek=10**9, max_kosten_aangemeld=10**9)
 async def test_zichtbaarheidsmatrix(api: Api) -> None:
     g = await bouw_gegevens(api)
     alle = _alle_velden("Leraar", LERAAR_SELECTIE, set())

@@ -6,11 +6,12 @@ from typing import Any, Iterator
 
 import strawberry
 from graphql.validation import ValuesOfCorrectTypeRule
-from strawberry.extensions import ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import SchemaExtension
 from strawberry.printer import print_schema
 
 from .mutation import Mutation, klaarzetten_zonder_omzetting
 from .fouten import LiteralenMetVeld
+from .ontleden import DocumentCache
 from .query import Query
 from .zichtbaarheid import Zichtbaarheidscontrole, ongedeclareerd, verzamel_regels
 
@@ -37,8 +38,7 @@ def bouw_schema() -> RegisterSchema:
     schema = RegisterSchema(
         query=Query,
         mutation=Mutation,
-        extensions=[VeldInLiteralen, lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512),
-                    Zichtbaarheidscontrole],
+        extensions=[VeldInLiteralen, DocumentCache, Zichtbaarheidscontrole],
     )
     Zichtbaarheidscontrole.regels = verzamel_regels(schema._schema)
     schema._schema.mutation_type.fields["zetGegevensKlaar"].resolve = klaarzetten_zonder_omzetting

@@ -1,0 +1,353 @@
+"""Limits checked before execution (API.md, "Production", Limits): depth, cost and free text.
+
+A document is parsed and analysed once (cached by its text): its operations, their depth, a cost
+plan and where its text inputs are. Each request then only evaluates the plan with its variables
+and checks its text values, so a refusal is decided before any resolver runs and before any SQL.
+
+The cost model (README, "Limits"):
+- every selected field costs 1, `__typename` and introspection fields included;
+- a connection (`first`/`after`) multiplies the cost of its selection by its `first` (a literal, the
+  variable's value, or the argument's default), at most the page size the field allows, since a
+  larger `first` is refused anyway;
+- `leraren(registernummers:)` multiplies by the length of the list (at most 100);
+- any other list of objects multiplies by LIJST_FACTOR; Relay's `edges` do not (the connection did).
+
+graphql-core's and strawberry's limiters (QueryDepthLimiter, MaxAliasesLimiter) report errors
+without a code or a cost; one walk here gives depth and cost together, and aliases are priced by
+the cost (each alias is a field). Text inputs are checked here too, literals and variables alike,
+so every text argument and input field obeys `regels.tekst` in one place.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    StringValueNode,
+    ValueNode,
+    VariableNode,
+    get_named_type,
+    value_from_ast_untyped,
+)
+
+from .ontleden import KLEIN, ontleed
+from ..regels.tekst import Tekstsoort, tekstfout
+from ..resolvers.paginering import MAX, PUBLIEK_MAX
+
+LIJST_FACTOR = 5  # a teacher's bevoegdheden, benoemingen, warnings, a bevoegdheid's periods: a handful
+LERAREN_MAX = 100  # `leraren(registernummers:)` takes at most 100
+# Nesting beyond this is refused whatever it selects (introspection included): it bounds our own
+# recursion and graphql-core's, long before Python's recursion limit.
+HARDE_DIEPTE = 40
+
+# Page sizes per connection field: a larger `first` is BAD_USER_INPUT, so it never costs more.
+_PAGINA_MAX = {("Query", "zoekLeraren"): PUBLIEK_MAX}
+# Text inputs by (parent, argument or input field); any other String or ID is a short text.
+_TEKSTSOORT = {
+    ("Query.zoekLeraren", "zoekterm"): Tekstsoort.ZOEKTERM,
+    ("Query.zoekActiviteiten", "zoekterm"): Tekstsoort.ZOEKTERM_CATALOGUS,
+    ("Mutation.meldFout", "toelichting"): Tekstsoort.LANG,
+    ("Mutation.dienBezwaarIn", "motivering"): Tekstsoort.LANG,
+    ("CatalogusActiviteitInvoer", "omschrijving"): Tekstsoort.LANG,
+}
+
+
+class Weigering(Exception):
+    """A document refused before it runs: the error as the client gets it."""
+
+    def __init__(self, code: str, bericht: str, **extensions: Any):
+        super().__init__(bericht)
+        self.fout: dict[str, Any] = {"message": bericht, "extensions": {"code": code, **extensions}}
+
+
+@dataclass(frozen=True)
+class Kosten:
+    """One field of the cost plan: 1 plus its multiplier times the cost of its selection."""
+
+    vast: int = 1  # the multiplier when it does not depend on a variable
+    variabele: str | None = None  # the variable that gives `first` or the list
+    lengte: bool = False  # the variable's length, not its value, is the multiplier
+    maximum: int = 0  # a variable's value is taken at most this
+    kinderen: tuple["Kosten", ...] = ()
+
+    def bereken(self, variabelen: dict[str, Any]) -> int:
+        m = self.vast
+        if self.variabele is not None and self.variabele in variabelen:
+            waarde = variabelen[self.variabele]
+            if self.lengte:
+                m = len(waarde) if isinstance(waarde, list) else 1
+            elif isinstance(waarde, int) and not isinstance(waarde, bool):
+                m = waarde
+            m = max(0, min(m, self.maximum))
+        return 1 + m * sum(k.bereken(variabelen) for k in self.kinderen)
+
+
+@dataclass(frozen=True)
+class Tekstinvoer:
+    """A text input of the document: a literal, or a variable (possibly deep inside an input type)."""
+
+    veld: str  # the path into the input, as errors name it (`invoer.titel`, `leveringen[0].achternaam`)
+    soort: Tekstsoort
+    type_: GraphQLInputType | None  # for a variable: the type to walk its value with
+    variabele: str | None = None
+    waarde: str | None = None  # for a literal
+
+
+@dataclass
+class Operatie:
+    soort: str  # 'query' | 'mutation' | 'subscription'
+    diepte: int
+    plan: tuple[Kosten, ...]
+    teksten: list[Tekstinvoer] = field(default_factory=list)
+    standaard: dict[str, Any] = field(default_factory=dict)  # the variables' defaults in the document
+
+    def kosten(self, variabelen: dict[str, Any] | None) -> int:
+        waarden = {**self.standaard, **(variabelen or {})}
+        return sum(k.bereken(waarden) for k in self.plan)
+
+
+@dataclass
+class Analyse:
+    operaties: dict[str | None, Operatie]
+    fout: Weigering | None = None  # refused whatever the operation (too deep to parse, say)
+
+    def operatie(self, naam: str | None) -> Operatie | None:
+        return self.operaties.get(naam)
+
+
+class Limieten:
+    """The limits of one register: analyses cached per document text, checked per request."""
+
+    def __init__(self, schema: GraphQLSchema, max_diepte: int, max_kosten_publiek: int, max_kosten_aangemeld: int,
+                 cache_grootte: int = 1024):
+        self.schema = schema
+        self.max_diepte = max_diepte
+        self.max_kosten_publiek = max_kosten_publiek
+        self.max_kosten_aangemeld = max_kosten_aangemeld
+        self._analyse_klein = functools.lru_cache(maxsize=cache_grootte)(self._analyseer)
+
+    def analyse(self, query: str) -> Analyse:
+        # Like the parse, only short texts are cached: unique large documents must not fill memory.
+        return self._analyse_klein(query) if len(query) <= KLEIN else self._analyseer(query)
+
+    def controleer(self, query: str, operatie: str | None, variabelen: dict[str, Any] | None,
+                   aangemeld: bool) -> Operatie | None:
+        """Refuse (Weigering) what breaks a limit; the operation that will run, when it is known."""
+        analyse = self.analyse(query)
+        if analyse.fout is not None:
+            raise analyse.fout
+        op = analyse.operatie(operatie)
+        if op is None:  # no such operation, or not parseable: the executor says so with its own code
+            return None
+        if op.diepte > self.max_diepte:
+            raise Weigering("QUERY_TOO_DEEP", f"the operation is {op.diepte} levels deep; at most {self.max_diepte}",
+                            depth={"requested": op.diepte, "limit": self.max_diepte})
+        limiet = self.max_kosten_aangemeld if aangemeld else self.max_kosten_publiek
+        kosten = op.kosten(variabelen)
+        if kosten > limiet:
+            raise Weigering("QUERY_TOO_COMPLEX", f"the operation's estimated cost is {kosten}; at most {limiet}",
+                            cost={"requested": kosten, "limit": limiet})
+        fouten = [f for t in op.teksten for f in _tekstfouten(t, variabelen or {})]
+        if fouten:
+            raise InvoerWeigering(fouten)
+        return op
+
+    def kosten(self, query: str, operatie: str | None = None, variabelen: dict[str, Any] | None = None) -> int:
+        """The cost estimate of a document (for the README's table and the tests)."""
+        op = self.analyse(query).operatie(operatie)
+        assert op is not None, "no such operation"
+        return op.kosten(variabelen)
+
+    # --- the analysis of one document ----------------------------------------------------------------
+
+    def _analyseer(self, query: str) -> Analyse:
+        try:
+            document = ontleed(query)
+        except GraphQLError:
+            return Analyse({})
+        except RecursionError:
+            return Analyse({}, Weigering("QUERY_TOO_DEEP", "the document is nested too deeply"))
+        fragmenten = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        operaties: dict[str | None, Operatie] = {}
+        for d in ops:
+            wortel = {"query": self.schema.query_type, "mutation": self.schema.mutation_type,
+                      "subscription": self.schema.subscription_type}[d.operation.value]
+            loper = _Loper(self, fragmenten, d)
+            plan = loper.selectie(d.selection_set, wortel, 0, 0, frozenset())
+            standaard = {v.variable.name.value: value_from_ast_untyped(v.default_value)
+                         for v in d.variable_definitions or () if v.default_value is not None}
+            operaties[d.name.value if d.name else None] = Operatie(
+                d.operation.value, loper.diepte, plan, loper.teksten, standaard)
+            if loper.te_diep:
+                return Analyse({}, Weigering(
+                    "QUERY_TOO_DEEP", f"the operation is nested more than {HARDE_DIEPTE} levels deep"))
+        if len(ops) == 1:
+            operaties[None] = operaties[ops[0].name.value if ops[0].name else None]
+        return Analyse(operaties)
+
+
+class InvoerWeigering(Weigering):
+    """Text inputs that break the free-text rules: one BAD_USER_INPUT per field, like other bad input."""
+
+    def __init__(self, fouten: list[tuple[str, str]]):
+        super().__init__("BAD_USER_INPUT", "; ".join(f"{v}: {b}" for v, b in fouten))
+        self.fouten = [{"message": f"{v}: {b}", "extensions": {"code": "BAD_USER_INPUT", "field": v}}
+                       for v, b in fouten]
+
+
+class _Loper:
+    """One walk over an operation: its depth, its cost plan and its text inputs."""
+
+    def __init__(self, limieten: Limieten, fragmenten: dict[str, FragmentDefinitionNode],
+                 operatie: OperationDefinitionNode):
+        self.limieten = limieten
+        self.fragmenten = fragmenten
+        self.diepte = 0
+        self.te_diep = False
+        self.teksten: list[Tekstinvoer] = []
+        self.typen = {v.variable.name.value: v.type for v in operatie.variable_definitions or ()}
+
+    def selectie(self, selectie: SelectionSetNode | None, ouder: Any, diepte: int, nesting: int,
+                 fragmenten: frozenset[str]) -> tuple[Kosten, ...]:
+        if selectie is None:
+            return ()
+        if nesting > HARDE_DIEPTE:
+            self.te_diep = True
+            return ()
+        uit: list[Kosten] = []
+        for s in selectie.selections:
+            if isinstance(s, FieldNode):
+                uit.append(self.veld(s, ouder, diepte, nesting, fragmenten))
+            elif isinstance(s, InlineFragmentNode):
+                type_ = self.limieten.schema.get_type(s.type_condition.name.value) if s.type_condition else ouder
+                uit.extend(self.selectie(s.selection_set, type_, diepte, nesting + 1, fragmenten))
+            elif isinstance(s, FragmentSpreadNode):
+                naam = s.name.value
+                fragment = self.fragmenten.get(naam)
+                if fragment is None or naam in fragmenten:  # unknown or a cycle: validation refuses it
+                    continue
+                type_ = self.limieten.schema.get_type(fragment.type_condition.name.value)
+                uit.extend(self.selectie(fragment.selection_set, type_, diepte, nesting + 1, fragmenten | {naam}))
+        return tuple(uit)
+
+    def veld(self, knoop: FieldNode, ouder: Any, diepte: int, nesting: int, fragmenten: frozenset[str]) -> Kosten:
+        naam = knoop.name.value
+        introspectie = naam.startswith("__")
+        # Introspection (GraphiQL's query nests ofType seven times) does not count towards the depth.
+        diepte_hier = diepte if introspectie else diepte + 1
+        self.diepte = max(self.diepte, diepte_hier)
+        definitie = ouder.fields.get(naam) if isinstance(ouder, GraphQLObjectType) else None
+        if definitie is None:  # unknown or introspection: priced 1 a field, children as plain fields
+            kinderen = self.selectie(knoop.selection_set, None, diepte_hier, nesting + 1, fragmenten)
+            return Kosten(kinderen=kinderen)
+        eigenaar = f"{ouder.name}.{naam}"
+        self.argumenten(knoop, definitie, eigenaar)
+        type_ = get_named_type(definitie.type)
+        kinderen = self.selectie(knoop.selection_set, type_, diepte_hier, nesting + 1, fragmenten)
+        if "first" in definitie.args:
+            maximum = _PAGINA_MAX.get((ouder.name, naam), MAX)
+            return _vermenigvuldiger(knoop, "first", definitie.args["first"].default_value, maximum, kinderen, False)
+        if eigenaar == "Query.leraren":
+            return _vermenigvuldiger(knoop, "registernummers", 1, LERAREN_MAX, kinderen, True)
+        if _is_lijst(definitie.type) and isinstance(type_, GraphQLObjectType) and naam != "edges":
+            return Kosten(vast=LIJST_FACTOR, kinderen=kinderen)
+        return Kosten(kinderen=kinderen)
+
+    def argumenten(self, knoop: FieldNode, definitie: Any, eigenaar: str) -> None:
+        for arg in knoop.arguments or ():
+            arg_def = definitie.args.get(arg.name.value)
+            if arg_def is not None:
+                self.tekst(arg.value, arg_def.type, arg.name.value, eigenaar, arg.name.value)
+
+    def tekst(self, waarde: ValueNode, type_: GraphQLInputType, pad: str, eigenaar: str, naam: str) -> None:
+        """Note every text input under this value: literals with their value, variables to check later."""
+        kaal = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if isinstance(waarde, VariableNode):
+            self.teksten.append(Tekstinvoer(pad, _soort(eigenaar, naam), kaal, variabele=waarde.name.value))
+        elif isinstance(kaal, GraphQLList) and isinstance(waarde, ListValueNode):
+            for i, item in enumerate(waarde.values):
+                self.tekst(item, kaal.of_type, f"{pad}[{i}]", eigenaar, naam)
+        elif isinstance(kaal, GraphQLInputObjectType) and isinstance(waarde, ObjectValueNode):
+            for veld in waarde.fields:
+                veld_def = kaal.fields.get(veld.name.value)
+                if veld_def is not None:
+                    self.tekst(veld.value, veld_def.type, f"{pad}.{veld.name.value}", kaal.name, veld.name.value)
+        elif isinstance(kaal, GraphQLList) and not isinstance(waarde, ListValueNode):
+            self.tekst(waarde, kaal.of_type, pad, eigenaar, naam)  # a single value coerced to a list
+        elif _is_tekst(kaal) and isinstance(waarde, StringValueNode):
+            self.teksten.append(Tekstinvoer(pad, _soort(eigenaar, naam), None, waarde=waarde.value))
+
+
+def _vermenigvuldiger(knoop: FieldNode, argument: str, standaard: Any, maximum: int, kinderen: tuple[Kosten, ...],
+                      lengte: bool) -> Kosten:
+    waarde = next((a.value for a in knoop.arguments or () if a.name.value == argument), None)
+    if isinstance(waarde, VariableNode):
+        vast = standaard if isinstance(standaard, int) else maximum
+        return Kosten(vast=min(vast, maximum), variabele=waarde.name.value, lengte=lengte, maximum=maximum,
+                      kinderen=kinderen)
+    if lengte:
+        m = len(waarde.values) if isinstance(waarde, ListValueNode) else 1
+    elif isinstance(waarde, IntValueNode):
+        m = int(waarde.value) if len(waarde.value) < 12 else maximum
+    else:
+        m = standaard if isinstance(standaard, int) else maximum
+    return Kosten(vast=max(0, min(m, maximum)), kinderen=kinderen)
+
+
+def _is_lijst(type_: Any) -> bool:
+    return isinstance(type_.of_type if isinstance(type_, GraphQLNonNull) else type_, GraphQLList)
+
+
+def _is_tekst(type_: Any) -> bool:
+    return isinstance(type_, GraphQLScalarType) and type_.name in ("String", "ID")
+
+
+def _soort(eigenaar: str, naam: str) -> Tekstsoort:
+    return _TEKSTSOORT.get((eigenaar, naam), Tekstsoort.KORT)
+
+
+def _tekstfouten(t: Tekstinvoer, variabelen: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    if t.variabele is None:
+        if t.waarde is not None and (reden := tekstfout(t.waarde, t.soort)):
+            yield t.veld, reden
+        return
+    if t.variabele in variabelen:
+        yield from _in_waarde(variabelen[t.variabele], t.type_, t.veld, t.soort)
+
+
+def _in_waarde(waarde: Any, type_: Any, pad: str, soort: Tekstsoort) -> Iterator[tuple[str, str]]:
+    """Text rules over a variable's JSON value, walked with its input type (wrong shapes are left to coercion)."""
+    if isinstance(type_, GraphQLNonNull):
+        type_ = type_.of_type
+    if isinstance(type_, GraphQLList):
+        items = waarde if isinstance(waarde, list) else [waarde]
+        for i, item in enumerate(items):
+            yield from _in_waarde(item, type_.of_type, f"{pad}[{i}]" if isinstance(waarde, list) else pad, soort)
+    elif isinstance(type_, GraphQLInputObjectType) and isinstance(waarde, dict):
+        for naam, veld_def in type_.fields.items():
+            if naam in waarde:
+                yield from _in_waarde(waarde[naam], veld_def.type, f"{pad}.{naam}",
+                                      _TEKSTSOORT.get((type_.name, naam), Tekstsoort.KORT))
+    elif _is_tekst(type_) and isinstance(waarde, str):
+        reden = tekstfout(waarde, soort)
+        if reden:
+            yield pad, reden
