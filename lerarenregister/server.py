@@ -26,7 +26,7 @@ from .resolvers.verzoek import Db, Verzoek
 from .schema import bouw_schema, sdl
 from .schema.fouten import formatteer
 from .schema.gecompileerd import Documenten, compileer_pool
-from .schema.limieten import InvoerWeigering, Limieten, Weigering
+from .schema.limieten import Limieten, Weigering
 from .settings import Settings
 
 log = logging.getLogger("lerarenregister")
@@ -158,10 +158,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
         try:
             operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
-        except InvoerWeigering as w:
-            return OrjsonResponse({"data": None, "errors": w.fouten})
         except Weigering as w:
-            return OrjsonResponse({"data": None, "errors": [w.fout]})
+            return OrjsonResponse({"data": None, "errors": w.fouten})
         # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
         openbaar = alleen_lezen and viewer is ANONIEM
         kop_cache = {"Cache-Control": "private, no-store"}

@@ -10,6 +10,9 @@ from .fouten import OngeldigeInvoer
 T = TypeVar("T")
 PUBLIEK_MAX = 50
 MAX = 100
+# No list of the register holds a million entries: a cursor past that is beyond any page, and refusing
+# it keeps absurd offsets away from the database (a 64-bit parameter overflows; a huge OFFSET scans).
+MAX_POSITIE = 1_000_000
 
 
 @dataclass
@@ -38,9 +41,11 @@ def venster(first: int | None, after: str | None, maximum: int = MAX) -> tuple[i
             soort, _, getal = base64.urlsafe_b64decode(after.encode()).decode().partition(":")
             if soort != "p":
                 raise ValueError(after)
+            if not getal.isdigit() or len(getal) > len(str(MAX_POSITIE)):
+                raise ValueError(after)
             offset = int(getal) + 1
         except Exception:
             raise OngeldigeInvoer("after is not a cursor of this list", "after") from None
-        if offset < 1:
-            raise OngeldigeInvoer("after is not a cursor of this list", "after")
+        if offset < 1 or offset > MAX_POSITIE:
+            raise OngeldigeInvoer("after is beyond any page of this list", "after")
     return limit, offset

@@ -18,14 +18,16 @@ if TYPE_CHECKING:
     from .verzoek import Verzoek
 
 
+ID_MAX = 2**31 - 1
+
+
 def id_getal(waarde: Any, veld: str) -> int:
     """Our IDs are row numbers; anything else is bad input naming the field."""
-    try:
-        getal = int(str(waarde))
-    except ValueError:
-        raise OngeldigeInvoer(f"{waarde!r} is not an id", veld) from None
-    if getal <= 0:
-        raise OngeldigeInvoer(f"{waarde!r} is not an id", veld)
+    tekst = str(waarde)
+    # Row numbers are 32-bit integers on both stores; a longer digit run is no id (and must not reach SQL).
+    if not tekst.isascii() or not tekst.isdigit() or len(tekst) > 10 or not 0 < int(tekst) <= ID_MAX:
+        raise OngeldigeInvoer("not an id of the register", veld)
+    getal = int(tekst)
     return getal
 
 

@@ -48,6 +48,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from .fouten import formatteer
 from .ontleden import KLEIN, ontleed
 from ..regels.tekst import Tekstsoort, tekstfout
 from ..resolvers.paginering import MAX, PUBLIEK_MAX
@@ -71,11 +72,18 @@ _TEKSTSOORT = {
 
 
 class Weigering(Exception):
-    """A document refused before it runs: the error as the client gets it."""
+    """A document refused before it runs: the errors as the client gets them."""
 
     def __init__(self, code: str, bericht: str, **extensions: Any):
         super().__init__(bericht)
         self.fout: dict[str, Any] = {"message": bericht, "extensions": {"code": code, **extensions}}
+        self.fouten = [self.fout]
+
+
+class Weigeringen(Weigering):
+    def __init__(self, weigeringen: list[Weigering]):
+        super().__init__(weigeringen[0].fout["extensions"]["code"], weigeringen[0].fout["message"])
+        self.fouten = [w.fout for w in weigeringen]
 
 
 @dataclass(frozen=True)
@@ -157,14 +165,19 @@ class Limieten:
         op = analyse.operatie(operatie)
         if op is None:  # no such operation, or not parseable: the executor says so with its own code
             return None
+        weigeringen = []
         if op.diepte > self.max_diepte:
-            raise Weigering("QUERY_TOO_DEEP", f"the operation is {op.diepte} levels deep; at most {self.max_diepte}",
-                            depth={"requested": op.diepte, "limit": self.max_diepte})
+            weigeringen.append(Weigering(
+                "QUERY_TOO_DEEP", f"the operation is {op.diepte} levels deep; at most {self.max_diepte}",
+                depth={"requested": op.diepte, "limit": self.max_diepte}))
         limiet = self.max_kosten_aangemeld if aangemeld else self.max_kosten_publiek
         kosten = op.kosten(variabelen)
         if kosten > limiet:
-            raise Weigering("QUERY_TOO_COMPLEX", f"the operation's estimated cost is {kosten}; at most {limiet}",
-                            cost={"requested": kosten, "limit": limiet})
+            weigeringen.append(Weigering(
+                "QUERY_TOO_COMPLEX", f"the operation's estimated cost is {kosten}; at most {limiet}",
+                cost={"requested": kosten, "limit": limiet}))
+        if weigeringen:  # both, when both are broken: the client learns what to change in one answer
+            raise Weigeringen(weigeringen)
         fouten = [f for t in op.teksten for f in _tekstfouten(t, variabelen or {})]
         if fouten:
             raise InvoerWeigering(fouten)
@@ -181,8 +194,10 @@ class Limieten:
     def _analyseer(self, query: str) -> Analyse:
         try:
             document = ontleed(query)
-        except GraphQLError:
-            return Analyse({})
+        except GraphQLError as fout:  # answered here, as the executor would, before any SQL
+            if "nested too deeply" in fout.message:  # graphql-core's own guard against deep recursion
+                return Analyse({}, Weigering("QUERY_TOO_DEEP", "the document is nested too deeply"))
+            return Analyse({}, Ontleedfout(fout))
         except RecursionError:
             return Analyse({}, Weigering("QUERY_TOO_DEEP", "the document is nested too deeply"))
         fragmenten = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
@@ -203,6 +218,14 @@ class Limieten:
         if len(ops) == 1:
             operaties[None] = operaties[ops[0].name.value if ops[0].name else None]
         return Analyse(operaties)
+
+
+class Ontleedfout(Weigering):
+    """A document that does not parse: graphql-core's error, formatted as every other error."""
+
+    def __init__(self, fout: GraphQLError):
+        super().__init__("GRAPHQL_PARSE_FAILED", fout.message)
+        self.fouten = formatteer([fout], uitvoering=False)[0]
 
 
 class InvoerWeigering(Weigering):
@@ -251,8 +274,10 @@ class _Loper:
 
     def veld(self, knoop: FieldNode, ouder: Any, diepte: int, nesting: int, fragmenten: frozenset[str]) -> Kosten:
         naam = knoop.name.value
-        introspectie = naam.startswith("__")
-        # Introspection (GraphiQL's query nests ofType seven times) does not count towards the depth.
+        # Introspection (GraphiQL's query nests ofType seven times) does not count towards the depth: its
+        # fields, and everything under them, are not in the schema's own types (ouder is None there).
+        # Unknown fields are walked the same way; validation refuses them before anything runs.
+        introspectie = naam.startswith("__") or ouder is None or ouder.name.startswith("__")
         diepte_hier = diepte if introspectie else diepte + 1
         self.diepte = max(self.diepte, diepte_hier)
         definitie = ouder.fields.get(naam) if isinstance(ouder, GraphQLObjectType) else None

@@ -1,0 +1,45 @@
+"""The free-text rules (regels/tekst.py) at their edges: which characters, how long, how many words."""
+from __future__ import annotations
+
+import pytest
+
+from lerarenregister.regels.tekst import CATALOGUS_MAX_WOORDEN, ZOEKTERM_MAX_TEKENS, Tekstsoort, tekstfout
+
+K, L, Z, C = Tekstsoort.KORT, Tekstsoort.LANG, Tekstsoort.ZOEKTERM, Tekstsoort.ZOEKTERM_CATALOGUS
+
+
+@pytest.mark.parametrize("teken", ["\x00", "\x01", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f",
+                                   "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
+                                   "\u2069"])
+def test_verboden_overal(teken: str) -> None:
+    for soort in Tekstsoort:
+        assert tekstfout(f"de{teken}Vries", soort) is not None, (soort, teken)
+
+
+@pytest.mark.parametrize("teken", ["\t", "\n", "\r"])
+def test_regels_alleen_in_lange_teksten(teken: str) -> None:
+    assert tekstfout(f"een{teken}twee", L) is None
+    for soort in (K, Z, C):
+        assert tekstfout(f"een{teken}twee", soort) is not None
+
+
+@pytest.mark.parametrize("tekst", ["Öztürk", "d'Ancona", "van 't Hek", "Ærø", "李", "\u202f", "\u2065", "\u2029x",
+                                   "\u200f", "\xa0", "😀", ""])
+def test_gewone_tekst_mag(tekst: str) -> None:
+    # Letters of any script, apostrophes, emoji; the neighbours of the refused ranges are not refused.
+    for soort in Tekstsoort:
+        assert tekstfout(tekst, soort) is None, (soort, tekst)
+
+
+def test_zoekterm_lengte_op_de_grens() -> None:
+    assert tekstfout("a" * ZOEKTERM_MAX_TEKENS, Z) is None
+    assert tekstfout("a" * (ZOEKTERM_MAX_TEKENS + 1), Z) is not None
+    assert tekstfout("a" * (ZOEKTERM_MAX_TEKENS + 1), C) is not None
+    assert tekstfout("a" * (ZOEKTERM_MAX_TEKENS + 1), K) is None  # only search terms have this limit
+
+
+def test_catalogus_woorden_op_de_grens() -> None:
+    assert tekstfout(" ".join(["w"] * CATALOGUS_MAX_WOORDEN), C) is None
+    assert tekstfout("  ".join(["w"] * CATALOGUS_MAX_WOORDEN) + "  ", C) is None  # white space is no word
+    assert tekstfout(" ".join(["w"] * (CATALOGUS_MAX_WOORDEN + 1)), C) is not None
+    assert tekstfout(" ".join(["w"] * (CATALOGUS_MAX_WOORDEN + 1)), Z) is None  # teachers: one prefix, not words
