@@ -12,9 +12,14 @@ ROL_KEUZES = ("leraar", "schoolbestuur", "duo", "aanbieder", "beroepsgroep")
 
 
 def _settings() -> Settings:
-    settings = Settings()
+    from pydantic import ValidationError
+
     try:
+        settings = Settings()
         settings.check()
+    except ValidationError as exc:  # a malformed value: name the variable, not a traceback
+        sys.exit("lerarenregister: " + "; ".join(
+            f"REGISTER_{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors()))
     except ConfigError as exc:
         sys.exit(f"lerarenregister: {exc}")
     return settings

@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import field_validator
+from pydantic import PositiveInt, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -44,13 +44,13 @@ class Settings(BaseSettings):
     log_sql: bool = False
 
     # Limits checked before execution (API.md, "Production", Limits; README, "Limits").
-    max_body_bytes: int = 65536
+    max_body_bytes: PositiveInt = 65536
     # DUO's delivery carries up to 1000 teachers in one call (about 400 KB): a verified DUO token may
     # send this much; every other caller, REGISTER_MAX_BODY_BYTES.
-    max_body_bytes_duo: int = 2 * 1024 * 1024
-    max_depth: int = 12
-    max_kosten_publiek: int = 50_000
-    max_kosten_aangemeld: int = 100_000
+    max_body_bytes_duo: PositiveInt = 2 * 1024 * 1024
+    max_depth: PositiveInt = 12
+    max_kosten_publiek: PositiveInt = 50_000
+    max_kosten_aangemeld: PositiveInt = 100_000
 
     @field_validator("database_url")
     @classmethod

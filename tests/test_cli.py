@@ -92,3 +92,10 @@ def test_token_alleen_in_demomodus(tmp_path, sleutels):
     assert uit.returncode != 0 and "--bsn" in uit.stderr
     uit = subprocess.run([CLI, "token", "--rol", "duo"], env=env, capture_output=True, text=True, timeout=60)
     assert uit.returncode == 0 and uit.stdout.count(".") == 2
+
+
+@pytest.mark.parametrize("naam,waarde", [("REGISTER_MAX_DEPTH", "0"), ("REGISTER_MAX_KOSTEN_PUBLIEK", "veel")])
+def test_ongeldige_limiet_noemt_de_variabele(tmp_path, sleutels, naam, waarde):
+    r = subprocess.run([CLI, "migrate"], env=_omgeving(tmp_path, sleutels, **{naam: waarde}),
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and naam in r.stderr and "Traceback" not in r.stderr, r.stderr
