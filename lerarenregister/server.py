@@ -1,15 +1,18 @@
 """The HTTP face of the register: POST/GET /graphql, GET /schema.graphql, and demo mode's JWKS."""
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
+import re
 import time
 import uuid
 from typing import Any, AsyncIterator
 
 import orjson
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -22,6 +25,7 @@ from .auth.tokens import JwksBron, TokenControle, TokenFout
 from .auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claims
 from .db import make_engine, make_sessionmaker
 from .models import DataVersie
+from .resolvers import inzagelog
 from .resolvers.verzoek import Db, Verzoek
 from .schema import bouw_schema, sdl
 from .schema.fouten import formatteer
@@ -32,7 +36,8 @@ from .settings import Settings
 log = logging.getLogger("lerarenregister")
 
 PUBLIEK_MAX_AGE = 60  # seconds a proxy or CDN may serve a public answer without asking again
-VERSIE_CACHE_SECONDEN = 1.0  # how long this worker trusts its last read of the data version
+VERSIE_CACHE_SECONDEN = 1.0
+INZAGELOG_SNOEI_SECONDEN = 3600.0  # how long this worker trusts its last read of the data version
 
 
 class OrjsonResponse(JSONResponse):
@@ -57,6 +62,25 @@ async def _lees_body(request: Request, maximum: int) -> bytes | None:
             return None
         delen.append(deel)
     return b"".join(delen)
+
+
+def _inzage_niet_vastgelegd(exc: Exception) -> Response:
+    """Fail closed: an answer whose access cannot be recorded is not given (API.md, Access log)."""
+    log.error("access log not written; answer withheld: %s", type(exc).__name__)
+    return _fout(503, "SERVICE_UNAVAILABLE", "this access could not be recorded, so nothing is given; try again")
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def request_id(request: Request) -> str:
+    """The incoming X-Request-ID when it is well-formed, else a new one; kept for the request."""
+    bewaard = request.scope.get("lr_request_id")
+    if bewaard is None:
+        kop = request.headers.get("x-request-id", "")
+        bewaard = kop if _REQUEST_ID.fullmatch(kop) else uuid.uuid4().hex
+        request.scope["lr_request_id"] = bewaard
+    return str(bewaard)
 
 
 def _niet_aangemeld(exc: Exception) -> Response:
@@ -100,12 +124,34 @@ def create_app(settings: Settings | None = None) -> Starlette:
         staat["compileer_pool"] = (await compileer_pool(settings.database_url, staat["luisteraars"])
                                    if staat["compileer"] else None)
         _app.state.engine = engine  # tests count SQL statements on it
+        await _snoei_inzagelog_eenmaal(staat["lezer"])  # before serving, so it never overlaps a first request
+        snoeier = asyncio.create_task(_snoei_inzagelog(staat["lezer"]))
         try:
             yield
         finally:
+            snoeier.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await snoeier
             if staat["compileer_pool"] is not None:
                 await staat["compileer_pool"].close()
             await engine.dispose()
+
+    async def _snoei_inzagelog_eenmaal(maker: Any) -> None:
+        """Access-log entries older than REGISTER_INZAGELOG_DAGEN go."""
+        db = Db(maker)
+        try:
+            weg = await inzagelog.snoei(db, settings.inzagelog_dagen)
+            if weg:
+                log.info("access log: %d entries older than %d days removed", weg, settings.inzagelog_dagen)
+        except Exception as exc:  # a database away for a while: try again at the next round
+            log.warning("access log not pruned: %s", type(exc).__name__)
+        finally:
+            await db.close(commit=True)
+
+    async def _snoei_inzagelog(maker: Any) -> None:
+        while True:  # then every hour, for a server that runs for months
+            await asyncio.sleep(INZAGELOG_SNOEI_SECONDEN)
+            await _snoei_inzagelog_eenmaal(maker)
 
     async def viewer_van(request: Request) -> Viewer:
         kop = request.headers.get("authorization")
@@ -115,6 +161,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         if schema_.lower() != "bearer" or not token.strip():
             raise TokenFout("the Authorization header must be 'Bearer <token>'")
         claims = await controle.controleer(token.strip())
+        sub = claims.get("sub")
+        request.scope["lr_sub"] = sub if isinstance(sub, str) else None  # for the access log
         try:
             return viewer_uit_claims(claims, settings.bsn_key)
         except ClaimFout as exc:
@@ -178,6 +226,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         db = Db(staat["lezer"] if leest else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
+        inzagen: list[dict[str, Any]] = []
         try:
             try:
                 uitkomst = await schema.execute(
@@ -197,13 +246,32 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 antwoord["errors"] = fouten
             else:
                 terugdraaien = False
+            # The access log: on the request's own connection, inside a mutation's transaction.
+            inzagen = verzoek.inzagen.rijen(viewer, request.scope.get("lr_sub"),
+                                            operatie if operatie_ is None else operatie_.naam, request_id(request))
+            if inzagen and (leest or not terugdraaien):
+                bewaard, terugdraaien = terugdraaien, True  # a failed log write undoes the mutation too
+                await inzagelog.schrijf(db, inzagen)
+                inzagen, terugdraaien = [], bewaard
+        except SQLAlchemyError as exc:
+            if not inzagen:
+                raise
+            return _inzage_niet_vastgelegd(exc)
         finally:
             await db.close(commit=not terugdraaien)
             if db.geschreven and not terugdraaien:
                 staat.pop("versie", None)  # this worker's own write: the next public read sees it
+        if inzagen and antwoord["data"] is not None:  # a mutation undone that still answers some data
+            los = Db(staat["lezer"])
+            try:
+                await inzagelog.schrijf(los, inzagen)
+            except SQLAlchemyError as exc:
+                return _inzage_niet_vastgelegd(exc)
+            finally:
+                await los.close(commit=True)
         if openbaar and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])):
             kop_cache = {"Cache-Control": "no-store"}
-        return OrjsonResponse(antwoord, headers=kop_cache)
+        return OrjsonResponse(antwoord, headers={**kop_cache, "X-Request-ID": request_id(request)})
 
     async def graphql_post(request: Request) -> Response:
         try:  # the token first: it decides how large a body may be

@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     max_kosten_publiek: PositiveInt = 50_000
     max_kosten_aangemeld: PositiveInt = 100_000
 
+    # The access log (API.md, "Production", Access log): how long its entries are kept.
+    inzagelog_dagen: PositiveInt = 730
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, v: str) -> str:

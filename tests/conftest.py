@@ -38,7 +38,7 @@ VANDAAG = dt.date(2026, 11, 28)
 TABELLEN = [
     "bezwaar", "aantekening", "herregistratieperiode", "portfolio_bevoegdheid", "portfolio_activiteit",
     "foutmelding", "vrijwillig_account", "voorportaalinschrijving", "benoeming", "bevoegdheid", "leraar",
-    "catalogus_activiteit", "aanbieder", "schoolbestuur", "herregistratiecriteria", "registernummer_teller",
+    "catalogus_activiteit", "aanbieder", "schoolbestuur", "herregistratiecriteria", "registernummer_teller", "inzagelog",
     "data_versie",
 ]
 

@@ -1,6 +1,7 @@
 """SQLAlchemy 2 models of the register. Imports nothing else of the package."""
 from .base import Base
 from .catalogus import Aanbieder, CatalogusActiviteit
+from .inzagelog import Inzagelogregel
 from .herregistratie import Aantekening, Bezwaar, Herregistratiecriteria, Herregistratieperiode
 from .leraar import Benoeming, Bevoegdheid, Leraar, RegisternummerTeller, Voorportaalinschrijving
 from .meldingen import DataVersie, Foutmelding, VrijwilligAccount
@@ -9,7 +10,7 @@ from .schoolbestuur import Schoolbestuur
 
 __all__ = [
     "Base", "Aanbieder", "CatalogusActiviteit", "Aantekening", "Bezwaar", "Herregistratiecriteria",
-    "Herregistratieperiode", "Benoeming", "Bevoegdheid", "Leraar", "RegisternummerTeller",
+    "Herregistratieperiode", "Inzagelogregel", "Benoeming", "Bevoegdheid", "Leraar", "RegisternummerTeller",
     "Voorportaalinschrijving", "DataVersie", "Foutmelding", "VrijwilligAccount", "PortfolioActiviteit",
     "portfolio_bevoegdheid", "Schoolbestuur",
 ]

@@ -70,6 +70,7 @@ class Verzoek:
 
     def __init__(self, settings: Settings, db: Db, viewer: Viewer, vandaag: dt.date):
         from .inzage import Inzage
+        from .inzagelog import Inzagen
         from .loaders import Loaders
 
         self.settings = settings
@@ -78,3 +79,4 @@ class Verzoek:
         self.vandaag = vandaag
         self.inzage = Inzage(self)
         self.loaders = Loaders(self)
+        self.inzagen = Inzagen()  # the access log of this request, written when it is answered

@@ -121,6 +121,7 @@ class Tekstinvoer:
 
 @dataclass
 class Operatie:
+    naam: str | None
     soort: str  # 'query' | 'mutation' | 'subscription'
     diepte: int
     plan: tuple[Kosten, ...]
@@ -210,8 +211,9 @@ class Limieten:
             plan = loper.selectie(d.selection_set, wortel, 0, 0, frozenset())
             standaard = {v.variable.name.value: value_from_ast_untyped(v.default_value)
                          for v in d.variable_definitions or () if v.default_value is not None}
-            operaties[d.name.value if d.name else None] = Operatie(
-                d.operation.value, loper.diepte, plan, loper.teksten, standaard)
+            naam = d.name.value if d.name else None
+            operaties[naam] = Operatie(
+                naam, d.operation.value, loper.diepte, plan, loper.teksten, standaard)
             if loper.te_diep:
                 return Analyse({}, Weigering(
                     "QUERY_TOO_DEEP", f"the operation is nested more than {HARDE_DIEPTE} levels deep"))

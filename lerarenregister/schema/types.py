@@ -17,7 +17,7 @@ from ..auth import policy
 from ..auth.policy import Doelgroep, Onderwerp
 from ..regels import naam as naamregels
 from ..regels import waarschuwingen as w
-from ..resolvers import herregistratie, leraren, paginering, portfolio
+from ..resolvers import herregistratie, inzagelog, leraren, paginering, portfolio
 from ..resolvers.loaders import NIET, klaar
 from ..resolvers.paginering import Pagina
 from ..resolvers.verzoek import Verzoek
@@ -33,6 +33,8 @@ from .enums import (
     Registratiestatus,
     Waarschuwingsoort,
 )
+from .inzagelog import InzagelogConnection
+from .relay import PageInfo, page_info
 from .zichtbaarheid import structureel, zichtbaar
 
 P, Z, W, T = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER, Doelgroep.MET_TOESTEMMING
@@ -70,27 +72,6 @@ def knoop_velden(info: Ctx) -> set[str]:
 
 def van_leraar(leraar_id: int) -> Onderwerp:
     return Onderwerp(leraar_id=leraar_id)
-
-
-# --- Relay plumbing -----------------------------------------------------------------------------
-
-
-@structureel
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    has_previous_page: bool
-    start_cursor: Optional[str]
-    end_cursor: Optional[str]
-
-
-def page_info(p: Pagina) -> PageInfo:  # type: ignore[type-arg]
-    return PageInfo(
-        has_next_page=p.heeft_volgende,
-        has_previous_page=p.offset > 0,
-        start_cursor=paginering.cursor(p.offset) if p.items else None,
-        end_cursor=paginering.cursor(p.offset + len(p.items) - 1) if p.items else None,
-    )
 
 
 # --- The teacher ------------------------------------------------------------------------------
@@ -460,6 +441,11 @@ class Leraar:
             per_activiteit = await loaders.bevoegdheden_by_activiteit.load_many([r.id for r in p.items])
             await loaders.bevoegdheid_by_id.load_many(sorted({i for ids in per_activiteit for i in ids}))
         return PortfolioConnection.van(p)
+
+    @zichtbaar(Z, description="Who saw this teacher's data through WERKGEVER, DUO or BEROEPSGROEP; newest first.")
+    async def inzagelog(self, info: Ctx, first: Optional[int] = 50, after: Optional[str] = None
+                        ) -> Optional[InzagelogConnection]:
+        return InzagelogConnection.van(await inzagelog.pagina(info.context, self.id_, first, after), self.onderwerp)
 
     @zichtbaar(P, description="The audiences that apply to the asker for this teacher.")
     async def inzage(self, info: Ctx) -> list[Doelgroep]:

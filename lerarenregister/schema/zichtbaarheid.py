@@ -14,7 +14,8 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema_directive import Location
 
 from ..auth import policy
-from ..auth.policy import Doelgroep
+from ..auth.policy import Doelgroep, Onderwerp
+from ..resolvers.inzagelog import te_loggen
 from ..resolvers.fouten import NietAangemeld, Onbevoegd
 from ..auth.viewer import Anoniem
 
@@ -83,6 +84,16 @@ def _weiger(info: GraphQLResolveInfo) -> Exception:
     return Onbevoegd(f"not visible to you: {info.parent_type.name}.{info.field_name}")
 
 
+def _noteer_inzage(info: GraphQLResolveInfo, onderwerp: Onderwerp, groepen: frozenset[Doelgroep],
+                   regel: frozenset[Doelgroep]) -> None:
+    """A teacher's field let through for someone else (WERKGEVER, DUO, BEROEPSGROEP) goes in the
+    request's access log (resolvers/inzagelog.py)."""
+    if onderwerp.leraar_id is not None:
+        doelgroep = te_loggen(groepen, regel)
+        if doelgroep is not None:
+            info.context.inzagen.noteer(onderwerp.leraar_id, doelgroep, info.parent_type.name, info.field_name)
+
+
 class Zichtbaarheidscontrole(SchemaExtension):
     """The one enforcement point: every field's declaration against the asker's audiences."""
 
@@ -104,6 +115,8 @@ class Zichtbaarheidscontrole(SchemaExtension):
                 return self._na_laden(_next, root, info, regel, *args, **kwargs)
         if not policy.mag_zien(groepen, regel):
             raise _weiger(info)
+        if ouder not in ROOTS:
+            _noteer_inzage(info, root.onderwerp, groepen, regel)
         return _next(root, info, *args, **kwargs)
 
     async def _na_laden(
@@ -114,6 +127,7 @@ class Zichtbaarheidscontrole(SchemaExtension):
         groepen = await info.context.inzage.van(root.onderwerp)
         if not policy.mag_zien(groepen, regel):
             raise _weiger(info)
+        _noteer_inzage(info, root.onderwerp, groepen, regel)
         uitkomst = _next(root, info, *args, **kwargs)
         if hasattr(uitkomst, "__await__"):
             uitkomst = await uitkomst

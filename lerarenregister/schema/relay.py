@@ -1,0 +1,28 @@
+"""Relay's PageInfo, shared by every connection of the schema."""
+from __future__ import annotations
+
+from typing import Optional
+
+import strawberry
+
+from ..resolvers import paginering
+from ..resolvers.paginering import Pagina
+from .zichtbaarheid import structureel
+
+
+@structureel
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: Optional[str]
+    end_cursor: Optional[str]
+
+
+def page_info(p: Pagina) -> PageInfo:  # type: ignore[type-arg]
+    return PageInfo(
+        has_next_page=p.heeft_volgende,
+        has_previous_page=p.offset > 0,
+        start_cursor=paginering.cursor(p.offset) if p.items else None,
+        end_cursor=paginering.cursor(p.offset + len(p.items) - 1) if p.items else None,
+    )
