@@ -27,7 +27,7 @@ from .db import make_engine, make_sessionmaker
 from .models import DataVersie
 from .resolvers import inzagelog
 from .resolvers.verzoek import Db, Verzoek
-from .schema import bouw_schema, sdl
+from .schema import bouw_schema, sdl, toestemmingsvelden
 from .schema.fouten import formatteer
 from .schema.gecompileerd import Documenten, compileer_pool
 from .schema.limieten import Limieten, Weigering
@@ -105,7 +105,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     controle = TokenControle(settings, jwks)
     schema = bouw_schema()
-    limieten = Limieten(schema._schema, settings.max_depth, settings.max_kosten_publiek, settings.max_kosten_aangemeld)
+    limieten = Limieten(schema._schema, settings.max_depth, settings.max_kosten_publiek, settings.max_kosten_aangemeld,
+                        toestemmingsvelden=toestemmingsvelden())
     # luisteraars: called with the text of every statement the compiled path sends (tests count them).
     staat: dict[str, Any] = {"documenten": Documenten.uit_map(schema._schema), "luisteraars": []}
 
@@ -211,6 +212,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
         openbaar = alleen_lezen and viewer is ANONIEM
         kop_cache = {"Cache-Control": "private, no-store"}
+        if openbaar and operatie_ is not None and operatie_.toestemming:
+            # A portfolio shown or denied by the teacher's consent: no shared cache may keep it, or a
+            # withdrawn consent would still be served (API.md, Caching).
+            openbaar, kop_cache = False, {"Cache-Control": "no-store"}
         if openbaar:
             tag = etag(query, variabelen, operatie, await data_versie())
             kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag, "Vary": "Authorization"}

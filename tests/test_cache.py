@@ -63,3 +63,28 @@ async def test_onverwachte_fout_buiten_graphql_is_gemaskeerd(api, caplog):
         assert regels and regels[0].exc_info is not None
     finally:
         await kapot.dispose()
+
+
+async def test_portfolio_met_toestemming_niet_in_een_gedeelde_cache(api):
+    """API.md, Caching: an answer that depends on consent is no-store, so withdrawing consent takes
+    effect at the next GET (a shared cache may not have kept the old answer)."""
+    b = bsn(24)
+    [nummer] = await klaarzetten(api, [levering(b)])
+    await bevestig(api, b)
+    token = api.sleutels.leraar(b)
+    await api.ok("mutation { zetPortfolioOpenbaar(openbaar: true) { portfolioOpenbaar } }", token=token)
+    vraag = "query($nr: String!) { leraar(registernummer: $nr) { portfolio { totalCount } } }"
+    params = {"query": vraag, "variables": '{"nr": "%s"}' % nummer}
+    r = await api.client.get("/graphql", params=params)
+    assert r.json()["data"]["leraar"]["portfolio"] == {"totalCount": 0}
+    assert r.headers["cache-control"] == "no-store" and "etag" not in r.headers
+    # Even through a fragment, and when denied: a denial is consent-dependent too.
+    await api.ok("mutation { zetPortfolioOpenbaar(openbaar: false) { portfolioOpenbaar } }", token=token)
+    via = ("query($nr: String!) { leraar(registernummer: $nr) { ...P } } fragment P on Leraar { portfolio { totalCount } }")
+    r = await api.client.get("/graphql", params={"query": via, "variables": '{"nr": "%s"}' % nummer})
+    assert r.json()["data"]["leraar"]["portfolio"] is None and r.headers["cache-control"] == "no-store"
+    # The same teacher without the portfolio stays cacheable.
+    r = await api.client.get("/graphql", params={
+        "query": "query($nr: String!) { leraar(registernummer: $nr) { naam { weergavenaam } } }",
+        "variables": '{"nr": "%s"}' % nummer})
+    assert r.headers["cache-control"].startswith("public, max-age=") and r.headers["etag"]

@@ -13,6 +13,7 @@ from .mutation import Mutation, klaarzetten_zonder_omzetting
 from .fouten import LiteralenMetVeld
 from .ontleden import DocumentCache
 from .query import Query
+from ..auth.policy import Doelgroep
 from .zichtbaarheid import Zichtbaarheidscontrole, ongedeclareerd, verzamel_regels
 
 
@@ -48,6 +49,12 @@ def bouw_schema() -> RegisterSchema:
 def sdl() -> str:
     """The SDL as published at /schema.graphql, directives included."""
     return print_schema(bouw_schema()) + "\n"
+
+
+def toestemmingsvelden() -> frozenset[tuple[str, str]]:
+    """(type, field) of every field whose audiences include MET_TOESTEMMING."""
+    bouw_schema()
+    return frozenset(k for k, v in Zichtbaarheidscontrole.regels.items() if Doelgroep.MET_TOESTEMMING in v)
 
 
 def zonder_declaratie() -> list[str]:

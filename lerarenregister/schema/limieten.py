@@ -127,6 +127,7 @@ class Operatie:
     plan: tuple[Kosten, ...]
     teksten: list[Tekstinvoer] = field(default_factory=list)
     standaard: dict[str, Any] = field(default_factory=dict)  # the variables' defaults in the document
+    toestemming: bool = False  # selects a field whose answer depends on a teacher's consent
 
     def kosten(self, variabelen: dict[str, Any] | None) -> int:
         waarden = {**self.standaard, **(variabelen or {})}
@@ -146,8 +147,11 @@ class Limieten:
     """The limits of one register: analyses cached per document text, checked per request."""
 
     def __init__(self, schema: GraphQLSchema, max_diepte: int, max_kosten_publiek: int, max_kosten_aangemeld: int,
-                 cache_grootte: int = 1024):
+                 cache_grootte: int = 1024, toestemmingsvelden: frozenset[tuple[str, str]] = frozenset()):
         self.schema = schema
+        # Fields whose answer depends on a teacher's consent (declared MET_TOESTEMMING): a public
+        # answer selecting one must not be kept by a shared cache (API.md, Caching).
+        self.toestemmingsvelden = toestemmingsvelden
         self.max_diepte = max_diepte
         self.max_kosten_publiek = max_kosten_publiek
         self.max_kosten_aangemeld = max_kosten_aangemeld
@@ -213,7 +217,7 @@ class Limieten:
                          for v in d.variable_definitions or () if v.default_value is not None}
             naam = d.name.value if d.name else None
             operaties[naam] = Operatie(
-                naam, d.operation.value, loper.diepte, plan, loper.teksten, standaard)
+                naam, d.operation.value, loper.diepte, plan, loper.teksten, standaard, loper.toestemming)
             if loper.te_diep:
                 return Analyse({}, Weigering(
                     "QUERY_TOO_DEEP", f"the operation is nested more than {HARDE_DIEPTE} levels deep"))
@@ -248,6 +252,7 @@ class _Loper:
         self.fragmenten = fragmenten
         self.diepte = 0
         self.te_diep = False
+        self.toestemming = False
         self.teksten: list[Tekstinvoer] = []
         self.typen = {v.variable.name.value: v.type for v in operatie.variable_definitions or ()}
 
@@ -287,6 +292,7 @@ class _Loper:
             kinderen = self.selectie(knoop.selection_set, None, diepte_hier, nesting + 1, fragmenten)
             return Kosten(kinderen=kinderen)
         eigenaar = f"{ouder.name}.{naam}"
+        self.toestemming = self.toestemming or (ouder.name, naam) in self.limieten.toestemmingsvelden
         self.argumenten(knoop, definitie, eigenaar)
         type_ = get_named_type(definitie.type)
         kinderen = self.selectie(knoop.selection_set, type_, diepte_hier, nesting + 1, fragmenten)
