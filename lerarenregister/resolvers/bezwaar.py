@@ -58,8 +58,11 @@ async def dien_in(v: "Verzoek", ruw_id: Any, motivering: str) -> tuple[Bezwaar, 
             f"the objection period ended on {bezwaar_mogelijk_tot(aantekening.geplaatst_op).isoformat()}",
             "aantekening",
         )
+    # A pending objection blocks another of the same party only: the teacher, or the same board
+    # (API.md, "Visible changes only"); another board's or the teacher's does not.
+    zelfde_partij = (Bezwaar.schoolbestuur_id == bestuur_id) if bestuur_id is not None else (Bezwaar.ingediend_door == "LERAAR")
     res = await v.db.execute(select(func.count()).select_from(Bezwaar).where(
-        Bezwaar.aantekening_id == aantekening.id, Bezwaar.ingediend_door == indiener, Bezwaar.status == "INGEDIEND"))
+        Bezwaar.aantekening_id == aantekening.id, zelfde_partij, Bezwaar.status == "INGEDIEND"))
     if res.scalar_one():
         raise Conflict("an objection of yours against this aantekening is already pending", "aantekening")
     bezwaar = Bezwaar(aantekening_id=aantekening.id, ingediend_op=v.vandaag, ingediend_door=indiener,

@@ -204,10 +204,14 @@ class Aantekening:
     def gevolg(self, info: Ctx) -> Gevolg:
         return Gevolg(herregistratie.gevolg(info.context, self.rij))
 
-    @zichtbaar(Z, W)
+    @zichtbaar(Z, W, description="A WERKGEVER sees the objections its own board filed only.")
     async def bezwaren(self, info: Ctx) -> Optional[list[Bezwaar]]:
         rijen = await info.context.loaders.bezwaren_by_aantekening.load(self.rij.id)
-        return [Bezwaar.van(r, self.onderwerp) for r in rijen]
+        # A teacher's motivation (illness, private matters) and another board's are not an employer's
+        # business: the same row rule as for benoemingen and voorportaal (README, Rules).
+        groepen = await info.context.inzage.van(self.onderwerp)
+        bestuur = await info.context.inzage.eigen_bestuur_id() if policy.alleen_eigen_bestuur(groepen) else None
+        return [Bezwaar.van(r, self.onderwerp) for r in rijen if bestuur is None or r.schoolbestuur_id == bestuur]
 
 
 @strawberry.type(description="One four-year period of a bevoegdheid; dates are inclusive last days.")
