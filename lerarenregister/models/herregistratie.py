@@ -6,7 +6,7 @@ import datetime as dt
 from sqlalchemy import Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Tijdstip
+from .base import Base, Tijdstip, nu
 
 
 class Herregistratiecriteria(Base):
@@ -65,3 +65,5 @@ class Bezwaar(Base):
     motivering: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="INGEDIEND")
     behandeld_op: Mapped[dt.date | None] = mapped_column(Date)
+    # When it was filed or decided: the filing board's `gewijzigdSinds` finds it (None: before 0006).
+    gewijzigd_op: Mapped[dt.datetime | None] = mapped_column(Tijdstip, default=nu)

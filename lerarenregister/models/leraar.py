@@ -82,6 +82,8 @@ class Benoeming(Base):
     vak: Mapped[str] = mapped_column(String(100))
     begindatum: Mapped[dt.date] = mapped_column(Date)
     einddatum: Mapped[dt.date | None] = mapped_column(Date)
+    # When this row last changed in a way its board sees (a board's `gewijzigdSinds`); None: before 0006.
+    gewijzigd_op: Mapped[dt.datetime | None] = mapped_column(Tijdstip, default=nu)
 
     __table_args__ = (
         UniqueConstraint("leraar_id", "schoolbestuur_id", "vak", "begindatum", name="uq_benoeming_sleutel"),
@@ -104,6 +106,8 @@ class Voorportaalinschrijving(Base):
     verlengd: Mapped[bool] = mapped_column(Boolean, default=False)
     afgesloten: Mapped[bool] = mapped_column(Boolean, default=False)
     afgesloten_op: Mapped[dt.date | None] = mapped_column(Date)
+    # When this row last changed in a way its board sees (a board's `gewijzigdSinds`); None: before 0006.
+    gewijzigd_op: Mapped[dt.datetime | None] = mapped_column(Tijdstip, default=nu)
 
     __table_args__ = (
         UniqueConstraint("leraar_id", "schoolbestuur_id", "vak_sleutel", "begindatum", name="uq_voorportaal_sleutel"),

@@ -67,14 +67,16 @@ async def dien_in(v: "Verzoek", ruw_id: Any, motivering: str) -> tuple[Bezwaar, 
         raise Conflict("an objection of yours against this aantekening is already pending", "aantekening")
     bezwaar = Bezwaar(aantekening_id=aantekening.id, ingediend_op=v.vandaag, ingediend_door=indiener,
                       schoolbestuur_id=bestuur_id, motivering=tekst, status="INGEDIEND")
-    v.db.session.add(bezwaar)
-    await _raak_aan(v, leraar_id)
+    v.db.session.add(bezwaar)  # stamped gewijzigd_op on insert: the filing board's own row
+    await _raak_aan(v, None)
     return bezwaar, leraar_id
 
 
-async def _raak_aan(v: "Verzoek", leraar_id: int) -> None:
-    res = await v.db.execute(select(Leraar).where(Leraar.id == leraar_id))
-    res.scalar_one().gewijzigd_op = nu()
+async def _raak_aan(v: "Verzoek", leraar_id: int | None) -> None:
+    """After a write: `leraar_id` when every employer sees the change (an aantekening withdrawn)."""
+    if leraar_id is not None:
+        res = await v.db.execute(select(Leraar).where(Leraar.id == leraar_id))
+        res.scalar_one().gewijzigd_op = nu()
     await v.db.flush()
     await verhoog_dataversie(v)
     v.loaders.vergeet()
@@ -96,10 +98,11 @@ async def behandel(v: "Verzoek", ruw_id: Any, uitspraak: str) -> tuple[Bezwaar, 
     bezwaar, aantekening, leraar_id = rij
     if bezwaar.status != "INGEDIEND":
         raise Conflict("this objection has been decided already", "bezwaar")
-    bezwaar.status, bezwaar.behandeld_op = uitspraak, v.vandaag
-    if uitspraak == "GEGROND" and aantekening.status == "STAAT":
+    bezwaar.status, bezwaar.behandeld_op, bezwaar.gewijzigd_op = uitspraak, v.vandaag, nu()
+    ingetrokken = uitspraak == "GEGROND" and aantekening.status == "STAAT"
+    if ingetrokken:
         aantekening.status = "INGETROKKEN"
-    await _raak_aan(v, leraar_id)
+    await _raak_aan(v, leraar_id if ingetrokken else None)
     return bezwaar, leraar_id
 
 

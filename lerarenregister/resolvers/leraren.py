@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, exists, func, literal_column, select
 from ..auth import policy
 from ..auth.policy import Doelgroep
 from ..auth.viewer import Anoniem, LeraarViewer
-from ..models import Benoeming, Bevoegdheid, Herregistratieperiode, Leraar
+from ..models import Aantekening, Benoeming, Bevoegdheid, Bezwaar, Herregistratieperiode, Leraar, Voorportaalinschrijving
 from ..regels import waarschuwingen as w
 from ..regels.naam import normaliseer
 from ..regels.registernummer import is_geldig as registernummer_geldig
@@ -149,7 +149,18 @@ async def medewerkers(
         beoordeeld = exists().where(Bevoegdheid.leraar_id == Leraar.id,
                                     Herregistratieperiode.bevoegdheid_id == Bevoegdheid.id,
                                     Herregistratieperiode.beoordeeld_tijdstip > sinds)
-        waar = waar & ((Leraar.gewijzigd_op > sinds) | beoordeeld)
+        # Visible changes only (API.md): the teacher's own moment moves for what every employer sees;
+        # this board's rows (its benoemingen, voorportaal entries, objections) carry their own.
+        eigen_rijen = (
+            exists().where(Benoeming.leraar_id == Leraar.id, Benoeming.schoolbestuur_id == bestuur_id,
+                           Benoeming.gewijzigd_op > sinds)
+            | exists().where(Voorportaalinschrijving.leraar_id == Leraar.id,
+                             Voorportaalinschrijving.schoolbestuur_id == bestuur_id,
+                             Voorportaalinschrijving.gewijzigd_op > sinds)
+            | exists().where(Bevoegdheid.leraar_id == Leraar.id, Aantekening.bevoegdheid_id == Bevoegdheid.id,
+                             Bezwaar.aantekening_id == Aantekening.id, Bezwaar.schoolbestuur_id == bestuur_id,
+                             Bezwaar.gewijzigd_op > sinds))
+        waar = waar & ((Leraar.gewijzigd_op > sinds) | beoordeeld | eigen_rijen)
     volgorde = (Leraar.zoeknaam, Leraar.registernummer)  # API.md: staff by achternaam then registernummer
     if met_waarschuwing is None:
         # The count rides along with the page (a window over every match): one statement, not two.

@@ -240,7 +240,12 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
         leraar = bestaand[hashes[i]]
         is_nieuw = hashes[i] in nieuw_set
         uitkomst.registernummers.append(leraar.registernummer)
+        naam_voor = None if is_nieuw else (leraar.voorletters, leraar.tussenvoegsel, leraar.achternaam)
         veranderd = False if is_nieuw else _werk_persoon_bij(leraar, _persoon(lev), lev.geboortedatum)
+        # What every current employer sees changed (the name, bevoegdheden): then the teacher's own
+        # gewijzigd_op moves; a change to one board's rows stamps those rows only (visible changes only).
+        voor_elk_bestuur = naam_voor is not None and naam_voor != (
+            leraar.voorletters, leraar.tussenvoegsel, leraar.achternaam)
 
         # Bevoegdheden: add new keys, update dates; never remove.
         huidige = {(b.vak_sleutel, b.soort): b for b in bevoegdheden[leraar.id]}
@@ -251,11 +256,11 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
                 rij = huidige[k]
                 if rij.behaald_op != bev.behaald_op or rij.vak != vak:
                     rij.behaald_op, rij.vak = bev.behaald_op, vak
-                    veranderd = True
+                    veranderd = voor_elk_bestuur = True
             else:
                 nieuwe_bev.append({"leraar_id": leraar.id, "vak": vak, "vak_sleutel": k[0], "soort": k[1],
                                    "behaald_op": bev.behaald_op, "voor_herregistratie": False})
-                veranderd = True
+                veranderd = voor_elk_bestuur = True
         vakken_bevoegd = {k[0] for k in huidige} | {vak_sleutel(b.vak) for b in lev.bevoegdheden}
 
         # Benoemingen: the delivery is the whole current state.
@@ -264,17 +269,21 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
             vak = " ".join(ben.vak.split())
             geleverd[(besturen[ben.bevoegd_gezag_nummer.strip()], vak, ben.begindatum)] = (vak, ben)
         oud = {(b.schoolbestuur_id, b.vak, b.begindatum): b for b in benoemingen[leraar.id]}
+        besturen_met_weg = {k[0] for k in oud if k not in geleverd}
         for k, b in oud.items():
             if k not in geleverd:
                 weg_ben.append(b.id)
                 veranderd = True
             elif b.einddatum != geleverd[k][1].einddatum:
-                b.einddatum = geleverd[k][1].einddatum
+                b.einddatum, b.gewijzigd_op = geleverd[k][1].einddatum, nu()
                 veranderd = True
+            elif k[0] in besturen_met_weg:
+                # A removed row cannot carry a moment: the board's remaining rows of this teacher do.
+                b.gewijzigd_op = nu()
         for k, (vak, ben) in geleverd.items():
             if k not in oud:
                 nieuwe_ben.append({"leraar_id": leraar.id, "schoolbestuur_id": k[0], "vak": vak,
-                                   "begindatum": k[2], "einddatum": ben.einddatum})
+                                   "begindatum": k[2], "einddatum": ben.einddatum, "gewijzigd_op": nu()})
                 veranderd = True
 
         # Voorportaal: open for an appointment without a matching bevoegdheid, closed otherwise.
@@ -289,12 +298,12 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
                 nieuwe_vp.append({"leraar_id": leraar.id, "schoolbestuur_id": bestuur_id, "vak": vak,
                                   "vak_sleutel": vs, "begindatum": begindatum,
                                   "termijn_einde": datums.voorportaal_termijn_einde(begindatum, False),
-                                  "verlengd": False, "afgesloten": False})
+                                  "verlengd": False, "afgesloten": False, "gewijzigd_op": nu()})
                 veranderd = True
         for k, p in inschrijvingen.items():
             if not p.afgesloten and k not in nodig:
                 # Either the bevoegdheid arrived or the appointment ended: the entry closes.
-                p.afgesloten, p.afgesloten_op = True, v.vandaag
+                p.afgesloten, p.afgesloten_op, p.gewijzigd_op = True, v.vandaag, nu()
                 veranderd = True
 
         if is_nieuw:
@@ -305,7 +314,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
             uitkomst.ongewijzigd += 1
         if veranderd:
             gewijzigd_ids.add(leraar.id)
-            if not is_nieuw:  # a new row was written with gewijzigd_op already
+            if voor_elk_bestuur and not is_nieuw:  # a new row was written with gewijzigd_op already
                 leraar.gewijzigd_op = nu()
 
     if nieuwe_bev:

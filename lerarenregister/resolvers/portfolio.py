@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, insert, select
 
 from ..models import CatalogusActiviteit, Leraar, PortfolioActiviteit, portfolio_bevoegdheid
 from ..models.base import nu
-from . import leraren
+from . import herregistratie, leraren
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .paginering import Pagina, venster
 from .registratie import id_getal
@@ -95,8 +95,18 @@ async def _valideer(v: "Verzoek", leraar: Leraar, invoer: Any) -> tuple[dict[str
             "catalogus_activiteit_id": catalogus_id}, gekozen
 
 
-async def _na_wijziging(v: "Verzoek", leraar: Leraar) -> None:
-    leraar.gewijzigd_op = nu()
+async def zichtbare_stand(v: "Verzoek", leraar: Leraar) -> tuple[Any, ...]:
+    """What an employer sees of this teacher that a portfolio change can move: each current period's
+    status, each standing aantekening, the warnings (API.md, "Visible changes only")."""
+    bevoegdheden = await v.loaders.bevoegdheden_by_leraar.load(leraar.id)
+    perioden = await herregistratie.huidige_perioden(v, bevoegdheden)
+    staande = await herregistratie.staande_aantekeningen(v, [b.id for b in bevoegdheden])
+    waarschuwingen = await leraren.waarschuwingen(v, leraar)
+    return (tuple((p.start, p.einde, p.status) if p else None for p in perioden),
+            tuple((a.id, a.status) if a else None for a in staande), tuple(waarschuwingen))
+
+
+async def _na_wijziging(v: "Verzoek", leraar: Leraar, stand_voor: tuple[Any, ...]) -> None:
     await v.db.flush()
     await verhoog_dataversie(v)
     v.loaders.vergeet()
@@ -104,11 +114,17 @@ async def _na_wijziging(v: "Verzoek", leraar: Leraar) -> None:
     from .beoordeling import hef_op_waar_voldaan
 
     await hef_op_waar_voldaan(v, leraar.id)
+    v.loaders.vergeet()
+    # A portfolio is no employer's business: only a change it moves in what they see shows to them.
+    if await zichtbare_stand(v, leraar) != stand_voor:
+        leraar.gewijzigd_op = nu()
+        await v.db.flush()
 
 
 async def voeg_toe(v: "Verzoek", invoer: Any) -> PortfolioActiviteit:
     leraar = await _geregistreerde_ik(v)
     velden, bevoegdheden = await _valideer(v, leraar, invoer)
+    stand = await zichtbare_stand(v, leraar)
     res = await v.db.execute(
         insert(PortfolioActiviteit).returning(PortfolioActiviteit.id),
         [{"leraar_id": leraar.id, "aangemaakt_op": nu(), **velden}],
@@ -116,7 +132,7 @@ async def voeg_toe(v: "Verzoek", invoer: Any) -> PortfolioActiviteit:
     nieuw_id = res.scalar_one()
     await v.db.execute(insert(portfolio_bevoegdheid),
                        [{"activiteit_id": nieuw_id, "bevoegdheid_id": b} for b in bevoegdheden])
-    await _na_wijziging(v, leraar)
+    await _na_wijziging(v, leraar, stand)
     res = await v.db.execute(select(PortfolioActiviteit).where(PortfolioActiviteit.id == nieuw_id))
     return res.scalar_one()
 
@@ -138,21 +154,23 @@ async def wijzig(v: "Verzoek", ruw_id: Any, invoer: Any) -> PortfolioActiviteit:
     if act.bron == "VRIJWILLIG_REGISTER":
         raise Conflict("entries imported from the voluntary register are read-only; delete it instead", "id")
     velden, bevoegdheden = await _valideer(v, leraar, invoer)
+    stand = await zichtbare_stand(v, leraar)
     for k, waarde in velden.items():
         setattr(act, k, waarde)
     await v.db.execute(delete(portfolio_bevoegdheid).where(portfolio_bevoegdheid.c.activiteit_id == act.id))
     await v.db.execute(insert(portfolio_bevoegdheid),
                        [{"activiteit_id": act.id, "bevoegdheid_id": b} for b in bevoegdheden])
-    await _na_wijziging(v, leraar)
+    await _na_wijziging(v, leraar, stand)
     return act
 
 
 async def verwijder(v: "Verzoek", ruw_id: Any) -> str:
     leraar = await _geregistreerde_ik(v)
     act = await _eigen_activiteit(v, leraar, ruw_id)
+    stand = await zichtbare_stand(v, leraar)
     await v.db.execute(delete(portfolio_bevoegdheid).where(portfolio_bevoegdheid.c.activiteit_id == act.id))
     await v.db.execute(delete(PortfolioActiviteit).where(PortfolioActiviteit.id == act.id))
-    await _na_wijziging(v, leraar)
+    await _na_wijziging(v, leraar, stand)
     return str(act.id)
 
 

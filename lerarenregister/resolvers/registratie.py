@@ -98,8 +98,7 @@ async def kies_bevoegdheden(v: "Verzoek", bevoegdheden: Sequence[Any]) -> Leraar
 async def zet_portfolio_openbaar(v: "Verzoek", openbaar: bool) -> Leraar:
     leraar = await leraren.ik(v)
     if leraar.portfolio_openbaar != openbaar:
-        leraar.portfolio_openbaar = openbaar
-        leraar.gewijzigd_op = nu()
+        leraar.portfolio_openbaar = openbaar  # not a change any board sees: gewijzigd_op stays
         await v.db.flush()
         await verhoog_dataversie(v)
         v.inzage.vergeet(leraar.id)

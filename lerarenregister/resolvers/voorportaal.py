@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from ..auth.policy import Doelgroep, Onderwerp
-from ..models import Leraar, Schoolbestuur, Voorportaalinschrijving
+from ..models import Schoolbestuur, Voorportaalinschrijving
 from ..models.base import nu
 from ..regels import datums
 from .fouten import Conflict, NietGevonden, Onbevoegd
@@ -40,8 +40,7 @@ async def verleng(v: "Verzoek", ruw_id: Any) -> tuple[Voorportaalinschrijving, S
         raise Conflict("the term has already ended", "inschrijving")
     inschrijving.verlengd = True
     inschrijving.termijn_einde = datums.voorportaal_termijn_einde(inschrijving.begindatum, verlengd=True)
-    res = await v.db.execute(select(Leraar).where(Leraar.id == inschrijving.leraar_id))
-    res.scalar_one().gewijzigd_op = nu()
+    inschrijving.gewijzigd_op = nu()  # this board's row: other boards see nothing change
     await v.db.flush()
     await verhoog_dataversie(v)
     v.loaders.vergeet()
