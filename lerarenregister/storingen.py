@@ -66,6 +66,11 @@ def _code_van(exc: BaseException) -> str | None:
     if type(exc).__name__ in ("ConnectionDoesNotExistError", "ConnectionFailureError") or (
             type(exc).__name__ == "InterfaceError" and "connection is closed" in str(exc)):
         return SERVICE_UNAVAILABLE  # asyncpg: the server went away under a connection
+    if type(exc).__name__ == "InternalClientError" and "another operation (2)" in str(exc):
+        # asyncpg, on a pooled connection whose server sent its last word (PostgreSQL stopping:
+        # "terminating connection") while the connection was idle: the protocol is still consuming
+        # that error when the next statement starts, just before the socket closes.
+        return SERVICE_UNAVAILABLE
     if isinstance(exc, (ConnectionError, TimeoutError, socket.gaierror)):
         return SERVICE_UNAVAILABLE  # refused, reset, or the connect timeout (db.py) ran out
     # asyncio reports a refused connect to several addresses (localhost: ::1 and 127.0.0.1) as one

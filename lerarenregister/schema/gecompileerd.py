@@ -321,7 +321,8 @@ class Plan:
         except Exception as exc:  # the statement timeout: null at the field with TIMEOUT, as the executor
             if storingscode(exc) != TIMEOUT:
                 raise
-            return {"data": {self.sleutel: None}, "errors": formatteer([GraphQLError(
+            verplicht = isinstance(self.schema.query_type.fields[self.veld.name.value].type, GraphQLNonNull)
+            return {"data": None if verplicht else {self.sleutel: None}, "errors": formatteer([GraphQLError(
                 str(exc), [self.veld], path=[self.sleutel], original_error=exc)])[0]}
         fouten: list[GraphQLError] = []
         data = {self.sleutel: None if bron is None else self.bouw(bron, (self.sleutel,), fouten)}
