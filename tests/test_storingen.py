@@ -32,9 +32,13 @@ import asyncpg
 import httpx
 import pytest
 
-from conftest import AUDIENCE, ISSUER, SECRET, Sleutels
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from conftest import AUDIENCE, ISSUER, SECRET, Api, Sleutels
 from gegevens import KLAARZETTEN, bsn, levering
 from lerarenregister.db import migrate
+from lerarenregister.storingen import storingscode
 
 CLI = str(Path(sys.executable).with_name("lerarenregister"))
 ZOEK_DOCUMENT = (Path(__file__).resolve().parent.parent / "lerarenregister" / "documenten"
@@ -388,3 +392,24 @@ async def test_herstart_terwijl_stil_kost_geen_verzoek(cluster: Cluster, registe
         await asyncio.sleep(0.5)  # the closed sockets are noticed by the event loop, not by a query
         for r in await asyncio.gather(*(s() for s in soorten for _ in range(3))):
             assert r.status_code == 200 and "errors" not in r.json(), r.text
+
+
+# About 0.5-1 s of work for either store: well past the bound below, short enough for a test.
+_LANG = {"sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 3000000) SELECT count(*) FROM c",
+         "postgres": "SELECT pg_sleep(0.6)"}
+
+
+@pytest.mark.instellingen(statement_timeout_ms=100)
+async def test_lezen_begrensd_schrijven_niet_op_beide_stores(api: Api) -> None:
+    """The rule on both stores, at the sessions the server gives its requests: a read (the AUTOCOMMIT
+    `lezer`) is cut off at the bound and reads as TIMEOUT; a write transaction (`maker`) is not."""
+    staat = api.app.state.staat
+    with pytest.raises(DBAPIError) as fout:
+        async with staat["lezer"]() as sessie:
+            await sessie.execute(text(_LANG[api.store]))
+    assert storingscode(fout.value) == "TIMEOUT"
+    async with staat["maker"]() as sessie:
+        await sessie.execute(text(_LANG[api.store]))
+        await sessie.commit()
+    async with staat["lezer"]() as sessie:  # the connection that was cut off is fine for the next read
+        assert (await sessie.execute(text("SELECT 1"))).scalar() == 1
