@@ -131,8 +131,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                                         settings.database_connect_timeout_seconds)
                                    if staat["compileer"] else None)
         _app.state.engine = engine  # tests count SQL statements on it
-        await _snoei_inzagelog_eenmaal(staat["lezer"])  # before serving, so it never overlaps a first request
-        snoeier = asyncio.create_task(_snoei_inzagelog(staat["lezer"]))
+        # A write, so on the unbounded sessions: a backlog of old entries may take longer than a read may.
+        await _snoei_inzagelog_eenmaal(staat["maker"])  # before serving, so it never overlaps a first request
+        snoeier = asyncio.create_task(_snoei_inzagelog(staat["maker"]))
         try:
             yield
         finally:
