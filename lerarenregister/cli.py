@@ -50,7 +50,24 @@ def cmd_serve(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(settings)
     _gc_voor_een_server()
-    uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="info", access_log=args.access_log)
+    _na_sigterm_klaar()
+    # On SIGTERM uvicorn stops accepting, lets requests in flight finish (at most the graceful time;
+    # then it cancels them, and an unfinished write is rolled back), and only then runs the
+    # lifespan's end, which closes the pools.
+    uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="info", access_log=args.access_log,
+                timeout_graceful_shutdown=settings.graceful_shutdown_seconds or None)
+
+
+def _na_sigterm_klaar() -> None:
+    """uvicorn drains on SIGTERM and then raises the signal again at this handler: the drain was the
+    answer to it, so the process ends with 0 (a stop asked for and done), not killed by the signal.
+    A SIGTERM before uvicorn listens ends the process at once, with 0 too: nothing was in flight."""
+    import signal
+
+    def klaar(_sig: int, _frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, klaar)
 
 
 def _gc_voor_een_server() -> None:

@@ -32,6 +32,7 @@ from .schema.fouten import formatteer
 from .schema.gecompileerd import Documenten, compileer_pool
 from .schema.limieten import Limieten, Weigering
 from .settings import Settings
+from .storingen import ergste_storing, status_en_koppen, storingsantwoord
 
 log = logging.getLogger("lerarenregister")
 
@@ -112,9 +113,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        engine = make_engine(settings.database_url, echo=settings.log_sql)
+        # Reads are bounded by the statement timeout, writes (the `maker`'s transactions) are not.
+        engine = make_engine(settings.database_url, echo=settings.log_sql,
+                             statement_timeout_ms=settings.statement_timeout_ms,
+                             connect_timeout_seconds=settings.database_connect_timeout_seconds)
         staat["engine"] = engine
-        staat["maker"] = make_sessionmaker(engine)
+        staat["maker"] = make_sessionmaker(engine, unbounded=True)
         # Queries never write: they run without BEGIN/ROLLBACK round trips. Every statement still sees
         # committed data only (READ COMMITTED takes a snapshot per statement inside a transaction too).
         staat["lees_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
@@ -122,11 +126,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # Registered documents are compiled to PostgreSQL statements, run on a driver pool of their own
         # (schema/gecompileerd.py); on SQLite the executor answers them.
         staat["compileer"] = engine.dialect.name == "postgresql"
-        staat["compileer_pool"] = (await compileer_pool(settings.database_url, staat["luisteraars"])
+        staat["compileer_pool"] = (await compileer_pool(settings.database_url, staat["luisteraars"],
+                                                        settings.statement_timeout_ms,
+                                                        settings.database_connect_timeout_seconds)
                                    if staat["compileer"] else None)
         _app.state.engine = engine  # tests count SQL statements on it
-        await _snoei_inzagelog_eenmaal(staat["lezer"])  # before serving, so it never overlaps a first request
-        snoeier = asyncio.create_task(_snoei_inzagelog(staat["lezer"]))
+        # A write, so on the unbounded sessions: a backlog of old entries may take longer than a read may.
+        await _snoei_inzagelog_eenmaal(staat["maker"])  # before serving, so it never overlaps a first request
+        snoeier = asyncio.create_task(_snoei_inzagelog(staat["maker"]))
         try:
             yield
         finally:
@@ -188,8 +195,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                        viewer: Viewer | None = None) -> Response:
         try:
             return await _voer_uit(request, query, variabelen, operatie, alleen_lezen, viewer)
-        except Exception as exc:  # a failed commit, a database gone: masked like any unexpected failure
-            return onverwacht_antwoord(exc)
+        except Exception as exc:  # a database gone: 503; a failed commit: masked like any unexpected failure
+            return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
     async def _voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
                         viewer: Viewer | None) -> Response:
@@ -226,7 +233,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             async with staat["compileer_pool"].acquire() as verbinding:
                 gecompileerd = await plan.antwoord(verbinding, variabelen)
             if gecompileerd is not None:
-                return OrjsonResponse(gecompileerd, headers=kop_cache)
+                storing = ergste_storing(gecompileerd.get("errors", ()))
+                return OrjsonResponse(gecompileerd, **(status_en_koppen(storing) if storing else {"headers": kop_cache}))
         leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
         db = Db(staat["lezer"] if leest else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
@@ -276,6 +284,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await los.close(commit=True)
         if openbaar and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])):
             kop_cache = {"Cache-Control": "no-store"}
+        if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way
+            return OrjsonResponse(antwoord, **status_en_koppen(storing, request_id(request)))
         return OrjsonResponse(antwoord, headers={**kop_cache, "X-Request-ID": request_id(request)})
 
     async def graphql_post(request: Request) -> Response:
@@ -329,7 +339,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/health", gezond, methods=["GET"]),
     ]
     async def onverwacht(_request: Request, exc: Exception) -> Response:
-        return onverwacht_antwoord(exc)
+        return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: onverwacht})
     app.state.settings = settings

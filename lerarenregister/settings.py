@@ -9,7 +9,7 @@ import datetime as dt
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pydantic import PositiveInt, field_validator
+from pydantic import NonNegativeInt, PositiveFloat, PositiveInt, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -54,6 +54,14 @@ class Settings(BaseSettings):
 
     # The access log (API.md, "Production", Access log): how long its entries are kept.
     inzagelog_dagen: PositiveInt = 730
+
+    # Faults: a slow read, a database gone, a stop (API.md, "Production"; README, "Faults and shutdown").
+    # Read statements are bounded (0: not); writes never are. A database that does not answer a
+    # connect within the connect timeout is SERVICE_UNAVAILABLE. On SIGTERM `serve` lets requests in
+    # flight finish for at most the graceful shutdown time, then closes the pools.
+    statement_timeout_ms: NonNegativeInt = 5000
+    database_connect_timeout_seconds: PositiveFloat = 3.0
+    graceful_shutdown_seconds: NonNegativeInt = 30
 
     @field_validator("database_url")
     @classmethod

@@ -20,6 +20,7 @@ except ImportError:  # pragma: no cover
     validate_input_literal = None
 
 from ..resolvers.fouten import InvoerFouten, RegisterFout
+from ..storingen import meld, storingscode, storingsfout
 
 log = logging.getLogger("lerarenregister.fouten")
 
@@ -125,6 +126,10 @@ def formatteer(fouten: Iterable[GraphQLError], uitvoering: bool = True) -> tuple
         elif orig is None or isinstance(orig, GraphQLError):
             terugdraaien = True
             uit.append(_zonder_uitvoering(e, uitvoering))
+        elif (storing := storingscode(orig)) is not None:  # the database's fault, not ours: no trace
+            terugdraaien = True
+            meld(storing, orig)
+            uit.append(storingsfout(storing, **_basis(e)))
         else:
             terugdraaien = True
             correlatie = uuid.uuid4().hex

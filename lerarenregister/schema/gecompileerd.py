@@ -50,6 +50,7 @@ from ..regels import naam as naamregels
 from ..resolvers import leraren, paginering
 from ..resolvers.fouten import Onbevoegd, RegisterFout
 from ..resolvers.paginering import PUBLIEK_MAX, Pagina
+from ..storingen import TIMEOUT, storingscode
 from .fouten import formatteer
 from .types import page_info
 from .zichtbaarheid import ROOTS, STRUCTUREEL, Zichtbaarheidscontrole
@@ -317,6 +318,12 @@ class Plan:
                           else self._opzoek(verbinding, argumenten))
         except (GraphQLError, RegisterFout, _Afwijzing):
             return None
+        except Exception as exc:  # the statement timeout: null at the field with TIMEOUT, as the executor
+            if storingscode(exc) != TIMEOUT:
+                raise
+            verplicht = isinstance(self.schema.query_type.fields[self.veld.name.value].type, GraphQLNonNull)
+            return {"data": None if verplicht else {self.sleutel: None}, "errors": formatteer([GraphQLError(
+                str(exc), [self.veld], path=[self.sleutel], original_error=exc)])[0]}
         fouten: list[GraphQLError] = []
         data = {self.sleutel: None if bron is None else self.bouw(bron, (self.sleutel,), fouten)}
         antwoord: dict[str, Any] = {"data": data}
@@ -394,13 +401,17 @@ class Documenten:
         return sum(1 for p in self._plannen.values() if p is not None)
 
 
-async def compileer_pool(database_url: str, luisteraars: list[Callable[[str], None]]) -> Any:
+async def compileer_pool(database_url: str, luisteraars: list[Callable[[str], None]], statement_timeout_ms: int = 0,
+                         connect_timeout_seconds: float = 0) -> Any:
     """The compiled path's own asyncpg pool: connections opened as needed, kept for 16 concurrent
-    requests and more; JIT off as on the engine (db.py). When `luisteraars` has any (the test
-    suite's statement counter) before a connection opens, each statement it runs is told to them;
-    otherwise the driver's query logging stays off the hot path."""
+    requests and more; JIT off, the read statement timeout and the connect timeout as on the engine
+    (db.py). A connection the server closed is replaced by asyncpg at acquire. When `luisteraars`
+    has any (the test suite's statement counter) before a connection opens, each statement it runs
+    is told to them; otherwise the driver's query logging stays off the hot path."""
     import asyncpg
     from sqlalchemy.engine import make_url
+
+    from ..db import pg_connect_args
 
     dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
 
@@ -412,5 +423,5 @@ async def compileer_pool(database_url: str, luisteraars: list[Callable[[str], No
         """The compiled path only reads, one statement outside any transaction, and leaves no
         session state behind: the pool's default reset would be a second round trip per request."""
 
-    return await asyncpg.create_pool(dsn, min_size=0, max_size=20, init=bij_verbinden,
-                                     reset=niets_terug_te_zetten, server_settings={"jit": "off"})
+    return await asyncpg.create_pool(dsn, min_size=0, max_size=20, init=bij_verbinden, reset=niets_terug_te_zetten,
+                                     **pg_connect_args(statement_timeout_ms, connect_timeout_seconds))
