@@ -23,6 +23,7 @@ from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle, TokenFout
 from .auth.viewer import ANONIEM, ClaimFout, Viewer, viewer_uit_claims
 from .db import make_engine, make_sessionmaker
+from .http.snelheid import Snelheidsbegrenzer, al_geverifieerd
 from .models import DataVersie
 from .resolvers.verzoek import Db, Verzoek
 from .schema import bouw_schema, sdl
@@ -116,7 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema_, _, token = kop.strip().partition(" ")
         if schema_.lower() != "bearer" or not token.strip():
             raise TokenFout("the Authorization header must be 'Bearer <token>'")
-        claims = await controle.controleer(token.strip())
+        claims = al_geverifieerd(request.scope, token.strip()) or await controle.controleer(token.strip())
         try:
             return viewer_uit_claims(claims, settings.bsn_key)
         except ClaimFout as exc:
@@ -241,6 +242,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return onverwacht_antwoord(exc)
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: onverwacht})
+    app.add_middleware(Snelheidsbegrenzer, settings=settings, controle=controle)
     app.state.settings = settings
     app.state.staat = staat
     return app
