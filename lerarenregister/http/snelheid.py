@@ -40,6 +40,7 @@ PADEN = frozenset({"/graphql"})
 IPV6_PREFIX = 64  # one IPv6 client usually holds a whole /64: counting single addresses would let it rotate
 REDIS_TIMEOUT_SECONDEN = 0.5  # a slow Redis must not hold every request up
 _CLAIMS = "lerarenregister.token"  # where the verified claims wait for the request's viewer (server.viewer_van)
+SWEEP_SECONDEN = 1.0  # how often expired in-process counters are cleared away
 _STIL_SECONDEN = 60.0  # Redis trouble is logged once a minute per worker, not once per request
 
 Adres = IPv4Address | IPv6Address
@@ -111,10 +112,24 @@ def _bearer(headers: Headers) -> str | None:
     return token.strip() if schema.lower() == "bearer" and token.strip() else None
 
 
+class _Geheugen(MemoryStorage):
+    """limits' in-process counters, swept for expired ones at most once a second. The library starts
+    a sweep over every counter after every increment: with 10,000 clients counted that made each
+    request cost 1.5 ms of CPU (measured), a price any botnet could set. Counters past their
+    window are still never read: `get` drops an expired one itself."""
+
+    _gesweept = -SWEEP_SECONDEN
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # the library's private hook, by its mangled name
+        if time.monotonic() - self._gesweept >= SWEEP_SECONDEN:
+            self._gesweept = time.monotonic()
+            await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
+
+
 def opslag(redis_url: str | None) -> Storage:
     """Counters in this process, or on Redis when REGISTER_REDIS_URL is set."""
     if not redis_url:
-        return MemoryStorage()
+        return _Geheugen()
     gedeeld = storage_from_string(
         redis_url if redis_url.startswith("async+") else "async+" + redis_url,
         implementation="redispy", wrap_exceptions=True,
