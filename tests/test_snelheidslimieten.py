@@ -180,12 +180,14 @@ async def test_uit(api):
         assert geweigerd(await vraag(a, token=api.sleutels.duo(), query="{ __typename }"))
 
 
-async def test_onbereikbare_redis_laat_door_zonder_te_tellen(api):
-    async with register(api, limiet_publiek="1/hour", redis_url=f"redis://127.0.0.1:{_vrije_poort()}/0") as a:
-        for _ in range(3):
+async def test_onbereikbare_redis_telt_per_worker(api):
+    """No Redis listening: neither an error nor a free pass; this worker counts on its own."""
+    async with register(api, limiet_publiek="2/hour", redis_url=f"redis://127.0.0.1:{_vrije_poort()}/0") as a:
+        for over in (1, 0):
             r = await vraag(a)
             assert r.status_code == 200 and "errors" not in r.json(), r.text
-            assert not any(k in r.headers for k in KOPPEN)
+            assert stand(r)[:2] == (2, over)
+        assert geweigerd(await vraag(a))
 
 
 def test_ongeldige_instellingen_weigeren_de_start():

@@ -10,8 +10,8 @@ Who a request counts against:
 The decision is made here, before the body is read and before any SQL: a refusal costs a token
 check and one counter. Fixed windows that start at a client's first request (the `limits` library's
 counters): one atomic increment and one expiry read per request, in-process or on Redis
-(REGISTER_REDIS_URL), where every worker and instance shares them. Redis being unreachable lets
-requests through without counting (logged): the register stays up rather than refusing everyone.
+(REGISTER_REDIS_URL), where every worker and instance shares them. While Redis cannot be reached
+each worker counts on its own (logged): the register neither refuses everyone nor counts no one.
 """
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ UIT = "uit"
 PADEN = frozenset({"/graphql"})
 IPV6_PREFIX = 64  # one IPv6 client usually holds a whole /64: counting single addresses would let it rotate
 REDIS_TIMEOUT_SECONDEN = 0.5  # a slow Redis must not hold every request up
+REDIS_PAUZE_SECONDEN = 5.0  # after a Redis failure, how long this worker counts on its own before trying again
 _CLAIMS = "lerarenregister.token"  # where the verified claims wait for the request's viewer (server.viewer_van)
 SWEEP_SECONDEN = 1.0  # how often expired in-process counters are cleared away
 _STIL_SECONDEN = 60.0  # Redis trouble is logged once a minute per worker, not once per request
@@ -166,6 +167,9 @@ class Snelheidsbegrenzer:
         self.aangemeld = limiet(settings.limiet_aangemeld)
         self.proxies = netwerken(settings.vertrouwde_proxies)
         self.opslag = opslag(settings.redis_url)
+        # Where this worker counts while Redis is unreachable (and, without Redis, always).
+        self.reserve: Storage = self.opslag if isinstance(self.opslag, _Geheugen) else _Geheugen()
+        self._redis_weg_tot = 0.0
         self._gemeld = -_STIL_SECONDEN
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -174,10 +178,10 @@ class Snelheidsbegrenzer:
             await self.app(scope, receive, send)
             return
         item, sleutel = await self._wie(scope)
-        stand = await self._tel(item, sleutel) if item is not None else None
-        if stand is None:
+        if item is None:
             await self.app(scope, receive, send)
             return
+        stand = await self._tel(item, sleutel)
         koppen = stand.koppen()
         if not stand.toegestaan:
             await _weiger(send, koppen, stand.reset_seconden)
@@ -209,17 +213,20 @@ class Snelheidsbegrenzer:
         adres = client_adres(peer[0] if peer else None, headers.getlist("x-forwarded-for"), self.proxies)
         return self.publiek, f"publiek:{adres}"
 
-    async def _tel(self, item: RateLimitItem, sleutel: str) -> Stand | None:
-        """Count this request; None when the counters cannot be reached (the request goes through)."""
+    async def _tel(self, item: RateLimitItem, sleutel: str) -> Stand:
+        """Count this request. While Redis cannot be reached this worker counts on its own."""
         key = item.key_for(sleutel)
+        opslag = self.reserve if time.monotonic() < self._redis_weg_tot else self.opslag
         try:
-            aantal = await self.opslag.incr(key, item.get_expiry())
-            reset = await self.opslag.get_expiry(key)
-        except Exception as exc:  # Redis down or slow: serve uncounted rather than refuse everyone
+            aantal = await opslag.incr(key, item.get_expiry())
+            reset = await opslag.get_expiry(key)
+        except Exception as exc:  # Redis down or slow: never refuse everyone, never count no one
+            self._redis_weg_tot = time.monotonic() + REDIS_PAUZE_SECONDEN
             if time.monotonic() - self._gemeld >= _STIL_SECONDEN:
                 self._gemeld = time.monotonic()
-                log.warning("rate-limit counters unreachable, requests go through uncounted: %r", exc)
-            return None
+                log.warning("Redis unreachable: rate limits counted per worker for now: %r", exc)
+            aantal = await self.reserve.incr(key, item.get_expiry())
+            reset = await self.reserve.get_expiry(key)
         return Stand(limiet=item.amount, over=max(0, item.amount - aantal),
                      reset_seconden=max(0, math.ceil(reset - time.time())), toegestaan=aantal <= item.amount)
 
