@@ -1,6 +1,7 @@
 # The register's two everyday commands, and what they need. Both work from a fresh clone.
 #   make demo   set up .venv, then serve the register with demo data on an SQLite file
-#   make test   set up .venv, start PostgreSQL when it is down, run every test on SQLite and PostgreSQL
+#   make test   set up .venv, start PostgreSQL when it is down, install redis-server when it is
+#               missing, run every test on SQLite and PostgreSQL
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -15,7 +16,7 @@ PYTEST_ARGS ?=
 PG_WACHT_SECONDEN ?= 30
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test install postgres matrix demo-reset
+.PHONY: demo test install postgres redis matrix demo-reset
 
 # Reinstalled when pyproject.toml changes; the package itself is editable.
 $(INSTALLED): pyproject.toml
@@ -49,8 +50,22 @@ postgres:
 	for _ in $$(seq $(PG_WACHT_SECONDEN)); do bereikbaar && exit 0; sleep 1; done; \
 	echo "make: PostgreSQL did not come up within $(PG_WACHT_SECONDEN)s" >&2; exit 1
 
+# The rate-limit tests start a redis-server of their own on a free port (tests/test_snelheidslimieten.py).
+# When the binary is missing the Debian package is installed (as root, non-interactive); when that
+# cannot be done the target fails: the tests would fail rather than skip without it.
+redis:
+	@if command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ]; then exit 0; fi; \
+	echo "redis-server is missing: installing the Debian package redis-server"; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "make: redis-server is missing and installing it needs root (apt-get install redis-server)" >&2; exit 1; fi; \
+	{ DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server; } \
+	  || { echo "make: cannot install redis-server; the rate-limit tests need it (see README.md)" >&2; exit 1; }; \
+	command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] \
+	  || { echo "make: apt-get installed redis-server but there is no redis-server binary" >&2; exit 1; }
+
 # pytest's exit code 5 (no tests collected) is a failure like any other non-zero code.
-test: $(INSTALLED) postgres
+test: $(INSTALLED) postgres redis
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
 	  [ $$rc -eq 5 ] && echo "make: pytest collected no tests; that is a failure" >&2; exit $$rc; }
 

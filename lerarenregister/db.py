@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, exc
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 from sqlalchemy.util import await_only
 
 PACKAGE = Path(__file__).resolve().parent
+LOCK_TIMEOUT_MS = 2000  # see apart()
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -66,6 +69,23 @@ def make_engine(url: str, echo: bool = False, statement_timeout_ms: int = 0,
                                  connect_args=pg_connect_args(statement_timeout_ms, connect_timeout_seconds))
     event.listen(engine.sync_engine, "checkout", _weg_als_gesloten)
     return engine
+
+
+@lru_cache(maxsize=8)
+def apart(url: URL) -> AsyncEngine:
+    """An engine without a pool, for the few writes that must commit apart from the request's own
+    transaction while the request holds its pooled connection. A second connection from that same
+    pool deadlocks under load: once every pooled connection is held by a request waiting for its
+    second, none comes back (30 parallel voluntary-register logins froze a worker for the pool's
+    timeout). Callers bound how many they open at once. A row the request itself has locked would
+    make such a write wait for ever: PostgreSQL gives up after LOCK_TIMEOUT_MS (SQLite after its
+    busy timeout), and the caller decides what that means."""
+    if url.get_backend_name() == "sqlite":
+        engine = create_async_engine(url, poolclass=NullPool)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, poolclass=NullPool,
+                               connect_args={"server_settings": {"jit": "off", "lock_timeout": str(LOCK_TIMEOUT_MS)}})
 
 
 def pg_connect_args(statement_timeout_ms: int = 0, connect_timeout_seconds: float = 0) -> dict[str, Any]:

@@ -63,6 +63,31 @@ class Settings(BaseSettings):
     database_connect_timeout_seconds: PositiveFloat = 3.0
     graceful_shutdown_seconds: NonNegativeInt = 30
 
+    # --- Rate limits (API.md "Production", "Rate limits"; lerarenregister/http/snelheid.py) ---
+    # `<amount>/<period>` as the `limits` library reads it (`600/minute`, `10 per second`), or `uit`.
+    limiet_publiek: str = "600/minute"  # anonymous requests (and bad tokens), per client address
+    limiet_aangemeld: str = "6000/minute"  # requests with a verified token, per issuer and sub
+    # Comma-separated CIDRs whose X-Forwarded-For is believed; empty: the peer is the client.
+    vertrouwde_proxies: str = ""
+    # Counters shared by every worker and instance (redis://host:port/db); unset: in-process.
+    redis_url: str | None = None
+
+    @field_validator("limiet_publiek", "limiet_aangemeld")
+    @classmethod
+    def _limiet(cls, v: str) -> str:
+        from .http.snelheid import limiet
+
+        limiet(v)  # a limit that cannot be read stops the start, not the first request
+        return v
+
+    @field_validator("vertrouwde_proxies")
+    @classmethod
+    def _proxies(cls, v: str) -> str:
+        from .http.snelheid import netwerken
+
+        netwerken(v)
+        return v
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, v: str) -> str:

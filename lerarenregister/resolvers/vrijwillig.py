@@ -4,6 +4,10 @@ The export is loaded once by the CLI (`lerarenregister importeer-vrijwillig-regi
 GEREGISTREERD teacher then imports with the old credentials: bcrypt checked in constant time, the
 same error for an unknown user name and a wrong password, and after repeated failures for a user
 name every attempt is refused for a growing pause, without revealing which it was.
+
+Atomically (API.md, "Rate limits": parallel guesses count): an attempt is claimed, counted as a
+failure, and committed before its password is checked; a conditional UPDATE lets only one of
+several parallel attempts claim the same count. A correct password then resets the count.
 """
 from __future__ import annotations
 
@@ -16,8 +20,10 @@ from typing import TYPE_CHECKING
 
 import bcrypt
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from ..db import apart
 from ..models import PortfolioActiviteit, VrijwilligAccount
 from ..models.base import nu
 from . import leraren
@@ -49,36 +55,68 @@ def _controleer(wachtwoord: str, hash_: bytes) -> bool:
         return False
 
 
-async def _noteer(maker: async_sessionmaker[AsyncSession], account_id: int, gelukt: bool) -> None:
-    """Failures are counted in their own transaction: the failed import itself is rolled back."""
-    async with maker() as s:
-        waarden = ({"mislukte_pogingen": 0, "laatste_mislukking": None} if gelukt else
-                   {"mislukte_pogingen": VrijwilligAccount.mislukte_pogingen + 1, "laatste_mislukking": nu()})
-        await s.execute(update(VrijwilligAccount).where(VrijwilligAccount.id == account_id).values(**waarden))
-        await s.commit()
+# At most this many attempts per worker write their claim at once, each on a connection of its own
+# (db.apart): a flood of logins cannot take more than that from PostgreSQL's connection limit.
+_BOEKHOUDING = asyncio.Semaphore(4)
+
+
+def _in_pauze(mislukt: int, laatste: dt.datetime | None) -> bool:
+    if laatste is None:
+        return False
+    if laatste.tzinfo is None:
+        laatste = laatste.replace(tzinfo=dt.timezone.utc)
+    return (nu() - laatste).total_seconds() < pauze(mislukt)
+
+
+async def _claim(engine: AsyncEngine, gebruikersnaam: str) -> tuple[int, bytes, bool] | None:
+    """Claim one attempt for this user name: (account id, its hash, claimed), None for an unknown
+    name. Not claimed: a running pause, or a parallel attempt that claimed this count first; such an
+    attempt is refused whatever its password. A claim is counted as a failure and committed before
+    the password is checked, so every guess whose outcome counts has been counted."""
+    rekening = VrijwilligAccount.__table__
+    try:
+        async with _BOEKHOUDING, engine.begin() as conn:
+            rij = (await conn.execute(select(rekening.c.id, rekening.c.wachtwoord_hash, rekening.c.mislukte_pogingen,
+                                             rekening.c.laatste_mislukking)
+                                      .where(rekening.c.gebruikersnaam == gebruikersnaam))).one_or_none()
+            if rij is None:
+                return None
+            if _in_pauze(rij.mislukte_pogingen, rij.laatste_mislukking):
+                return rij.id, rij.wachtwoord_hash.encode(), False
+            # Only while the count is still what was read: of parallel attempts one wins, the rest are refused.
+            res = await conn.execute(update(rekening).where(rekening.c.id == rij.id,
+                                                            rekening.c.mislukte_pogingen == rij.mislukte_pogingen)
+                                     .values(mislukte_pogingen=rij.mislukte_pogingen + 1, laatste_mislukking=nu()))
+            return rij.id, rij.wachtwoord_hash.encode(), res.rowcount == 1
+    except DBAPIError as exc:
+        # The row stayed locked past db.LOCK_TIMEOUT_MS, as when one document imports the same
+        # account twice (its own transaction holds the lock): refused like any other attempt.
+        if getattr(exc.orig, "sqlstate", None) == "55P03" or "database is locked" in str(exc.orig):
+            return None
+        raise
+
+
+async def _gelukt(engine: AsyncEngine, account_id: int) -> None:
+    """The right password: the count starts again (apart from the import, which may still fail)."""
+    async with _BOEKHOUDING, engine.begin() as conn:
+        await conn.execute(update(VrijwilligAccount.__table__).where(VrijwilligAccount.__table__.c.id == account_id)
+                           .values(mislukte_pogingen=0, laatste_mislukking=None))
 
 
 async def importeer(v: "Verzoek", gebruikersnaam: str, wachtwoord: str) -> int:
     leraar = await leraren.ik(v)
     if leraar.status != "GEREGISTREERD":
         raise Conflict("confirm the registration first (bevestigRegistratie)")
-    res = await v.db.execute(select(VrijwilligAccount).where(VrijwilligAccount.gebruikersnaam == gebruikersnaam.strip()))
-    account = res.scalar_one_or_none()
-    hash_ = account.wachtwoord_hash.encode() if account else _SCHIJN_HASH
-    # bcrypt is slow on purpose: keep it off the event loop.
-    klopt = await asyncio.to_thread(_controleer, wachtwoord, hash_)
-    if account is None:
+    engine = apart(v.db.session.bind.url)
+    claim = await _claim(engine, gebruikersnaam.strip())
+    # bcrypt is slow on purpose: keep it off the event loop. A refused attempt is checked too (an
+    # unknown name against a stand-in hash), so every attempt takes the same time and gives one
+    # error; only a claimed one's outcome is ever used.
+    klopt = await asyncio.to_thread(_controleer, wachtwoord, claim[1] if claim else _SCHIJN_HASH)
+    if claim is None or not claim[2] or not klopt:
         raise OngeldigeInvoer(FOUT, "wachtwoord")
-    if account.laatste_mislukking is not None:
-        laatste = account.laatste_mislukking
-        if laatste.tzinfo is None:
-            laatste = laatste.replace(tzinfo=dt.timezone.utc)
-        if (nu() - laatste).total_seconds() < pauze(account.mislukte_pogingen):
-            raise OngeldigeInvoer(FOUT, "wachtwoord")
-    maker = async_sessionmaker(v.db.session.bind, expire_on_commit=False)
-    if not klopt:
-        await _noteer(maker, account.id, False)
-        raise OngeldigeInvoer(FOUT, "wachtwoord")
+    await _gelukt(engine, claim[0])
+    account = (await v.db.execute(select(VrijwilligAccount).where(VrijwilligAccount.id == claim[0]))).scalar_one()
     if account.geimporteerd_door is not None:
         raise Conflict("this voluntary-register account was imported already and has ended")
     res = await v.db.execute(select(func.count()).select_from(PortfolioActiviteit).where(
@@ -99,7 +137,6 @@ async def importeer(v: "Verzoek", gebruikersnaam: str, wachtwoord: str) -> int:
     if rijen:
         await v.db.execute(insert(PortfolioActiviteit), rijen)
     account.geimporteerd_door = leraar.id
-    account.mislukte_pogingen = 0
     leraar.gewijzigd_op = nu()
     await v.db.flush()
     await verhoog_dataversie(v)

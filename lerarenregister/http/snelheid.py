@@ -1,0 +1,239 @@
+"""Rate limits (API.md, "Production", "Rate limits"): ASGI middleware in front of /graphql.
+
+Who a request counts against:
+- a token that verifies: its issuer and `sub`, under REGISTER_LIMIET_AANGEMELD. Only a verified
+  token chooses its counter; an unverified `sub` would let anyone spread a flood over made-up ones.
+- every other request, one with a bad token included: its client address, under
+  REGISTER_LIMIET_PUBLIEK. A bad token is refused with 401 anyway, and this way a flood of made-up
+  tokens costs its sender the address's budget, as anonymous requests do.
+
+The decision is made here, before the body is read and before any SQL: a refusal costs a token
+check and one counter. Fixed windows that start at a client's first request (the `limits` library's
+counters): one atomic increment and one expiry read per request, in-process or on Redis
+(REGISTER_REDIS_URL), where every worker and instance shares them. While Redis cannot be reached
+each worker counts on its own (logged): the register neither refuses everyone nor counts no one.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import math
+import time
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
+from typing import Any
+
+import orjson
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, Storage
+from limits.storage import storage_from_string
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..auth.tokens import TokenControle, TokenFout
+from ..settings import Settings
+
+log = logging.getLogger("lerarenregister.snelheid")
+
+UIT = "uit"
+PADEN = frozenset({"/graphql"})
+IPV6_PREFIX = 64  # one IPv6 client usually holds a whole /64: counting single addresses would let it rotate
+REDIS_TIMEOUT_SECONDEN = 0.5  # a slow Redis must not hold every request up
+REDIS_PAUZE_SECONDEN = 5.0  # after a Redis failure, how long this worker counts on its own before trying again
+_CLAIMS = "lerarenregister.token"  # where the verified claims wait for the request's viewer (server.viewer_van)
+SWEEP_SECONDEN = 1.0  # how often expired in-process counters are cleared away
+_STIL_SECONDEN = 60.0  # Redis trouble is logged once a minute per worker, not once per request
+
+Adres = IPv4Address | IPv6Address
+Netwerk = IPv4Network | IPv6Network
+
+
+def limiet(tekst: str) -> RateLimitItem | None:
+    """A limit setting (`600/minute`), or None for `uit`; ValueError for anything else."""
+    if tekst.strip().lower() == UIT:
+        return None
+    return parse(tekst)
+
+
+def netwerken(tekst: str) -> tuple[Netwerk, ...]:
+    """The comma-separated CIDRs of REGISTER_VERTROUWDE_PROXIES; ValueError for one that is none."""
+    return tuple(ip_network(deel.strip(), strict=False) for deel in tekst.split(",") if deel.strip())
+
+
+def _adres(tekst: str) -> Adres | None:
+    """An address as a peer or an X-Forwarded-For entry gives it (with or without a port); None for rubbish."""
+    t = tekst.strip()
+    if t.startswith("[") and "]" in t:  # [2001:db8::1]:443
+        t = t[1:t.index("]")]
+    elif t.count(":") == 1:  # 192.0.2.1:443
+        t = t.partition(":")[0]
+    try:
+        adres = ip_address(t)
+    except ValueError:
+        return None
+    if isinstance(adres, IPv6Address) and adres.ipv4_mapped is not None:
+        return adres.ipv4_mapped
+    return adres
+
+
+def _vertrouwd(adres: Adres, proxies: tuple[Netwerk, ...]) -> bool:
+    return any(adres.version == n.version and adres in n for n in proxies)
+
+
+def client_adres(peer: str | None, doorgestuurd: list[str], proxies: tuple[Netwerk, ...]) -> str:
+    """The address a request counts against: the peer's, or, when the peer is a trusted proxy, the
+    right-most X-Forwarded-For entry that is not one. Entries left of an untrusted one could be
+    written by anyone, so they are never read. An entry that is no address ends the walk at the
+    proxy that passed it on: rubbish must not buy a fresh budget. IPv6 counts per /64."""
+    adres = _adres(peer or "")
+    if adres is None:
+        return peer or "onbekend"
+    if _vertrouwd(adres, proxies):
+        for deel in reversed([d for kop in doorgestuurd for d in kop.split(",")]):
+            volgende = _adres(deel)
+            if volgende is None:
+                break
+            adres = volgende
+            if not _vertrouwd(adres, proxies):
+                break
+    if isinstance(adres, IPv6Address):
+        return str(ip_network(f"{adres}/{IPV6_PREFIX}", strict=False))
+    return str(adres)
+
+
+def al_geverifieerd(scope: Scope, token: str) -> dict[str, Any] | None:
+    """The claims of this very token when the rate limit verified it already for this request."""
+    bewaard = scope.get("state", {}).get(_CLAIMS)
+    return bewaard[1] if bewaard is not None and bewaard[0] == token else None
+
+
+def _bearer(headers: Headers) -> str | None:
+    """The token as server.viewer_van reads it; None without one (anonymous, or a malformed header)."""
+    schema, _, token = (headers.get("authorization") or "").strip().partition(" ")
+    return token.strip() if schema.lower() == "bearer" and token.strip() else None
+
+
+class _Geheugen(MemoryStorage):
+    """limits' in-process counters, swept for expired ones at most once a second. The library starts
+    a sweep over every counter after every increment: with 10,000 clients counted that made each
+    request cost 1.5 ms of CPU (measured), a price any botnet could set. Counters past their
+    window are still never read: `get` drops an expired one itself."""
+
+    _gesweept = -SWEEP_SECONDEN
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # the library's private hook, by its mangled name
+        if time.monotonic() - self._gesweept >= SWEEP_SECONDEN:
+            self._gesweept = time.monotonic()
+            await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]
+
+
+def opslag(redis_url: str | None) -> Storage:
+    """Counters in this process, or on Redis when REGISTER_REDIS_URL is set."""
+    if not redis_url:
+        return _Geheugen()
+    gedeeld = storage_from_string(
+        redis_url if redis_url.startswith("async+") else "async+" + redis_url,
+        implementation="redispy", wrap_exceptions=True,
+        socket_timeout=REDIS_TIMEOUT_SECONDEN, socket_connect_timeout=REDIS_TIMEOUT_SECONDEN,
+    )
+    assert isinstance(gedeeld, Storage)
+    return gedeeld
+
+
+@dataclass(frozen=True)
+class Stand:
+    """Where one counter stands after this request."""
+
+    limiet: int
+    over: int
+    reset_seconden: int
+    toegestaan: bool
+
+    def koppen(self) -> list[tuple[bytes, bytes]]:
+        uit = [(b"ratelimit-limit", str(self.limiet).encode()), (b"ratelimit-remaining", str(self.over).encode()),
+               (b"ratelimit-reset", str(self.reset_seconden).encode())]
+        if not self.toegestaan:
+            uit.append((b"retry-after", str(max(1, self.reset_seconden)).encode()))
+        return uit
+
+
+class Snelheidsbegrenzer:
+    """ASGI middleware: counts each /graphql request and refuses it with 429 over its limit."""
+
+    def __init__(self, app: ASGIApp, *, settings: Settings, controle: TokenControle):
+        self.app = app
+        self.controle = controle
+        self.publiek = limiet(settings.limiet_publiek)
+        self.aangemeld = limiet(settings.limiet_aangemeld)
+        self.proxies = netwerken(settings.vertrouwde_proxies)
+        self.opslag = opslag(settings.redis_url)
+        # Where this worker counts while Redis is unreachable (and, without Redis, always).
+        self.reserve: Storage = self.opslag if isinstance(self.opslag, _Geheugen) else _Geheugen()
+        self._redis_weg_tot = 0.0
+        self._gemeld = -_STIL_SECONDEN
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["path"] not in PADEN or scope["method"] == "OPTIONS"
+                or (self.publiek is None and self.aangemeld is None)):
+            await self.app(scope, receive, send)
+            return
+        item, sleutel = await self._wie(scope)
+        if item is None:
+            await self.app(scope, receive, send)
+            return
+        stand = await self._tel(item, sleutel)
+        koppen = stand.koppen()
+        if not stand.toegestaan:
+            await _weiger(send, koppen, stand.reset_seconden)
+            return
+
+        async def met_koppen(bericht: Message) -> None:
+            if bericht["type"] == "http.response.start":
+                bericht["headers"] = [*bericht.get("headers", []), *koppen]
+            await send(bericht)
+
+        await self.app(scope, receive, met_koppen)
+
+    async def _wie(self, scope: Scope) -> tuple[RateLimitItem | None, str]:
+        """The limit and the counter this request counts against."""
+        headers = Headers(scope=scope)
+        token = _bearer(headers)
+        if token is not None:
+            try:
+                claims = await self.controle.controleer(token)
+            except TokenFout:
+                claims = None
+            sub, iss = (claims or {}).get("sub"), (claims or {}).get("iss")
+            if claims is not None and isinstance(sub, str) and sub and isinstance(iss, str):
+                scope.setdefault("state", {})[_CLAIMS] = (token, claims)
+                # Hashed: a sub of any length is one short key, and no identifier sits in Redis in clear.
+                houder = hashlib.blake2b(f"{iss}\x00{sub}".encode(), digest_size=16).hexdigest()
+                return self.aangemeld, f"aangemeld:{houder}"
+        peer = scope.get("client")
+        adres = client_adres(peer[0] if peer else None, headers.getlist("x-forwarded-for"), self.proxies)
+        return self.publiek, f"publiek:{adres}"
+
+    async def _tel(self, item: RateLimitItem, sleutel: str) -> Stand:
+        """Count this request. While Redis cannot be reached this worker counts on its own."""
+        key = item.key_for(sleutel)
+        opslag = self.reserve if time.monotonic() < self._redis_weg_tot else self.opslag
+        try:
+            aantal = await opslag.incr(key, item.get_expiry())
+            reset = await opslag.get_expiry(key)
+        except Exception as exc:  # Redis down or slow: never refuse everyone, never count no one
+            self._redis_weg_tot = time.monotonic() + REDIS_PAUZE_SECONDEN
+            if time.monotonic() - self._gemeld >= _STIL_SECONDEN:
+                self._gemeld = time.monotonic()
+                log.warning("Redis unreachable: rate limits counted per worker for now: %r", exc)
+            aantal = await self.reserve.incr(key, item.get_expiry())
+            reset = await self.reserve.get_expiry(key)
+        return Stand(limiet=item.amount, over=max(0, item.amount - aantal),
+                     reset_seconden=max(0, math.ceil(reset - time.time())), toegestaan=aantal <= item.amount)
+
+
+async def _weiger(send: Send, koppen: list[tuple[bytes, bytes]], seconden: int) -> None:
+    body = orjson.dumps({"errors": [{"message": f"too many requests; try again in {max(1, seconden)} s",
+                                     "extensions": {"code": "RATE_LIMITED"}}]})
+    await send({"type": "http.response.start", "status": 429, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *koppen]})
+    await send({"type": "http.response.body", "body": body})
