@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import json
 
 from pathlib import Path
@@ -36,8 +37,21 @@ if TYPE_CHECKING:
 GEBIEDEN = {"VAKINHOUDELIJK", "VAKDIDACTISCH", "PEDAGOGISCH", "OVERIG"}
 ZONDER_VERTRAGING = 3  # failures allowed before the pause starts
 MAX_PAUZE_SECONDEN = 15 * 60
-# Checked when the user name is unknown, so both cases cost one bcrypt verification.
-_SCHIJN_HASH = bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=12))
+STANDAARD_KOSTEN = 12  # bcrypt's cost factor for the stand-in hash when no account is loaded
+
+
+@functools.lru_cache(maxsize=8)
+def schijn_hash(kosten: int) -> bytes:
+    """A stand-in hash of this cost factor, checked for an unknown or ended user name so that every
+    attempt costs the same bcrypt work as one for a real account (the old register's hashes may
+    have another cost than ours would: a different cost would tell by its timing which names exist)."""
+    return bcrypt.hashpw(b"not-a-real-password", bcrypt.gensalt(rounds=kosten))
+
+
+def kosten_van(hash_: str) -> int | None:
+    """The cost factor of a bcrypt hash ('$2b$10$...'), or None for anything else."""
+    delen = hash_.split("$")
+    return int(delen[2]) if len(delen) > 3 and delen[2].isdigit() and 4 <= int(delen[2]) <= 31 else None
 FOUT = "unknown user name or wrong password for the voluntary register"
 
 
@@ -78,8 +92,9 @@ async def _claim(engine: AsyncEngine, gebruikersnaam: str) -> tuple[int, bytes, 
         async with _BOEKHOUDING, engine.begin() as conn:
             rij = (await conn.execute(select(rekening.c.id, rekening.c.wachtwoord_hash, rekening.c.mislukte_pogingen,
                                              rekening.c.laatste_mislukking)
-                                      .where(rekening.c.gebruikersnaam == gebruikersnaam))).one_or_none()
-            if rij is None:
+                                      .where(rekening.c.gebruikersnaam == gebruikersnaam,
+                                             rekening.c.geimporteerd_door.is_(None)))).one_or_none()
+            if rij is None:  # unknown, or ended by its import (its hash is gone): as unknown
                 return None
             if _in_pauze(rij.mislukte_pogingen, rij.laatste_mislukking):
                 return rij.id, rij.wachtwoord_hash.encode(), False
@@ -103,26 +118,37 @@ async def _gelukt(engine: AsyncEngine, account_id: int) -> None:
                            .values(mislukte_pogingen=0, laatste_mislukking=None))
 
 
+async def _schijn_kosten(v: "Verzoek") -> int:
+    """The cost factor of the loaded accounts' hashes (one of them: an export has one cost)."""
+    res = await v.db.execute(select(VrijwilligAccount.wachtwoord_hash)
+                             .where(VrijwilligAccount.geimporteerd_door.is_(None)).limit(1))
+    return kosten_van(res.scalar_one_or_none() or "") or STANDAARD_KOSTEN
+
+
 async def importeer(v: "Verzoek", gebruikersnaam: str, wachtwoord: str) -> int:
     leraar = await leraren.ik(v)
     if leraar.status != "GEREGISTREERD":
         raise Conflict("confirm the registration first (bevestigRegistratie)")
+    # A teacher imports once (API.md): about the asker only, so it may be said before any password.
+    al = await v.db.execute(select(func.count()).select_from(VrijwilligAccount)
+                            .where(VrijwilligAccount.geimporteerd_door == leraar.id))
+    res = await v.db.execute(select(func.count()).select_from(PortfolioActiviteit).where(
+        PortfolioActiviteit.leraar_id == leraar.id, PortfolioActiviteit.bron == "VRIJWILLIG_REGISTER"))
+    if al.scalar_one() or res.scalar_one():
+        raise Conflict("you have imported a voluntary-register portfolio already; that account has ended")
     engine = apart(v.db.session.bind.url)
     claim = await _claim(engine, gebruikersnaam.strip())
     # bcrypt is slow on purpose: keep it off the event loop. A refused attempt is checked too (an
-    # unknown name against a stand-in hash), so every attempt takes the same time and gives one
-    # error; only a claimed one's outcome is ever used.
-    klopt = await asyncio.to_thread(_controleer, wachtwoord, claim[1] if claim else _SCHIJN_HASH)
+    # unknown name against a stand-in hash of the same cost), so every attempt takes the same time
+    # and gives one error; only a claimed one's outcome is ever used.
+    hash_ = claim[1] if claim else schijn_hash(await _schijn_kosten(v))
+    klopt = await asyncio.to_thread(_controleer, wachtwoord, hash_)
     if claim is None or not claim[2] or not klopt:
         raise OngeldigeInvoer(FOUT, "wachtwoord")
     await _gelukt(engine, claim[0])
     account = (await v.db.execute(select(VrijwilligAccount).where(VrijwilligAccount.id == claim[0]))).scalar_one()
-    if account.geimporteerd_door is not None:
-        raise Conflict("this voluntary-register account was imported already and has ended")
-    res = await v.db.execute(select(func.count()).select_from(PortfolioActiviteit).where(
-        PortfolioActiviteit.leraar_id == leraar.id, PortfolioActiviteit.bron == "VRIJWILLIG_REGISTER"))
-    if res.scalar_one():
-        raise Conflict("you have imported a voluntary-register portfolio already")
+    if account.geimporteerd_door is not None:  # imported by a parallel attempt meanwhile
+        raise OngeldigeInvoer(FOUT, "wachtwoord")
     rijen = []
     for act in account.activiteiten or []:
         try:
@@ -136,8 +162,11 @@ async def importeer(v: "Verzoek", gebruikersnaam: str, wachtwoord: str) -> int:
                       "bron": "VRIJWILLIG_REGISTER", "aangemaakt_op": nu()})
     if rijen:
         await v.db.execute(insert(PortfolioActiviteit), rijen)
+    # The account ends: its password hash and its copy of the activities are wiped (the entries now
+    # live in the portfolio). The imported entries count for no bevoegdheid, so nothing an employer
+    # sees changes: the teacher's gewijzigd_op stays.
     account.geimporteerd_door = leraar.id
-    leraar.gewijzigd_op = nu()
+    account.wachtwoord_hash, account.activiteiten = "", []
     await v.db.flush()
     await verhoog_dataversie(v)
     v.loaders.vergeet()
