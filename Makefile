@@ -26,12 +26,12 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-# Demo mode needs all three OIDC variables unset. The database and the demo signing key live in
+# Demo mode is asked for explicitly (REGISTER_DEMO=true) and needs all three OIDC variables unset. The database and the demo signing key live in
 # $(DEMO_DIR) (git-ignored); the demo data is loaded into an empty database only.
 demo: $(INSTALLED)
 	mkdir -p $(DEMO_DIR)
 	env -u REGISTER_OIDC_ISSUER -u REGISTER_OIDC_AUDIENCE -u REGISTER_OIDC_JWKS \
-	  REGISTER_DATABASE_URL='$(DEMO_DATABASE_URL)' REGISTER_DEMO_DIR='$(DEMO_DIR)' \
+	  REGISTER_DEMO=true REGISTER_DATABASE_URL='$(DEMO_DATABASE_URL)' REGISTER_DEMO_DIR='$(DEMO_DIR)' \
 	  $(VENV)/bin/lerarenregister serve --host $(HOST) --port $(PORT)
 
 # Throw the demo database away; the next `make demo` loads the demo data afresh.

@@ -148,7 +148,8 @@ def servers(url: str, vandaag: str, db: str) -> dict[str, Server]:
     for k in list(basis):
         if k.startswith("REGISTER_OIDC_"):
             del basis[k]
-    env = {**basis, "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": vandaag, "REGISTER_DEMO_DATA": "false",
+    env = {**basis, "REGISTER_DEMO": "true", "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": vandaag,
+           "REGISTER_DEMO_DATA": "false",
            "REGISTER_DEMO_DIR": str(DEMO_DIR)}
     bin_ = Path(sys.executable).parent
     pg_env = {**basis, "DATABASE_URL": url.replace("postgresql://", "postgres://"),
@@ -249,6 +250,7 @@ def kies_invoer(url: str, vandaag: dt.date) -> Invoer:
 
 def maak_tokens(invoer: Invoer) -> None:
     os.environ["REGISTER_DEMO_DIR"] = str(DEMO_DIR)
+    os.environ["REGISTER_DEMO"] = "true"
     from lerarenregister.auth.demo import maak_token
     from lerarenregister.settings import Settings
 

@@ -40,14 +40,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from .server import create_app
 
     settings = _settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     migrate(settings.database_url)
+    if settings.vandaag is not None and not settings.demo:
+        logging.getLogger("lerarenregister").warning(
+            "REGISTER_VANDAAG=%s outside demo mode: the register's dates are not today's", settings.vandaag)
     if settings.demo:
         from .demo import laad_demodata, toon_demo
 
         if settings.demo_data:
             asyncio.run(laad_demodata(settings))
         toon_demo(settings, f"http://{args.host}:{args.port}")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     app = create_app(settings)
     _gc_voor_een_server()
     _na_sigterm_klaar()
@@ -84,9 +87,9 @@ def _gc_voor_een_server() -> None:
 def cmd_token(args: argparse.Namespace) -> None:
     from .auth.demo import maak_token
 
-    settings = Settings()
+    settings = _settings()
     if not settings.demo:
-        sys.exit("lerarenregister: tokens are minted only in demo mode (no REGISTER_OIDC_* set)")
+        sys.exit("lerarenregister: tokens are minted only in demo mode (REGISTER_DEMO=true)")
     nodig = {"leraar": ("bsn", args.bsn), "schoolbestuur": ("bevoegd-gezag", args.bevoegd_gezag),
              "aanbieder": ("aanbieder", args.aanbieder)}
     if args.rol in nodig and not nodig[args.rol][1]:

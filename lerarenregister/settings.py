@@ -1,11 +1,16 @@
 """One Settings object, read from the environment (REGISTER_ prefix).
 
-Demo mode is when none of the three OIDC variables is set: the server then signs its own tokens.
-Outside demo mode every OIDC variable and the BSN hash key are required.
+Demo mode only by REGISTER_DEMO=true: the server then signs its own tokens. Outside demo mode every
+OIDC variable and the BSN hash key (at least 32 bytes) are required, and an unknown REGISTER_*
+variable stops the start (API.md, "Who is asking").
 """
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
+import os
+from collections.abc import Mapping
+from urllib.parse import urlsplit
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -17,6 +22,20 @@ DEMO_ISSUER = "urn:lerarenregister:demo"
 DEMO_AUDIENCE = "lerarenregister"
 # Only ever used in demo mode; outside it REGISTER_SECRET_KEY is required.
 DEMO_SECRET_KEY = "demo-only-secret-key-not-for-production"
+
+
+# Variables with the prefix that are not settings of the server: read by the test suite only.
+ALLEEN_VOOR_TESTS = frozenset({"REGISTER_TEST_PG", "REGISTER_VIJANDIG_AANTAL"})
+MIN_SLEUTEL_BYTES = 32  # the BSN hash's HMAC key: 256 bits
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class ConfigError(Exception):
@@ -40,6 +59,9 @@ class Settings(BaseSettings):
     algoritmen: tuple[str, ...] = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384", "EdDSA")
     token_leeway_seconds: int = 30
     jwks_cache_seconds: int = 300
+    # Demo mode only when asked for (REGISTER_DEMO=true; `make demo` sets it): the server then signs
+    # its own tokens and prints them. Never by a missing or misspelt variable.
+    demo: bool = False
     demo_data: bool = True
     log_sql: bool = False
 
@@ -97,9 +119,6 @@ class Settings(BaseSettings):
             return "sqlite+aiosqlite:///" + v[len("sqlite:///"):]
         return v
 
-    @property
-    def demo(self) -> bool:
-        return not (self.oidc_issuer or self.oidc_audience or self.oidc_jwks)
 
     @property
     def issuer(self) -> str:
@@ -113,9 +132,18 @@ class Settings(BaseSettings):
     def bsn_key(self) -> bytes:
         return (self.secret_key or DEMO_SECRET_KEY).encode()
 
-    def check(self) -> None:
+    def check(self, omgeving: Mapping[str, str] | None = None) -> None:
         """Refuse a half-configured register rather than run one that trusts nobody or everybody."""
+        omgeving = os.environ if omgeving is None else omgeving
+        bekend = {f"REGISTER_{naam.upper()}" for naam in type(self).model_fields} | ALLEEN_VOOR_TESTS
+        onbekend = sorted(k for k in omgeving if k.startswith("REGISTER_") and k not in bekend)
+        if onbekend:  # a typo must fail loudly, not leave a setting at its default
+            raise ConfigError("unknown settings (a typo?): " + ", ".join(onbekend))
+        oidc = [n for n, w in (("REGISTER_OIDC_ISSUER", self.oidc_issuer), ("REGISTER_OIDC_AUDIENCE",
+                self.oidc_audience), ("REGISTER_OIDC_JWKS", self.oidc_jwks)) if w]
         if self.demo:
+            if oidc:
+                raise ConfigError("REGISTER_DEMO=true signs its own tokens; it cannot go with " + ", ".join(oidc))
             return
         missing = [
             name
@@ -129,10 +157,17 @@ class Settings(BaseSettings):
         ]
         if missing:
             raise ConfigError(
-                "outside demo mode these settings are required: " + ", ".join(missing)
+                "outside demo mode (REGISTER_DEMO=true) these settings are required: " + ", ".join(missing)
             )
+        assert self.secret_key is not None and self.oidc_jwks is not None
         if self.secret_key == DEMO_SECRET_KEY:
             raise ConfigError("REGISTER_SECRET_KEY must not be the demo key outside demo mode")
+        if len(self.secret_key.encode()) < MIN_SLEUTEL_BYTES:
+            raise ConfigError(f"REGISTER_SECRET_KEY must have at least {MIN_SLEUTEL_BYTES} bytes")
+        if "://" in self.oidc_jwks:
+            url = urlsplit(self.oidc_jwks)
+            if url.scheme != "https" and not (url.scheme == "http" and _is_loopback(url.hostname or "")):
+                raise ConfigError("REGISTER_OIDC_JWKS must be an https URL (http only on loopback) or a file")
 
     def today(self) -> dt.date:
         """The register's today: REGISTER_VANDAAG, else today's date in Europe/Amsterdam."""

@@ -69,6 +69,17 @@ def test_serve_met_eigen_sleutels_over_http(tmp_path, sleutels):
         proces.terminate()
         uitvoer = proces.communicate(timeout=20)[0].decode()
     assert b not in uitvoer  # the BSN is in no log line of the server either
+    assert "REGISTER_VANDAAG=2026-11-28 outside demo mode" in uitvoer  # a moved date is said out loud
+    assert "eyJ" not in uitvoer  # and no token is ever printed outside demo mode
+
+
+def test_serve_zonder_instellingen_start_niet_en_drukt_geen_token_af(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
+    env["REGISTER_DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    uit = subprocess.run([CLI, "serve", "--port", str(_vrije_poort())], env=env, capture_output=True, text=True,
+                         timeout=60, cwd=tmp_path)
+    assert uit.returncode != 0 and "REGISTER_DEMO=true" in uit.stderr, uit.stderr
+    assert "eyJ" not in uit.stdout + uit.stderr and not (tmp_path / ".lerarenregister").exists()
 
 
 def test_half_ingestelde_oidc_wordt_geweigerd(tmp_path, sleutels):
@@ -88,6 +99,10 @@ def test_token_alleen_in_demomodus(tmp_path, sleutels):
     assert uit.returncode != 0 and "demo mode" in uit.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
     env["REGISTER_DEMO_DIR"] = str(tmp_path / "demo")
+    # Without REGISTER_DEMO no variable at all is no demo mode: the missing settings are named.
+    uit = subprocess.run([CLI, "token", "--rol", "duo"], env=env, capture_output=True, text=True, timeout=60)
+    assert uit.returncode != 0 and "REGISTER_OIDC_ISSUER" in uit.stderr and uit.stdout == "", uit.stderr
+    env["REGISTER_DEMO"] = "true"
     uit = subprocess.run([CLI, "token", "--rol", "leraar"], env=env, capture_output=True, text=True, timeout=60)
     assert uit.returncode != 0 and "--bsn" in uit.stderr
     uit = subprocess.run([CLI, "token", "--rol", "duo"], env=env, capture_output=True, text=True, timeout=60)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,10 @@ def demo_sleutel(settings: Settings) -> RSAKey:
         return RSAKey.import_key(json.loads(pad.read_text()))
     sleutel = RSAKey.generate_key(2048, parameters={"kid": KID, "use": "sig", "alg": "RS256"}, private=True)
     pad.parent.mkdir(parents=True, exist_ok=True)
-    pad.write_text(json.dumps(sleutel.as_dict(private=True)))
-    pad.chmod(0o600)
+    # Created readable by the owner only: never, not even for a moment, a private key others can read.
+    fd = os.open(pad, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(json.dumps(sleutel.as_dict(private=True)))
     return sleutel
 
 
