@@ -212,6 +212,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
         if operatie is not None and not isinstance(operatie, str):
             return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
+        if len(query) > settings.max_body_bytes:  # DUO's larger bodies are for variables, not for text
+            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters")
         # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
         try:
             operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)

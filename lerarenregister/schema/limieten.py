@@ -49,7 +49,7 @@ from graphql import (
 )
 
 from .fouten import formatteer
-from .ontleden import KLEIN, ontleed
+from .ontleden import KLEIN, MAX_TOKENS, ontleed
 from ..regels.tekst import Tekstsoort, tekstfout
 from ..resolvers.paginering import MAX, PUBLIEK_MAX
 
@@ -202,6 +202,9 @@ class Limieten:
         except GraphQLError as fout:  # answered here, as the executor would, before any SQL
             if "nested too deeply" in fout.message:  # graphql-core's own guard against deep recursion
                 return Analyse({}, Weigering("QUERY_TOO_DEEP", "the document is nested too deeply"))
+            if "tokens. Parsing aborted" in fout.message:  # graphql-core's max_tokens
+                return Analyse({}, Weigering("QUERY_TOO_COMPLEX", f"the document has more than {MAX_TOKENS} tokens",
+                                             tokens={"limit": MAX_TOKENS}))
             return Analyse({}, Ontleedfout(fout))
         except RecursionError:
             return Analyse({}, Weigering("QUERY_TOO_DEEP", "the document is nested too deeply"))
