@@ -1036,6 +1036,13 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
                 r.append(f"| `{a[0]}` | {100 * a[1] / n:.1f} | `{b[0]}` | {100 * b[1] / n:.1f} |")
             r.append("")
     r.append("")
+    # Sections written by other scripts (bench/vijandig.py) are kept, each to the next heading of its level.
+    oud = pad.read_text() if pad.exists() else ""
+    for kop in ("## Hostile queries (issue 9)",):
+        if "\n" + kop in oud:
+            begin = oud.index("\n" + kop) + 1
+            einde = oud.find("\n## ", begin + len(kop))
+            r.append(oud[begin:einde if einde >= 0 else len(oud)].rstrip("\n") + "\n")
     pad.write_text("\n".join(r) + "\n")
 
 
