@@ -482,7 +482,10 @@ def burst(url: str, s: Soort, n: int, tegelijk: int, pid: int) -> dict[str, Any]
 
 def server(naam: str, url: str, vandaag: str, cwd_code: Path | None) -> harness.Server:
     basis = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
-    env = {**basis, "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": vandaag, "REGISTER_DEMO_DATA": "false",
+    # Rate limits off: this bench measures what the query limits cost per refusal, thousands of
+    # requests from one address (the rate limits are measured by bench/harness.py).
+    env = {**basis, "REGISTER_DEMO": "true", "REGISTER_LIMIET_PUBLIEK": "uit", "REGISTER_LIMIET_AANGEMELD": "uit",
+           "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": vandaag, "REGISTER_DEMO_DATA": "false",
            "REGISTER_DEMO_DIR": str(harness.DEMO_DIR)}
     if cwd_code is None:
         cmd = [str(Path(sys.executable).parent / "lerarenregister"), "serve"]
@@ -772,6 +775,7 @@ def main(argv: list[str] | None = None) -> None:
     invoer = kies(args.url, vandaag)
 
     os.environ["REGISTER_DEMO_DIR"] = str(harness.DEMO_DIR)
+    os.environ["REGISTER_DEMO"] = "true"
     for k in [k for k in os.environ if k.startswith("REGISTER_OIDC_")]:
         del os.environ[k]
     from lerarenregister.auth.demo import maak_token
