@@ -52,6 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
             asyncio.run(laad_demodata(settings))
         toon_demo(settings, f"http://{args.host}:{args.port}")
     app = create_app(settings)
+    logging.getLogger("uvicorn.access").addFilter(ZonderQueryString())
     _gc_voor_een_server()
     _na_sigterm_klaar()
     # On SIGTERM uvicorn stops accepting, lets requests in flight finish (at most the graceful time;
@@ -59,6 +60,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # lifespan's end, which closes the pools.
     uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="info", access_log=args.access_log,
                 timeout_graceful_shutdown=settings.graceful_shutdown_seconds or None)
+
+
+class ZonderQueryString(logging.Filter):
+    """uvicorn's access log without query strings: a GET's `query` and `variables` hold search terms
+    and BSNs, and no log line may hold personal data."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and len(record.args) >= 3 and isinstance(record.args[2], str):
+            pad, _, rest = record.args[2].partition("?")
+            record.args = (*record.args[:2], pad + ("?…" if rest else ""), *record.args[3:])
+        return True
 
 
 def _na_sigterm_klaar() -> None:

@@ -1,6 +1,7 @@
 """Engines, sessions and migrations for both stores."""
 from __future__ import annotations
 
+import logging
 import time
 from functools import lru_cache
 from pathlib import Path
@@ -56,7 +57,10 @@ def make_engine(url: str, echo: bool = False, statement_timeout_ms: int = 0,
     `connect_timeout_seconds` (PostgreSQL; 0: the driver's 60 s) is how long a request may wait for a
     database that does not answer before it fails with SERVICE_UNAVAILABLE."""
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo)
+        # aiosqlite logs every statement with its parameters at DEBUG: names, birth dates, texts. No
+        # log of ours may hold personal data, whatever level an operator sets for the root logger.
+        logging.getLogger("aiosqlite").setLevel(logging.INFO)
+        engine = create_async_engine(url, echo=echo, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         if statement_timeout_ms > 0:
             _sqlite_statement_timeout(engine, statement_timeout_ms)
@@ -65,7 +69,7 @@ def make_engine(url: str, echo: bool = False, statement_timeout_ms: int = 0,
     # planner's estimates switch it on and it adds hundreds of milliseconds to a page of results.
     # A connection per concurrent request kept open: a new one costs a server process and
     # re-preparing every statement, which showed as the slow tail under 16 concurrent requests.
-    engine = create_async_engine(url, echo=echo, pool_size=20, max_overflow=10,
+    engine = create_async_engine(url, echo=echo, hide_parameters=True, pool_size=20, max_overflow=10,
                                  connect_args=pg_connect_args(statement_timeout_ms, connect_timeout_seconds))
     event.listen(engine.sync_engine, "checkout", _weg_als_gesloten)
     return engine
@@ -81,10 +85,10 @@ def apart(url: URL) -> AsyncEngine:
     make such a write wait for ever: PostgreSQL gives up after LOCK_TIMEOUT_MS (SQLite after its
     busy timeout), and the caller decides what that means."""
     if url.get_backend_name() == "sqlite":
-        engine = create_async_engine(url, poolclass=NullPool)
+        engine = create_async_engine(url, poolclass=NullPool, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, poolclass=NullPool,
+    return create_async_engine(url, poolclass=NullPool, hide_parameters=True,
                                connect_args={"server_settings": {"jit": "off", "lock_timeout": str(LOCK_TIMEOUT_MS)}})
 
 
