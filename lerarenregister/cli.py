@@ -126,6 +126,23 @@ def cmd_matrix(args: argparse.Namespace) -> None:
         sys.stdout.write(matrix_markdown())
 
 
+def cmd_sleutels(_args: argparse.Namespace) -> None:
+    """How many teachers stand under which BSN key. It re-keys nothing: the register sees a BSN only
+    during a delivery or a login, and only a delivery moves a teacher to the current key."""
+    from .db import migrate
+    from .resolvers.sleutels import per_sleutel
+
+    settings = _settings()
+    migrate(settings.database_url)
+    stand = asyncio.run(per_sleutel(settings))
+    print(f"current key {stand.huidig}: {stand.onder_huidig} teachers")
+    if stand.vorige is not None:
+        print(f"previous key {stand.vorige} (REGISTER_SECRET_KEY_VORIGE): {stand.onder_vorige} teachers")
+    print(f"another or an unrecorded key: {stand.anders} teachers")
+    if stand.onder_vorige or stand.anders:
+        print("keep REGISTER_SECRET_KEY_VORIGE until these are 0: each is re-keyed at its next delivery")
+
+
 def cmd_importeer(args: argparse.Namespace) -> None:
     from pathlib import Path
 
@@ -180,6 +197,9 @@ def main(argv: list[str] | None = None) -> None:
     p = sub.add_parser("importeer-vrijwillig-register", help="load the old voluntary register's export (JSON lines)")
     p.add_argument("bestand")
     p.set_defaults(func=cmd_importeer)
+
+    p = sub.add_parser("sleutels", help="count the teachers under the current and the previous BSN key")
+    p.set_defaults(func=cmd_sleutels)
 
     p = sub.add_parser("sdl", help="print the SDL, directives included")
     p.set_defaults(func=cmd_sdl)

@@ -173,7 +173,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         sub = claims.get("sub")
         request.scope["lr_sub"] = sub if isinstance(sub, str) else None  # for the access log
         try:
-            return viewer_uit_claims(claims, settings.bsn_key)
+            return viewer_uit_claims(claims, settings.bsn_key, settings.bsn_key_vorige)
         except ClaimFout as exc:
             raise TokenFout(str(exc)) from exc
 

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     oidc_audience: str | None = None
     oidc_jwks: str | None = None
     secret_key: str | None = None
+    # The key before the current one, during a rotation (README, "Rotating the BSN key"): a delivery
+    # finds a teacher hashed under it and re-keys the row; a login finds the teacher meanwhile.
+    secret_key_vorige: str | None = None
     vandaag: dt.date | None = None
     # The date from which a standing aantekening means teaching only under supervision (FAQ 16, 24).
     gevolg_vanaf: dt.date = dt.date(2027, 8, 1)
@@ -132,6 +135,10 @@ class Settings(BaseSettings):
     def bsn_key(self) -> bytes:
         return (self.secret_key or DEMO_SECRET_KEY).encode()
 
+    @property
+    def bsn_key_vorige(self) -> bytes | None:
+        return self.secret_key_vorige.encode() if self.secret_key_vorige else None
+
     def check(self, omgeving: Mapping[str, str] | None = None) -> None:
         """Refuse a half-configured register rather than run one that trusts nobody or everybody."""
         omgeving = os.environ if omgeving is None else omgeving
@@ -164,6 +171,8 @@ class Settings(BaseSettings):
             raise ConfigError("REGISTER_SECRET_KEY must not be the demo key outside demo mode")
         if len(self.secret_key.encode()) < MIN_SLEUTEL_BYTES:
             raise ConfigError(f"REGISTER_SECRET_KEY must have at least {MIN_SLEUTEL_BYTES} bytes")
+        if self.secret_key_vorige is not None and self.secret_key_vorige == self.secret_key:
+            raise ConfigError("REGISTER_SECRET_KEY_VORIGE is the previous key: it must differ from the current one")
         if "://" in self.oidc_jwks:
             url = urlsplit(self.oidc_jwks)
             if url.scheme != "https" and not (url.scheme == "http" and _is_loopback(url.hostname or "")):

@@ -158,10 +158,10 @@ class Api:
         self.sleutels = sleutels
         self.vandaag = vandaag
         self.instellingen = instellingen
-        self.settings = Settings(
-            database_url=url, oidc_issuer=ISSUER, oidc_audience=AUDIENCE, oidc_jwks=str(sleutels.jwks_pad),
-            secret_key=SECRET, vandaag=vandaag, **instellingen,
-        )
+        self.settings = Settings(**{
+            "database_url": url, "oidc_issuer": ISSUER, "oidc_audience": AUDIENCE,
+            "oidc_jwks": str(sleutels.jwks_pad), "secret_key": SECRET, "vandaag": vandaag, **instellingen,
+        })
         self.app = create_app(self.settings)
         self._lifespan: Any = None
         self.client: httpx.AsyncClient | None = None

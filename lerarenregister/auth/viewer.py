@@ -23,6 +23,12 @@ class LeraarViewer:
     # Only the keyed hash: the BSN itself is dropped as soon as the token is read.
     bsn_hash: str
     rol: str = "leraar"
+    # During a key rotation: the hash under the previous key, for a teacher not re-keyed yet.
+    bsn_hash_vorige: str | None = None
+
+    @property
+    def hashes(self) -> tuple[str, ...]:
+        return (self.bsn_hash,) if self.bsn_hash_vorige is None else (self.bsn_hash, self.bsn_hash_vorige)
 
 
 @dataclass(frozen=True)
@@ -59,14 +65,15 @@ def _tekst(claims: dict[str, Any], naam: str) -> str:
     return waarde.strip()
 
 
-def viewer_uit_claims(claims: dict[str, Any], bsn_sleutel: bytes) -> Viewer:
+def viewer_uit_claims(claims: dict[str, Any], bsn_sleutel: bytes, vorige_sleutel: bytes | None = None) -> Viewer:
     """The viewer a verified token names (API.md, "Who is asking")."""
     rol = claims.get("rol")
     if rol == "leraar":
         bsn = _tekst(claims, "bsn")
         if not elfproef(bsn):
             raise ClaimFout("token claim 'bsn' is not a valid BSN")
-        return LeraarViewer(bsn_hash=bsn_hash(bsn_sleutel, bsn))
+        return LeraarViewer(bsn_hash=bsn_hash(bsn_sleutel, bsn),
+                            bsn_hash_vorige=bsn_hash(vorige_sleutel, bsn) if vorige_sleutel else None)
     if rol == "schoolbestuur":
         return SchoolbestuurViewer(bevoegd_gezag=_tekst(claims, "bevoegd_gezag"))
     if rol == "duo":

@@ -25,6 +25,8 @@ class Leraar(Base):
     registernummer: Mapped[str] = mapped_column(String(10), unique=True)
     # HMAC-SHA256 of the BSN under REGISTER_SECRET_KEY; the BSN itself is never stored.
     bsn_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Which key made bsn_hash (regels.bsn.sleutel_id); None: hashed before migration 0007.
+    bsn_sleutel: Mapped[str | None] = mapped_column(String(16))
     voornamen: Mapped[str] = mapped_column(String(200))
     tussenvoegsel: Mapped[str | None] = mapped_column(String(40))
     achternaam: Mapped[str] = mapped_column(String(200))

@@ -17,3 +17,9 @@ def elfproef(bsn: str) -> bool:
 def bsn_hash(key: bytes, bsn: str) -> str:
     """HMAC-SHA256 of the BSN under the register's secret: matches a login, cannot be reversed."""
     return hmac.new(key, bsn.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def sleutel_id(key: bytes) -> str:
+    """A short name for a hash key, stored with each hash so that a rotation can tell which teachers
+    stand under which key. Derived by HMAC, so it tells nothing about the key itself."""
+    return hmac.new(key, b"lerarenregister-bsn-sleutel-id", hashlib.sha256).hexdigest()[:12]

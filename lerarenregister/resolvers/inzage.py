@@ -48,7 +48,7 @@ class Inzage:
                     viewer = self._v.viewer
                     gevonden = None
                     if isinstance(viewer, LeraarViewer):
-                        res = await self._v.db.execute(select(Leraar.id).where(Leraar.bsn_hash == viewer.bsn_hash))
+                        res = await self._v.db.execute(select(Leraar.id).where(Leraar.bsn_hash.in_(viewer.hashes)))
                         gevonden = res.scalar_one_or_none()
                     self._eigen_leraar_id = gevonden
         return self._eigen_leraar_id  # type: ignore[return-value]

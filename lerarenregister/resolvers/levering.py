@@ -22,7 +22,7 @@ from ..models import (
 )
 from ..models.base import nu
 from ..regels import datums
-from ..regels.bsn import bsn_hash, elfproef
+from ..regels.bsn import bsn_hash, elfproef, sleutel_id
 from ..regels.naam import normaliseer, sorteernaam, vak_sleutel, voorletters
 from .fouten import Verzamelaar
 from .schrijven import nieuwe_registernummers, verhoog_dataversie, voeg_toe
@@ -195,6 +195,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
 
     res = await v.db.execute(select(Leraar).where(Leraar.bsn_hash.in_(hashes)))
     bestaand: dict[str, Leraar] = {r.bsn_hash: r for r in res.scalars().all()}
+    await _onder_huidige_sleutel(v, leveringen, hashes, bestaand)
     ids = [r.id for r in bestaand.values()]
     bevoegdheden: dict[int, list[Bevoegdheid]] = {i: [] for i in ids}
     benoemingen: dict[int, list[Benoeming]] = {i: [] for i in ids}
@@ -218,7 +219,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
                 "registernummer": next(nummers), "bsn_hash": hashes[i], "geboortedatum": lev.geboortedatum,
                 "duo_voornamen": persoon["voornamen"], "duo_tussenvoegsel": persoon["tussenvoegsel"],
                 "duo_achternaam": persoon["achternaam"], "status": "KLAARGEZET", "eerste_levering_op": v.vandaag,
-                "portfolio_openbaar": False, "gewijzigd_op": nu(),
+                "portfolio_openbaar": False, "gewijzigd_op": nu(), "bsn_sleutel": sleutel_id(sleutel),
                 **naam_velden(persoon["voornamen"], persoon["tussenvoegsel"], persoon["achternaam"]),
             })
         await voeg_toe(v, Leraar, rijen)
@@ -336,6 +337,25 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
     for lid in gewijzigd_ids:
         v.inzage.vergeet(lid)
     return uitkomst
+
+
+async def _onder_huidige_sleutel(v: "Verzoek", leveringen: Sequence[Any], hashes: list[str],
+                                 bestaand: dict[str, Leraar]) -> None:
+    """Key rotation (README, "Rotating the BSN key"): a delivery is the one moment the register knows
+    a BSN, so it moves each teacher it finds under the previous key to the current one, and stamps
+    rows hashed before key ids were kept. Teachers not delivered stay where they are."""
+    huidig = sleutel_id(v.settings.bsn_key)
+    vorige = v.settings.bsn_key_vorige
+    if vorige is not None:
+        oud = {bsn_hash(vorige, lev.bsn): h for lev, h in zip(leveringen, hashes) if h not in bestaand}
+        if oud:
+            res = await v.db.execute(select(Leraar).where(Leraar.bsn_hash.in_(list(oud))))
+            for rij in res.scalars().all():
+                rij.bsn_hash = oud[rij.bsn_hash]
+                bestaand[rij.bsn_hash] = rij
+    for rij in bestaand.values():
+        if rij.bsn_sleutel != huidig:
+            rij.bsn_sleutel = huidig
 
 
 def _werk_persoon_bij(leraar: Leraar, persoon: dict[str, Any], geboortedatum: dt.date) -> bool:
