@@ -169,8 +169,10 @@ async def medewerkers(
         rijen = list(res.all())
         if rijen:
             totaal = rijen[0].totaal_aantal
-        else:  # past the end (or nobody): the page cannot say how many there are
-            totaal = (await v.db.lees(select(func.count()).select_from(Leraar).where(waar))).scalar_one() if offset else 0
+        elif offset or limit == 0:  # past the end, or no page asked for (first: 0): count apart
+            totaal = (await v.db.lees(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
+        else:  # a first page that is empty: nobody
+            totaal = 0
     else:
         # Warnings derive from today and the data; filter every candidate in one batched pass.
         res = await v.db.lees(select(*LERAAR_RIJ).where(waar).order_by(*volgorde))

@@ -12,6 +12,7 @@ from strawberry.printer import print_schema
 from .mutation import Mutation, klaarzetten_zonder_omzetting
 from .fouten import LiteralenMetVeld
 from .ontleden import DocumentCache
+from .uitvoering import installeer as _siblings_settle
 from .query import Query
 from ..auth.policy import Doelgroep
 from .zichtbaarheid import Zichtbaarheidscontrole, ongedeclareerd, verzamel_regels
@@ -35,6 +36,7 @@ class VeldInLiteralen(SchemaExtension):
 
 @lru_cache(maxsize=1)
 def bouw_schema() -> RegisterSchema:
+    _siblings_settle()
     # A repeated document is parsed and validated once (clients send the same few documents).
     schema = RegisterSchema(
         query=Query,

@@ -105,11 +105,18 @@ def _basis(e: GraphQLError) -> dict[str, Any]:
     return uit
 
 
+def _plaats(e: GraphQLError) -> tuple[Any, ...]:
+    """Where an error is in the document, then in the answer: the order errors are reported in, so
+    that the same request gives the same answer however its fields were scheduled (issue 15)."""
+    loc = (e.locations[0].line, e.locations[0].column) if e.locations else (0, 0)
+    return (*loc, tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in e.path or ()))
+
+
 def formatteer(fouten: Iterable[GraphQLError], uitvoering: bool = True) -> tuple[list[dict[str, Any]], bool]:
-    """The response's `errors`, and whether the operation must be rolled back."""
+    """The response's `errors`, in document order, and whether the operation must be rolled back."""
     uit: list[dict[str, Any]] = []
     terugdraaien = False
-    for e in fouten:
+    for e in sorted(fouten, key=_plaats):
         orig = e.original_error
         if isinstance(orig, InvoerFouten):
             terugdraaien = True
