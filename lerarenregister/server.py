@@ -14,6 +14,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -24,6 +25,7 @@ from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle, TokenFout
 from .auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claims
 from .db import make_engine, make_sessionmaker
+from .http.cors import cors_opties
 from .http.snelheid import Snelheidsbegrenzer, al_geverifieerd
 from .models import DataVersie
 from .resolvers import inzagelog
@@ -346,6 +348,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: onverwacht})
     app.add_middleware(Snelheidsbegrenzer, settings=settings, controle=controle)
+    # Added last: the outermost layer, so that refusals carry CORS headers too (http/cors.py).
+    app.add_middleware(CORSMiddleware, **cors_opties(settings.cors_origins))
     app.state.settings = settings
     app.state.staat = staat
     return app

@@ -77,6 +77,9 @@ class Settings(BaseSettings):
     max_kosten_publiek: PositiveInt = 50_000
     max_kosten_aangemeld: PositiveInt = 100_000
 
+    # Browser clients (API.md, "Production", Browser clients): `*`, or comma-separated origins.
+    cors_origins: str = "*"
+
     # The access log (API.md, "Production", Access log): how long its entries are kept.
     inzagelog_dagen: PositiveInt = 730
 
