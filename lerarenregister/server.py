@@ -34,6 +34,7 @@ from .schema import bouw_schema, sdl, toestemmingsvelden
 from .schema.fouten import formatteer
 from .schema.gecompileerd import Documenten, compileer_pool
 from .schema.limieten import Limieten, Weigering
+from .schema.vertrouwd import VertrouwdeDocumenten
 from .settings import Settings
 from .storingen import ergste_storing, status_en_koppen, storingsantwoord
 
@@ -87,6 +88,14 @@ def request_id(request: Request) -> str:
     return str(bewaard)
 
 
+def _weigering(w: Exception) -> Response:
+    """A document that cannot be found or named."""
+    fouten = getattr(w, "fouten", [])
+    code = fouten[0]["extensions"]["code"] if fouten else "BAD_REQUEST"
+    # Apollo's clients read PERSISTED_QUERY_NOT_FOUND from a 200 answer, then send the text with its hash.
+    return OrjsonResponse({"errors": fouten}, status_code=200 if code == "PERSISTED_QUERY_NOT_FOUND" else 400)
+
+
 def _niet_aangemeld(exc: Exception) -> Response:
     return _fout(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'})
 
@@ -109,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     controle = TokenControle(settings, jwks)
     schema = bouw_schema()
+    vertrouwd = VertrouwdeDocumenten.uit_map()
     limieten = Limieten(schema._schema, settings.max_depth, settings.max_kosten_publiek, settings.max_kosten_aangemeld,
                         toestemmingsvelden=toestemmingsvelden())
     # luisteraars: called with the text of every statement the compiled path sends (tests count them).
@@ -214,6 +224,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
         if operatie is not None and not isinstance(operatie, str):
             return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
+        try:  # REGISTER_ALLEEN_VERTROUWD: before anything else is decided about the text
+            vertrouwd.vereist(settings.alleen_vertrouwd, viewer is not ANONIEM, query)
+        except Weigering as w:
+            return OrjsonResponse({"errors": w.fouten}, status_code=403)
         if len(query) > settings.max_body_bytes:  # DUO's larger bodies are for variables, not for text
             return _fout(413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters")
         # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
@@ -308,8 +322,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _fout(400, "BAD_REQUEST", "the request body is not JSON")
         if not isinstance(body, dict):
             return _fout(400, "BAD_REQUEST", "the request body must be a JSON object")
-        return await voer_uit(request, body.get("query"), body.get("variables"), body.get("operationName"), False,
-                              viewer)
+        try:
+            query, _ = vertrouwd.tekst(body)  # a trusted document by its id (documentId, persistedQuery)
+        except Weigering as w:
+            return _weigering(w)
+        return await voer_uit(request, query, body.get("variables"), body.get("operationName"), False, viewer)
 
     async def graphql_get(request: Request) -> Response:
         if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
@@ -323,7 +340,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 variabelen = orjson.loads(variabelen)
             except orjson.JSONDecodeError:
                 return _fout(400, "BAD_REQUEST", "'variables' is not JSON")
-        return await voer_uit(request, params.get("query"), variabelen or None, params.get("operationName"), True)
+        verzoek: dict[str, Any] = {k: params[k] for k in ("query", "documentId") if k in params}
+        if "extensions" in params:
+            try:
+                verzoek["extensions"] = orjson.loads(params["extensions"])
+            except orjson.JSONDecodeError:
+                return _fout(400, "BAD_REQUEST", "'extensions' is not JSON")
+        try:
+            query, _ = vertrouwd.tekst(verzoek)
+        except Weigering as w:
+            return _weigering(w)
+        return await voer_uit(request, query, variabelen or None, params.get("operationName"), True)
+
+    async def documenten_json(_request: Request) -> Response:
+        return Response(vertrouwd.json, media_type="application/json")
 
     async def schema_graphql(_request: Request) -> Response:
         return PlainTextResponse(sdl(), media_type="text/plain; charset=utf-8")
@@ -340,6 +370,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/graphql", graphql_post, methods=["POST"]),
         Route("/graphql", graphql_get, methods=["GET"]),
         Route("/schema.graphql", schema_graphql, methods=["GET"]),
+        Route("/documenten.json", documenten_json, methods=["GET"]),
         Route("/.well-known/jwks.json", jwks_json, methods=["GET"]),
         Route("/health", gezond, methods=["GET"]),
     ]

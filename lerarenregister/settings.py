@@ -10,6 +10,7 @@ import datetime as dt
 import ipaddress
 import os
 from collections.abc import Mapping
+from typing import Literal
 from urllib.parse import urlsplit
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -76,6 +77,10 @@ class Settings(BaseSettings):
     max_depth: PositiveInt = 12
     max_kosten_publiek: PositiveInt = 50_000
     max_kosten_aangemeld: PositiveInt = 100_000
+
+    # Trusted documents (API.md, "Production"): `uit`, `publiek` (anonymous callers send trusted
+    # documents only) or `iedereen`.
+    alleen_vertrouwd: Literal["uit", "publiek", "iedereen"] = "uit"
 
     # Browser clients (API.md, "Production", Browser clients): `*`, or comma-separated origins.
     cors_origins: str = "*"
