@@ -19,7 +19,7 @@ UV_VERSION ?= 0.13.9
 LOCK_VENV ?= .venv-lock
 UV := $(LOCK_VENV)/bin/uv
 
-.PHONY: demo test install lock upgrade postgres redis matrix demo-reset
+.PHONY: demo test install lock upgrade postgres redis matrix schema-basis demo-reset
 
 # Installed from requirements-test.lock (every file's hash checked), then the package itself, editable,
 # without dependencies and with the locked setuptools. Refused, before anything is installed, when
@@ -92,3 +92,8 @@ test: $(INSTALLED) postgres redis
 # Regenerate the visibility matrix in README.md from the schema's declarations.
 matrix: $(INSTALLED)
 	$(VENV)/bin/lerarenregister matrix --readme README.md
+
+# After a release: the code's schema becomes the baseline that schema changes are reviewed against
+# (docs/schemawijzigingen.md); refused while a breaking, dangerous or widening change is unnamed.
+schema-basis: $(INSTALLED)
+	$(VENV)/bin/python -m lerarenregister.schemawijzigingen basis
