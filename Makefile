@@ -15,16 +15,36 @@ DEMO_DATABASE_URL ?= sqlite+aiosqlite:///$(CURDIR)/$(DEMO_DIR)/demo.sqlite3
 PYTEST_ARGS ?=
 PG_WACHT_SECONDEN ?= 30
 INSTALLED := $(VENV)/.installed
+UV_VERSION ?= 0.13.9
+LOCK_VENV ?= .venv-lock
+UV := $(LOCK_VENV)/bin/uv
 
-.PHONY: demo test install postgres redis matrix demo-reset
+.PHONY: demo test install lock upgrade postgres redis matrix schema-basis demo-reset
 
-# Reinstalled when pyproject.toml changes; the package itself is editable.
-$(INSTALLED): pyproject.toml
+# Installed from requirements-test.lock (every file's hash checked), then the package itself, editable,
+# without dependencies and with the locked setuptools. Refused, before anything is installed, when
+# pyproject.toml's dependency declarations changed since the lock was made: run `make lock`.
+$(INSTALLED): pyproject.toml requirements.lock requirements-test.lock tools/lock.py
+	$(PYTHON) tools/lock.py check
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/python -m pip install --quiet -e '.[test]'
+	$(VENV)/bin/python -m pip install --quiet --require-hashes -r requirements-test.lock
+	$(VENV)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(INSTALLED)
+
+# After changing a dependency in pyproject.toml: re-resolve both lock files (current pins are kept
+# where they still fit). `make upgrade`: every pin to the newest release pyproject.toml allows.
+# uv (pinned here) runs from a venv of its own; it resolves against PyPI.
+$(UV):
+	test -x $(LOCK_VENV)/bin/python || $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
+
+lock: $(UV)
+	$(PYTHON) tools/lock.py compile $(UV)
+
+upgrade: $(UV)
+	$(PYTHON) tools/lock.py compile $(UV) --upgrade
 
 # Demo mode is asked for explicitly (REGISTER_DEMO=true) and needs all three OIDC variables unset. The database and the demo signing key live in
 # $(DEMO_DIR) (git-ignored); the demo data is loaded into an empty database only.
@@ -72,3 +92,8 @@ test: $(INSTALLED) postgres redis
 # Regenerate the visibility matrix in README.md from the schema's declarations.
 matrix: $(INSTALLED)
 	$(VENV)/bin/lerarenregister matrix --readme README.md
+
+# After a release: the code's schema becomes the baseline that schema changes are reviewed against
+# (docs/schemawijzigingen.md); refused while a breaking, dangerous or widening change is unnamed.
+schema-basis: $(INSTALLED)
+	$(VENV)/bin/python -m lerarenregister.schemawijzigingen basis
