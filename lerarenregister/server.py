@@ -109,8 +109,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return PlainTextResponse("ok")
 
     routes = [
-        Route("/graphql", graphql.post, methods=["POST"]),
-        Route("/graphql", graphql.get, methods=["GET"]),
+        # GET, HEAD and POST; the other common methods get a coded 405 with Allow (not Starlette's plain one)
+        Route("/graphql", graphql.alle, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
         Route("/schema.graphql", schema_graphql, methods=["GET"]),
         Route("/.well-known/jwks.json", jwks_json, methods=["GET"]),
         Route("/health", gezond, methods=["GET"]),

@@ -26,6 +26,7 @@ from ..schema.fouten import formatteer
 from ..schema.limieten import Limieten, Weigering
 from ..settings import Settings
 from ..storingen import ergste_storing, status_en_koppen, storingsantwoord
+from .mediatypen import GRAPHQL_RESPONSE, JSON, inhoudsfout, onderhandel, voor_mediatype
 from .snelheid import al_geverifieerd
 
 log = logging.getLogger("lerarenregister")
@@ -95,6 +96,30 @@ Handler = Callable[[Request], Awaitable[Response]]
 class GraphQLRoutes:
     post: Handler
     get: Handler
+    alle: Handler  # every method: GET and POST to the above, others 405
+
+
+def _alleen_post() -> Response:
+    """GET runs queries only (the spec: a mutation over GET is not executed; 405 with Allow)."""
+    return _fout(405, "BAD_REQUEST", "only queries over GET; send mutations with POST", {"Allow": "POST"})
+
+
+def _niet_aanvaardbaar() -> Response:
+    return _fout(406, "NOT_ACCEPTABLE", f"this server answers {GRAPHQL_RESPONSE} or {JSON}; "
+                                        "the Accept header allows neither")
+
+
+def _graphql_antwoord(antwoord: dict[str, Any], media: str, headers: dict[str, str] | None = None) -> Response:
+    """A GraphQL response in the negotiated media type, with the status that type asks for."""
+    status, body = voor_mediatype(antwoord, media)
+    return OrjsonResponse(body, status_code=status, headers=headers, media_type=media)
+
+
+def _in_mediatype(antwoord: Response, media: str) -> Response:
+    """Every JSON answer on /graphql (its refusals, 401, 413, 503 too) in the negotiated media type."""
+    if antwoord.headers.get("content-type", "").startswith(JSON) and media != JSON:
+        antwoord.headers["content-type"] = media
+    return antwoord
 
 
 def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle: TokenControle,
@@ -126,19 +151,19 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         staat["versie"] = (versie, time.monotonic())
         return versie
 
-    def etag(query: str, variabelen: Any, operatie: Any, versie: int) -> str:
-        sleutel = orjson.dumps([query, variabelen, operatie, settings.today().isoformat(), versie],
+    def etag(query: str, variabelen: Any, operatie: Any, versie: int, media: str) -> str:
+        sleutel = orjson.dumps([query, variabelen, operatie, settings.today().isoformat(), versie, media],
                                option=orjson.OPT_SORT_KEYS)
         return 'W/"' + hashlib.blake2b(sleutel, digest_size=16).hexdigest() + '"'
 
-    async def voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
+    async def voer_uit(request: Request, media: str, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
                        viewer: Viewer | None = None) -> Response:
         try:
-            return await _voer_uit(request, query, variabelen, operatie, alleen_lezen, viewer)
+            return await _voer_uit(request, media, query, variabelen, operatie, alleen_lezen, viewer)
         except Exception as exc:  # a database gone: 503; a failed commit: masked like any unexpected failure
             return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
-    async def _voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
+    async def _voer_uit(request: Request, media: str, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
                         viewer: Viewer | None) -> Response:
         if viewer is None:
             try:
@@ -157,7 +182,13 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         try:
             operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
         except Weigering as w:
-            return OrjsonResponse({"data": None, "errors": w.fouten})
+            return _graphql_antwoord({"data": None, "errors": w.fouten}, media)
+        if operatie_ is None and operatie is None and len(limieten.analyse(query).operaties) > 1:
+            # GraphQL's GetOperation: several operations and no name is a request error. strawberry would
+            # run the first one, unchecked by the limits above (they know no operation to check).
+            return _fout(400, "BAD_REQUEST", "the document has several operations; name one in 'operationName'")
+        if alleen_lezen and operatie_ is not None and operatie_.soort != "query":
+            return _alleen_post()  # before the data version or an ETag: a mutation never gets a 304
         # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
         openbaar = alleen_lezen and viewer is ANONIEM
         kop_cache = {"Cache-Control": "private, no-store"}
@@ -166,8 +197,10 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             # withdrawn consent would still be served (API.md, Caching).
             openbaar, kop_cache = False, {"Cache-Control": "no-store"}
         if openbaar:
-            tag = etag(query, variabelen, operatie, await data_versie())
-            kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag, "Vary": "Authorization"}
+            tag = etag(query, variabelen, operatie, await data_versie(), media)
+            # The Accept header chooses the media type, and with it the status and body: a cache keys on it.
+            kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag,
+                         "Vary": "Authorization, Accept"}
             if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
                 return Response(status_code=304, headers=kop_cache)
         plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
@@ -176,7 +209,9 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                 gecompileerd = await plan.antwoord(verbinding, variabelen)
             if gecompileerd is not None:
                 storing = ergste_storing(gecompileerd.get("errors", ()))
-                return OrjsonResponse(gecompileerd, **(status_en_koppen(storing) if storing else {"headers": kop_cache}))
+                if storing:
+                    return OrjsonResponse(gecompileerd, **status_en_koppen(storing))
+                return _graphql_antwoord(gecompileerd, media, kop_cache)
         leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
         db = Db(staat["lezer"] if leest else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
@@ -192,7 +227,7 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                     allowed_operation_types={OperationType.QUERY} if alleen_lezen else None,
                 )
             except InvalidOperationTypeError:
-                return _fout(405, "BAD_REQUEST", "only queries over GET; send mutations with POST", {"Allow": "POST"})
+                return _alleen_post()
             except CannotGetOperationTypeError:
                 return _fout(400, "BAD_REQUEST", f"the document has no operation named {operatie!r}")
             antwoord: dict[str, Any] = {"data": uitkomst.data}
@@ -228,9 +263,18 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             kop_cache = {"Cache-Control": "no-store"}
         if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way
             return OrjsonResponse(antwoord, **status_en_koppen(storing, request_id(request)))
-        return OrjsonResponse(antwoord, headers={**kop_cache, "X-Request-ID": request_id(request)})
+        return _graphql_antwoord(antwoord, media, {**kop_cache, "X-Request-ID": request_id(request)})
 
     async def graphql_post(request: Request) -> Response:
+        media = onderhandel(request.headers.get("accept"))
+        if media is None:
+            return _niet_aanvaardbaar()
+        return _in_mediatype(await _graphql_post(request, media), media)
+
+    async def _graphql_post(request: Request, media: str) -> Response:
+        reden = inhoudsfout(request.headers.get("content-type"))
+        if reden is not None:  # before the token and the body: neither would be read
+            return _fout(415, "UNSUPPORTED_MEDIA_TYPE", reden, {"Accept-Post": "application/json"})
         try:  # the token first: it decides how large a body may be
             viewer = await viewer_van(request)
         except TokenFout as exc:
@@ -245,23 +289,51 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             return _fout(400, "BAD_REQUEST", "the request body is not JSON")
         if not isinstance(body, dict):
             return _fout(400, "BAD_REQUEST", "the request body must be a JSON object")
-        return await voer_uit(request, body.get("query"), body.get("variables"), body.get("operationName"), False,
-                              viewer)
+        if body.get("extensions") is not None and not isinstance(body["extensions"], dict):
+            return _fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
+        return await voer_uit(request, media, body.get("query"), body.get("variables"), body.get("operationName"),
+                              False, viewer)
 
     async def graphql_get(request: Request) -> Response:
-        if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
-            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query string is larger than {settings.max_body_bytes} bytes")
         params = request.query_params
         if "query" not in params and "text/html" in request.headers.get("accept", ""):
             return HTMLResponse(_graphiql())
+        media = onderhandel(request.headers.get("accept"))
+        if media is None:
+            return _niet_aanvaardbaar()
+        return _in_mediatype(await _graphql_get(request, media), media)
+
+    async def _graphql_get(request: Request, media: str) -> Response:
+        if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
+            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query string is larger than {settings.max_body_bytes} bytes")
+        params = request.query_params
         variabelen = params.get("variables")
         if variabelen:
             try:
                 variabelen = orjson.loads(variabelen)
             except orjson.JSONDecodeError:
                 return _fout(400, "BAD_REQUEST", "'variables' is not JSON")
-        return await voer_uit(request, params.get("query"), variabelen or None, params.get("operationName"), True)
-    return GraphQLRoutes(post=graphql_post, get=graphql_get)
+        extensies = params.get("extensions")
+        if extensies:
+            try:
+                extensies = orjson.loads(extensies)
+            except orjson.JSONDecodeError:
+                return _fout(400, "BAD_REQUEST", "'extensions' is not JSON")
+            if extensies is not None and not isinstance(extensies, dict):
+                return _fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
+        return await voer_uit(request, media, params.get("query"), variabelen or None, params.get("operationName"),
+                              True)
+
+    async def graphql(request: Request) -> Response:
+        """Every method on /graphql: GET (and HEAD) and POST; anything else is 405 with its code."""
+        if request.method in ("GET", "HEAD"):
+            return await graphql_get(request)
+        if request.method == "POST":
+            return await graphql_post(request)
+        return _fout(405, "METHOD_NOT_ALLOWED", f"{request.method[:20]} is not a GraphQL-over-HTTP method",
+                     {"Allow": "GET, HEAD, POST"})
+
+    return GraphQLRoutes(post=graphql_post, get=graphql_get, alle=graphql)
 
 
 def _graphiql() -> str:
