@@ -15,6 +15,7 @@ from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle
 from .db import make_engine, make_sessionmaker
 # The GraphQL-over-HTTP handling lives in http/graphql.py; its helpers are re-exported for old imports.
+from .http.graphiql import PAD as GRAPHIQL_PAD, GraphiQL
 from .http.graphql import OrjsonResponse, _fout, graphql_routes, onverwacht_antwoord, request_id  # noqa: F401
 from .http.snelheid import Snelheidsbegrenzer
 from .resolvers import inzagelog
@@ -95,7 +96,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await asyncio.sleep(INZAGELOG_SNOEI_SECONDEN)
             await _snoei_inzagelog_eenmaal(maker)
 
-    graphql = graphql_routes(settings, schema, limieten, controle, staat)
+    graphiql = GraphiQL(settings)
+    graphql = graphql_routes(settings, schema, limieten, controle, staat, graphiql.pagina)
 
     async def schema_graphql(_request: Request) -> Response:
         return PlainTextResponse(sdl(), media_type="text/plain; charset=utf-8")
@@ -111,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         # GET, HEAD and POST; the other common methods get a coded 405 with Allow (not Starlette's plain one)
         Route("/graphql", graphql.alle, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+        Route(GRAPHIQL_PAD + "/{naam}", graphiql.bestand, methods=["GET"]),  # GraphiQL's own assets, offline
         Route("/schema.graphql", schema_graphql, methods=["GET"]),
         Route("/.well-known/jwks.json", jwks_json, methods=["GET"]),
         Route("/health", gezond, methods=["GET"]),

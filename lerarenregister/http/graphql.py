@@ -13,7 +13,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
@@ -123,8 +123,9 @@ def _in_mediatype(antwoord: Response, media: str) -> Response:
 
 
 def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle: TokenControle,
-                   staat: dict[str, Any]) -> GraphQLRoutes:
-    """The handlers of POST and GET /graphql over the app's schema, limits, token check and state."""
+                   staat: dict[str, Any], graphiql: Callable[[], Awaitable[Response]]) -> GraphQLRoutes:
+    """The handlers of POST and GET /graphql over the app's schema, limits, token check and state;
+    `graphiql` answers a browser's GET without a query (http/graphiql.py)."""
 
     async def viewer_van(request: Request) -> Viewer:
         kop = request.headers.get("authorization")
@@ -297,7 +298,7 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
     async def graphql_get(request: Request) -> Response:
         params = request.query_params
         if "query" not in params and "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(_graphiql())
+            return await graphiql()
         media = onderhandel(request.headers.get("accept"))
         if media is None:
             return _niet_aanvaardbaar()
@@ -334,9 +335,3 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                      {"Allow": "GET, HEAD, POST"})
 
     return GraphQLRoutes(post=graphql_post, get=graphql_get, alle=graphql)
-
-
-def _graphiql() -> str:
-    from strawberry.http.ides import get_graphql_ide_html
-
-    return get_graphql_ide_html(graphql_ide="graphiql")
