@@ -19,7 +19,7 @@ UV_VERSION ?= 0.13.9
 LOCK_VENV ?= .venv-lock
 UV := $(LOCK_VENV)/bin/uv
 
-.PHONY: demo test install lock upgrade postgres redis matrix schema-basis demo-reset
+.PHONY: demo test install lock upgrade postgres redis chromium graphiql matrix schema-basis demo-reset
 
 # Installed from requirements-test.lock (every file's hash checked), then the package itself, editable,
 # without dependencies and with the locked setuptools. Refused, before anything is installed, when
@@ -84,8 +84,29 @@ redis:
 	command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] \
 	  || { echo "make: apt-get installed redis-server but there is no redis-server binary" >&2; exit 1; }
 
+# The GraphiQL test (tests/test_graphiql.py) drives headless Chromium through chromedriver. When either
+# is missing the Debian packages are installed (as root, non-interactive); when that cannot be done the
+# target fails: the test would fail rather than skip without them.
+chromium:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
+	echo "chromium or chromedriver is missing: installing the Debian packages chromium and chromium-driver"; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+	  echo "make: chromium/chromedriver are missing and installing them needs root (apt-get install chromium chromium-driver)" >&2; exit 1; fi; \
+	{ DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium chromium-driver; } \
+	  || { echo "make: cannot install chromium and chromium-driver; the GraphiQL test needs them (see README.md)" >&2; exit 1; }; \
+	[ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ] \
+	  || { echo "make: apt-get ran but /usr/bin/chromium or /usr/bin/chromedriver is missing" >&2; exit 1; }
+
+# Re-vendor GraphiQL's browser build (lerarenregister/graphiql/) from tools/graphiql/package-lock.json.
+# Needs npm and the registry; the served package needs neither. Upgrade: change the versions in
+# tools/graphiql/package.json, `cd tools/graphiql && npm install --package-lock-only`, then `make graphiql`.
+graphiql:
+	cd tools/graphiql && npm ci --no-audit --no-fund --loglevel=error
+	python3 tools/graphiql/vendor.py
+
 # pytest's exit code 5 (no tests collected) is a failure like any other non-zero code.
-test: $(INSTALLED) postgres redis
+test: $(INSTALLED) postgres redis chromium
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
 	  [ $$rc -eq 5 ] && echo "make: pytest collected no tests; that is a failure" >&2; exit $$rc; }
 

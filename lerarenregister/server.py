@@ -3,109 +3,34 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import logging
-import re
-import time
-import uuid
 from typing import Any, AsyncIterator
 
-import orjson
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.types.graphql import OperationType
 
 from .auth.demo import demo_jwks
-from .auth.tokens import JwksBron, TokenControle, TokenFout
-from .auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claims
+from .auth.tokens import JwksBron, TokenControle
 from .db import make_engine, make_sessionmaker
+# The GraphQL-over-HTTP handling lives in http/graphql.py; its helpers are re-exported for old imports.
+from .http.graphiql import PAD as GRAPHIQL_PAD, GraphiQL
+from .http.graphql import OrjsonResponse, _fout, graphql_routes, onverwacht_antwoord, request_id  # noqa: F401
 from .http.cors import cors_opties
-from .http.snelheid import Snelheidsbegrenzer, al_geverifieerd
-from .models import DataVersie
+from .http.snelheid import Snelheidsbegrenzer
 from .resolvers import inzagelog
-from .resolvers.verzoek import Db, Verzoek
+from .resolvers.verzoek import Db
 from .schema import bouw_schema, sdl, toestemmingsvelden
-from .schema.fouten import formatteer
 from .schema.gecompileerd import Documenten, compileer_pool
-from .schema.limieten import Limieten, Weigering
-from .schema.vertrouwd import VertrouwdeDocumenten
+from .schema.limieten import Limieten
 from .settings import Settings
-from .storingen import ergste_storing, status_en_koppen, storingsantwoord
+from .storingen import storingsantwoord
 
 log = logging.getLogger("lerarenregister")
 
-PUBLIEK_MAX_AGE = 60  # seconds a proxy or CDN may serve a public answer without asking again
-VERSIE_CACHE_SECONDEN = 1.0
 INZAGELOG_SNOEI_SECONDEN = 3600.0  # how long this worker trusts its last read of the data version
-
-
-class OrjsonResponse(JSONResponse):
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
-
-
-def _fout(status: int, code: str, bericht: str, headers: dict[str, str] | None = None) -> Response:
-    return OrjsonResponse({"errors": [{"message": bericht, "extensions": {"code": code}}]}, status_code=status,
-                          headers=headers)
-
-
-async def _lees_body(request: Request, maximum: int) -> bytes | None:
-    """The body, or None when it is larger than `maximum` (read no further than that)."""
-    lengte = request.headers.get("content-length", "")
-    if lengte.isdigit() and int(lengte) > maximum:
-        return None
-    delen, gelezen = [], 0
-    async for deel in request.stream():
-        gelezen += len(deel)
-        if gelezen > maximum:
-            return None
-        delen.append(deel)
-    return b"".join(delen)
-
-
-def _inzage_niet_vastgelegd(exc: Exception) -> Response:
-    """Fail closed: an answer whose access cannot be recorded is not given (API.md, Access log)."""
-    log.error("access log not written; answer withheld: %s", type(exc).__name__)
-    return _fout(503, "SERVICE_UNAVAILABLE", "this access could not be recorded, so nothing is given; try again")
-
-
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
-
-
-def request_id(request: Request) -> str:
-    """The incoming X-Request-ID when it is well-formed, else a new one; kept for the request."""
-    bewaard = request.scope.get("lr_request_id")
-    if bewaard is None:
-        kop = request.headers.get("x-request-id", "")
-        bewaard = kop if _REQUEST_ID.fullmatch(kop) else uuid.uuid4().hex
-        request.scope["lr_request_id"] = bewaard
-    return str(bewaard)
-
-
-def _weigering(w: Exception) -> Response:
-    """A document that cannot be found or named."""
-    fouten = getattr(w, "fouten", [])
-    code = fouten[0]["extensions"]["code"] if fouten else "BAD_REQUEST"
-    # Apollo's clients read PERSISTED_QUERY_NOT_FOUND from a 200 answer, then send the text with its hash.
-    return OrjsonResponse({"errors": fouten}, status_code=200 if code == "PERSISTED_QUERY_NOT_FOUND" else 400)
-
-
-def _niet_aangemeld(exc: Exception) -> Response:
-    return _fout(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-
-
-def onverwacht_antwoord(exc: BaseException) -> Response:
-    """Outside GraphQL execution too: masked for the client, logged with the trace under an id."""
-    correlatie = uuid.uuid4().hex
-    log.error("internal error %s", correlatie, exc_info=exc)
-    return OrjsonResponse({"errors": [{"message": "internal error", "extensions": {
-        "code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie}}]}, status_code=500)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -118,7 +43,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     controle = TokenControle(settings, jwks)
     schema = bouw_schema()
-    vertrouwd = VertrouwdeDocumenten.uit_map()
     limieten = Limieten(schema._schema, settings.max_depth, settings.max_kosten_publiek, settings.max_kosten_aangemeld,
                         toestemmingsvelden=toestemmingsvelden())
     # luisteraars: called with the text of every statement the compiled path sends (tests count them).
@@ -174,186 +98,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await asyncio.sleep(INZAGELOG_SNOEI_SECONDEN)
             await _snoei_inzagelog_eenmaal(maker)
 
-    async def viewer_van(request: Request) -> Viewer:
-        kop = request.headers.get("authorization")
-        if kop is None:
-            return ANONIEM
-        schema_, _, token = kop.strip().partition(" ")
-        if schema_.lower() != "bearer" or not token.strip():
-            raise TokenFout("the Authorization header must be 'Bearer <token>'")
-        claims = al_geverifieerd(request.scope, token.strip()) or await controle.controleer(token.strip())
-        sub = claims.get("sub")
-        request.scope["lr_sub"] = sub if isinstance(sub, str) else None  # for the access log
-        try:
-            return viewer_uit_claims(claims, settings.bsn_key, settings.bsn_key_vorige)
-        except ClaimFout as exc:
-            raise TokenFout(str(exc)) from exc
-
-    async def data_versie() -> int:
-        """The public data version, read at most once a second per worker (and after own writes)."""
-        bewaard = staat.get("versie")
-        if bewaard is not None and time.monotonic() - bewaard[1] < VERSIE_CACHE_SECONDEN:
-            return bewaard[0]
-        async with staat["maker"]() as sessie:
-            versie = (await sessie.execute(select(DataVersie.versie).where(DataVersie.id == 1))).scalar_one()
-        staat["versie"] = (versie, time.monotonic())
-        return versie
-
-    def etag(query: str, variabelen: Any, operatie: Any, versie: int) -> str:
-        sleutel = orjson.dumps([query, variabelen, operatie, settings.today().isoformat(), versie],
-                               option=orjson.OPT_SORT_KEYS)
-        return 'W/"' + hashlib.blake2b(sleutel, digest_size=16).hexdigest() + '"'
-
-    async def voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
-                       viewer: Viewer | None = None) -> Response:
-        try:
-            return await _voer_uit(request, query, variabelen, operatie, alleen_lezen, viewer)
-        except Exception as exc:  # a database gone: 503; a failed commit: masked like any unexpected failure
-            return storingsantwoord(exc) or onverwacht_antwoord(exc)
-
-    async def _voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
-                        viewer: Viewer | None) -> Response:
-        if viewer is None:
-            try:
-                viewer = await viewer_van(request)
-            except TokenFout as exc:
-                return _niet_aangemeld(exc)
-        if not isinstance(query, str) or not query.strip():
-            return _fout(400, "BAD_REQUEST", "a GraphQL request needs a 'query' string")
-        if variabelen is not None and not isinstance(variabelen, dict):
-            return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
-        if operatie is not None and not isinstance(operatie, str):
-            return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
-        try:  # REGISTER_ALLEEN_VERTROUWD: before anything else is decided about the text
-            vertrouwd.vereist(settings.alleen_vertrouwd, viewer is not ANONIEM, query)
-        except Weigering as w:
-            return OrjsonResponse({"errors": w.fouten}, status_code=403)
-        if len(query) > settings.max_body_bytes:  # DUO's larger bodies are for variables, not for text
-            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters")
-        # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
-        try:
-            operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
-        except Weigering as w:
-            return OrjsonResponse({"data": None, "errors": w.fouten})
-        # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
-        openbaar = alleen_lezen and viewer is ANONIEM
-        kop_cache = {"Cache-Control": "private, no-store"}
-        if openbaar and operatie_ is not None and operatie_.toestemming:
-            # A portfolio shown or denied by the teacher's consent: no shared cache may keep it, or a
-            # withdrawn consent would still be served (API.md, Caching).
-            openbaar, kop_cache = False, {"Cache-Control": "no-store"}
-        if openbaar:
-            tag = etag(query, variabelen, operatie, await data_versie())
-            kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag, "Vary": "Authorization"}
-            if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
-                return Response(status_code=304, headers=kop_cache)
-        plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
-        if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
-            async with staat["compileer_pool"].acquire() as verbinding:
-                gecompileerd = await plan.antwoord(verbinding, variabelen)
-            if gecompileerd is not None:
-                storing = ergste_storing(gecompileerd.get("errors", ()))
-                return OrjsonResponse(gecompileerd, **(status_en_koppen(storing) if storing else {"headers": kop_cache}))
-        leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
-        db = Db(staat["lezer"] if leest else staat["maker"])
-        verzoek = Verzoek(settings, db, viewer, settings.today())
-        terugdraaien = True
-        inzagen: list[dict[str, Any]] = []
-        try:
-            try:
-                uitkomst = await schema.execute(
-                    query,
-                    variable_values=variabelen,
-                    context_value=verzoek,
-                    operation_name=operatie,
-                    allowed_operation_types={OperationType.QUERY} if alleen_lezen else None,
-                )
-            except InvalidOperationTypeError:
-                return _fout(405, "BAD_REQUEST", "only queries over GET; send mutations with POST", {"Allow": "POST"})
-            except CannotGetOperationTypeError:
-                return _fout(400, "BAD_REQUEST", f"the document has no operation named {operatie!r}")
-            antwoord: dict[str, Any] = {"data": uitkomst.data}
-            if uitkomst.errors:
-                fouten, terugdraaien = formatteer(uitkomst.errors, uitvoering=uitkomst.data is not None)
-                antwoord["errors"] = fouten
-            else:
-                terugdraaien = False
-            # The access log: on the request's own connection, inside a mutation's transaction.
-            inzagen = verzoek.inzagen.rijen(viewer, request.scope.get("lr_sub"),
-                                            operatie if operatie_ is None else operatie_.naam, request_id(request))
-            if inzagen and (leest or not terugdraaien):
-                bewaard, terugdraaien = terugdraaien, True  # a failed log write undoes the mutation too
-                await inzagelog.schrijf(db, inzagen)
-                inzagen, terugdraaien = [], bewaard
-        except SQLAlchemyError as exc:
-            if not inzagen:
-                raise
-            return _inzage_niet_vastgelegd(exc)
-        finally:
-            await db.close(commit=not terugdraaien)
-            if db.geschreven and not terugdraaien:
-                staat.pop("versie", None)  # this worker's own write: the next public read sees it
-        if inzagen and antwoord["data"] is not None:  # a mutation undone that still answers some data
-            los = Db(staat["lezer"])
-            try:
-                await inzagelog.schrijf(los, inzagen)
-            except SQLAlchemyError as exc:
-                return _inzage_niet_vastgelegd(exc)
-            finally:
-                await los.close(commit=True)
-        if openbaar and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])):
-            kop_cache = {"Cache-Control": "no-store"}
-        if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way
-            return OrjsonResponse(antwoord, **status_en_koppen(storing, request_id(request)))
-        return OrjsonResponse(antwoord, headers={**kop_cache, "X-Request-ID": request_id(request)})
-
-    async def graphql_post(request: Request) -> Response:
-        try:  # the token first: it decides how large a body may be
-            viewer = await viewer_van(request)
-        except TokenFout as exc:
-            return _niet_aangemeld(exc)
-        maximum = settings.max_body_bytes_duo if isinstance(viewer, DuoViewer) else settings.max_body_bytes
-        ruw = await _lees_body(request, maximum)
-        if ruw is None:
-            return _fout(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {maximum} bytes")
-        try:
-            body = orjson.loads(ruw)
-        except orjson.JSONDecodeError:
-            return _fout(400, "BAD_REQUEST", "the request body is not JSON")
-        if not isinstance(body, dict):
-            return _fout(400, "BAD_REQUEST", "the request body must be a JSON object")
-        try:
-            query, _ = vertrouwd.tekst(body)  # a trusted document by its id (documentId, persistedQuery)
-        except Weigering as w:
-            return _weigering(w)
-        return await voer_uit(request, query, body.get("variables"), body.get("operationName"), False, viewer)
-
-    async def graphql_get(request: Request) -> Response:
-        if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
-            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query string is larger than {settings.max_body_bytes} bytes")
-        params = request.query_params
-        if "query" not in params and "text/html" in request.headers.get("accept", ""):
-            return HTMLResponse(_graphiql())
-        variabelen = params.get("variables")
-        if variabelen:
-            try:
-                variabelen = orjson.loads(variabelen)
-            except orjson.JSONDecodeError:
-                return _fout(400, "BAD_REQUEST", "'variables' is not JSON")
-        verzoek: dict[str, Any] = {k: params[k] for k in ("query", "documentId") if k in params}
-        if "extensions" in params:
-            try:
-                verzoek["extensions"] = orjson.loads(params["extensions"])
-            except orjson.JSONDecodeError:
-                return _fout(400, "BAD_REQUEST", "'extensions' is not JSON")
-        try:
-            query, _ = vertrouwd.tekst(verzoek)
-        except Weigering as w:
-            return _weigering(w)
-        return await voer_uit(request, query, variabelen or None, params.get("operationName"), True)
-
-    async def documenten_json(_request: Request) -> Response:
-        return Response(vertrouwd.json, media_type="application/json")
+    graphiql = GraphiQL(settings)
+    graphql = graphql_routes(settings, schema, limieten, controle, staat, graphiql.pagina)
 
     async def schema_graphql(_request: Request) -> Response:
         return PlainTextResponse(sdl(), media_type="text/plain; charset=utf-8")
@@ -367,10 +113,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return PlainTextResponse("ok")
 
     routes = [
-        Route("/graphql", graphql_post, methods=["POST"]),
-        Route("/graphql", graphql_get, methods=["GET"]),
+        # GET, HEAD and POST; the other common methods get a coded 405 with Allow (not Starlette's plain one)
+        Route("/graphql", graphql.alle, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+        Route(GRAPHIQL_PAD + "/{naam}", graphiql.bestand, methods=["GET"]),  # GraphiQL's own assets, offline
         Route("/schema.graphql", schema_graphql, methods=["GET"]),
-        Route("/documenten.json", documenten_json, methods=["GET"]),
+        Route("/documenten.json", graphql.documenten, methods=["GET"]),
         Route("/.well-known/jwks.json", jwks_json, methods=["GET"]),
         Route("/health", gezond, methods=["GET"]),
     ]
@@ -385,8 +132,3 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.staat = staat
     return app
 
-
-def _graphiql() -> str:
-    from strawberry.http.ides import get_graphql_ide_html
-
-    return get_graphql_ide_html(graphql_ide="graphiql")

@@ -44,7 +44,8 @@ async def vraag(a: Api, peer: str = "192.0.2.10", token: str | None = None, head
         h["Authorization"] = f"Bearer {token}"
     transport = httpx.ASGITransport(app=a.app, client=(peer, 50123))
     async with httpx.AsyncClient(transport=transport, base_url="http://register.test") as client:
-        if "content" in kw:
+        if "content" in kw:  # a body as JSON (a POST without a content type is 415, GraphQL over HTTP)
+            h.setdefault("Content-Type", "application/json")
             return await client.post("/graphql", content=kw["content"], headers=h)
         if "params" in kw:
             return await client.get("/graphql", params=kw["params"], headers=h)

@@ -1,0 +1,365 @@
+"""GraphQL over HTTP: POST and GET /graphql (body, documents, cache headers, execute) and GraphiQL."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable
+
+import orjson
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
+
+from ..auth.tokens import TokenControle, TokenFout
+from ..auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claims
+from ..models import DataVersie
+from ..resolvers import inzagelog
+from ..resolvers.verzoek import Db, Verzoek
+from ..schema.fouten import formatteer
+from ..schema.limieten import Limieten, Weigering
+from ..schema.vertrouwd import VertrouwdeDocumenten
+from ..settings import Settings
+from ..storingen import ergste_storing, status_en_koppen, storingsantwoord
+from .mediatypen import GRAPHQL_RESPONSE, JSON, inhoudsfout, onderhandel, voor_mediatype
+from .snelheid import al_geverifieerd
+
+log = logging.getLogger("lerarenregister")
+
+PUBLIEK_MAX_AGE = 60  # seconds a proxy or CDN may serve a public answer without asking again
+VERSIE_CACHE_SECONDEN = 1.0
+
+
+class OrjsonResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content)
+
+
+def _fout(status: int, code: str, bericht: str, headers: dict[str, str] | None = None) -> Response:
+    return OrjsonResponse({"errors": [{"message": bericht, "extensions": {"code": code}}]}, status_code=status,
+                          headers=headers)
+
+
+async def _lees_body(request: Request, maximum: int) -> bytes | None:
+    """The body, or None when it is larger than `maximum` (read no further than that)."""
+    lengte = request.headers.get("content-length", "")
+    if lengte.isdigit() and int(lengte) > maximum:
+        return None
+    delen, gelezen = [], 0
+    async for deel in request.stream():
+        gelezen += len(deel)
+        if gelezen > maximum:
+            return None
+        delen.append(deel)
+    return b"".join(delen)
+
+
+def _inzage_niet_vastgelegd(exc: Exception) -> Response:
+    """Fail closed: an answer whose access cannot be recorded is not given (API.md, Access log)."""
+    log.error("access log not written; answer withheld: %s", type(exc).__name__)
+    return _fout(503, "SERVICE_UNAVAILABLE", "this access could not be recorded, so nothing is given; try again")
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
+
+
+def request_id(request: Request) -> str:
+    """The incoming X-Request-ID when it is well-formed, else a new one; kept for the request."""
+    bewaard = request.scope.get("lr_request_id")
+    if bewaard is None:
+        kop = request.headers.get("x-request-id", "")
+        bewaard = kop if _REQUEST_ID.fullmatch(kop) else uuid.uuid4().hex
+        request.scope["lr_request_id"] = bewaard
+    return str(bewaard)
+
+
+def _niet_aangemeld(exc: Exception) -> Response:
+    return _fout(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+
+def onverwacht_antwoord(exc: BaseException) -> Response:
+    """Outside GraphQL execution too: masked for the client, logged with the trace under an id."""
+    correlatie = uuid.uuid4().hex
+    log.error("internal error %s", correlatie, exc_info=exc)
+    return OrjsonResponse({"errors": [{"message": "internal error", "extensions": {
+        "code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie}}]}, status_code=500)
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class GraphQLRoutes:
+    post: Handler
+    get: Handler
+    alle: Handler  # every method: GET and POST to the above, others 405
+    documenten: Handler  # GET /documenten.json: the trusted documents (schema/vertrouwd.py)
+
+
+def _weigering(w: Weigering, media: str) -> Response:
+    """A trusted document that cannot be found or named. PERSISTED_QUERY_NOT_FOUND is 200 for
+    application/json (Apollo's clients read it there, then send the text with its hash), and a 4xx
+    for application/graphql-response+json, as the spec asks of a request error."""
+    code = w.fouten[0]["extensions"]["code"] if w.fouten else "BAD_REQUEST"
+    status = 200 if code == "PERSISTED_QUERY_NOT_FOUND" and media == JSON else 400
+    return OrjsonResponse({"errors": w.fouten}, status_code=status)
+
+
+def _alleen_post() -> Response:
+    """GET runs queries only (the spec: a mutation over GET is not executed; 405 with Allow)."""
+    return _fout(405, "BAD_REQUEST", "only queries over GET; send mutations with POST", {"Allow": "POST"})
+
+
+def _niet_aanvaardbaar() -> Response:
+    return _fout(406, "NOT_ACCEPTABLE", f"this server answers {GRAPHQL_RESPONSE} or {JSON}; "
+                                        "the Accept header allows neither")
+
+
+def _graphql_antwoord(antwoord: dict[str, Any], media: str, headers: dict[str, str] | None = None) -> Response:
+    """A GraphQL response in the negotiated media type, with the status that type asks for."""
+    status, body = voor_mediatype(antwoord, media)
+    return OrjsonResponse(body, status_code=status, headers=headers, media_type=media)
+
+
+def _in_mediatype(antwoord: Response, media: str) -> Response:
+    """Every JSON answer on /graphql (its refusals, 401, 413, 503 too) in the negotiated media type."""
+    if antwoord.headers.get("content-type", "").startswith(JSON) and media != JSON:
+        antwoord.headers["content-type"] = media
+    return antwoord
+
+
+def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle: TokenControle,
+                   staat: dict[str, Any], graphiql: Callable[[], Awaitable[Response]]) -> GraphQLRoutes:
+    """The handlers of POST and GET /graphql over the app's schema, limits, token check and state;
+    `graphiql` answers a browser's GET without a query (http/graphiql.py)."""
+    vertrouwd = VertrouwdeDocumenten.uit_map()
+
+    async def viewer_van(request: Request) -> Viewer:
+        kop = request.headers.get("authorization")
+        if kop is None:
+            return ANONIEM
+        schema_, _, token = kop.strip().partition(" ")
+        if schema_.lower() != "bearer" or not token.strip():
+            raise TokenFout("the Authorization header must be 'Bearer <token>'")
+        claims = al_geverifieerd(request.scope, token.strip()) or await controle.controleer(token.strip())
+        sub = claims.get("sub")
+        request.scope["lr_sub"] = sub if isinstance(sub, str) else None  # for the access log
+        try:
+            return viewer_uit_claims(claims, settings.bsn_key, settings.bsn_key_vorige)
+        except ClaimFout as exc:
+            raise TokenFout(str(exc)) from exc
+
+    async def data_versie() -> int:
+        """The public data version, read at most once a second per worker (and after own writes)."""
+        bewaard = staat.get("versie")
+        if bewaard is not None and time.monotonic() - bewaard[1] < VERSIE_CACHE_SECONDEN:
+            return bewaard[0]
+        async with staat["maker"]() as sessie:
+            versie = (await sessie.execute(select(DataVersie.versie).where(DataVersie.id == 1))).scalar_one()
+        staat["versie"] = (versie, time.monotonic())
+        return versie
+
+    def etag(query: str, variabelen: Any, operatie: Any, versie: int, media: str) -> str:
+        sleutel = orjson.dumps([query, variabelen, operatie, settings.today().isoformat(), versie, media],
+                               option=orjson.OPT_SORT_KEYS)
+        return 'W/"' + hashlib.blake2b(sleutel, digest_size=16).hexdigest() + '"'
+
+    async def voer_uit(request: Request, media: str, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
+                       viewer: Viewer | None = None) -> Response:
+        try:
+            return await _voer_uit(request, media, query, variabelen, operatie, alleen_lezen, viewer)
+        except Exception as exc:  # a database gone: 503; a failed commit: masked like any unexpected failure
+            return storingsantwoord(exc) or onverwacht_antwoord(exc)
+
+    async def _voer_uit(request: Request, media: str, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
+                        viewer: Viewer | None) -> Response:
+        if viewer is None:
+            try:
+                viewer = await viewer_van(request)
+            except TokenFout as exc:
+                return _niet_aangemeld(exc)
+        if not isinstance(query, str) or not query.strip():
+            return _fout(400, "BAD_REQUEST", "a GraphQL request needs a 'query' string")
+        if variabelen is not None and not isinstance(variabelen, dict):
+            return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
+        if operatie is not None and not isinstance(operatie, str):
+            return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
+        try:  # REGISTER_ALLEEN_VERTROUWD: before anything else is decided about the text
+            vertrouwd.vereist(settings.alleen_vertrouwd, viewer is not ANONIEM, query)
+        except Weigering as w:
+            return OrjsonResponse({"errors": w.fouten}, status_code=403)
+        if len(query) > settings.max_body_bytes:  # DUO's larger bodies are for variables, not for text
+            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters")
+        # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
+        try:
+            operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
+        except Weigering as w:
+            return _graphql_antwoord({"data": None, "errors": w.fouten}, media)
+        if operatie_ is None and operatie is None and len(limieten.analyse(query).operaties) > 1:
+            # GraphQL's GetOperation: several operations and no name is a request error. strawberry would
+            # run the first one, unchecked by the limits above (they know no operation to check).
+            return _fout(400, "BAD_REQUEST", "the document has several operations; name one in 'operationName'")
+        if alleen_lezen and operatie_ is not None and operatie_.soort != "query":
+            return _alleen_post()  # before the data version or an ETag: a mutation never gets a 304
+        # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
+        openbaar = alleen_lezen and viewer is ANONIEM
+        kop_cache = {"Cache-Control": "private, no-store"}
+        if openbaar and operatie_ is not None and operatie_.toestemming:
+            # A portfolio shown or denied by the teacher's consent: no shared cache may keep it, or a
+            # withdrawn consent would still be served (API.md, Caching).
+            openbaar, kop_cache = False, {"Cache-Control": "no-store"}
+        if openbaar:
+            tag = etag(query, variabelen, operatie, await data_versie(), media)
+            # The Accept header chooses the media type, and with it the status and body: a cache keys on it.
+            kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag,
+                         "Vary": "Authorization, Accept"}
+            if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+                return Response(status_code=304, headers=kop_cache)
+        plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
+        if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
+            async with staat["compileer_pool"].acquire() as verbinding:
+                gecompileerd = await plan.antwoord(verbinding, variabelen)
+            if gecompileerd is not None:
+                storing = ergste_storing(gecompileerd.get("errors", ()))
+                if storing:
+                    return OrjsonResponse(gecompileerd, **status_en_koppen(storing))
+                return _graphql_antwoord(gecompileerd, media, kop_cache)
+        leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
+        db = Db(staat["lezer"] if leest else staat["maker"])
+        verzoek = Verzoek(settings, db, viewer, settings.today())
+        terugdraaien = True
+        inzagen: list[dict[str, Any]] = []
+        try:
+            try:
+                uitkomst = await schema.execute(
+                    query,
+                    variable_values=variabelen,
+                    context_value=verzoek,
+                    operation_name=operatie,
+                    allowed_operation_types={OperationType.QUERY} if alleen_lezen else None,
+                )
+            except InvalidOperationTypeError:
+                return _alleen_post()
+            except CannotGetOperationTypeError:
+                return _fout(400, "BAD_REQUEST", f"the document has no operation named {operatie!r}")
+            antwoord: dict[str, Any] = {"data": uitkomst.data}
+            if uitkomst.errors:
+                fouten, terugdraaien = formatteer(uitkomst.errors, uitvoering=uitkomst.data is not None)
+                antwoord["errors"] = fouten
+            else:
+                terugdraaien = False
+            # The access log: on the request's own connection, inside a mutation's transaction.
+            inzagen = verzoek.inzagen.rijen(viewer, request.scope.get("lr_sub"),
+                                            operatie if operatie_ is None else operatie_.naam, request_id(request))
+            if inzagen and (leest or not terugdraaien):
+                bewaard, terugdraaien = terugdraaien, True  # a failed log write undoes the mutation too
+                await inzagelog.schrijf(db, inzagen)
+                inzagen, terugdraaien = [], bewaard
+        except SQLAlchemyError as exc:
+            if not inzagen:
+                raise
+            return _inzage_niet_vastgelegd(exc)
+        finally:
+            await db.close(commit=not terugdraaien)
+            if db.geschreven and not terugdraaien:
+                staat.pop("versie", None)  # this worker's own write: the next public read sees it
+        if inzagen and antwoord["data"] is not None:  # a mutation undone that still answers some data
+            los = Db(staat["lezer"])
+            try:
+                await inzagelog.schrijf(los, inzagen)
+            except SQLAlchemyError as exc:
+                return _inzage_niet_vastgelegd(exc)
+            finally:
+                await los.close(commit=True)
+        if openbaar and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])):
+            kop_cache = {"Cache-Control": "no-store"}
+        if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way
+            return OrjsonResponse(antwoord, **status_en_koppen(storing, request_id(request)))
+        return _graphql_antwoord(antwoord, media, {**kop_cache, "X-Request-ID": request_id(request)})
+
+    async def graphql_post(request: Request) -> Response:
+        media = onderhandel(request.headers.get("accept"))
+        if media is None:
+            return _niet_aanvaardbaar()
+        return _in_mediatype(await _graphql_post(request, media), media)
+
+    async def _graphql_post(request: Request, media: str) -> Response:
+        reden = inhoudsfout(request.headers.get("content-type"))
+        if reden is not None:  # before the token and the body: neither would be read
+            return _fout(415, "UNSUPPORTED_MEDIA_TYPE", reden, {"Accept-Post": "application/json"})
+        try:  # the token first: it decides how large a body may be
+            viewer = await viewer_van(request)
+        except TokenFout as exc:
+            return _niet_aangemeld(exc)
+        maximum = settings.max_body_bytes_duo if isinstance(viewer, DuoViewer) else settings.max_body_bytes
+        ruw = await _lees_body(request, maximum)
+        if ruw is None:
+            return _fout(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {maximum} bytes")
+        try:
+            body = orjson.loads(ruw)
+        except orjson.JSONDecodeError:
+            return _fout(400, "BAD_REQUEST", "the request body is not JSON")
+        if not isinstance(body, dict):
+            return _fout(400, "BAD_REQUEST", "the request body must be a JSON object")
+        if body.get("extensions") is not None and not isinstance(body["extensions"], dict):
+            return _fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
+        try:
+            query, _ = vertrouwd.tekst(body)  # a trusted document by its id (documentId, persistedQuery)
+        except Weigering as w:
+            return _weigering(w, media)
+        return await voer_uit(request, media, query, body.get("variables"), body.get("operationName"), False, viewer)
+
+    async def graphql_get(request: Request) -> Response:
+        params = request.query_params
+        if "query" not in params and "text/html" in request.headers.get("accept", ""):
+            return await graphiql()
+        media = onderhandel(request.headers.get("accept"))
+        if media is None:
+            return _niet_aanvaardbaar()
+        return _in_mediatype(await _graphql_get(request, media), media)
+
+    async def _graphql_get(request: Request, media: str) -> Response:
+        if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
+            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query string is larger than {settings.max_body_bytes} bytes")
+        params = request.query_params
+        variabelen = params.get("variables")
+        if variabelen:
+            try:
+                variabelen = orjson.loads(variabelen)
+            except orjson.JSONDecodeError:
+                return _fout(400, "BAD_REQUEST", "'variables' is not JSON")
+        extensies = params.get("extensions")
+        if extensies:
+            try:
+                extensies = orjson.loads(extensies)
+            except orjson.JSONDecodeError:
+                return _fout(400, "BAD_REQUEST", "'extensions' is not JSON")
+            if extensies is not None and not isinstance(extensies, dict):
+                return _fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
+        verzoek: dict[str, Any] = {k: params[k] for k in ("query", "documentId") if k in params}
+        if extensies:
+            verzoek["extensions"] = extensies
+        try:
+            query, _ = vertrouwd.tekst(verzoek)  # a trusted document by its id (documentId, persistedQuery)
+        except Weigering as w:
+            return _weigering(w, media)
+        return await voer_uit(request, media, query, variabelen or None, params.get("operationName"), True)
+
+    async def documenten(_request: Request) -> Response:
+        return Response(vertrouwd.json, media_type=JSON)
+
+    async def graphql(request: Request) -> Response:
+        """Every method on /graphql: GET (and HEAD) and POST; anything else is 405 with its code."""
+        if request.method in ("GET", "HEAD"):
+            return await graphql_get(request)
+        if request.method == "POST":
+            return await graphql_post(request)
+        return _fout(405, "METHOD_NOT_ALLOWED", f"{request.method[:20]} is not a GraphQL-over-HTTP method",
+                     {"Allow": "GET, HEAD, POST"})
+
+    return GraphQLRoutes(post=graphql_post, get=graphql_get, alle=graphql, documenten=documenten)
