@@ -483,3 +483,14 @@ async def test_duizend_leraren_in_een_levering(api):
     tweede = await lever(api, leveringen)
     assert (tweede["nieuw"], tweede["gewijzigd"], tweede["ongewijzigd"]) == (0, 1, 999)
     assert tweede["registernummers"] == nummers
+
+
+async def test_lange_namen_passen_in_hun_afgeleide_kolommen(api):
+    # 100 given names of one letter (199 characters) make 100 initials; 'ß' folds to 'ss' in the search
+    # key. Both lie within the delivery's limits and must be stored, with as many whole initials as fit.
+    b = bsn(62)
+    [nummer] = (await lever(api, [levering(b, voornamen=" ".join(["a"] * 100), achternaam="ß" * 200,
+                                           tussenvoegsel=None)]))["registernummers"]
+    data = await api.ok("query($n: [String!]!) { leraren(registernummers: $n) { naam { voorletters achternaam } } }",
+                        {"n": [nummer]}, api.sleutels.duo())
+    assert data["leraren"] == [{"naam": {"voorletters": "A." * 30, "achternaam": "ß" * 200}}]

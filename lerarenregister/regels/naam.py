@@ -40,9 +40,18 @@ def normaliseer(tekst: str) -> str:
     return " ".join(w for w in kaal if w) or " ".join(w for w in woorden if w)
 
 
-def voorletters(voornamen: str) -> str:
-    """'Anna Maria' -> 'A.M.'"""
-    return "".join(f"{w[0].upper()}." for w in _SPACES.split(voornamen.strip()) if w)
+def voorletters(voornamen: str, maximum: int | None = None) -> str:
+    """'Anna Maria' -> 'A.M.'; with a maximum, only the initials that fit in it whole (a name of 200
+    characters can have 100 given names, and 'ß' is 'SS.')."""
+    uit = ""
+    for w in _SPACES.split(voornamen.strip()):
+        if not w:
+            continue
+        letter = f"{w[0].upper()}."
+        if maximum is not None and len(uit) + len(letter) > maximum:
+            break
+        uit += letter
+    return uit
 
 
 def weergavenaam(voorletters_: str, tussenvoegsel: str | None, achternaam: str) -> str:

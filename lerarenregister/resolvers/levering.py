@@ -158,11 +158,19 @@ def _persoon(lev: Any) -> dict[str, Any]:
     return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel or None, "achternaam": achternaam}
 
 
+# What the derived name columns hold: a name within its input limits can derive more (100 given names,
+# 'ß' folds to 'ss', 'ﬃ' decomposes to 'ffi'), and PostgreSQL's VARCHAR(n) refuses the excess.
+_VOORLETTERS_MAX = Leraar.__table__.c.voorletters.type.length
+_SLEUTEL_MAX = Leraar.__table__.c.zoeknaam.type.length
+
+
 def naam_velden(voornamen: str, tussenvoegsel: str | None, achternaam: str) -> dict[str, Any]:
-    """The stored name columns that derive from the effective name."""
-    vl = voorletters(voornamen)
+    """The stored name columns that derive from the effective name. The search and sort keys are cut
+    to their columns: a search term is far shorter, and names alike in 200 characters sort as equals."""
+    vl = voorletters(voornamen, _VOORLETTERS_MAX)
     return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel, "achternaam": achternaam, "voorletters": vl,
-            "zoeknaam": normaliseer(achternaam), "sorteernaam": sorteernaam(achternaam, vl)}
+            "zoeknaam": normaliseer(achternaam)[:_SLEUTEL_MAX],
+            "sorteernaam": sorteernaam(achternaam, vl)[:_SLEUTEL_MAX]}
 
 
 _BSN_SLOTEN = text("SELECT pg_advisory_xact_lock(k) FROM unnest(:sleutels) AS k ORDER BY k").bindparams(
