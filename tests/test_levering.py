@@ -494,3 +494,15 @@ async def test_lange_namen_passen_in_hun_afgeleide_kolommen(api):
     data = await api.ok("query($n: [String!]!) { leraren(registernummers: $n) { naam { voorletters achternaam } } }",
                         {"n": [nummer]}, api.sleutels.duo())
     assert data["leraren"] == [{"naam": {"voorletters": "A." * 30, "achternaam": "ß" * 200}}]
+
+
+async def test_benoeming_zo_ver_vooruit_dat_het_voorportaal_niet_te_volgen_is(api):
+    # Appointment dates may lie in the future (API.md), but an appointment without a bevoegdheid opens
+    # a voorportaal term of two years (four with the extension) whose end the register must be able to
+    # write: a begindatum in 9999 was an INTERNAL_SERVER_ERROR (year 10001 is out of range).
+    ver = levering(bsn(63), bevoegdheden=[], benoemingen=[benoeming("80001", "Frans", "9999-12-31")])
+    body = await api.gql(KLAARZETTEN, {"leveringen": [ver]}, api.sleutels.duo())
+    assert invoervelden(body) == ["leveringen[0].benoemingen[0].begindatum"], body
+    # An open end of 9999-12-31, as registers often write it, is no problem.
+    open_einde = levering(bsn(64), bevoegdheden=[], benoemingen=[benoeming("80001", "Frans", "2026-01-01", "9999-12-31")])
+    assert (await lever(api, [open_einde]))["nieuw"] == 1

@@ -110,6 +110,8 @@ def valideer(leveringen: Sequence[Any], vandaag: dt.date) -> None:
             _tekst(z, f"{q}.schoolbestuurNaam", ben.schoolbestuur_naam, True, 200)
             vak = _tekst(z, f"{q}.vak", ben.vak, True, 100)
             _datum(z, f"{q}.begindatum", ben.begindatum, vandaag, toekomst=True)
+            if ben.begindatum is not None and not datums.voorportaal_te_volgen(ben.begindatum):
+                z.fout(f"{q}.begindatum", "lies too far in the future to follow its voorportaal term")
             _datum(z, f"{q}.einddatum", ben.einddatum, vandaag, toekomst=True)
             if ben.einddatum is not None and ben.einddatum < ben.begindatum:
                 z.fout(f"{q}.einddatum", "must not be before begindatum")
