@@ -301,7 +301,8 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
         nodig = set()
         for (bestuur_id, vak, begindatum) in geleverd:
             vs = vak_sleutel(vak)
-            if vs in vakken_bevoegd:
+            # "Frans" and "frans" at one board from one day are two appointments but one subject: one entry.
+            if vs in vakken_bevoegd or (bestuur_id, vs, begindatum) in nodig:
                 continue
             nodig.add((bestuur_id, vs, begindatum))
             if (bestuur_id, vs, begindatum) not in inschrijvingen:
