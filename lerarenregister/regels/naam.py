@@ -64,6 +64,12 @@ def sorteernaam(achternaam: str, voorletters_: str) -> str:
     return f"{normaliseer(achternaam)}{_SORTEER_SCHEIDING}{zonder_accenten(voorletters_).casefold()}"
 
 
+# The room of the stored key (the vak_sleutel columns in models/leraar.py; a test keeps them equal). A
+# subject of 100 characters can fold to more ('ß' is 'ss'): subjects alike in their first 100 folded
+# characters are one subject, rather than keys the database cuts (PostgreSQL's insert casts) or refuses.
+VAK_SLEUTEL_MAX = 100
+
+
 def vak_sleutel(vak: str) -> str:
     """Subjects compare trimmed, case- and accent-blind (API.md, "Deliveries")."""
-    return _SPACES.sub(" ", zonder_accenten(vak).casefold()).strip()
+    return _SPACES.sub(" ", zonder_accenten(vak).casefold()).strip()[:VAK_SLEUTEL_MAX]
