@@ -243,6 +243,18 @@ def vreemde_cursors(echt: list[str]) -> list[str]:
             _b64("p:5") * 50]
 
 
+# Values that pass the input rules but stress what is derived from them.
+GELDIGE_NAMEN = ["Anna", "Vries", " ".join(["ß"] * 61), "ﬃ" * 200, "a" * 200, " ".join(["a"] * 100), "Ærø Ölçü",
+                 "d'Ancona", "O\u2019Brien", "'t Hart", "Le", "van der", "İlker", "Zoë\u0301", "﷽" * 10, "\U0001f600",
+                 "a\u200bb", "مرحبا", "%_%", "' OR '1'='1"]
+VAKKEN = ["Wiskunde", "wiskunde", "WISKUNDE", "Wískunde", "Frans", "frans", "Fráns", "Duits", "ß" * 100,
+          "ß" * 50 + "a", "ß" * 50 + "b", "ﬃ" * 100, "a" * 100, "Natuur- en scheikunde"]
+RANDBEGIN = ["2020-08-01", "2020-08-01", VANDAAG.isoformat(), "2026-11-29", "2024-02-29", "1900-01-01", "2099-01-01",
+             "9995-12-31", "9996-01-01", "9998-06-01"]
+RANDEIND = [None, None, "9999-12-31", "2026-11-27", VANDAAG.isoformat(), "2099-12-31"]
+GEBIEDEN = ["VAKINHOUDELIJK", "VAKDIDACTISCH", "PEDAGOGISCH", "OVERIG"]
+INVOER_TYPEN = {"Levering", "ActiviteitInvoer", "CorrectieInvoer", "CatalogusActiviteitInvoer", "CriteriaInvoer"}
+
 # Which pool a value is drawn from, by the name of its argument or input field.
 ID_NAMEN = {"id": "portfolio", "aantekening": "aantekening", "bezwaar": "bezwaar", "inschrijving": "voorportaal",
             "benoeming": "benoeming", "bevoegdheid": "bevoegdheid", "bevoegdheden": "bevoegdheid",
@@ -339,7 +351,52 @@ class Pools:
             return rng.choice([A, B, C, *VREEMDE_BESTUREN])
         return self.tekst(rng)
 
+    def invoer(self, rng: random.Random, typenaam: str) -> dict[str, Any]:
+        """An input that passes its field checks most of the time, with values at the edges of the
+        rules (dates at the calendar's ends, names that fold or decompose longer, subjects alike but
+        for case), so that the request reaches the register's logic and storage."""
+        naam = lambda: rng.choice(GELDIGE_NAMEN)  # noqa: E731
+        vak = lambda: rng.choice(VAKKEN)  # noqa: E731
+        if typenaam == "Levering":
+            return {"bsn": rng.choice(self.bsns[:8]), "voornamen": naam(), "achternaam": naam(),
+                    "tussenvoegsel": rng.choice([None, "van", "de", "van den", "'t", "ß" * 40]),
+                    "geboortedatum": rng.choice(["1985-03-01", "1900-01-01", "1960-02-29"]),
+                    "bevoegdheden": [{"vak": vak(), "soort": rng.choice(["PO", "EERSTEGRAADS", "TWEEDEGRAADS", "PDG"]),
+                                      "behaaldOp": rng.choice(["2010-06-30", "2000-02-29", VANDAAG.isoformat()])}
+                                     for _ in range(rng.randint(0, 3))],
+                    "benoemingen": self._benoemingen(rng)}
+        if typenaam == "ActiviteitInvoer":
+            return {"titel": naam(), "datum": rng.choice(["1990-01-01", "2024-02-29", "2022-11-01", VANDAAG.isoformat()]),
+                    "uren": rng.choice([0.01, 1e-300, 2000, 0.5, 3]), "gebied": rng.choice(GEBIEDEN),
+                    "bevoegdheden": rng.sample(self.r.ids["bevoegdheid"], rng.randint(1, len(self.r.ids["bevoegdheid"]))),
+                    "catalogusActiviteit": rng.choice([None, None, *self.r.ids["activiteit"]])}
+        if typenaam == "CorrectieInvoer":
+            return {k: rng.choice([naam(), None]) if k == "tussenvoegsel" else naam()
+                    for k in rng.sample(["voornamen", "tussenvoegsel", "achternaam"], rng.randint(1, 3))}
+        if typenaam == "CatalogusActiviteitInvoer":
+            contact, zelf = rng.choice([0, 1e-300, 8, 1000, 1e15]), rng.choice([0, 4, 1e15])
+            return {"titel": naam(), "omschrijving": rng.choice([None, "Regel één\nRegel twee\t.", naam()]),
+                    "soort": rng.choice(["CURSUS", "OPLEIDING", "ZELFSTUDIE"]), "contacturen": contact,
+                    "zelfstudieuren": zelf, "gebied": rng.choice(GEBIEDEN), "toetsing": rng.choice([True, False])}
+        assert typenaam == "CriteriaInvoer", typenaam
+        return {"geldigVanaf": rng.choice([VANDAAG.isoformat(), "2026-11-29", "2027-08-01", "9999-12-31"]),
+                "totaalUren": rng.choice([160, 0, 1e308]), "primairProcesUren": rng.choice([100, 0, 1e308]),
+                "vakinhoudelijkVoUren": rng.choice([40, 0, 1e308])}
+
+    def _benoemingen(self, rng: random.Random) -> list[dict[str, Any]]:
+        uit: list[dict[str, Any]] = []
+        for _ in range(rng.randint(0, 4)):
+            if uit and rng.random() < 0.5:  # the same board and day as the one before, another spelling
+                uit.append({**uit[-1], "vak": rng.choice(VAKKEN), "einddatum": rng.choice(RANDEIND)})
+            else:
+                uit.append({"bevoegdGezagNummer": rng.choice([A, B, C, "Z9", "A" * 20]),
+                            "schoolbestuurNaam": rng.choice(GELDIGE_NAMEN), "vak": rng.choice(VAKKEN),
+                            "begindatum": rng.choice(RANDBEGIN), "einddatum": rng.choice(RANDEIND)})
+        return uit
+
     def object(self, rng: random.Random, type_: GraphQLInputObjectType, geldig: bool = True) -> dict[str, Any]:
+        if geldig and type_.name in INVOER_TYPEN and rng.random() < 0.6:
+            return self.invoer(rng, type_.name)
         uit: dict[str, Any] = {}
         for naam, veld in type_.fields.items():
             verplicht = isinstance(veld.type, GraphQLNonNull)
@@ -691,10 +748,15 @@ class Mutator:
 # --- hand-made hostile shapes, filled from the pools ----------------------------------------------------
 
 
-def sjablonen(rng: random.Random, pools: Pools) -> Verzoek:
+# The shapes each role is most often after (the rest come up too, for every role).
+EIGEN_SJABLONEN = {"publiek": [0, 1, 5], "leraar": [2, 6, 6, 7, 8, 13, 17], "schoolbestuur": [3, 3, 12, 8],
+                   "duo": [10, 10, 10, 5], "aanbieder": [9, 9, 1], "beroepsgroep": [11, 11, 5]}
+
+
+def sjablonen(rng: random.Random, pools: Pools, rol: str) -> Verzoek:
     v = lambda naam, type_=None: als_json(pools.voor(rng, naam, type_, geldig=rng.random() < 0.85))  # noqa: E731
     t = SCHEMA.type_map
-    keuze = rng.randrange(18)
+    keuze = rng.choice(EIGEN_SJABLONEN[rol]) if rol in EIGEN_SJABLONEN and rng.random() < 0.7 else rng.randrange(18)
     if keuze == 0:
         return Verzoek("template: search page with variables",
                        "query($t: String!, $f: Int, $a: String) { zoekLeraren(zoekterm: $t, first: $f, after: $a) "
@@ -760,7 +822,8 @@ def sjablonen(rng: random.Random, pools: Pools) -> Verzoek:
         n = rng.choice([0, 1, 2, 3, 1001]) if rng.random() < 0.2 else rng.choice([1, 2])
         return Verzoek(f"template: delivery of {n}",
                        "mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { nieuw gewijzigd ongewijzigd "
-                       "registernummers } }", {"l": [v("levering", t["Levering"]) for _ in range(n)]})
+                       "registernummers } }", {"l": [pools.invoer(rng, "Levering") if rng.random() < 0.8
+                                                     else v("levering", t["Levering"]) for _ in range(n)]})
     if keuze == 11:
         return Verzoek("template: assessment, criteria, objection ruling",
                        "mutation($p: Date!, $c: CriteriaInvoer!, $b: ID!, $u: BezwaarStatus!) { "
@@ -920,11 +983,11 @@ def verzoeken(rol: str, basis: list[DocumentNode], negatief: list[DocumentNode],
     for i in range(aantal):
         keuze = rng.random()
         pools.verboden_tekens = rng.random() < 0.25
-        if keuze < 0.15:
-            v = sjablonen(rng, pools)
-        elif keuze < 0.18:
+        if keuze < 0.3:
+            v = sjablonen(rng, pools, rol)
+        elif keuze < 0.33:
             v = ruwe_verzoeken(rng)
-        elif keuze < 0.30:
+        elif keuze < 0.43:
             v = mutator.verzoek(negatief[(i * 7 + ROLLEN.index(rol)) % len(negatief)], negatief=True)
         else:
             v = mutator.verzoek(basis[(i * 7 + ROLLEN.index(rol)) % len(basis)], negatief=False)
