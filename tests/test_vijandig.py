@@ -13,6 +13,8 @@ stack trace or SQL text. The server's log must hold no internal error and no "ne
 Reproducible: hypothesis runs derandomized (no database, no shrinking) to make the base documents
 once, and the mutator draws from a seeded `random.Random` per role. The number of requests per role
 is `REGISTER_VIJANDIG_AANTAL` (default 500); `REGISTER_VIJANDIG_SEED` changes the mutator's seed.
+Hypothesis also draws constants from the modules loaded, so this file alone and the whole suite each
+generate their own (fixed) base documents.
 """
 from __future__ import annotations
 
