@@ -190,3 +190,13 @@ async def test_portfolio_neemt_uren_en_gebied_van_catalogus_en_houdt_ingetrokken
     assert bewaard[entry["id"]] == {"id": entry["id"], "titel": "Algebra bij NSO", "uren": 16.0,
                                     "gebied": "VAKINHOUDELIJK", "bron": "CATALOGUS"}
     assert ik["bevoegdheden"][0]["herregistratie"]["behaaldeUren"] == 17.0
+
+
+async def test_lange_titel_wordt_gepubliceerd_en_gevonden(api):
+    # A title may have 300 characters; its search key is stored in 200 (and 'ﬃ' folds to 'ffi'):
+    # PostgreSQL refused the longer key, an INTERNAL_SERVER_ERROR.
+    for titel in ("Didactiek " + "a" * 280, "ﬃ" * 300):
+        act = await publiceer(api, activiteit(titel=titel))
+        assert act["titel"] == titel
+    assert titels(await zoek(api, "didactiek")) == ["Didactiek " + "a" * 280]
+    assert titels(await zoek(api, "ffiffi")) == ["ﬃ" * 300]

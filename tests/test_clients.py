@@ -209,3 +209,12 @@ async def test_gewijzigd_sinds_zonder_offset_is_ongeldig(api):
         body = await api.gql(GEWIJZIGD, {"s": waarde}, api.sleutels.bestuur("80001"))
         assert fouten(body, "BAD_USER_INPUT"), (api.store, waarde, body)
         assert not fouten(body, "INTERNAL_SERVER_ERROR"), body
+
+
+async def test_gewijzigd_sinds_buiten_de_jaartelling_is_ongeldig(api):
+    # Valid RFC 3339, but in UTC the year 10000 or the year 0: Python's datetime cannot hold it.
+    await klaarzetten(api, [levering(bsn(93), benoemingen=[benoeming("80001")])])
+    for waarde in ("9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"):
+        body = await api.gql(GEWIJZIGD, {"s": waarde}, api.sleutels.bestuur("80001"))
+        assert not fouten(body, "INTERNAL_SERVER_ERROR"), body
+        assert [e["extensions"].get("field") for e in fouten(body, "BAD_USER_INPUT")] == ["gewijzigdSinds"], body

@@ -170,3 +170,18 @@ async def test_volgende_levering_voor_die_leraar_sluit_de_meldingen(api):
 
     await klaarzetten(api, [{**leveringen[1], "benoemingen": []}])
     assert (await _open(api))["totalCount"] == 0
+
+
+async def test_lange_namen_passen_in_hun_afgeleide_kolommen(api):
+    # Within the input limits a name can derive more than its columns hold: 61 given names make 61
+    # initials, 'ß' capitalises to 'SS', 'ﬃ' decomposes to 'ffi' (PostgreSQL refused the excess: an
+    # INTERNAL_SERVER_ERROR). The initials that fit are kept whole; the name is still found.
+    b = bsn(60)
+    [nummer] = await klaarzetten(api, [levering(b)])
+    await bevestig(api, b)
+    voornamen, achternaam = " ".join(["ß"] * 61), "ﬃ" * 200
+    data = await api.ok(CORRIGEER, {"i": {"voornamen": voornamen, "achternaam": achternaam}}, api.sleutels.leraar(b))
+    assert data["corrigeerPersoonsgegevens"]["naam"]["voorletters"] == "SS." * 20
+    assert data["corrigeerPersoonsgegevens"]["naam"]["voornamen"] == voornamen
+    gevonden = (await api.ok(ZOEK, {"t": "ffiffi"}))["zoekLeraren"]["edges"]
+    assert [e["node"]["registernummer"] for e in gevonden] == [nummer]

@@ -483,3 +483,47 @@ async def test_duizend_leraren_in_een_levering(api):
     tweede = await lever(api, leveringen)
     assert (tweede["nieuw"], tweede["gewijzigd"], tweede["ongewijzigd"]) == (0, 1, 999)
     assert tweede["registernummers"] == nummers
+
+
+async def test_lange_namen_passen_in_hun_afgeleide_kolommen(api):
+    # 100 given names of one letter (199 characters) make 100 initials; 'ß' folds to 'ss' in the search
+    # key. Both lie within the delivery's limits and must be stored, with as many whole initials as fit.
+    b = bsn(62)
+    [nummer] = (await lever(api, [levering(b, voornamen=" ".join(["a"] * 100), achternaam="ß" * 200,
+                                           tussenvoegsel=None)]))["registernummers"]
+    data = await api.ok("query($n: [String!]!) { leraren(registernummers: $n) { naam { voorletters achternaam } } }",
+                        {"n": [nummer]}, api.sleutels.duo())
+    assert data["leraren"] == [{"naam": {"voorletters": "A." * 30, "achternaam": "ß" * 200}}]
+
+
+async def test_benoeming_zo_ver_vooruit_dat_het_voorportaal_niet_te_volgen_is(api):
+    # Appointment dates may lie in the future (API.md), but an appointment without a bevoegdheid opens
+    # a voorportaal term of two years (four with the extension) whose end the register must be able to
+    # write: a begindatum in 9999 was an INTERNAL_SERVER_ERROR (year 10001 is out of range).
+    ver = levering(bsn(63), bevoegdheden=[], benoemingen=[benoeming("80001", "Frans", "9999-12-31")])
+    body = await api.gql(KLAARZETTEN, {"leveringen": [ver]}, api.sleutels.duo())
+    assert invoervelden(body) == ["leveringen[0].benoemingen[0].begindatum"], body
+    # An open end of 9999-12-31, as registers often write it, is no problem.
+    open_einde = levering(bsn(64), bevoegdheden=[], benoemingen=[benoeming("80001", "Frans", "2026-01-01", "9999-12-31")])
+    assert (await lever(api, [open_einde]))["nieuw"] == 1
+
+
+async def test_vakken_die_langer_vouwen_dan_hun_sleutel(api):
+    # 'ß' folds to 'ss': a subject of 100 characters makes a key of 200 for a column of 100. PostgreSQL's
+    # insert cut it, so a second delivery no longer found the bevoegdheid and inserted it again, and two
+    # subjects alike in their first 100 folded characters collided: an INTERNAL_SERVER_ERROR each.
+    lang = {"vak": "ß" * 100, "soort": "PO", "behaaldOp": "2010-06-30"}
+    b = bsn(65)
+    assert (await lever(api, [levering(b, bevoegdheden=[lang])]))["nieuw"] == 1
+    assert (await lever(api, [levering(b, bevoegdheden=[lang])]))["ongewijzigd"] == 1
+    twee = [{**lang, "vak": "ß" * 50 + "a"}, {**lang, "vak": "ß" * 50 + "b"}]
+    body = await api.gql(KLAARZETTEN, {"leveringen": [levering(bsn(66), bevoegdheden=twee)]}, api.sleutels.duo())
+    assert invoervelden(body) == ["leveringen[0].bevoegdheden[1].vak"], body
+
+
+def test_vak_sleutel_past_in_zijn_kolommen():
+    from lerarenregister.models import Bevoegdheid, Voorportaalinschrijving
+    from lerarenregister.regels.naam import VAK_SLEUTEL_MAX
+
+    for model in (Bevoegdheid, Voorportaalinschrijving):
+        assert model.__table__.c.vak_sleutel.type.length == VAK_SLEUTEL_MAX, model

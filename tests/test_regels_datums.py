@@ -154,3 +154,10 @@ def test_periode_op_randen() -> None:
     eerste = D(2026, 12, 1)
     assert periode_op(eerste, D(2030, 11, 30)) == (D(2026, 12, 1), D(2030, 11, 30))
     assert periode_op(eerste, D(2030, 12, 1)) == (D(2030, 12, 1), D(2034, 11, 30))
+
+
+def test_voorportaal_te_volgen_tot_het_einde_van_de_kalender() -> None:
+    # Four years with the extension, then the day after: 9995-12-31 ends 9999-12-30, its day after fits.
+    assert datums.voorportaal_te_volgen(dt.date(9995, 12, 31))
+    assert not datums.voorportaal_te_volgen(dt.date(9996, 1, 1))  # ends 9999-12-31: no day after
+    assert not datums.voorportaal_te_volgen(dt.date(9999, 12, 31))

@@ -90,6 +90,13 @@ SLECHT: dict[str, Callable[[Sleutels, RSAKey], dict[str, str]]] = {
     "leraar_bsn_zonder_elfproef": lambda s, _: _bearer(s.leraar("123456789")),
     "leraar_zonder_bsn": lambda s, _: _bearer(s.token("leraar")),
     "schoolbestuur_zonder_nummer": lambda s, _: _bearer(s.token("schoolbestuur")),
+    # Signed, but a claim no board or provider can have: NUL (PostgreSQL refuses it in a parameter), a
+    # bidirectional override, more characters than the register stores.
+    "schoolbestuur_nummer_met_nul": lambda s, _: _bearer(s.bestuur(BOARD_A + "\x00")),
+    "schoolbestuur_nummer_te_lang": lambda s, _: _bearer(s.bestuur("1" * 21)),
+    "aanbieder_code_met_bidi": lambda s, _: _bearer(s.aanbieder("\u202eNSO")),
+    "aanbieder_code_te_lang": lambda s, _: _bearer(s.aanbieder("A" * 41)),
+    "aanbieder_naam_met_stuurteken": lambda s, _: _bearer(s.aanbieder("NSO", "Academie\x1b[31m")),
 }
 
 

@@ -135,3 +135,23 @@ async def test_geleverde_bevoegdheid_sluit_de_inschrijving(api):
     assert await _waarschuwing_op(api, D(2028, 6, 1)) == ([], [])
     body = await api.gql(VERLENG, {"id": nat["id"]}, api.sleutels.bestuur("60001"))
     assert body["data"] is None and fouten(body, "CONFLICT"), body
+
+
+async def test_een_inschrijving_voor_een_vak_in_twee_schrijfwijzen(api):
+    # Two appointments at one board from one day whose subjects differ only in case or accents are two
+    # benoemingen but one subject (compared case- and accent-blind): one voorportaal entry. Both were
+    # inserted, and the entry's unique key made the delivery an INTERNAL_SERVER_ERROR on both stores.
+    [nummer] = await klaarzetten(api, [levering(BSN, bevoegdheden=[], benoemingen=[
+        benoeming("60001", vak="Frans", begindatum="2026-08-01"),
+        benoeming("60001", vak="frans", begindatum="2026-08-01"),
+        benoeming("60001", vak="Fráns", begindatum="2026-08-01")])])
+    assert nummer
+    gegevens = await ik(api)
+    assert [(p["vak"], p["begindatum"]) for p in gegevens["voorportaal"]] == [("Frans", "2026-08-01")]
+    # The same delivery again changes nothing.
+    body = await api.ok("""mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { ongewijzigd } }""",
+                        {"l": [levering(BSN, bevoegdheden=[], benoemingen=[
+                            benoeming("60001", vak="Frans", begindatum="2026-08-01"),
+                            benoeming("60001", vak="frans", begindatum="2026-08-01"),
+                            benoeming("60001", vak="Fráns", begindatum="2026-08-01")])]}, api.sleutels.duo())
+    assert body["zetGegevensKlaar"]["ongewijzigd"] == 1

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Union
 
 from ..regels.bsn import bsn_hash, elfproef
+from ..regels.tekst import Tekstsoort, tekstfout
 
 ROLLEN = ("leraar", "schoolbestuur", "duo", "aanbieder", "beroepsgroep")
 
@@ -58,11 +59,20 @@ Viewer = Union[Anoniem, LeraarViewer, SchoolbestuurViewer, DuoViewer, AanbiederV
 ANONIEM = Anoniem()
 
 
+# A claim names a board or a provider and ends up in SQL parameters and the public catalogue: it
+# follows the free-text rule for one-line texts (no control characters, PostgreSQL refuses NUL
+# outright; no bidi overrides) and holds no more characters than the register stores for it.
+MAX_LENGTE = {"bevoegd_gezag": 20, "aanbieder": 40, "name": 200}
+
+
 def _tekst(claims: dict[str, Any], naam: str) -> str:
     waarde = claims.get(naam)
     if not isinstance(waarde, str) or not waarde.strip():
         raise ClaimFout(f"token lacks the claim '{naam}'")
-    return waarde.strip()
+    waarde = waarde.strip()
+    if len(waarde) > MAX_LENGTE.get(naam, 200) or tekstfout(waarde, Tekstsoort.KORT):
+        raise ClaimFout(f"token claim '{naam}' is not valid")
+    return waarde
 
 
 def viewer_uit_claims(claims: dict[str, Any], bsn_sleutel: bytes, vorige_sleutel: bytes | None = None) -> Viewer:
@@ -79,8 +89,8 @@ def viewer_uit_claims(claims: dict[str, Any], bsn_sleutel: bytes, vorige_sleutel
     if rol == "duo":
         return DuoViewer()
     if rol == "aanbieder":
-        naam = claims.get("name")
-        return AanbiederViewer(code=_tekst(claims, "aanbieder"), naam=naam if isinstance(naam, str) else None)
+        naam = _tekst(claims, "name") if isinstance(claims.get("name"), str) and claims["name"].strip() else None
+        return AanbiederViewer(code=_tekst(claims, "aanbieder"), naam=naam)
     if rol == "beroepsgroep":
         return BeroepsgroepViewer()
     raise ClaimFout(f"token claim 'rol' must be one of {', '.join(ROLLEN)}")

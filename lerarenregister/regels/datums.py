@@ -41,6 +41,16 @@ def voorportaal_termijn_einde(begindatum: dt.date, verlengd: bool) -> dt.date:
     return laatste_dag(begindatum, jaren)
 
 
+def voorportaal_te_volgen(begindatum: dt.date) -> bool:
+    """Can the register follow a voorportaal term from this begindatum: its last day with the extension,
+    and the day after (when its warning window closes), within the calendar it can write (year 9999)?"""
+    try:
+        voorportaal_termijn_einde(begindatum, verlengd=True) + dt.timedelta(days=1)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
 def is_lopend(begindatum: dt.date, einddatum: dt.date | None, vandaag: dt.date) -> bool:
     """Does an appointment hold today? begindatum <= today <= einddatum, no einddatum open-ended."""
     return begindatum <= vandaag and (einddatum is None or vandaag <= einddatum)

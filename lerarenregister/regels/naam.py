@@ -40,9 +40,18 @@ def normaliseer(tekst: str) -> str:
     return " ".join(w for w in kaal if w) or " ".join(w for w in woorden if w)
 
 
-def voorletters(voornamen: str) -> str:
-    """'Anna Maria' -> 'A.M.'"""
-    return "".join(f"{w[0].upper()}." for w in _SPACES.split(voornamen.strip()) if w)
+def voorletters(voornamen: str, maximum: int | None = None) -> str:
+    """'Anna Maria' -> 'A.M.'; with a maximum, only the initials that fit in it whole (a name of 200
+    characters can have 100 given names, and 'ß' is 'SS.')."""
+    uit = ""
+    for w in _SPACES.split(voornamen.strip()):
+        if not w:
+            continue
+        letter = f"{w[0].upper()}."
+        if maximum is not None and len(uit) + len(letter) > maximum:
+            break
+        uit += letter
+    return uit
 
 
 def weergavenaam(voorletters_: str, tussenvoegsel: str | None, achternaam: str) -> str:
@@ -55,6 +64,12 @@ def sorteernaam(achternaam: str, voorletters_: str) -> str:
     return f"{normaliseer(achternaam)}{_SORTEER_SCHEIDING}{zonder_accenten(voorletters_).casefold()}"
 
 
+# The room of the stored key (the vak_sleutel columns in models/leraar.py; a test keeps them equal). A
+# subject of 100 characters can fold to more ('ß' is 'ss'): subjects alike in their first 100 folded
+# characters are one subject, rather than keys the database cuts (PostgreSQL's insert casts) or refuses.
+VAK_SLEUTEL_MAX = 100
+
+
 def vak_sleutel(vak: str) -> str:
     """Subjects compare trimmed, case- and accent-blind (API.md, "Deliveries")."""
-    return _SPACES.sub(" ", zonder_accenten(vak).casefold()).strip()
+    return _SPACES.sub(" ", zonder_accenten(vak).casefold()).strip()[:VAK_SLEUTEL_MAX]

@@ -25,6 +25,11 @@ def zoektitel(titel: str) -> str:
     return " ".join(_NIET_WOORD.sub(" ", zonder_accenten(titel).casefold()).split())
 
 
+# A title may have 300 characters and fold longer ('ﬃ' is 'ffi'); the stored search key keeps what its
+# column holds (PostgreSQL refused more: an INTERNAL_SERVER_ERROR).
+_ZOEKTITEL_MAX = CatalogusActiviteit.__table__.c.zoektitel.type.length
+
+
 def _escape(woord: str) -> str:
     return woord.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -94,7 +99,7 @@ async def publiceer(v: "Verzoek", invoer: Any) -> tuple[CatalogusActiviteit, Aan
     elif viewer.naam and aanbieder.naam != viewer.naam:
         aanbieder.naam = viewer.naam
     act = CatalogusActiviteit(
-        aanbieder_id=aanbieder.id, titel=titel, zoektitel=zoektitel(titel), omschrijving=omschrijving,
+        aanbieder_id=aanbieder.id, titel=titel, zoektitel=zoektitel(titel)[:_ZOEKTITEL_MAX], omschrijving=omschrijving,
         soort=getattr(invoer.soort, "value", invoer.soort), contacturen=float(invoer.contacturen),
         zelfstudieuren=float(invoer.zelfstudieuren), gebied=getattr(invoer.gebied, "value", invoer.gebied),
         toetsing=invoer.toetsing, ingetrokken=False,

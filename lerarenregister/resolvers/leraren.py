@@ -144,7 +144,10 @@ async def medewerkers(
         if gewijzigd_sinds.tzinfo is None:
             raise OngeldigeInvoer("gewijzigdSinds must be RFC 3339 with an offset", "gewijzigdSinds")
         # Stored in UTC; SQLite compares the text, so the bound value must be UTC too.
-        sinds = gewijzigd_sinds.astimezone(dt.timezone.utc)
+        try:
+            sinds = gewijzigd_sinds.astimezone(dt.timezone.utc)
+        except OverflowError:  # 9999-12-31T23:59:59-14:00 is in the year 10000 in UTC
+            raise OngeldigeInvoer("gewijzigdSinds lies outside the years 1 to 9999 in UTC", "gewijzigdSinds") from None
         # The assessment stamps the periods it judged rather than the teachers (migration 0004).
         beoordeeld = exists().where(Bevoegdheid.leraar_id == Leraar.id,
                                     Herregistratieperiode.bevoegdheid_id == Bevoegdheid.id,

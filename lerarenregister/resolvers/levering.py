@@ -110,6 +110,8 @@ def valideer(leveringen: Sequence[Any], vandaag: dt.date) -> None:
             _tekst(z, f"{q}.schoolbestuurNaam", ben.schoolbestuur_naam, True, 200)
             vak = _tekst(z, f"{q}.vak", ben.vak, True, 100)
             _datum(z, f"{q}.begindatum", ben.begindatum, vandaag, toekomst=True)
+            if ben.begindatum is not None and not datums.voorportaal_te_volgen(ben.begindatum):
+                z.fout(f"{q}.begindatum", "lies too far in the future to follow its voorportaal term")
             _datum(z, f"{q}.einddatum", ben.einddatum, vandaag, toekomst=True)
             if ben.einddatum is not None and ben.einddatum < ben.begindatum:
                 z.fout(f"{q}.einddatum", "must not be before begindatum")
@@ -158,11 +160,19 @@ def _persoon(lev: Any) -> dict[str, Any]:
     return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel or None, "achternaam": achternaam}
 
 
+# What the derived name columns hold: a name within its input limits can derive more (100 given names,
+# 'ß' folds to 'ss', 'ﬃ' decomposes to 'ffi'), and PostgreSQL's VARCHAR(n) refuses the excess.
+_VOORLETTERS_MAX = Leraar.__table__.c.voorletters.type.length
+_SLEUTEL_MAX = Leraar.__table__.c.zoeknaam.type.length
+
+
 def naam_velden(voornamen: str, tussenvoegsel: str | None, achternaam: str) -> dict[str, Any]:
-    """The stored name columns that derive from the effective name."""
-    vl = voorletters(voornamen)
+    """The stored name columns that derive from the effective name. The search and sort keys are cut
+    to their columns: a search term is far shorter, and names alike in 200 characters sort as equals."""
+    vl = voorletters(voornamen, _VOORLETTERS_MAX)
     return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel, "achternaam": achternaam, "voorletters": vl,
-            "zoeknaam": normaliseer(achternaam), "sorteernaam": sorteernaam(achternaam, vl)}
+            "zoeknaam": normaliseer(achternaam)[:_SLEUTEL_MAX],
+            "sorteernaam": sorteernaam(achternaam, vl)[:_SLEUTEL_MAX]}
 
 
 _BSN_SLOTEN = text("SELECT pg_advisory_xact_lock(k) FROM unnest(:sleutels) AS k ORDER BY k").bindparams(
@@ -292,7 +302,8 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
         nodig = set()
         for (bestuur_id, vak, begindatum) in geleverd:
             vs = vak_sleutel(vak)
-            if vs in vakken_bevoegd:
+            # "Frans" and "frans" at one board from one day are two appointments but one subject: one entry.
+            if vs in vakken_bevoegd or (bestuur_id, vs, begindatum) in nodig:
                 continue
             nodig.add((bestuur_id, vs, begindatum))
             if (bestuur_id, vs, begindatum) not in inschrijvingen:
