@@ -26,6 +26,7 @@ from .auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claim
 from .db import make_engine, make_sessionmaker
 from .http.snelheid import Snelheidsbegrenzer, al_geverifieerd
 from .models import DataVersie
+from .replica import Replica
 from .resolvers import inzagelog
 from .resolvers.verzoek import Db, Verzoek
 from .schema import bouw_schema, sdl, toestemmingsvelden
@@ -131,6 +132,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                                         settings.statement_timeout_ms,
                                                         settings.database_connect_timeout_seconds)
                                    if staat["compileer"] else None)
+        staat["replica"] = None
+        if settings.database_read_url:  # anonymous reads on the read replica (replica.py)
+            staat["replica"] = await Replica.open(settings, lambda url, timeout: compileer_pool(
+                url, staat["luisteraars"], settings.statement_timeout_ms, timeout))
         _app.state.engine = engine  # tests count SQL statements on it
         # A write, so on the unbounded sessions: a backlog of old entries may take longer than a read may.
         await _snoei_inzagelog_eenmaal(staat["maker"])  # before serving, so it never overlaps a first request
@@ -143,6 +148,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await snoeier
             if staat["compileer_pool"] is not None:
                 await staat["compileer_pool"].close()
+            if staat["replica"] is not None:
+                await staat["replica"].close()
             await engine.dispose()
 
     async def _snoei_inzagelog_eenmaal(maker: Any) -> None:
@@ -177,14 +184,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         except ClaimFout as exc:
             raise TokenFout(str(exc)) from exc
 
-    async def data_versie() -> int:
-        """The public data version, read at most once a second per worker (and after own writes)."""
-        bewaard = staat.get("versie")
+    async def data_versie(replica: Replica | None = None) -> int:
+        """The public data version, read at most once a second per worker (and after own writes); on
+        the replica when the answer comes from there, so that its ETag matches what it shows."""
+        bewaard = staat.get("versie") if replica is None else replica.versie
         if bewaard is not None and time.monotonic() - bewaard[1] < VERSIE_CACHE_SECONDEN:
             return bewaard[0]
-        async with staat["maker"]() as sessie:
+        async with (staat["maker"] if replica is None else replica.lezer)() as sessie:
             versie = (await sessie.execute(select(DataVersie.versie).where(DataVersie.id == 1))).scalar_one()
-        staat["versie"] = (versie, time.monotonic())
+        if replica is None:
+            staat["versie"] = (versie, time.monotonic())
+        else:
+            replica.versie = (versie, time.monotonic())
         return versie
 
     def etag(query: str, variabelen: Any, operatie: Any, versie: int) -> str:
@@ -194,13 +205,31 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
                        viewer: Viewer | None = None) -> Response:
+        replica: Replica | None = staat.get("replica")
+        if replica is not None and replica.beschikbaar():
+            # An anonymous read goes to the replica (_voer_uit marks the scope when it did); one that
+            # met the replica down runs again on the primary (replica.py).
+            try:
+                antwoord = await _voer_uit(request, query, variabelen, operatie, alleen_lezen, viewer, replica)
+                if not request.scope.pop("lr_replica", False):
+                    return antwoord
+                if antwoord.status_code != 503:
+                    replica.gelukt()
+                    return antwoord
+                replica.weg("an answer of 503")
+            except Exception as exc:
+                if not (request.scope.pop("lr_replica", False) and replica.is_uitval(exc)):
+                    return storingsantwoord(exc) or onverwacht_antwoord(exc)
+                replica.weg(type(exc).__name__)
+            finally:
+                replica.klaar()
         try:
             return await _voer_uit(request, query, variabelen, operatie, alleen_lezen, viewer)
         except Exception as exc:  # a database gone: 503; a failed commit: masked like any unexpected failure
             return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
     async def _voer_uit(request: Request, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
-                        viewer: Viewer | None) -> Response:
+                        viewer: Viewer | None, replica: Replica | None = None) -> Response:
         if viewer is None:
             try:
                 viewer = await viewer_van(request)
@@ -219,6 +248,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
         except Weigering as w:
             return OrjsonResponse({"data": None, "errors": w.fouten})
+        # An anonymous query may be answered by the replica; everything else by the primary.
+        if replica is not None and viewer is ANONIEM and operatie_ is not None and (
+                alleen_lezen or operatie_.soort == "query"):
+            request.scope["lr_replica"] = True
+        else:
+            replica = None
         # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
         openbaar = alleen_lezen and viewer is ANONIEM
         kop_cache = {"Cache-Control": "private, no-store"}
@@ -227,19 +262,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # withdrawn consent would still be served (API.md, Caching).
             openbaar, kop_cache = False, {"Cache-Control": "no-store"}
         if openbaar:
-            tag = etag(query, variabelen, operatie, await data_versie())
+            tag = etag(query, variabelen, operatie, await data_versie(replica))
             kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag, "Vary": "Authorization"}
             if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
                 return Response(status_code=304, headers=kop_cache)
         plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
         if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
-            async with staat["compileer_pool"].acquire() as verbinding:
+            pool = staat["compileer_pool"] if replica is None else replica.compileer_pool
+            async with pool.acquire() as verbinding:
                 gecompileerd = await plan.antwoord(verbinding, variabelen)
             if gecompileerd is not None:
                 storing = ergste_storing(gecompileerd.get("errors", ()))
                 return OrjsonResponse(gecompileerd, **(status_en_koppen(storing) if storing else {"headers": kop_cache}))
         leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
-        db = Db(staat["lezer"] if leest else staat["maker"])
+        db = Db(replica.lezer if replica is not None else staat["lezer"] if leest else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
         inzagen: list[dict[str, Any]] = []
