@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 PG_WACHT_SECONDEN ?= 30
 INSTALLED := $(VENV)/.installed
 
-.PHONY: demo test install postgres redis matrix demo-reset
+.PHONY: demo test install postgres redis matrix demo-reset topologie
 
 # Reinstalled when pyproject.toml changes; the package itself is editable.
 $(INSTALLED): pyproject.toml
@@ -72,3 +72,8 @@ test: $(INSTALLED) postgres redis
 # Regenerate the visibility matrix in README.md from the schema's declarations.
 matrix: $(INSTALLED)
 	$(VENV)/bin/lerarenregister matrix --readme README.md
+
+# Two app instances, a PostgreSQL primary and streaming replica, Redis and nginx on loopback ports,
+# a smoke test through nginx as every role, then all torn down (deploy/topologie.sh; deploy/RESULTS.md).
+topologie: $(INSTALLED)
+	VENV=$(VENV) deploy/topologie.sh
