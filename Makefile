@@ -19,7 +19,7 @@ UV_VERSION ?= 0.13.9
 LOCK_VENV ?= .venv-lock
 UV := $(LOCK_VENV)/bin/uv
 
-.PHONY: demo test install lock upgrade postgres redis chromium graphiql matrix schema-basis demo-reset
+.PHONY: demo test install lock upgrade postgres redis chromium graphiql matrix schema-basis demo-reset topologie
 
 # Installed from requirements-test.lock (every file's hash checked), then the package itself, editable,
 # without dependencies and with the locked setuptools. Refused, before anything is installed, when
@@ -118,3 +118,8 @@ matrix: $(INSTALLED)
 # (docs/schemawijzigingen.md); refused while a breaking, dangerous or widening change is unnamed.
 schema-basis: $(INSTALLED)
 	$(VENV)/bin/python -m lerarenregister.schemawijzigingen basis
+
+# Two app instances, a PostgreSQL primary and streaming replica, Redis and nginx on loopback ports,
+# a smoke test through nginx as every role, then all torn down (deploy/topologie.sh; deploy/RESULTS.md).
+topologie: $(INSTALLED)
+	VENV=$(VENV) deploy/topologie.sh

@@ -20,6 +20,7 @@ from .http.graphiql import PAD as GRAPHIQL_PAD, GraphiQL
 from .http.graphql import OrjsonResponse, _fout, graphql_routes, onverwacht_antwoord, request_id  # noqa: F401
 from .http.cors import cors_opties
 from .http.snelheid import Snelheidsbegrenzer
+from .replica import Replica
 from .resolvers import inzagelog
 from .resolvers.verzoek import Db
 from .schema import bouw_schema, sdl, toestemmingsvelden
@@ -67,6 +68,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                                         settings.statement_timeout_ms,
                                                         settings.database_connect_timeout_seconds)
                                    if staat["compileer"] else None)
+        staat["replica"] = None
+        if settings.database_read_url:  # anonymous reads on the read replica (replica.py)
+            staat["replica"] = await Replica.open(settings, lambda url, timeout: compileer_pool(
+                url, staat["luisteraars"], settings.statement_timeout_ms, timeout))
         _app.state.engine = engine  # tests count SQL statements on it
         # A write, so on the unbounded sessions: a backlog of old entries may take longer than a read may.
         await _snoei_inzagelog_eenmaal(staat["maker"])  # before serving, so it never overlaps a first request
@@ -79,6 +84,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await snoeier
             if staat["compileer_pool"] is not None:
                 await staat["compileer_pool"].close()
+            if staat["replica"] is not None:
+                await staat["replica"].close()
             await engine.dispose()
 
     async def _snoei_inzagelog_eenmaal(maker: Any) -> None:

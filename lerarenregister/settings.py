@@ -105,6 +105,25 @@ class Settings(BaseSettings):
     # Counters shared by every worker and instance (redis://host:port/db); unset: in-process.
     redis_url: str | None = None
 
+    # --- Read replica (API.md "Production", "Operations"; lerarenregister/replica.py; README) ---
+    # A PostgreSQL streaming replica for anonymous reads; writes and authenticated reads stay on the
+    # primary. A replica that cannot be reached within its connect timeout, or drops a connection, is
+    # left alone for the pause and its reads go to the primary meanwhile.
+    database_read_url: str | None = None
+    database_read_connect_timeout_seconds: PositiveFloat = 1.0
+    database_read_pause_seconds: PositiveFloat = 5.0
+
+    @field_validator("database_read_url")
+    @classmethod
+    def _read_url(cls, v: str | None) -> str | None:
+        if not v:
+            return None
+        if v.startswith("postgresql://") or v.startswith("postgres://"):
+            v = "postgresql+asyncpg://" + v.split("://", 1)[1]
+        if not v.startswith("postgresql+asyncpg://"):
+            raise ValueError("a read replica is a PostgreSQL URL (postgresql://...)")
+        return v
+
     @field_validator("limiet_publiek", "limiet_aangemeld")
     @classmethod
     def _limiet(cls, v: str) -> str:
@@ -154,6 +173,9 @@ class Settings(BaseSettings):
         onbekend = sorted(k for k in omgeving if k.startswith("REGISTER_") and k not in bekend)
         if onbekend:  # a typo must fail loudly, not leave a setting at its default
             raise ConfigError("unknown settings (a typo?): " + ", ".join(onbekend))
+        if self.database_read_url and not self.database_url.startswith("postgresql"):
+            raise ConfigError("REGISTER_DATABASE_READ_URL is a replica of a PostgreSQL primary: "
+                              "REGISTER_DATABASE_URL must be PostgreSQL too")
         oidc = [n for n, w in (("REGISTER_OIDC_ISSUER", self.oidc_issuer), ("REGISTER_OIDC_AUDIENCE",
                 self.oidc_audience), ("REGISTER_OIDC_JWKS", self.oidc_jwks)) if w]
         if self.demo:

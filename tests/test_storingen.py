@@ -1,5 +1,5 @@
 """Faults, with real parts only (issue 9, point 4): a throw-away PostgreSQL cluster this module creates
-(initdb, on a free port, never the shared one), the register as a real `lerarenregister serve`
+(tests/clusters.py: initdb, on a free port, never the shared one), the register as a real `lerarenregister serve`
 process, and real HTTP.
 
 - A read that runs past REGISTER_STATEMENT_TIMEOUT_MS is TIMEOUT (null at the field, the coded
@@ -15,15 +15,10 @@ cannot be made the tests fail, never skip.
 from __future__ import annotations
 
 import asyncio
-import glob
 import os
-import pwd
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -35,6 +30,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from clusters import Cluster, maak_database as _maak_database, vrije_poort as _vrije_poort
 from conftest import AUDIENCE, ISSUER, SECRET, Api, Sleutels
 from gegevens import KLAARZETTEN, bsn, levering
 from lerarenregister.db import migrate
@@ -50,77 +46,9 @@ ZOEK_UITGEVOERD = '{ zoekLeraren(zoekterm: "vries", first: 5) { totalCount edges
 SNEL = 10.0  # seconds: "fails fast" and "answers" both mean well within this, on a busy shared machine
 
 
-def _vrije_poort() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pg_programma(naam: str) -> str:
-    """initdb / pg_ctl: on the PATH, else the newest Debian install."""
-    gevonden = shutil.which(naam) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{naam}"), reverse=True)),
-                                          None)
-    if gevonden is None:
-        pytest.fail(f"{naam} not found (install PostgreSQL's server package): the fault tests need their own cluster")
-    return gevonden
-
-
-class Cluster:
-    """A PostgreSQL cluster of our own in a temporary folder. initdb and postgres refuse to run as
-    root: as root they run as the `postgres` user (runuser)."""
-
-    def __init__(self) -> None:
-        self.map = Path(tempfile.mkdtemp(prefix="lr-storingen-"))
-        self.data = self.map / "data"
-        self.poort = _vrije_poort()
-        self._als: list[str] = []
-        if os.geteuid() == 0:
-            eigenaar = pwd.getpwnam("postgres")
-            os.chown(self.map, eigenaar.pw_uid, eigenaar.pw_gid)
-            self._als = ["runuser", "-u", "postgres", "--"]
-        self.url = f"postgresql+asyncpg://postgres@127.0.0.1:{self.poort}/register"
-        self.dsn = f"postgresql://postgres@127.0.0.1:{self.poort}/register"
-
-    def _voer_uit(self, *opdracht: str, wacht: float = 60) -> None:
-        uit = subprocess.run([*self._als, *opdracht], capture_output=True, text=True, timeout=wacht)
-        if uit.returncode != 0:
-            raise RuntimeError(f"{' '.join(opdracht)}: {uit.stdout}{uit.stderr}")
-
-    def maak(self) -> None:
-        self._voer_uit(_pg_programma("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                       "-E", "UTF8", "--no-sync")
-
-    def start(self) -> None:
-        opties = (f"-p {self.poort} -k {self.map} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  "-c synchronous_commit=off -c full_page_writes=off")
-        self._voer_uit(_pg_programma("pg_ctl"), "-D", str(self.data), "-o", opties, "-l", str(self.map / "log"),
-                       "-w", "-t", "60", "start")
-
-    def stop(self) -> None:
-        self._voer_uit(_pg_programma("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
-
-    def draait(self) -> bool:
-        return subprocess.run([*self._als, _pg_programma("pg_ctl"), "-D", str(self.data), "status"],
-                              capture_output=True).returncode == 0
-
-    def weg(self) -> None:
-        if self.data.exists() and self.draait():
-            subprocess.run([*self._als, _pg_programma("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                           capture_output=True, timeout=60)
-        shutil.rmtree(self.map, ignore_errors=True)
-
-
-async def _maak_database(poort: int) -> None:
-    verbinding = await asyncpg.connect(f"postgresql://postgres@127.0.0.1:{poort}/postgres")
-    try:
-        await verbinding.execute("CREATE DATABASE register")
-    finally:
-        await verbinding.close()
-
-
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
-    c = Cluster()
+    c = Cluster(prefix="lr-storingen-")
     try:
         c.maak()
         c.start()

@@ -25,6 +25,7 @@ from ..resolvers.verzoek import Db, Verzoek
 from ..schema.fouten import formatteer
 from ..schema.limieten import Limieten, Weigering
 from ..schema.vertrouwd import VertrouwdeDocumenten
+from ..replica import Replica
 from ..settings import Settings
 from ..storingen import ergste_storing, status_en_koppen, storingsantwoord
 from .mediatypen import GRAPHQL_RESPONSE, JSON, inhoudsfout, onderhandel, voor_mediatype
@@ -154,14 +155,18 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         except ClaimFout as exc:
             raise TokenFout(str(exc)) from exc
 
-    async def data_versie() -> int:
-        """The public data version, read at most once a second per worker (and after own writes)."""
-        bewaard = staat.get("versie")
+    async def data_versie(replica: Replica | None = None) -> int:
+        """The public data version, read at most once a second per worker (and after own writes); on
+        the replica when the answer comes from there, so that its ETag matches what it shows."""
+        bewaard = staat.get("versie") if replica is None else replica.versie
         if bewaard is not None and time.monotonic() - bewaard[1] < VERSIE_CACHE_SECONDEN:
             return bewaard[0]
-        async with staat["maker"]() as sessie:
+        async with (staat["maker"] if replica is None else replica.lezer)() as sessie:
             versie = (await sessie.execute(select(DataVersie.versie).where(DataVersie.id == 1))).scalar_one()
-        staat["versie"] = (versie, time.monotonic())
+        if replica is None:
+            staat["versie"] = (versie, time.monotonic())
+        else:
+            replica.versie = (versie, time.monotonic())
         return versie
 
     def etag(query: str, variabelen: Any, operatie: Any, versie: int, media: str) -> str:
@@ -171,13 +176,31 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
 
     async def voer_uit(request: Request, media: str, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
                        viewer: Viewer | None = None) -> Response:
+        replica: Replica | None = staat.get("replica")
+        if replica is not None and replica.beschikbaar():
+            # An anonymous read goes to the replica (_voer_uit marks the scope when it did); one that
+            # met the replica down runs again on the primary (replica.py).
+            try:
+                antwoord = await _voer_uit(request, media, query, variabelen, operatie, alleen_lezen, viewer, replica)
+                if not request.scope.pop("lr_replica", False):
+                    return antwoord
+                if antwoord.status_code != 503:
+                    replica.gelukt()
+                    return antwoord
+                replica.weg("an answer of 503")
+            except Exception as exc:
+                if not (request.scope.pop("lr_replica", False) and replica.is_uitval(exc)):
+                    return storingsantwoord(exc) or onverwacht_antwoord(exc)
+                replica.weg(type(exc).__name__)
+            finally:
+                replica.klaar()
         try:
             return await _voer_uit(request, media, query, variabelen, operatie, alleen_lezen, viewer)
         except Exception as exc:  # a database gone: 503; a failed commit: masked like any unexpected failure
             return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
     async def _voer_uit(request: Request, media: str, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
-                        viewer: Viewer | None) -> Response:
+                        viewer: Viewer | None, replica: Replica | None = None) -> Response:
         if viewer is None:
             try:
                 viewer = await viewer_van(request)
@@ -206,6 +229,12 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             return _fout(400, "BAD_REQUEST", "the document has several operations; name one in 'operationName'")
         if alleen_lezen and operatie_ is not None and operatie_.soort != "query":
             return _alleen_post()  # before the data version or an ETag: a mutation never gets a 304
+        # An anonymous query may be answered by the replica; everything else by the primary.
+        if replica is not None and viewer is ANONIEM and operatie_ is not None and (
+                alleen_lezen or operatie_.soort == "query"):
+            request.scope["lr_replica"] = True
+        else:
+            replica = None
         # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
         openbaar = alleen_lezen and viewer is ANONIEM
         kop_cache = {"Cache-Control": "private, no-store"}
@@ -214,7 +243,7 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             # withdrawn consent would still be served (API.md, Caching).
             openbaar, kop_cache = False, {"Cache-Control": "no-store"}
         if openbaar:
-            tag = etag(query, variabelen, operatie, await data_versie(), media)
+            tag = etag(query, variabelen, operatie, await data_versie(replica), media)
             # The Accept header chooses the media type, and with it the status and body: a cache keys on it.
             kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag,
                          "Vary": "Authorization, Accept"}
@@ -222,7 +251,8 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                 return Response(status_code=304, headers=kop_cache)
         plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
         if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
-            async with staat["compileer_pool"].acquire() as verbinding:
+            pool = staat["compileer_pool"] if replica is None else replica.compileer_pool
+            async with pool.acquire() as verbinding:
                 gecompileerd = await plan.antwoord(verbinding, variabelen)
             if gecompileerd is not None:
                 storing = ergste_storing(gecompileerd.get("errors", ()))
@@ -230,7 +260,7 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                     return OrjsonResponse(gecompileerd, **status_en_koppen(storing))
                 return _graphql_antwoord(gecompileerd, media, kop_cache)
         leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
-        db = Db(staat["lezer"] if leest else staat["maker"])
+        db = Db(replica.lezer if replica is not None else staat["lezer"] if leest else staat["maker"])
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
         inzagen: list[dict[str, Any]] = []
