@@ -489,9 +489,10 @@ def server(naam: str, url: str, vandaag: str, cwd_code: Path | None) -> harness.
            "REGISTER_DEMO_DIR": str(harness.DEMO_DIR)}
     if cwd_code is None:
         cmd = [str(Path(sys.executable).parent / "lerarenregister"), "serve"]
-    else:  # an older tree: its package ahead of the editable install of this one
+    else:  # an older tree: its package ahead of the editable install of this one, served without its
+        # migrations (the data set stands at this tree's head, a revision the older scripts do not know)
         env["PYTHONPATH"] = str(cwd_code)
-        cmd = [sys.executable, "-c", "import sys; from lerarenregister.cli import main; sys.exit(main())", "serve"]
+        cmd = [sys.executable, "-c", harness.VOOR_START, "serve"]
     cmd += ["--host", "127.0.0.1", "--port", str(POORT_ONS)]
     return harness.Server(naam, cmd, env, harness.LOGS, POORT_ONS)
 
