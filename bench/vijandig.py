@@ -323,8 +323,9 @@ def soorten(invoer: dict[str, Any], tokens: dict[str, str]) -> tuple[list[Soort]
         Soort("name correction to U+202E + 'seirV' (teacher) †", "teacher",
               b(CORRECTIE, {"i": {"achternaam": "\u202eseirV"}}), "BAD_USER_INPUT", voor=False,
               token=tokens["leraar"]),
-        Soort(f"{grootste_duo:,} aliases: the largest body a DUO token may send (2 MiB)", "DUO",
-              b(zoekpagina(grootste_duo)), "QUERY_TOO_COMPLEX", voor=False, token=tokens["duo"], keer=5),
+        # DUO's larger body is for variables: its query text has the common limit (64 KiB) too.
+        Soort(f"{grootste_duo:,} aliases: the largest body a DUO token may send (2 MiB), all query text", "DUO",
+              b(zoekpagina(grootste_duo)), "PAYLOAD_TOO_LARGE", 413, voor=False, token=tokens["duo"], keer=5),
     ]
     gewoon = [
         Soort("search page of 20, registered document (compiled path)", "anonymous",
@@ -489,9 +490,10 @@ def server(naam: str, url: str, vandaag: str, cwd_code: Path | None) -> harness.
            "REGISTER_DEMO_DIR": str(harness.DEMO_DIR)}
     if cwd_code is None:
         cmd = [str(Path(sys.executable).parent / "lerarenregister"), "serve"]
-    else:  # an older tree: its package ahead of the editable install of this one
+    else:  # an older tree: its package ahead of the editable install of this one, served without its
+        # migrations (the data set stands at this tree's head, a revision the older scripts do not know)
         env["PYTHONPATH"] = str(cwd_code)
-        cmd = [sys.executable, "-c", "import sys; from lerarenregister.cli import main; sys.exit(main())", "serve"]
+        cmd = [sys.executable, "-c", harness.VOOR_START, "serve"]
     cmd += ["--host", "127.0.0.1", "--port", str(POORT_ONS)]
     return harness.Server(naam, cmd, env, harness.LOGS, POORT_ONS)
 
