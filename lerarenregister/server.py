@@ -24,7 +24,10 @@ from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle, TokenFout
 from .auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claims
 from .db import make_engine, make_sessionmaker
+from .http import gezondheid, metrieken, verzoeklog
+from .http.meting import Meten, meting
 from .http.snelheid import Snelheidsbegrenzer, al_geverifieerd
+from .http.verzoek_id import VerzoekId
 from .models import DataVersie
 from .resolvers import inzagelog
 from .resolvers.verzoek import Db, Verzoek
@@ -132,12 +135,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                                                         settings.database_connect_timeout_seconds)
                                    if staat["compileer"] else None)
         _app.state.engine = engine  # tests count SQL statements on it
+        pools_niet_meer_volgen = metrieken.volg_pools(engine, staat["compileer_pool"])
         # A write, so on the unbounded sessions: a backlog of old entries may take longer than a read may.
         await _snoei_inzagelog_eenmaal(staat["maker"])  # before serving, so it never overlaps a first request
         snoeier = asyncio.create_task(_snoei_inzagelog(staat["maker"]))
         try:
             yield
         finally:
+            pools_niet_meer_volgen()
             snoeier.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await snoeier
@@ -206,6 +211,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 viewer = await viewer_van(request)
             except TokenFout as exc:
                 return _niet_aangemeld(exc)
+        gemeten = meting(request.scope)  # for the metrics and the request log (http/meting.py)
+        gemeten.doelgroep = viewer.rol
         if not isinstance(query, str) or not query.strip():
             return _fout(400, "BAD_REQUEST", "a GraphQL request needs a 'query' string")
         if variabelen is not None and not isinstance(variabelen, dict):
@@ -219,6 +226,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
         except Weigering as w:
             return OrjsonResponse({"data": None, "errors": w.fouten})
+        if operatie_ is not None:
+            gemeten.operatie, gemeten.kosten = operatie_.naam, operatie_.kosten(variabelen)
         # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
         openbaar = alleen_lezen and viewer is ANONIEM
         kop_cache = {"Cache-Control": "private, no-store"}
@@ -236,6 +245,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             async with staat["compileer_pool"].acquire() as verbinding:
                 gecompileerd = await plan.antwoord(verbinding, variabelen)
             if gecompileerd is not None:
+                gemeten.fouten(gecompileerd.get("errors"))
                 storing = ergste_storing(gecompileerd.get("errors", ()))
                 return OrjsonResponse(gecompileerd, **(status_en_koppen(storing) if storing else {"headers": kop_cache}))
         leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
@@ -287,6 +297,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await los.close(commit=True)
         if openbaar and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])):
             kop_cache = {"Cache-Control": "no-store"}
+        gemeten.fouten(antwoord.get("errors"))
         if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way
             return OrjsonResponse(antwoord, **status_en_koppen(storing, request_id(request)))
         return OrjsonResponse(antwoord, headers={**kop_cache, "X-Request-ID": request_id(request)})
@@ -331,21 +342,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _fout(404, "NOT_FOUND", "this register uses its identity provider's keys")
         return OrjsonResponse(demo_jwks(settings))
 
-    async def gezond(_request: Request) -> Response:
-        return PlainTextResponse("ok")
-
     routes = [
         Route("/graphql", graphql_post, methods=["POST"]),
         Route("/graphql", graphql_get, methods=["GET"]),
         Route("/schema.graphql", schema_graphql, methods=["GET"]),
         Route("/.well-known/jwks.json", jwks_json, methods=["GET"]),
-        Route("/health", gezond, methods=["GET"]),
+        *gezondheid.routes(lambda: staat.get("engine"), settings.database_connect_timeout_seconds + 2),
+        Route("/metrics", metrieken.metrics_route(settings), methods=["GET"]),
     ]
     async def onverwacht(_request: Request, exc: Exception) -> Response:
         return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: onverwacht})
     app.add_middleware(Snelheidsbegrenzer, settings=settings, controle=controle)
+    # Outside the rate limit, so its refusals are measured, logged and carry a request id too.
+    app.add_middleware(Meten, luisteraars=[metrieken.noteer, verzoeklog.schrijf])
+    app.add_middleware(VerzoekId)
     app.state.settings = settings
     app.state.staat = staat
     return app
