@@ -5,6 +5,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from typing import Any
 
 from .settings import ConfigError, Settings
 
@@ -34,32 +35,49 @@ def cmd_migrate(_args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
+    import logging.config
+
     import uvicorn
 
     from .db import migrate
-    from .server import create_app
+    from .logboek import configuratie
+    from .werkers import metrics_map
 
     settings = _settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    migrate(settings.database_url)
-    if settings.vandaag is not None and not settings.demo:
-        logging.getLogger("lerarenregister").warning(
-            "REGISTER_VANDAAG=%s outside demo mode: the register's dates are not today's", settings.vandaag)
-    if settings.demo:
-        from .demo import laad_demodata, toon_demo
+    if args.workers < 1:
+        sys.exit("lerarenregister: --workers must be at least 1")
+    log_config = configuratie(settings.log_format, args.access_log)
+    logging.config.dictConfig(log_config)
+    opruimen = metrics_map()  # before the app (and so prometheus-client) is imported: it picks its storage then
+    try:
+        migrate(settings.database_url)
+        if settings.vandaag is not None and not settings.demo:
+            logging.getLogger("lerarenregister").warning(
+                "REGISTER_VANDAAG=%s outside demo mode: the register's dates are not today's", settings.vandaag)
+        if settings.demo:
+            from .demo import laad_demodata, toon_demo
 
-        if settings.demo_data:
-            asyncio.run(laad_demodata(settings))
-        toon_demo(settings, f"http://{args.host}:{args.port}")
-    app = create_app(settings)
-    logging.getLogger("uvicorn.access").addFilter(ZonderQueryString())
-    _gc_voor_een_server()
-    _na_sigterm_klaar()
-    # On SIGTERM uvicorn stops accepting, lets requests in flight finish (at most the graceful time;
-    # then it cancels them, and an unfinished write is rolled back), and only then runs the
-    # lifespan's end, which closes the pools.
-    uvicorn.run(app, host=args.host, port=args.port, workers=1, log_level="info", access_log=args.access_log,
-                timeout_graceful_shutdown=settings.graceful_shutdown_seconds or None)
+            if settings.demo_data:
+                asyncio.run(laad_demodata(settings))
+            toon_demo(settings, f"http://{args.host}:{args.port}")
+        # One worker: this process serves the app it built. More: uvicorn starts each worker as a
+        # process of its own that builds the app from the environment (werkers.app); this one only
+        # watches them, and never imports the app (it would count as a worker in the metrics).
+        app: Any = "lerarenregister.werkers:app"
+        if args.workers == 1:
+            from .server import create_app
+
+            app = create_app(settings)
+            _gc_voor_een_server()
+        _na_sigterm_klaar()
+        # On SIGTERM uvicorn stops accepting, lets requests in flight finish (at most the graceful time;
+        # then it cancels them, and an unfinished write is rolled back), and only then runs the
+        # lifespan's end, which closes the pools.
+        uvicorn.run(app, factory=args.workers > 1, host=args.host, port=args.port, workers=args.workers,
+                    log_config=log_config, log_level="info", access_log=args.access_log,
+                    timeout_graceful_shutdown=settings.graceful_shutdown_seconds or None)
+    finally:
+        opruimen()
 
 
 class ZonderQueryString(logging.Filter):
@@ -180,6 +198,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--access-log", action="store_true", help="log every request line")
+    p.add_argument("--workers", type=int, default=1, help="worker processes on the one port (default 1)")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("migrate", help="create or upgrade the schema at REGISTER_DATABASE_URL")

@@ -18,8 +18,11 @@ from .db import make_engine, make_sessionmaker
 # The GraphQL-over-HTTP handling lives in http/graphql.py; its helpers are re-exported for old imports.
 from .http.graphiql import PAD as GRAPHIQL_PAD, GraphiQL
 from .http.graphql import OrjsonResponse, _fout, graphql_routes, onverwacht_antwoord, request_id  # noqa: F401
+from .http import gezondheid, metrieken, verzoeklog
 from .http.cors import cors_opties
+from .http.meting import Meten
 from .http.snelheid import Snelheidsbegrenzer
+from .http.verzoek_id import VerzoekId
 from .replica import Replica
 from .resolvers import inzagelog
 from .resolvers.verzoek import Db
@@ -73,12 +76,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             staat["replica"] = await Replica.open(settings, lambda url, timeout: compileer_pool(
                 url, staat["luisteraars"], settings.statement_timeout_ms, timeout))
         _app.state.engine = engine  # tests count SQL statements on it
+        pools_niet_meer_volgen = metrieken.volg_pools(engine, staat["compileer_pool"])
         # A write, so on the unbounded sessions: a backlog of old entries may take longer than a read may.
         await _snoei_inzagelog_eenmaal(staat["maker"])  # before serving, so it never overlaps a first request
         snoeier = asyncio.create_task(_snoei_inzagelog(staat["maker"]))
         try:
             yield
         finally:
+            pools_niet_meer_volgen()
             snoeier.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await snoeier
@@ -116,9 +121,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             return _fout(404, "NOT_FOUND", "this register uses its identity provider's keys")
         return OrjsonResponse(demo_jwks(settings))
 
-    async def gezond(_request: Request) -> Response:
-        return PlainTextResponse("ok")
-
     routes = [
         # GET, HEAD and POST; the other common methods get a coded 405 with Allow (not Starlette's plain one)
         Route("/graphql", graphql.alle, methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
@@ -126,13 +128,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/schema.graphql", schema_graphql, methods=["GET"]),
         Route("/documenten.json", graphql.documenten, methods=["GET"]),
         Route("/.well-known/jwks.json", jwks_json, methods=["GET"]),
-        Route("/health", gezond, methods=["GET"]),
+        *gezondheid.routes(lambda: staat.get("engine"), settings.database_connect_timeout_seconds + 2),
+        Route("/metrics", metrieken.metrics_route(settings), methods=["GET"]),
     ]
     async def onverwacht(_request: Request, exc: Exception) -> Response:
         return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: onverwacht})
     app.add_middleware(Snelheidsbegrenzer, settings=settings, controle=controle)
+    # Outside the rate limit, so its refusals are measured, logged and carry a request id too.
+    app.add_middleware(Meten, luisteraars=[metrieken.noteer, verzoeklog.schrijf])
+    app.add_middleware(VerzoekId)
     # Added last: the outermost layer, so that refusals carry CORS headers too (http/cors.py).
     app.add_middleware(CORSMiddleware, **cors_opties(settings.cors_origins))
     app.state.settings = settings

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Literal
 from urllib.parse import urlsplit
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import NonNegativeInt, PositiveFloat, PositiveInt, field_validator
@@ -122,6 +123,20 @@ class Settings(BaseSettings):
             v = "postgresql+asyncpg://" + v.split("://", 1)[1]
         if not v.startswith("postgresql+asyncpg://"):
             raise ValueError("a read replica is a PostgreSQL URL (postgresql://...)")
+        return v
+
+    # --- Operations (API.md "Production", "Operations"; README, "Health, metrics, logs, workers") ---
+    # Comma-separated CIDRs that may read /metrics besides loopback; anyone else gets 404.
+    metrics_netwerken: str = ""
+    # `tekst` (default) or `json`: one JSON object a line, uvicorn's own lines and a line per request.
+    log_format: Literal["tekst", "json"] = "tekst"
+
+    @field_validator("metrics_netwerken")
+    @classmethod
+    def _metrics_netwerken(cls, v: str) -> str:
+        from .http.snelheid import netwerken
+
+        netwerken(v)  # a CIDR that is none stops the start
         return v
 
     @field_validator("limiet_publiek", "limiet_aangemeld")

@@ -4,6 +4,7 @@ reports, objections, bad input and a failing database write, with every logger a
 SQL log on; no canary, no BSN and no token may appear in anything the server logged or printed."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -14,13 +15,39 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from test_bsn_lekt_niet import Vangnet, logboek  # noqa: F401  (the fixture)
 from test_zichtbaarheid import A, bouw_gegevens
 
+from lerarenregister.logboek import JsonOpmaak
+
 CANARIES = ["Kanarievogel", "Kanariecorrectie", "Kanarietitel", "Kanarietoelichting", "Kanariemotivering",
             "Kanariezoekterm", "Kanariewachtwoord", "1977-07-07"]
 LEVER = """mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { nieuw } }"""
 
 
+class JsonVangnet(logging.Handler):
+    """The same records in REGISTER_LOG_FORMAT=json (logboek.JsonOpmaak): its fields, the request
+    log's included, are checked too."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(JsonOpmaak())
+        self.regels: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.regels.append(self.format(record))
+
+
+@pytest.fixture
+def json_logboek() -> Any:
+    vangnet = JsonVangnet()
+    logging.getLogger().addHandler(vangnet)
+    try:
+        yield vangnet
+    finally:
+        logging.getLogger().removeHandler(vangnet)
+
+
 @pytest.mark.instellingen(log_sql=True)
-async def test_geen_persoonsgegevens_in_de_logs(api: Api, logboek: Vangnet, capfd: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+async def test_geen_persoonsgegevens_in_de_logs(api: Api, logboek: Vangnet, json_logboek: JsonVangnet,  # noqa: F811
+                                                capfd: pytest.CaptureFixture[str]) -> None:
     s = api.sleutels
     g = await bouw_gegevens(api)
     b = bsn(401)
@@ -71,8 +98,9 @@ async def test_geen_persoonsgegevens_in_de_logs(api: Api, logboek: Vangnet, capf
         await engine.dispose()
 
     uit, err = capfd.readouterr()
-    alles = logboek.regels + [uit, err]
+    alles = logboek.regels + json_logboek.regels + [uit, err]
     assert any("SELECT" in regel for regel in logboek.regels), "the SQL log was on: statements were logged"
+    assert any('"request_id"' in regel for regel in json_logboek.regels), "the request log was on"
     gevonden = [(c, regel[:200]) for c in [*CANARIES, b, *tokens] for regel in alles if c in regel]
     assert not gevonden, gevonden
 

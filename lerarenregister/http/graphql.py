@@ -29,6 +29,7 @@ from ..replica import Replica
 from ..settings import Settings
 from ..storingen import ergste_storing, status_en_koppen, storingsantwoord
 from .mediatypen import GRAPHQL_RESPONSE, JSON, inhoudsfout, onderhandel, voor_mediatype
+from .meting import meting
 from .snelheid import al_geverifieerd
 
 log = logging.getLogger("lerarenregister")
@@ -212,6 +213,8 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
         if operatie is not None and not isinstance(operatie, str):
             return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
+        gemeten = meting(request.scope)  # for the metrics and the request log (http/meting.py)
+        gemeten.doelgroep = viewer.rol
         try:  # REGISTER_ALLEEN_VERTROUWD: before anything else is decided about the text
             vertrouwd.vereist(settings.alleen_vertrouwd, viewer is not ANONIEM, query)
         except Weigering as w:
@@ -223,6 +226,8 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
         except Weigering as w:
             return _graphql_antwoord({"data": None, "errors": w.fouten}, media)
+        if operatie_ is not None:
+            gemeten.operatie, gemeten.kosten = operatie_.naam, operatie_.kosten(variabelen)
         if operatie_ is None and operatie is None and len(limieten.analyse(query).operaties) > 1:
             # GraphQL's GetOperation: several operations and no name is a request error. strawberry would
             # run the first one, unchecked by the limits above (they know no operation to check).
@@ -255,6 +260,7 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             async with pool.acquire() as verbinding:
                 gecompileerd = await plan.antwoord(verbinding, variabelen)
             if gecompileerd is not None:
+                gemeten.fouten(gecompileerd.get("errors"))
                 storing = ergste_storing(gecompileerd.get("errors", ()))
                 if storing:
                     return OrjsonResponse(gecompileerd, **status_en_koppen(storing))
@@ -308,6 +314,7 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                 await los.close(commit=True)
         if openbaar and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])):
             kop_cache = {"Cache-Control": "no-store"}
+        gemeten.fouten(antwoord.get("errors"))
         if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way
             return OrjsonResponse(antwoord, **status_en_koppen(storing, request_id(request)))
         return _graphql_antwoord(antwoord, media, {**kop_cache, "X-Request-ID": request_id(request)})

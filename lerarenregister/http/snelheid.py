@@ -32,6 +32,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..auth.tokens import TokenControle, TokenFout
 from ..settings import Settings
+from .meting import GEWEIGERD_SLEUTEL
 
 log = logging.getLogger("lerarenregister.snelheid")
 
@@ -184,6 +185,7 @@ class Snelheidsbegrenzer:
         stand = await self._tel(item, sleutel)
         koppen = stand.koppen()
         if not stand.toegestaan:
+            scope[GEWEIGERD_SLEUTEL] = sleutel.partition(":")[0]  # 'publiek' | 'aangemeld', for the metrics
             await _weiger(send, koppen, stand.reset_seconden)
             return
 
