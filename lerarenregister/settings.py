@@ -27,7 +27,8 @@ DEMO_SECRET_KEY = "demo-only-secret-key-not-for-production"
 
 
 # Variables with the prefix that are not settings of the server: read by the test suite only.
-ALLEEN_VOOR_TESTS = frozenset({"REGISTER_TEST_PG", "REGISTER_VIJANDIG_AANTAL"})
+ALLEEN_VOOR_TESTS = frozenset({"REGISTER_TEST_PG", "REGISTER_VIJANDIG_AANTAL", "REGISTER_VIJANDIG_SEED",
+                               "REGISTER_VIJANDIG_VERSLAG", "REGISTER_LEK_AANTAL"})
 MIN_SLEUTEL_BYTES = 32  # the BSN hash's HMAC key: 256 bits
 
 
