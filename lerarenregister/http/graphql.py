@@ -103,6 +103,17 @@ class GraphQLRoutes:
     documenten: Handler  # GET /documenten.json: the trusted documents (schema/vertrouwd.py)
 
 
+def _json_param(params: Any, naam: str) -> Any:
+    """A GET parameter that holds JSON (`variables`, `extensions`); None when absent or empty."""
+    tekst = params.get(naam)
+    if not tekst:
+        return None
+    try:
+        return orjson.loads(tekst)
+    except orjson.JSONDecodeError:
+        raise ValueError(f"'{naam}' is not JSON") from None
+
+
 def _weigering(w: Weigering, media: str) -> Response:
     """A trusted document that cannot be found or named. PERSISTED_QUERY_NOT_FOUND is 200 for
     application/json (Apollo's clients read it there, then send the text with its hash), and a 4xx
@@ -364,20 +375,12 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
             return _fout(413, "PAYLOAD_TOO_LARGE", f"the query string is larger than {settings.max_body_bytes} bytes")
         params = request.query_params
-        variabelen = params.get("variables")
-        if variabelen:
-            try:
-                variabelen = orjson.loads(variabelen)
-            except orjson.JSONDecodeError:
-                return _fout(400, "BAD_REQUEST", "'variables' is not JSON")
-        extensies = params.get("extensions")
-        if extensies:
-            try:
-                extensies = orjson.loads(extensies)
-            except orjson.JSONDecodeError:
-                return _fout(400, "BAD_REQUEST", "'extensions' is not JSON")
-            if extensies is not None and not isinstance(extensies, dict):
-                return _fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
+        try:
+            variabelen, extensies = _json_param(params, "variables"), _json_param(params, "extensions")
+        except ValueError as exc:
+            return _fout(400, "BAD_REQUEST", str(exc))
+        if extensies is not None and not isinstance(extensies, dict):
+            return _fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
         verzoek: dict[str, Any] = {k: params[k] for k in ("query", "documentId") if k in params}
         if extensies:
             verzoek["extensions"] = extensies

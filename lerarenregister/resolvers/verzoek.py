@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..auth.viewer import Viewer
 from ..settings import Settings
+from .inzagelog import Inzagen  # no cycle: inzagelog names Verzoek in type hints only
 
 
 class Db:
@@ -70,7 +71,6 @@ class Verzoek:
 
     def __init__(self, settings: Settings, db: Db, viewer: Viewer, vandaag: dt.date):
         from .inzage import Inzage
-        from .inzagelog import Inzagen
         from .loaders import Loaders
 
         self.settings = settings
