@@ -23,6 +23,7 @@ from ..models import (
 from ..models.base import nu
 from ..regels import datums
 from ..regels.bsn import bsn_hash, elfproef, sleutel_id
+from ..regels.klaarzetten import Afstemming, GeleverdeBenoeming, GeleverdeBevoegdheid, stem_af
 from ..regels.naam import normaliseer, sorteernaam, vak_sleutel, voorletters
 from .fouten import Verzamelaar
 from .schrijven import nieuwe_registernummers, verhoog_dataversie, voeg_toe
@@ -258,65 +259,14 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
         voor_elk_bestuur = naam_voor is not None and naam_voor != (
             leraar.voorletters, leraar.tussenvoegsel, leraar.achternaam)
 
-        # Bevoegdheden: add new keys, update dates; never remove.
-        huidige = {(b.vak_sleutel, b.soort): b for b in bevoegdheden[leraar.id]}
-        for bev in lev.bevoegdheden:
-            vak = " ".join(bev.vak.split())
-            k = (vak_sleutel(vak), _waarde(bev.soort))
-            if k in huidige:
-                rij = huidige[k]
-                if rij.behaald_op != bev.behaald_op or rij.vak != vak:
-                    rij.behaald_op, rij.vak = bev.behaald_op, vak
-                    veranderd = voor_elk_bestuur = True
-            else:
-                nieuwe_bev.append({"leraar_id": leraar.id, "vak": vak, "vak_sleutel": k[0], "soort": k[1],
-                                   "behaald_op": bev.behaald_op, "voor_herregistratie": False})
-                veranderd = voor_elk_bestuur = True
-        vakken_bevoegd = {k[0] for k in huidige} | {vak_sleutel(b.vak) for b in lev.bevoegdheden}
-
-        # Benoemingen: the delivery is the whole current state.
-        geleverd: dict[tuple[int, str, dt.date], Any] = {}
-        for ben in lev.benoemingen:
-            vak = " ".join(ben.vak.split())
-            geleverd[(besturen[ben.bevoegd_gezag_nummer.strip()], vak, ben.begindatum)] = (vak, ben)
-        oud = {(b.schoolbestuur_id, b.vak, b.begindatum): b for b in benoemingen[leraar.id]}
-        besturen_met_weg = {k[0] for k in oud if k not in geleverd}
-        for k, b in oud.items():
-            if k not in geleverd:
-                weg_ben.append(b.id)
-                veranderd = True
-            elif b.einddatum != geleverd[k][1].einddatum:
-                b.einddatum, b.gewijzigd_op = geleverd[k][1].einddatum, nu()
-                veranderd = True
-            elif k[0] in besturen_met_weg:
-                # A removed row cannot carry a moment: the board's remaining rows of this teacher do.
-                b.gewijzigd_op = nu()
-        for k, (vak, ben) in geleverd.items():
-            if k not in oud:
-                nieuwe_ben.append({"leraar_id": leraar.id, "schoolbestuur_id": k[0], "vak": vak,
-                                   "begindatum": k[2], "einddatum": ben.einddatum, "gewijzigd_op": nu()})
-                veranderd = True
-
-        # Voorportaal: open for an appointment without a matching bevoegdheid, closed otherwise.
-        inschrijvingen = {(p.schoolbestuur_id, p.vak_sleutel, p.begindatum): p for p in voorportaal[leraar.id]}
-        nodig = set()
-        for (bestuur_id, vak, begindatum) in geleverd:
-            vs = vak_sleutel(vak)
-            # "Frans" and "frans" at one board from one day are two appointments but one subject: one entry.
-            if vs in vakken_bevoegd or (bestuur_id, vs, begindatum) in nodig:
-                continue
-            nodig.add((bestuur_id, vs, begindatum))
-            if (bestuur_id, vs, begindatum) not in inschrijvingen:
-                nieuwe_vp.append({"leraar_id": leraar.id, "schoolbestuur_id": bestuur_id, "vak": vak,
-                                  "vak_sleutel": vs, "begindatum": begindatum,
-                                  "termijn_einde": datums.voorportaal_termijn_einde(begindatum, False),
-                                  "verlengd": False, "afgesloten": False, "gewijzigd_op": nu()})
-                veranderd = True
-        for k, p in inschrijvingen.items():
-            if not p.afgesloten and k not in nodig:
-                # Either the bevoegdheid arrived or the appointment ended: the entry closes.
-                p.afgesloten, p.afgesloten_op, p.gewijzigd_op = True, v.vandaag, nu()
-                veranderd = True
+        besluit = stem_af(
+            bevoegdheden[leraar.id], benoemingen[leraar.id], voorportaal[leraar.id],
+            [GeleverdeBevoegdheid(b.vak, _waarde(b.soort), b.behaald_op) for b in lev.bevoegdheden],
+            [GeleverdeBenoeming(besturen[b.bevoegd_gezag_nummer.strip()], b.vak, b.begindatum, b.einddatum)
+             for b in lev.benoemingen])
+        _schrijf(v, leraar.id, besluit, nieuwe_bev, nieuwe_ben, nieuwe_vp, weg_ben)
+        veranderd = veranderd or besluit.veranderd
+        voor_elk_bestuur = voor_elk_bestuur or besluit.voor_elk_bestuur
 
         if is_nieuw:
             uitkomst.nieuw += 1
@@ -367,6 +317,30 @@ async def _onder_huidige_sleutel(v: "Verzoek", leveringen: Sequence[Any], hashes
     for rij in bestaand.values():
         if rij.bsn_sleutel != huidig:
             rij.bsn_sleutel = huidig
+
+
+def _schrijf(v: "Verzoek", leraar_id: int, besluit: Afstemming[Bevoegdheid, Benoeming, Voorportaalinschrijving],
+             nieuwe_bev: list[dict[str, Any]], nieuwe_ben: list[dict[str, Any]], nieuwe_vp: list[dict[str, Any]],
+             weg_ben: list[int]) -> None:
+    """Carry out one teacher's reconciliation: stored rows change in place, new ones join the batch
+    inserts, removed appointments the one delete."""
+    for rij, vak, behaald_op in besluit.bevoegdheden_bijgewerkt:
+        rij.behaald_op, rij.vak = behaald_op, vak
+    nieuwe_bev.extend({"leraar_id": leraar_id, "vak": b.vak, "vak_sleutel": b.vak_sleutel, "soort": b.soort,
+                       "behaald_op": b.behaald_op, "voor_herregistratie": False} for b in besluit.bevoegdheden_nieuw)
+    weg_ben.extend(b.id for b in besluit.benoemingen_weg)
+    for ben, einddatum in besluit.benoemingen_einde:
+        ben.einddatum, ben.gewijzigd_op = einddatum, nu()
+    for ben in besluit.benoemingen_gestempeld:
+        ben.gewijzigd_op = nu()
+    nieuwe_ben.extend({"leraar_id": leraar_id, "schoolbestuur_id": b.schoolbestuur_id, "vak": b.vak,
+                       "begindatum": b.begindatum, "einddatum": b.einddatum, "gewijzigd_op": nu()}
+                      for b in besluit.benoemingen_nieuw)
+    nieuwe_vp.extend({"leraar_id": leraar_id, "schoolbestuur_id": p.schoolbestuur_id, "vak": p.vak,
+                      "vak_sleutel": p.vak_sleutel, "begindatum": p.begindatum, "termijn_einde": p.termijn_einde,
+                      "verlengd": False, "afgesloten": False, "gewijzigd_op": nu()} for p in besluit.voorportaal_nieuw)
+    for p in besluit.voorportaal_gesloten:
+        p.afgesloten, p.afgesloten_op, p.gewijzigd_op = True, v.vandaag, nu()
 
 
 def _werk_persoon_bij(leraar: Leraar, persoon: dict[str, Any], geboortedatum: dt.date) -> bool:
