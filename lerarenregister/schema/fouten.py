@@ -21,24 +21,9 @@ except ImportError:  # pragma: no cover
 
 from ..resolvers.fouten import InvoerFouten, RegisterFout
 from ..storingen import meld, storingscode, storingsfout
+from . import kernberichten
 
 log = logging.getLogger("lerarenregister.fouten")
-
-# graphql-core 3.2: "Variable '$x' got invalid value V at 'x[0].y'; reason"
-_VARIABELE_32 = re.compile(r"^Variable '\$(?P<naam>\w+)' got invalid value .*?(?: at '(?P<pad>[^']+)')?; (?P<reden>.*)$", re.S)
-# graphql-core 3.3: "Variable '$x' has invalid value at [0].y: reason" (or "has invalid value: reason")
-_VARIABELE_33 = re.compile(r"^Variable '\$(?P<naam>\w+)' has invalid value(?: at (?P<pad>[^:]+))?: (?P<reden>.*)$", re.S)
-
-
-# A missing or unknown input field is named in the reason, not in the path.
-_VELD_IN_REDEN = re.compile(
-    r"(?:^Field '(?P<veld>\w+)' (?:of required type .* was not provided|is not defined by type)"
-    r"|to include (?:required|unknown) field '(?P<verplicht>\w+)')"
-)
-# A required argument left out: "Argument 'Query.zoekLeraren(zoekterm:)' of type 'String!' is required, ..."
-_ONTBREKEND_ARGUMENT = re.compile(r"^Argument '[\w.]+\((?P<naam>\w+):\)' of type .* is required")
-# graphql-core echoes the whole offending input after "found:"; the client sent it, it need not return.
-_GEVONDEN = re.compile(r",? found: .*$", re.S)
 
 
 class LiteralenMetVeld(ValuesOfCorrectTypeRule):
@@ -63,9 +48,9 @@ class LiteralenMetVeld(ValuesOfCorrectTypeRule):
 
         def on_error(fout: GraphQLError, pad: list[str | int]) -> None:
             veld = argument + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in pad)
-            ontbrekend = _VELD_IN_REDEN.search(fout.message)
+            ontbrekend = kernberichten.ontbrekend_veld(fout.message)
             if ontbrekend:
-                veld = f"{veld}.{ontbrekend.group('veld') or ontbrekend.group('verplicht')}"
+                veld = f"{veld}.{ontbrekend}"
             self.report_error(GraphQLError(fout.message, fout.nodes or node, original_error=fout.original_error,
                                            extensions={**(fout.extensions or {}), "field": veld}))
 
@@ -73,21 +58,6 @@ class LiteralenMetVeld(ValuesOfCorrectTypeRule):
         return SKIP
 
 
-def _variabele(bericht: str) -> tuple[str, str] | None:
-    """(field path, reason) of a variable that graphql-core could not coerce."""
-    m = _VARIABELE_32.match(bericht)
-    if m:
-        pad, reden = m.group("pad") or m.group("naam"), m.group("reden")
-    else:
-        m = _VARIABELE_33.match(bericht)
-        if not m:
-            return None
-        rest = (m.group("pad") or "").strip()
-        pad, reden = m.group("naam") + (rest if rest.startswith("[") or not rest else "." + rest), m.group("reden")
-    veld = _VELD_IN_REDEN.search(reden)
-    if veld:
-        pad = f"{pad}.{veld.group('veld') or veld.group('verplicht')}"
-    return pad, _GEVONDEN.sub(".", reden).replace("..", ".")
 _LANGE_GETALLEN = re.compile(r"\d{6,}")
 
 
@@ -112,60 +82,69 @@ def _plaats(e: GraphQLError) -> tuple[Any, ...]:
     return (*loc, tuple((0, p, "") if isinstance(p, int) else (1, 0, p) for p in e.path or ()))
 
 
+def terugdraaien(fouten: Iterable[GraphQLError]) -> bool:
+    """Must the operation be rolled back? Yes for any error but a RegisterFout below the root field: a
+    mutation that failed commits nothing, while a query's nested refusal (a field not visible) leaves
+    the rest of the answer, and a mutation's result, standing."""
+    for e in fouten:
+        orig = e.original_error
+        if not isinstance(orig, RegisterFout) or isinstance(orig, InvoerFouten) or e.path is None or len(e.path) <= 1:
+            return True
+    return False
+
+
 def formatteer(fouten: Iterable[GraphQLError], uitvoering: bool = True) -> tuple[list[dict[str, Any]], bool]:
-    """The response's `errors`, in document order, and whether the operation must be rolled back."""
+    """The response's `errors` and whether to roll back: `als_antwoord` and `terugdraaien` in one call,
+    for the callers that need both."""
+    fouten = list(fouten)
+    return als_antwoord(fouten, uitvoering), terugdraaien(fouten)
+
+
+def als_antwoord(fouten: Iterable[GraphQLError], uitvoering: bool = True) -> list[dict[str, Any]]:
+    """The response's `errors`, in document order; unexpected ones logged under a correlation id."""
     uit: list[dict[str, Any]] = []
-    terugdraaien = False
     for e in sorted(fouten, key=_plaats):
         orig = e.original_error
         if isinstance(orig, InvoerFouten):
-            terugdraaien = True
             for f in orig.fouten:
                 uit.append({"message": f"{f.veld}: {f.bericht}", **_basis(e),
                             "extensions": {"code": orig.code, "field": f.veld}})
         elif isinstance(orig, RegisterFout):
-            if e.path is None or len(e.path) <= 1:
-                terugdraaien = True
             ext: dict[str, Any] = {"code": orig.code}
             if orig.veld:
                 ext["field"] = orig.veld
             uit.append({"message": orig.bericht, **_basis(e), "extensions": ext})
         elif orig is None or isinstance(orig, GraphQLError):
-            terugdraaien = True
             uit.append(_zonder_uitvoering(e, uitvoering))
         elif (storing := storingscode(orig)) is not None:  # the database's fault, not ours: no trace
-            terugdraaien = True
             meld(storing, orig)
             uit.append(storingsfout(storing, **_basis(e)))
         else:
-            terugdraaien = True
             correlatie = uuid.uuid4().hex
             log.error("internal error %s at %s", correlatie, e.path, exc_info=orig)
             uit.append({"message": "internal error", **_basis(e),
                         "extensions": {"code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie}})
-    return uit, terugdraaien
+    return uit
+
+
+def _invoerfout(veld: str, reden: str, e: GraphQLError) -> dict[str, Any]:
+    return {"message": f"{veld}: {reden}", **_basis(e), "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
 
 
 def _zonder_uitvoering(e: GraphQLError, uitvoering: bool) -> dict[str, Any]:
     """Errors graphql-core raises itself: syntax, validation, coercion of variables and arguments."""
-    gevonden = _variabele(e.message)
+    gevonden = kernberichten.variabele(e.message)
     if gevonden:
-        veld, reden = gevonden[0], _veilig(gevonden[1])
-        return {"message": f"{veld}: {reden}", **_basis(e), "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
-    if e.message.startswith("Syntax Error"):
+        return _invoerfout(gevonden.veld, _veilig(gevonden.reden), e)
+    if kernberichten.is_syntaxfout(e.message):
         return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}
     veld = (e.extensions or {}).get("field")
     if veld:  # a literal in the document (LiteralenMetVeld): as for a variable
-        reden = _veilig(_GEVONDEN.sub(".", e.message).replace("..", "."))
-        return {"message": f"{veld}: {reden}", **_basis(e), "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
-    argument = _ONTBREKEND_ARGUMENT.match(e.message)
+        return _invoerfout(veld, _veilig(kernberichten.zonder_invoer(e.message)), e)
+    argument = kernberichten.ontbrekend_argument(e.message)
     if argument:
-        veld = argument.group("naam")
-        return {"message": f"{veld}: {_veilig(e.message)}", **_basis(e),
-                "extensions": {"code": "BAD_USER_INPUT", "field": veld}}
-    if "Expected value of type" in e.message or "cannot represent" in e.message or e.message.startswith("Argument"):
-        return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "BAD_USER_INPUT"}}
-    if e.message.startswith("Variable"):
+        return _invoerfout(argument, _veilig(e.message), e)
+    if kernberichten.is_invoerfout(e.message):
         return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": "BAD_USER_INPUT"}}
     code = "BAD_USER_INPUT" if uitvoering and e.path else "GRAPHQL_VALIDATION_FAILED"
     return {"message": _veilig(e.message), **_basis(e), "extensions": {"code": code}}

@@ -48,7 +48,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from .fouten import formatteer
+from .fouten import als_antwoord
 from .ontleden import KLEIN, MAX_TOKENS, ontleed
 from ..regels.tekst import Tekstsoort, tekstfout
 from ..resolvers.paginering import MAX, PUBLIEK_MAX
@@ -234,7 +234,7 @@ class Ontleedfout(Weigering):
 
     def __init__(self, fout: GraphQLError):
         super().__init__("GRAPHQL_PARSE_FAILED", fout.message)
-        self.fouten = formatteer([fout], uitvoering=False)[0]
+        self.fouten = als_antwoord([fout], uitvoering=False)
 
 
 class InvoerWeigering(Weigering):
