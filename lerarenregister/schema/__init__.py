@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Iterator
 
 import strawberry
@@ -9,16 +10,28 @@ from graphql.validation import ValuesOfCorrectTypeRule
 from strawberry.extensions import SchemaExtension
 from strawberry.printer import print_schema
 
-from .mutation import Mutation, klaarzetten_zonder_omzetting
-from .fouten import LiteralenMetVeld
-from .ontleden import DocumentCache
-from .uitvoering import installeer as _siblings_settle
-from .query import Query
 from ..auth.policy import Doelgroep
-from .zichtbaarheid import Zichtbaarheidscontrole, ongedeclareerd, verzamel_regels
+from .fouten import LiteralenMetVeld
+from .mutation import Mutation
+from .ontleden import DocumentCache
+from .query import Query
+from .uitvoering import installeer as _siblings_settle
+from .zichtbaarheid import Regels, Zichtbaarheidscontrole, ongedeclareerd, verzamel_regels
 
 
 class RegisterSchema(strawberry.Schema):
+    """The schema and the visibility rules read from its declarations, built together: the rules
+    are handed to the one enforcement point, the compiled path and the matrix from here."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # The extension is made per request from this schema's rules, which exist once the schema does.
+        extensions = [*kwargs.pop("extensions", ()), self._controle]
+        super().__init__(**kwargs, extensions=extensions)
+        self.regels: Regels = MappingProxyType(verzamel_regels(self._schema))
+
+    def _controle(self) -> Zichtbaarheidscontrole:
+        return Zichtbaarheidscontrole(self.regels)
+
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
         """Errors are logged once, by the HTTP layer, with a correlation id for unexpected ones."""
 
@@ -38,14 +51,12 @@ class VeldInLiteralen(SchemaExtension):
 def bouw_schema() -> RegisterSchema:
     _siblings_settle()
     # A repeated document is parsed and validated once (clients send the same few documents).
-    schema = RegisterSchema(
-        query=Query,
-        mutation=Mutation,
-        extensions=[VeldInLiteralen, DocumentCache, Zichtbaarheidscontrole],
-    )
-    Zichtbaarheidscontrole.regels = verzamel_regels(schema._schema)
-    schema._schema.mutation_type.fields["zetGegevensKlaar"].resolve = klaarzetten_zonder_omzetting
-    return schema
+    return RegisterSchema(query=Query, mutation=Mutation, extensions=[VeldInLiteralen, DocumentCache])
+
+
+def zichtbaarheidsregels() -> Regels:
+    """(type, field) -> the audiences declared on it, for every declared field."""
+    return bouw_schema().regels
 
 
 def sdl() -> str:
@@ -55,10 +66,9 @@ def sdl() -> str:
 
 def toestemmingsvelden() -> frozenset[tuple[str, str]]:
     """(type, field) of every field whose audiences include MET_TOESTEMMING."""
-    bouw_schema()
-    return frozenset(k for k, v in Zichtbaarheidscontrole.regels.items() if Doelgroep.MET_TOESTEMMING in v)
+    return frozenset(k for k, v in zichtbaarheidsregels().items() if Doelgroep.MET_TOESTEMMING in v)
 
 
 def zonder_declaratie() -> list[str]:
     schema = bouw_schema()
-    return ongedeclareerd(schema._schema, Zichtbaarheidscontrole.regels)
+    return ongedeclareerd(schema._schema, schema.regels)

@@ -6,7 +6,7 @@ the answer comes from one statement built when the server started, not from grap
 executor: no resolver runs per field, which is what a search page of some 300 fields costs.
 
 What is visible is decided from the same declarations and the same policy, once, at compile time:
-for every selected field, its `@zichtbaarVoor` audiences (`Zichtbaarheidscontrole.regels`) against the
+for every selected field, its `@zichtbaarVoor` audiences (the schema's `regels`) against the
 audiences `policy.leraar_doelgroepen` gives the anonymous public for a teacher, with and without
 the teacher's consent. A field visible in neither case is not read from the database (the
 statements select only the columns of the fields below): its answer is null with the same
@@ -53,7 +53,8 @@ from ..resolvers.paginering import PUBLIEK_MAX, Pagina
 from ..storingen import TIMEOUT, storingscode
 from .fouten import formatteer
 from .types import page_info
-from .zichtbaarheid import ROOTS, STRUCTUREEL, Zichtbaarheidscontrole
+from . import zichtbaarheidsregels
+from .zichtbaarheid import ROOTS, STRUCTUREEL
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +145,7 @@ def _zicht(type_naam: str, veld: str) -> bool:
     depends on the row (the teacher's consent)."""
     if type_naam in STRUCTUREEL:
         return True
-    regel = Zichtbaarheidscontrole.regels.get((type_naam, veld))
+    regel = zichtbaarheidsregels().get((type_naam, veld))
     if regel is None:
         return False  # declared by nobody: visible to nobody
     if type_naam in ROOTS:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from typing import Any, Optional
 
 import strawberry
@@ -108,26 +107,3 @@ class Mutation:
     @zichtbaar(AZ, description="Own activities only; entries that used it keep it.")
     async def trek_activiteit_in(self, info: Ctx, id: strawberry.ID) -> Activiteit:
         return Activiteit.van(*await catalogus.trek_in(info.context, id))
-
-
-def _invoer(waarden: dict[str, Any]) -> SimpleNamespace:
-    """graphql-core's coerced input (GraphQL names) as the attributes the resolvers read."""
-    return SimpleNamespace(**{_PYTHON_NAAM.get(k, k): ([_invoer(x) if isinstance(x, dict) else x for x in v]
-                                                        if isinstance(v, list) else v)
-                              for k, v in waarden.items()})
-
-
-_PYTHON_NAAM = {"behaaldOp": "behaald_op", "bevoegdGezagNummer": "bevoegd_gezag_nummer",
-                "schoolbestuurNaam": "schoolbestuur_naam"}
-
-
-async def klaarzetten_zonder_omzetting(_root: Any, info: Any, leveringen: list[dict[str, Any]]) -> KlaarzetResultaat:
-    """zetGegevensKlaar with graphql-core's coerced values as they are.
-
-    graphql-core has already checked every value against the input types; strawberry's conversion
-    of a thousand deliveries into input classes on top of that cost more than the delivery itself.
-    The field keeps its declaration, so the one visibility check still runs before this.
-    """
-    u = await levering.zet_gegevens_klaar(info.context, [_invoer(x) for x in leveringen])
-    return KlaarzetResultaat(nieuw=u.nieuw, gewijzigd=u.gewijzigd, ongewijzigd=u.ongewijzigd,
-                             registernummers=u.registernummers)

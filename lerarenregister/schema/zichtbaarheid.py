@@ -6,7 +6,7 @@ audiences of the asker come from `Inzage`, worked out once per request per teach
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import strawberry
 from graphql import GraphQLObjectType, GraphQLResolveInfo
@@ -51,12 +51,12 @@ def structureel(cls: type) -> type:
     return cls
 
 
-Regels = dict[tuple[str, str], frozenset[Doelgroep]]
+Regels = Mapping[tuple[str, str], frozenset[Doelgroep]]
 
 
 def verzamel_regels(graphql_schema: Any) -> Regels:
     """(type, field) -> declared audiences, read from the built schema's field definitions."""
-    regels: Regels = {}
+    regels: dict[tuple[str, str], frozenset[Doelgroep]] = {}
     for type_ in graphql_schema.type_map.values():
         if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
             continue
@@ -97,7 +97,8 @@ def _noteer_inzage(info: GraphQLResolveInfo, onderwerp: Onderwerp, groepen: froz
 class Zichtbaarheidscontrole(SchemaExtension):
     """The one enforcement point: every field's declaration against the asker's audiences."""
 
-    regels: Regels = {}
+    def __init__(self, regels: Regels):
+        self.regels = regels  # handed in by the schema that owns them (schema/__init__.py)
 
     def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: str, **kwargs: Any) -> Any:
         ouder = info.parent_type.name
