@@ -35,7 +35,7 @@ from ..models.base import nu
 from ..regels import datums
 from ..regels import herregistratie as regels
 from .fouten import OngeldigeInvoer
-from .schrijven import een_van, verhoog_dataversie, voeg_toe
+from .schrijven import een_van, leg_vast, voeg_toe
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -168,9 +168,7 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
             break
         na_id = grens
     await v.db.lees(DropTable(_VOLGENDE))
-    if uitkomst.beoordeeld:
-        await verhoog_dataversie(v)
-    v.loaders.vergeet()
+    await leg_vast(v, dataversie=uitkomst.beoordeeld > 0)
     return uitkomst
 
 

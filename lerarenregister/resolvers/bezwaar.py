@@ -14,7 +14,7 @@ from ..models.base import nu
 from .fouten import Conflict, NietGevonden, Onbevoegd, OngeldigeInvoer
 from .paginering import Pagina, venster
 from .registratie import id_getal
-from .schrijven import verhoog_dataversie
+from .schrijven import leg_vast
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -74,12 +74,11 @@ async def dien_in(v: "Verzoek", ruw_id: Any, motivering: str) -> tuple[Bezwaar, 
 
 async def _raak_aan(v: "Verzoek", leraar_id: int | None) -> None:
     """After a write: `leraar_id` when every employer sees the change (an aantekening withdrawn)."""
+    gewijzigd = []
     if leraar_id is not None:
         res = await v.db.execute(select(Leraar).where(Leraar.id == leraar_id))
-        res.scalar_one().gewijzigd_op = nu()
-    await v.db.flush()
-    await verhoog_dataversie(v)
-    v.loaders.vergeet()
+        gewijzigd.append(res.scalar_one())
+    await leg_vast(v, gewijzigd=gewijzigd)
 
 
 async def behandel(v: "Verzoek", ruw_id: Any, uitspraak: str) -> tuple[Bezwaar, int]:

@@ -12,7 +12,7 @@ from ..regels.naam import zonder_accenten
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .paginering import Pagina, venster
 from .registratie import id_getal
-from .schrijven import verhoog_dataversie
+from .schrijven import leg_vast
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -105,8 +105,7 @@ async def publiceer(v: "Verzoek", invoer: Any) -> tuple[CatalogusActiviteit, Aan
         toetsing=invoer.toetsing, ingetrokken=False,
     )
     v.db.session.add(act)
-    await v.db.flush()
-    await verhoog_dataversie(v)
+    await leg_vast(v)
     return act, aanbieder
 
 
@@ -126,8 +125,7 @@ async def trek_in(v: "Verzoek", ruw_id: Any) -> tuple[CatalogusActiviteit, Aanbi
     if act.ingetrokken:
         raise Conflict("this activity has been withdrawn already", "id")
     act.ingetrokken = True
-    await v.db.flush()
-    await verhoog_dataversie(v)
+    await leg_vast(v)
     return act, aanbieder
 
 
@@ -156,7 +154,5 @@ async def stel_criteria_vast(v: "Verzoek", invoer: Any) -> Herregistratiecriteri
     rij.totaal_uren = float(invoer.totaal_uren)
     rij.primair_proces_uren = float(invoer.primair_proces_uren)
     rij.vakinhoudelijk_vo_uren = float(invoer.vakinhoudelijk_vo_uren)
-    await v.db.flush()
-    await verhoog_dataversie(v)
-    v.loaders.vergeet()
+    await leg_vast(v)
     return rij

@@ -12,13 +12,12 @@ import strawberry
 from sqlalchemy import func, select
 
 from ..models import Benoeming, Bevoegdheid, Foutmelding, Leraar, Schoolbestuur
-from ..models.base import nu
 from . import leraren
 from .fouten import NietGevonden, Onbevoegd, OngeldigeInvoer, Verzamelaar
 from .levering import naam_velden
 from .paginering import Pagina, venster
 from .registratie import id_getal
-from .schrijven import verhoog_dataversie
+from .schrijven import leg_vast
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -46,10 +45,7 @@ async def corrigeer(v: "Verzoek", invoer: Any) -> Leraar:
     z.controleer()
     for k, waarde in naam_velden(nieuw["voornamen"], nieuw["tussenvoegsel"], nieuw["achternaam"]).items():
         setattr(leraar, k, waarde)
-    leraar.gewijzigd_op = nu()
-    await v.db.flush()
-    await verhoog_dataversie(v)
-    v.loaders.vergeet()
+    await leg_vast(v, gewijzigd=[leraar])
     return leraar
 
 

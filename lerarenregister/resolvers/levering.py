@@ -26,7 +26,7 @@ from ..regels.bsn import bsn_hash, elfproef, sleutel_id
 from ..regels.klaarzetten import Afstemming, GeleverdeBenoeming, GeleverdeBevoegdheid, stem_af
 from ..regels.naam import normaliseer, sorteernaam, vak_sleutel, voorletters
 from .fouten import Verzamelaar
-from .schrijven import nieuwe_registernummers, verhoog_dataversie, voeg_toe
+from .schrijven import leg_vast, nieuwe_registernummers, voeg_toe
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -246,6 +246,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
     nieuwe_vp: list[dict[str, Any]] = []
     weg_ben: list[int] = []
     gewijzigd_ids: set[int] = set()
+    gestempeld: list[Leraar] = []
     nieuw_set = {hashes[i] for i in nieuwe}
 
     for i, lev in enumerate(leveringen):
@@ -277,7 +278,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
         if veranderd:
             gewijzigd_ids.add(leraar.id)
             if voor_elk_bestuur and not is_nieuw:  # a new row was written with gewijzigd_op already
-                leraar.gewijzigd_op = nu()
+                gestempeld.append(leraar)
 
     if nieuwe_bev:
         await voeg_toe(v, Bevoegdheid, nieuwe_bev)
@@ -291,12 +292,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
         # A delivery is DUO's answer to the teacher's open reports (meldFout).
         await v.db.execute(update(Foutmelding).where(Foutmelding.leraar_id.in_(ids), Foutmelding.opgelost.is_(False))
                            .values(opgelost=True))
-    await v.db.flush()
-    if gewijzigd_ids or nieuwe:
-        await verhoog_dataversie(v)
-    v.loaders.vergeet()
-    for lid in gewijzigd_ids:
-        v.inzage.vergeet(lid)
+    await leg_vast(v, gewijzigd=gestempeld, dataversie=bool(gewijzigd_ids or nieuwe), inzage_van=gewijzigd_ids)
     return uitkomst
 
 

@@ -16,7 +16,7 @@ from . import herregistratie, leraren
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .paginering import Pagina, venster
 from .registratie import id_getal
-from .schrijven import verhoog_dataversie
+from .schrijven import leg_vast
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -107,9 +107,7 @@ async def zichtbare_stand(v: "Verzoek", leraar: Leraar) -> tuple[Any, ...]:
 
 
 async def _na_wijziging(v: "Verzoek", leraar: Leraar, stand_voor: tuple[Any, ...]) -> None:
-    await v.db.flush()
-    await verhoog_dataversie(v)
-    v.loaders.vergeet()
+    await leg_vast(v)
     # An aantekening is lifted as soon as the criteria are met again (FAQ 16): check on every change.
     from .beoordeling import hef_op_waar_voldaan
 
@@ -117,8 +115,7 @@ async def _na_wijziging(v: "Verzoek", leraar: Leraar, stand_voor: tuple[Any, ...
     v.loaders.vergeet()
     # A portfolio is no employer's business: only a change it moves in what they see shows to them.
     if await zichtbare_stand(v, leraar) != stand_voor:
-        leraar.gewijzigd_op = nu()
-        await v.db.flush()
+        await leg_vast(v, gewijzigd=[leraar], dataversie=False)  # bumped above, in this transaction
 
 
 async def voeg_toe(v: "Verzoek", invoer: Any) -> PortfolioActiviteit:

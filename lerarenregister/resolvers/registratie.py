@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING, Any, Sequence
 from sqlalchemy import insert, select, update
 
 from ..models import Bevoegdheid, Herregistratieperiode, Leraar
-from ..models.base import nu
 from ..regels import datums
 from ..regels.herregistratie import criteria_id_op
 
 from . import leraren
 from .fouten import Conflict, OngeldigeInvoer
-from .schrijven import verhoog_dataversie
+from .schrijven import leg_vast
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -69,10 +68,7 @@ async def _kies(v: "Verzoek", leraar: Leraar, gekozen: list[Bevoegdheid]) -> Non
     await v.db.execute(update(Bevoegdheid).where(Bevoegdheid.leraar_id == leraar.id)
                        .values(voor_herregistratie=Bevoegdheid.id.in_(gekozen_ids)))
     await _start_perioden(v, gekozen)
-    leraar.gewijzigd_op = nu()
-    await v.db.flush()
-    await verhoog_dataversie(v)
-    v.loaders.vergeet()
+    await leg_vast(v, gewijzigd=[leraar])
 
 
 async def bevestig(v: "Verzoek", herregistratie_bevoegdheden: Sequence[Any]) -> Leraar:
@@ -99,9 +95,7 @@ async def zet_portfolio_openbaar(v: "Verzoek", openbaar: bool) -> Leraar:
     leraar = await leraren.ik(v)
     if leraar.portfolio_openbaar != openbaar:
         leraar.portfolio_openbaar = openbaar  # not a change any board sees: gewijzigd_op stays
-        await v.db.flush()
-        await verhoog_dataversie(v)
-        v.inzage.vergeet(leraar.id)
+        await leg_vast(v, inzage_van=[leraar.id])
         await v.inzage.laad([leraar])
     return leraar
 

@@ -2,7 +2,7 @@
 inserts and id lists in conditions, each spelled as the store handles it fastest."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence
 
 from sqlalchemy import ColumnElement, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -15,6 +15,29 @@ if TYPE_CHECKING:
     from .verzoek import Verzoek
 
 BLOK = 5000  # values per IN list off PostgreSQL: SQLite allows 32766 parameters, and smaller statements plan faster
+
+
+class Gestempeld(Protocol):
+    """A row that records when it last changed in a way a board sees (a board's `gewijzigdSinds`)."""
+
+    gewijzigd_op: Any
+
+
+async def leg_vast(v: "Verzoek", *, gewijzigd: Iterable[Gestempeld] = (), dataversie: bool = True,
+                   inzage_van: Iterable[int] = ()) -> None:
+    """The end of every write, in one order: stamp the rows whose change the boards see, flush, bump
+    the public data version (`dataversie`: only when a public answer can have changed), and forget
+    what this request has read (the loaders' caches; the audiences of `inzage_van`, teachers whose
+    consent or appointments may have moved)."""
+    moment = nu()
+    for rij in gewijzigd:
+        rij.gewijzigd_op = moment
+    await v.db.flush()
+    if dataversie:
+        await verhoog_dataversie(v)
+    v.loaders.vergeet()
+    for leraar_id in inzage_van:
+        v.inzage.vergeet(leraar_id)
 
 
 async def verhoog_dataversie(v: "Verzoek") -> None:

@@ -7,11 +7,10 @@ from sqlalchemy import select
 
 from ..auth.policy import Doelgroep, Onderwerp
 from ..models import Schoolbestuur, Voorportaalinschrijving
-from ..models.base import nu
 from ..regels import datums
 from .fouten import Conflict, NietGevonden, Onbevoegd
 from .registratie import id_getal
-from .schrijven import verhoog_dataversie
+from .schrijven import leg_vast
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -40,8 +39,5 @@ async def verleng(v: "Verzoek", ruw_id: Any) -> tuple[Voorportaalinschrijving, S
         raise Conflict("the term has already ended", "inschrijving")
     inschrijving.verlengd = True
     inschrijving.termijn_einde = datums.voorportaal_termijn_einde(inschrijving.begindatum, verlengd=True)
-    inschrijving.gewijzigd_op = nu()  # this board's row: other boards see nothing change
-    await v.db.flush()
-    await verhoog_dataversie(v)
-    v.loaders.vergeet()
+    await leg_vast(v, gewijzigd=[inschrijving])  # this board's row: other boards see nothing change
     return inschrijving, bestuur

@@ -29,7 +29,7 @@ from ..models import PortfolioActiviteit, VrijwilligAccount
 from ..models.base import nu
 from . import leraren
 from .fouten import Conflict, OngeldigeInvoer
-from .schrijven import verhoog_dataversie
+from .schrijven import leg_vast
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -167,9 +167,7 @@ async def importeer(v: "Verzoek", gebruikersnaam: str, wachtwoord: str) -> int:
     # sees changes: the teacher's gewijzigd_op stays.
     account.geimporteerd_door = leraar.id
     account.wachtwoord_hash, account.activiteiten = "", []
-    await v.db.flush()
-    await verhoog_dataversie(v)
-    v.loaders.vergeet()
+    await leg_vast(v)
     return len(rijen)
 
 
