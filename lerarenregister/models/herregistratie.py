@@ -7,6 +7,7 @@ from sqlalchemy import Date, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Tijdstip, nu
+from .statussen import AantekeningStatus, BezwaarStatus
 
 
 class Herregistratiecriteria(Base):
@@ -48,7 +49,7 @@ class Aantekening(Base):
     bevoegdheid_id: Mapped[int] = mapped_column(ForeignKey("bevoegdheid.id"), index=True)
     periode_id: Mapped[int] = mapped_column(ForeignKey("herregistratieperiode.id"))
     geplaatst_op: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="STAAT")  # STAAT | OPGEHEVEN | INGETROKKEN
+    status: Mapped[str] = mapped_column(String(20), default=AantekeningStatus.STAAT.value)
     opgeheven_op: Mapped[dt.date | None] = mapped_column(Date)
 
 
@@ -63,7 +64,7 @@ class Bezwaar(Base):
     ingediend_door: Mapped[str] = mapped_column(String(20))  # LERAAR | SCHOOLBESTUUR
     schoolbestuur_id: Mapped[int | None] = mapped_column(ForeignKey("schoolbestuur.id"))
     motivering: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(20), default="INGEDIEND")
+    status: Mapped[str] = mapped_column(String(20), default=BezwaarStatus.INGEDIEND.value)
     behandeld_op: Mapped[dt.date | None] = mapped_column(Date)
     # When it was filed or decided: the filing board's `gewijzigdSinds` finds it (None: before 0006).
     gewijzigd_op: Mapped[dt.datetime | None] = mapped_column(Tijdstip, default=nu)

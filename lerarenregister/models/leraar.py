@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Sleutel, Tijdstip, nu
+from .statussen import Registratiestatus
 
 
 class RegisternummerTeller(Base):
@@ -38,7 +39,7 @@ class Leraar(Base):
     geboortedatum: Mapped[dt.date] = mapped_column(Date)
     zoeknaam: Mapped[str] = mapped_column(Sleutel)
     sorteernaam: Mapped[str] = mapped_column(Sleutel)
-    status: Mapped[str] = mapped_column(String(20), default="KLAARGEZET")
+    status: Mapped[str] = mapped_column(String(20), default=Registratiestatus.KLAARGEZET.value)
     geregistreerd_op: Mapped[dt.date | None] = mapped_column(Date)
     eerste_levering_op: Mapped[dt.date] = mapped_column(Date)
     portfolio_openbaar: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -50,8 +51,8 @@ class Leraar(Base):
             "ix_leraar_openbaar_sorteernaam",
             "sorteernaam",
             "registernummer",
-            postgresql_where=text("status = 'GEREGISTREERD'"),
-            sqlite_where=text("status = 'GEREGISTREERD'"),
+            postgresql_where=text(f"status = '{Registratiestatus.GEREGISTREERD}'"),
+            sqlite_where=text(f"status = '{Registratiestatus.GEREGISTREERD}'"),
         ),
         Index("ix_leraar_sorteernaam", "sorteernaam", "registernummer"),
     )

@@ -32,6 +32,7 @@ from ..models import (
     portfolio_bevoegdheid,
 )
 from ..models.base import nu
+from ..models.statussen import AantekeningStatus
 from ..regels import datums
 from ..regels import herregistratie as regels
 from .fouten import OngeldigeInvoer
@@ -202,9 +203,9 @@ async def _verwerk(v: "Verzoek", peildatum: dt.date, moment: dt.datetime, alle_c
     # An aantekening for each bevoegdheid that fell short, unless one stands already: at most one
     # stands per bevoegdheid (the first period that fell short, should a bevoegdheid have two).
     t, a = _TE_BEOORDELEN, Aantekening.__table__
-    staat_al = exists().where(a.c.bevoegdheid_id == t.c.bevoegdheid_id, a.c.status == "STAAT")
+    staat_al = exists().where(a.c.bevoegdheid_id == t.c.bevoegdheid_id, a.c.status == AantekeningStatus.STAAT.value)
     for waar in een_van(v, t.c.id, niet):
-        tekort = (select(t.c.bevoegdheid_id, func.min(t.c.id), literal(peildatum, Date), literal("STAAT", String))
+        tekort = (select(t.c.bevoegdheid_id, func.min(t.c.id), literal(peildatum, Date), literal(AantekeningStatus.STAAT.value, String))
                   .where(waar, ~staat_al).group_by(t.c.bevoegdheid_id))
         await v.db.lees(insert(a).from_select(["bevoegdheid_id", "periode_id", "geplaatst_op", "status"], tekort))
     # The next period of every one judged, whatever its outcome: it starts the day after.
@@ -228,7 +229,7 @@ async def hef_op_waar_voldaan(v: "Verzoek", leraar_id: int) -> int:
     res = await v.db.execute(
         select(Aantekening, Bevoegdheid)
         .join(Bevoegdheid, Bevoegdheid.id == Aantekening.bevoegdheid_id)
-        .where(Bevoegdheid.leraar_id == leraar_id, Aantekening.status == "STAAT")
+        .where(Bevoegdheid.leraar_id == leraar_id, Aantekening.status == AantekeningStatus.STAAT.value)
     )
     staand = res.all()
     if not staand:
@@ -245,7 +246,7 @@ async def hef_op_waar_voldaan(v: "Verzoek", leraar_id: int) -> int:
         criteria = alle_criteria[regels.criteria_id_op(alle_criteria, start)]
         dag = regels.opheffingsdatum(aantekening.geplaatst_op, v.vandaag, activiteiten, criteria, bev.soort)
         if dag is not None:
-            aantekening.status, aantekening.opgeheven_op = "OPGEHEVEN", dag
+            aantekening.status, aantekening.opgeheven_op = AantekeningStatus.OPGEHEVEN.value, dag
             opgeheven += 1
     if opgeheven:
         await v.db.flush()

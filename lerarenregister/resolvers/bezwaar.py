@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from ..auth.policy import Doelgroep, Onderwerp
 from ..models import Aantekening, Bevoegdheid, Bezwaar, Leraar
 from ..models.base import nu
+from ..models.statussen import AantekeningStatus, BezwaarStatus
 from .fouten import Conflict, NietGevonden, Onbevoegd, OngeldigeInvoer
 from .paginering import Pagina, venster
 from .registratie import id_getal
@@ -51,7 +52,7 @@ async def dien_in(v: "Verzoek", ruw_id: Any, motivering: str) -> tuple[Bezwaar, 
         raise OngeldigeInvoer("motivering must not be empty", "motivering")
     if len(tekst) > 10_000:
         raise OngeldigeInvoer("motivering must be at most 10000 characters", "motivering")
-    if aantekening.status != "STAAT":
+    if aantekening.status != AantekeningStatus.STAAT:
         raise Conflict("this aantekening no longer stands", "aantekening")
     if v.vandaag > bezwaar_mogelijk_tot(aantekening.geplaatst_op):
         raise Conflict(
@@ -62,11 +63,11 @@ async def dien_in(v: "Verzoek", ruw_id: Any, motivering: str) -> tuple[Bezwaar, 
     # (API.md, "Visible changes only"); another board's or the teacher's does not.
     zelfde_partij = (Bezwaar.schoolbestuur_id == bestuur_id) if bestuur_id is not None else (Bezwaar.ingediend_door == "LERAAR")
     res = await v.db.execute(select(func.count()).select_from(Bezwaar).where(
-        Bezwaar.aantekening_id == aantekening.id, zelfde_partij, Bezwaar.status == "INGEDIEND"))
+        Bezwaar.aantekening_id == aantekening.id, zelfde_partij, Bezwaar.status == BezwaarStatus.INGEDIEND.value))
     if res.scalar_one():
         raise Conflict("an objection of yours against this aantekening is already pending", "aantekening")
     bezwaar = Bezwaar(aantekening_id=aantekening.id, ingediend_op=v.vandaag, ingediend_door=indiener,
-                      schoolbestuur_id=bestuur_id, motivering=tekst, status="INGEDIEND")
+                      schoolbestuur_id=bestuur_id, motivering=tekst, status=BezwaarStatus.INGEDIEND.value)
     v.db.session.add(bezwaar)  # stamped gewijzigd_op on insert: the filing board's own row
     await _raak_aan(v, None)
     return bezwaar, leraar_id
@@ -82,7 +83,7 @@ async def _raak_aan(v: "Verzoek", leraar_id: int | None) -> None:
 
 
 async def behandel(v: "Verzoek", ruw_id: Any, uitspraak: str) -> tuple[Bezwaar, int]:
-    if uitspraak not in ("GEGROND", "ONGEGROND"):
+    if uitspraak not in (BezwaarStatus.GEGROND, BezwaarStatus.ONGEGROND):
         raise OngeldigeInvoer("uitspraak must be GEGROND or ONGEGROND", "uitspraak")
     bezwaar_id = id_getal(ruw_id, "bezwaar")
     res = await v.db.execute(
@@ -95,12 +96,12 @@ async def behandel(v: "Verzoek", ruw_id: Any, uitspraak: str) -> tuple[Bezwaar, 
     if rij is None:
         raise NietGevonden("no such bezwaar", "bezwaar")
     bezwaar, aantekening, leraar_id = rij
-    if bezwaar.status != "INGEDIEND":
+    if bezwaar.status != BezwaarStatus.INGEDIEND:
         raise Conflict("this objection has been decided already", "bezwaar")
     bezwaar.status, bezwaar.behandeld_op, bezwaar.gewijzigd_op = uitspraak, v.vandaag, nu()
-    ingetrokken = uitspraak == "GEGROND" and aantekening.status == "STAAT"
+    ingetrokken = uitspraak == BezwaarStatus.GEGROND and aantekening.status == AantekeningStatus.STAAT
     if ingetrokken:
-        aantekening.status = "INGETROKKEN"
+        aantekening.status = AantekeningStatus.INGETROKKEN.value
     await _raak_aan(v, leraar_id if ingetrokken else None)
     return bezwaar, leraar_id
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..models import Aantekening, Bevoegdheid, Herregistratieperiode
+from ..models.statussen import AantekeningStatus
 from ..regels import herregistratie as regels
 from ..regels.herregistratie import Criteria
 from .loaders import laad_veel
@@ -120,14 +121,14 @@ async def huidige_perioden(v: "Verzoek", bevoegdheden: list[Bevoegdheid],
 
 def gevolg(v: "Verzoek", aantekening: Aantekening) -> str:
     """ALLEEN_ONDER_BEGELEIDING from the configured date while the aantekening stands (FAQ 16)."""
-    if aantekening.status == "STAAT" and v.vandaag >= v.settings.gevolg_vanaf:
+    if aantekening.status == AantekeningStatus.STAAT and v.vandaag >= v.settings.gevolg_vanaf:
         return "ALLEEN_ONDER_BEGELEIDING"
     return "GEEN"
 
 
 def staand(aantekeningen: list[Aantekening]) -> Aantekening | None:
     """The standing aantekening among these, if any (at most one stands per bevoegdheid)."""
-    return next((a for a in aantekeningen if a.status == "STAAT"), None)
+    return next((a for a in aantekeningen if a.status == AantekeningStatus.STAAT), None)
 
 
 async def staande_aantekeningen(v: "Verzoek", bevoegdheid_ids: list[int]) -> list[Aantekening | None]:

@@ -10,6 +10,7 @@ from ..auth import policy
 from ..auth.policy import Doelgroep
 from ..auth.viewer import Anoniem, LeraarViewer
 from ..models import Aantekening, Benoeming, Bevoegdheid, Bezwaar, Herregistratieperiode, Leraar, Voorportaalinschrijving
+from ..models.statussen import Registratiestatus
 from ..regels import waarschuwingen as w
 from ..regels.naam import normaliseer
 from ..regels.registernummer import is_geldig as registernummer_geldig
@@ -21,7 +22,7 @@ from .paginering import PUBLIEK_MAX, Pagina, venster
 if TYPE_CHECKING:
     from .verzoek import Verzoek
 
-GEREGISTREERD = "GEREGISTREERD"
+GEREGISTREERD = Registratiestatus.GEREGISTREERD.value
 # Read paths take plain rows (SQLAlchemy Core): no ORM identity bookkeeping on a page of results.
 LERAAR_RIJ = tuple(Leraar.__table__.c)
 # Greater than any character, so [term, term + HOOGSTE) is "starts with term" on both stores.

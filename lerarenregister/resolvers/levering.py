@@ -21,6 +21,7 @@ from ..models import (
     Benoeming, Bevoegdheid, Foutmelding, Leraar, RegisternummerTeller, Schoolbestuur, Voorportaalinschrijving,
 )
 from ..models.base import nu
+from ..models.statussen import Registratiestatus
 from ..regels import datums
 from ..regels.bsn import bsn_hash, elfproef, sleutel_id
 from ..regels.klaarzetten import Afstemming, GeleverdeBenoeming, GeleverdeBevoegdheid, stem_af
@@ -229,7 +230,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
             rijen.append({
                 "registernummer": next(nummers), "bsn_hash": hashes[i], "geboortedatum": lev.geboortedatum,
                 "duo_voornamen": persoon["voornamen"], "duo_tussenvoegsel": persoon["tussenvoegsel"],
-                "duo_achternaam": persoon["achternaam"], "status": "KLAARGEZET", "eerste_levering_op": v.vandaag,
+                "duo_achternaam": persoon["achternaam"], "status": Registratiestatus.KLAARGEZET.value, "eerste_levering_op": v.vandaag,
                 "portfolio_openbaar": False, "gewijzigd_op": nu(), "bsn_sleutel": sleutel_id(sleutel),
                 **naam_velden(persoon["voornamen"], persoon["tussenvoegsel"], persoon["achternaam"]),
             })

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, insert, select
 
 from ..models import CatalogusActiviteit, Leraar, PortfolioActiviteit, portfolio_bevoegdheid
 from ..models.base import nu
+from ..models.statussen import Registratiestatus
 from . import herregistratie, leraren
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .paginering import Pagina, venster
@@ -45,7 +46,7 @@ async def pagina(v: "Verzoek", leraar_id: int, first: int | None, after: str | N
 
 async def _geregistreerde_ik(v: "Verzoek") -> Leraar:
     leraar = await leraren.ik(v)
-    if leraar.status != "GEREGISTREERD":
+    if leraar.status != Registratiestatus.GEREGISTREERD:
         raise Conflict("confirm the registration first (bevestigRegistratie): only then is there a portfolio")
     return leraar
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from sqlalchemy import insert, select, update
 
 from ..models import Bevoegdheid, Herregistratieperiode, Leraar
+from ..models.statussen import Registratiestatus
 from ..regels import datums
 from ..regels.herregistratie import criteria_id_op
 
@@ -73,10 +74,10 @@ async def _kies(v: "Verzoek", leraar: Leraar, gekozen: list[Bevoegdheid]) -> Non
 
 async def bevestig(v: "Verzoek", herregistratie_bevoegdheden: Sequence[Any]) -> Leraar:
     leraar = await leraren.ik(v)
-    if leraar.status == "GEREGISTREERD":
+    if leraar.status == Registratiestatus.GEREGISTREERD:
         raise Conflict("the registration is already confirmed")
     gekozen = await _gekozen(v, leraar, herregistratie_bevoegdheden, "herregistratieBevoegdheden")
-    leraar.status = "GEREGISTREERD"
+    leraar.status = Registratiestatus.GEREGISTREERD.value
     leraar.geregistreerd_op = v.vandaag
     await _kies(v, leraar, gekozen)
     return leraar
@@ -84,7 +85,7 @@ async def bevestig(v: "Verzoek", herregistratie_bevoegdheden: Sequence[Any]) -> 
 
 async def kies_bevoegdheden(v: "Verzoek", bevoegdheden: Sequence[Any]) -> Leraar:
     leraar = await leraren.ik(v)
-    if leraar.status != "GEREGISTREERD":
+    if leraar.status != Registratiestatus.GEREGISTREERD:
         raise Conflict("confirm the registration first (bevestigRegistratie)")
     gekozen = await _gekozen(v, leraar, bevoegdheden, "bevoegdheden")
     await _kies(v, leraar, gekozen)

@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from ..db import apart
 from ..models import PortfolioActiviteit, VrijwilligAccount
 from ..models.base import nu
+from ..models.statussen import Registratiestatus
 from . import leraren
 from .fouten import Conflict, OngeldigeInvoer
 from .schrijven import leg_vast
@@ -127,7 +128,7 @@ async def _schijn_kosten(v: "Verzoek") -> int:
 
 async def importeer(v: "Verzoek", gebruikersnaam: str, wachtwoord: str) -> int:
     leraar = await leraren.ik(v)
-    if leraar.status != "GEREGISTREERD":
+    if leraar.status != Registratiestatus.GEREGISTREERD:
         raise Conflict("confirm the registration first (bevestigRegistratie)")
     # A teacher imports once (API.md): about the asker only, so it may be said before any password.
     al = await v.db.execute(select(func.count()).select_from(VrijwilligAccount)

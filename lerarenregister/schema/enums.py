@@ -5,11 +5,13 @@ import enum
 
 import strawberry
 
+from ..models import statussen
 
-@strawberry.enum
-class Registratiestatus(enum.Enum):
-    KLAARGEZET = "KLAARGEZET"
-    GEREGISTREERD = "GEREGISTREERD"
+
+# The stored statuses are the models' own enums, published as they are.
+Registratiestatus = strawberry.enum(statussen.Registratiestatus)
+AantekeningStatus = strawberry.enum(statussen.AantekeningStatus)
+BezwaarStatus = strawberry.enum(statussen.BezwaarStatus)
 
 
 @strawberry.enum(description="PO basisonderwijs; vo: EERSTE-/TWEEDEGRAADS; PDG mbo.")
@@ -34,13 +36,6 @@ class Gevolg(enum.Enum):
     ALLEEN_ONDER_BEGELEIDING = "ALLEEN_ONDER_BEGELEIDING"
 
 
-@strawberry.enum
-class AantekeningStatus(enum.Enum):
-    STAAT = "STAAT"
-    OPGEHEVEN = "OPGEHEVEN"
-    INGETROKKEN = "INGETROKKEN"
-
-
 @strawberry.enum(description="OVERIG: e.g. school development.")
 class Bekwaamheidsgebied(enum.Enum):
     VAKINHOUDELIJK = "VAKINHOUDELIJK"
@@ -60,13 +55,6 @@ class Bron(enum.Enum):
 class Indiener(enum.Enum):
     LERAAR = "LERAAR"
     SCHOOLBESTUUR = "SCHOOLBESTUUR"
-
-
-@strawberry.enum
-class BezwaarStatus(enum.Enum):
-    INGEDIEND = "INGEDIEND"
-    GEGROND = "GEGROND"
-    ONGEGROND = "ONGEGROND"
 
 
 @strawberry.enum
