@@ -13,7 +13,8 @@ from sqlalchemy import select
 from ..auth import policy
 from ..auth.policy import Doelgroep, Onderwerp
 from ..auth.viewer import LeraarViewer, SchoolbestuurViewer
-from ..models import Benoeming, Leraar, Schoolbestuur
+from ..models import Leraar, Schoolbestuur
+from .werkgever import werknemers
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -119,17 +120,7 @@ class Inzage:
         bestuur_id = await self.eigen_bestuur_id()
         if bestuur_id is None:
             return set()
-        vandaag = self._v.vandaag
-        res = await self._v.db.execute(
-            select(Benoeming.leraar_id)
-            .where(
-                Benoeming.schoolbestuur_id == bestuur_id,
-                Benoeming.leraar_id.in_(ids),
-                Benoeming.begindatum <= vandaag,
-                (Benoeming.einddatum.is_(None)) | (Benoeming.einddatum >= vandaag),
-            )
-            .distinct()
-        )
+        res = await self._v.db.execute(werknemers(bestuur_id, ids, self._v.vandaag))
         return set(res.scalars().all())
 
     def bekend(self, onderwerp: Onderwerp) -> frozenset[Doelgroep] | None:

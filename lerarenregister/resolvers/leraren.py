@@ -18,6 +18,7 @@ from . import herregistratie
 from .loaders import laad_pagina, laad_veel
 from .fouten import NietAangemeld, NietGevonden, Onbevoegd, OngeldigeInvoer
 from .paginering import PUBLIEK_MAX, Pagina, venster
+from .werkgever import huidig_bij
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
@@ -120,16 +121,6 @@ async def ik(v: "Verzoek") -> Leraar:
     rij = res.scalar_one()
     await v.inzage.laad([rij])
     return rij
-
-
-def huidig_bij(bestuur_id: int, vandaag):  # type: ignore[no-untyped-def]
-    """SQL: the teacher has a current appointment at this board (the policy rule as a filter)."""
-    return exists().where(
-        Benoeming.leraar_id == Leraar.id,
-        Benoeming.schoolbestuur_id == bestuur_id,
-        Benoeming.begindatum <= vandaag,
-        (Benoeming.einddatum.is_(None)) | (Benoeming.einddatum >= vandaag),
-    )
 
 
 async def medewerkers(
