@@ -14,7 +14,7 @@ from ..models.base import nu
 from ..models.statussen import AantekeningStatus, BezwaarStatus
 from .fouten import Conflict, NietGevonden, Onbevoegd, OngeldigeInvoer
 from .paginering import Pagina, venster
-from .registratie import id_getal
+from .ids import id_getal
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:

@@ -11,7 +11,7 @@ from ..models import Aanbieder, CatalogusActiviteit, Herregistratiecriteria
 from ..regels.naam import zonder_accenten
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .paginering import Pagina, venster
-from .registratie import id_getal
+from .ids import id_getal
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from . import leraren
 from .fouten import NietGevonden, Onbevoegd, OngeldigeInvoer, Verzamelaar
 from .levering import naam_velden
 from .paginering import Pagina, venster
-from .registratie import id_getal
+from .ids import id_getal
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:

@@ -16,7 +16,7 @@ from ..models.statussen import Registratiestatus
 from . import herregistratie, leraren
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .paginering import Pagina, venster
-from .registratie import id_getal
+from .ids import id_getal
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:

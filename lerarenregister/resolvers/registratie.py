@@ -12,23 +12,11 @@ from ..regels.herregistratie import criteria_id_op
 
 from . import leraren
 from .fouten import Conflict, OngeldigeInvoer
+from .ids import id_getal
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
-
-
-ID_MAX = 2**31 - 1
-
-
-def id_getal(waarde: Any, veld: str) -> int:
-    """Our IDs are row numbers; anything else is bad input naming the field."""
-    tekst = str(waarde)
-    # Row numbers are 32-bit integers on both stores; a longer digit run is no id (and must not reach SQL).
-    if not tekst.isascii() or not tekst.isdigit() or len(tekst) > 10 or not 0 < int(tekst) <= ID_MAX:
-        raise OngeldigeInvoer("not an id of the register", veld)
-    getal = int(tekst)
-    return getal
 
 
 async def _gekozen(v: "Verzoek", leraar: Leraar, ids: Sequence[Any], veld: str) -> list[Bevoegdheid]:

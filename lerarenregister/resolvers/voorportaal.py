@@ -9,7 +9,7 @@ from ..auth.policy import Doelgroep, Onderwerp
 from ..models import Schoolbestuur, Voorportaalinschrijving
 from ..regels import datums
 from .fouten import Conflict, NietGevonden, Onbevoegd
-from .registratie import id_getal
+from .ids import id_getal
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:
