@@ -35,6 +35,7 @@ from ..models.base import nu
 from ..models.statussen import AantekeningStatus
 from ..regels import datums
 from ..regels import herregistratie as regels
+from . import herregistratie
 from .fouten import OngeldigeInvoer
 from .schrijven import een_van, leg_vast, voeg_toe
 
@@ -234,8 +235,6 @@ async def hef_op_waar_voldaan(v: "Verzoek", leraar_id: int) -> int:
     staand = res.all()
     if not staand:
         return 0
-    from . import herregistratie
-
     v.loaders.vergeet()
     opgeheven = 0
     alle_criteria = await _criteria(v)

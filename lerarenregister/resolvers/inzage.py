@@ -6,18 +6,19 @@ teachers is one SQL statement.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import TYPE_CHECKING, Iterable, Protocol
 
 from sqlalchemy import select
 
 from ..auth import policy
 from ..auth.policy import Doelgroep, Onderwerp
-from ..auth.viewer import LeraarViewer, SchoolbestuurViewer
+from ..auth.viewer import LeraarViewer, SchoolbestuurViewer, Viewer
 from ..models import Leraar, Schoolbestuur
 from .werkgever import werknemers
 
 if TYPE_CHECKING:
-    from .verzoek import Verzoek
+    from .verzoek import Db
 
 _ONBEKEND = object()
 
@@ -28,10 +29,15 @@ class LeraarRij(Protocol):
 
 
 class Inzage:
-    def __init__(self, verzoek: "Verzoek"):
-        self._v = verzoek
+    """The asker's audiences per teacher, for one request: what it needs of the request is its
+    session, the viewer and the register's today."""
+
+    def __init__(self, db: "Db", viewer: Viewer, vandaag: dt.date):
+        self._db = db
+        self._viewer = viewer
+        self._vandaag = vandaag
         self._per_leraar: dict[int, frozenset[Doelgroep]] = {}
-        self._rol = policy.rol_doelgroepen(verzoek.viewer)
+        self._rol = policy.rol_doelgroepen(viewer)
         self._eigen_leraar_id: object = _ONBEKEND
         self._bestuur_id: object = _ONBEKEND
         self._lock = asyncio.Lock()
@@ -46,10 +52,10 @@ class Inzage:
         if self._eigen_leraar_id is _ONBEKEND:
             async with self._lock:  # concurrent resolvers share one look-up
                 if self._eigen_leraar_id is _ONBEKEND:
-                    viewer = self._v.viewer
+                    viewer = self._viewer
                     gevonden = None
                     if isinstance(viewer, LeraarViewer):
-                        res = await self._v.db.execute(select(Leraar.id).where(Leraar.bsn_hash.in_(viewer.hashes)))
+                        res = await self._db.execute(select(Leraar.id).where(Leraar.bsn_hash.in_(viewer.hashes)))
                         gevonden = res.scalar_one_or_none()
                     self._eigen_leraar_id = gevonden
         return self._eigen_leraar_id  # type: ignore[return-value]
@@ -59,10 +65,10 @@ class Inzage:
         if self._bestuur_id is _ONBEKEND:
             async with self._lock:
                 if self._bestuur_id is _ONBEKEND:
-                    viewer = self._v.viewer
+                    viewer = self._viewer
                     gevonden = None
                     if isinstance(viewer, SchoolbestuurViewer):
-                        res = await self._v.db.execute(select(Schoolbestuur.id).where(
+                        res = await self._db.execute(select(Schoolbestuur.id).where(
                             Schoolbestuur.bevoegd_gezag_nummer == viewer.bevoegd_gezag))
                         gevonden = res.scalar_one_or_none()
                     self._bestuur_id = gevonden
@@ -93,7 +99,7 @@ class Inzage:
         nieuw = {r.id: r.portfolio_openbaar for r in leraren if r.id not in self._per_leraar}
         if not nieuw:
             return
-        viewer = self._v.viewer
+        viewer = self._viewer
         zelf_id = await self.eigen_leraar_id() if isinstance(viewer, LeraarViewer) else None
         werkgever_van: set[int] = set()
         if isinstance(viewer, SchoolbestuurViewer):
@@ -107,7 +113,7 @@ class Inzage:
         """As `laad`, for teachers whose rows the caller does not have at hand."""
         missend = [i for i in ids if i not in self._per_leraar]
         if missend:
-            res = await self._v.db.execute(
+            res = await self._db.execute(
                 select(Leraar.id, Leraar.portfolio_openbaar).where(Leraar.id.in_(missend))
             )
             await self.laad(res.all())
@@ -120,7 +126,7 @@ class Inzage:
         bestuur_id = await self.eigen_bestuur_id()
         if bestuur_id is None:
             return set()
-        res = await self._v.db.execute(werknemers(bestuur_id, ids, self._v.vandaag))
+        res = await self._db.execute(werknemers(bestuur_id, ids, self._vandaag))
         return set(res.scalars().all())
 
     def bekend(self, onderwerp: Onderwerp) -> frozenset[Doelgroep] | None:
@@ -128,9 +134,9 @@ class Inzage:
         if onderwerp.leraar_id is not None:
             return self._per_leraar.get(onderwerp.leraar_id)
         if onderwerp.schoolbestuur is not None:
-            return policy.bestuur_doelgroepen(self._v.viewer, onderwerp.schoolbestuur)
+            return policy.bestuur_doelgroepen(self._viewer, onderwerp.schoolbestuur)
         if onderwerp.aanbieder is not None:
-            return policy.aanbieder_doelgroepen(self._v.viewer, onderwerp.aanbieder)
+            return policy.aanbieder_doelgroepen(self._viewer, onderwerp.aanbieder)
         return self._rol
 
     async def van(self, onderwerp: Onderwerp) -> frozenset[Doelgroep]:

@@ -8,8 +8,10 @@ from sqlalchemy import bindparam, exists, func, literal_column, select
 
 from ..auth import policy
 from ..auth.policy import Doelgroep
-from ..auth.viewer import Anoniem, LeraarViewer
-from ..models import Aantekening, Benoeming, Bevoegdheid, Bezwaar, Herregistratieperiode, Leraar, Voorportaalinschrijving
+from ..auth.viewer import Anoniem, LeraarViewer, SchoolbestuurViewer
+from ..models import (
+    Aantekening, Benoeming, Bevoegdheid, Bezwaar, Herregistratieperiode, Leraar, Schoolbestuur, Voorportaalinschrijving,
+)
 from ..models.statussen import Registratiestatus
 from ..regels import waarschuwingen as w
 from ..regels.naam import normaliseer
@@ -251,9 +253,6 @@ async def op_registernummer(v: "Verzoek", nummer: str) -> Leraar | None:
 
 async def mijn_bestuur(v: "Verzoek"):  # type: ignore[no-untyped-def]
     """The logged-in board (API.md: like `ik`)."""
-    from ..auth.viewer import SchoolbestuurViewer
-    from ..models import Schoolbestuur
-
     if isinstance(v.viewer, Anoniem):
         raise NietAangemeld("log in as a school board")
     if not isinstance(v.viewer, SchoolbestuurViewer):

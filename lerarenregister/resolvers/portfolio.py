@@ -14,6 +14,7 @@ from ..models import CatalogusActiviteit, Leraar, PortfolioActiviteit, portfolio
 from ..models.base import nu
 from ..models.statussen import Registratiestatus
 from . import herregistratie, leraren
+from .beoordeling import hef_op_waar_voldaan
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .paginering import Pagina, venster
 from .ids import id_getal
@@ -110,8 +111,6 @@ async def zichtbare_stand(v: "Verzoek", leraar: Leraar) -> tuple[Any, ...]:
 async def _na_wijziging(v: "Verzoek", leraar: Leraar, stand_voor: tuple[Any, ...]) -> None:
     await leg_vast(v)
     # An aantekening is lifted as soon as the criteria are met again (FAQ 16): check on every change.
-    from .beoordeling import hef_op_waar_voldaan
-
     await hef_op_waar_voldaan(v, leraar.id)
     v.loaders.vergeet()
     # A portfolio is no employer's business: only a change it moves in what they see shows to them.

@@ -9,7 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..auth.viewer import Viewer
 from ..settings import Settings
-from .inzagelog import Inzagen  # no cycle: inzagelog names Verzoek in type hints only
+# No cycle: these modules name Verzoek (and Db) in type hints only.
+from .inzage import Inzage
+from .inzagelog import Inzagen
+from .loaders import Loaders
 
 
 class Db:
@@ -70,13 +73,10 @@ class Verzoek:
     """Everything a resolver needs about the request it serves; strawberry's context."""
 
     def __init__(self, settings: Settings, db: Db, viewer: Viewer, vandaag: dt.date):
-        from .inzage import Inzage
-        from .loaders import Loaders
-
         self.settings = settings
         self.db = db
         self.viewer = viewer
         self.vandaag = vandaag
-        self.inzage = Inzage(self)
+        self.inzage = Inzage(db, viewer, vandaag)
         self.loaders = Loaders(self)
         self.inzagen = Inzagen()  # the access log of this request, written when it is answered

@@ -8,7 +8,7 @@ import strawberry
 
 from .. import models as m
 from ..auth.policy import Doelgroep, Onderwerp
-from ..resolvers import paginering
+from ..resolvers import leraren, paginering
 from ..resolvers.paginering import Pagina
 from .enums import Activiteitsoort, Bekwaamheidsgebied
 from .types import Bezwaar, Ctx, Leraar, PageInfo, page_info
@@ -175,8 +175,6 @@ class Foutmelding:
 
     @zichtbaar(Z, DUO)
     async def leraar(self, info: Ctx) -> Leraar:
-        from ..resolvers import leraren
-
         rij = (await leraren.op_ids(info.context, [self.rij.leraar_id]))[0]
         return Leraar.van(rij)
 
