@@ -7,9 +7,8 @@ import logging
 import sys
 from typing import Any
 
+from .auth.viewer import ROLLEN as ROL_KEUZES
 from .settings import ConfigError, Settings
-
-ROL_KEUZES = ("leraar", "schoolbestuur", "duo", "aanbieder", "beroepsgroep")
 
 
 def _settings() -> Settings:

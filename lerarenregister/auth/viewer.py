@@ -14,9 +14,13 @@ class ClaimFout(Exception):
     """The token verified but its claims do not name a viewer we know."""
 
 
+# Each viewer also says how the access log names it as a reader (`in_inzagelog`; None: never logged).
+
+
 @dataclass(frozen=True)
 class Anoniem:
     rol: str = "publiek"
+    in_inzagelog = None
 
 
 @dataclass(frozen=True)
@@ -24,6 +28,7 @@ class LeraarViewer:
     # Only the keyed hash: the BSN itself is dropped as soon as the token is read.
     bsn_hash: str
     rol: str = "leraar"
+    in_inzagelog = None
     # During a key rotation: the hash under the previous key, for a teacher not re-keyed yet.
     bsn_hash_vorige: str | None = None
 
@@ -37,10 +42,15 @@ class SchoolbestuurViewer:
     bevoegd_gezag: str
     rol: str = "schoolbestuur"
 
+    @property
+    def in_inzagelog(self) -> str:
+        return self.bevoegd_gezag  # its name is joined when the log is read
+
 
 @dataclass(frozen=True)
 class DuoViewer:
     rol: str = "duo"
+    in_inzagelog = "DUO"
 
 
 @dataclass(frozen=True)
@@ -48,11 +58,13 @@ class AanbiederViewer:
     code: str
     naam: str | None = None
     rol: str = "aanbieder"
+    in_inzagelog = None
 
 
 @dataclass(frozen=True)
 class BeroepsgroepViewer:
     rol: str = "beroepsgroep"
+    in_inzagelog = "Beroepsgroep"
 
 
 Viewer = Union[Anoniem, LeraarViewer, SchoolbestuurViewer, DuoViewer, AanbiederViewer, BeroepsgroepViewer]

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, insert, select
 
-from ..auth.policy import Doelgroep
-from ..auth.viewer import BeroepsgroepViewer, DuoViewer, SchoolbestuurViewer, Viewer
+from ..auth.policy import DOELGROEPEN, Doelgroep
+from ..auth.viewer import Viewer
 from ..models import Inzagelogregel, Schoolbestuur
 from ..models.base import nu
 from .paginering import Pagina, venster
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 D = Doelgroep
 # Audiences under which the reader could see the data anyway: nothing to record.
 _ZONDER_LOG = frozenset({D.PUBLIEK, D.LERAAR_ZELF, D.MET_TOESTEMMING})
-_GELOGD = (D.WERKGEVER, D.DUO, D.BEROEPSGROEP)
+_GELOGD = tuple(d for d, k in DOELGROEPEN.items() if k.gelogd)  # WERKGEVER, DUO, BEROEPSGROEP
 _te_loggen: dict[tuple[frozenset[Doelgroep], frozenset[Doelgroep]], Doelgroep | None] = {}
 
 
@@ -47,13 +47,7 @@ def te_loggen(groepen: frozenset[Doelgroep], regel: frozenset[Doelgroep]) -> Doe
 def door(viewer: Viewer) -> str | None:
     """Who, as the log records it: a board by its number (its name is joined when read), DUO, the
     beroepsgroep."""
-    if isinstance(viewer, SchoolbestuurViewer):
-        return viewer.bevoegd_gezag
-    if isinstance(viewer, DuoViewer):
-        return "DUO"
-    if isinstance(viewer, BeroepsgroepViewer):
-        return "Beroepsgroep"
-    return None
+    return viewer.in_inzagelog
 
 
 @dataclass
