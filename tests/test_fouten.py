@@ -14,7 +14,7 @@ def _fout(orig: Exception | None, pad: list[str | int] | None, bericht: str = "x
     return GraphQLError(bericht, path=pad, original_error=orig)
 
 
-def test_a_refusal_below_the_root_field_does_not_roll_back() -> None:
+def test_weigering_onder_het_rootveld_draait_niet_terug() -> None:
     assert not terugdraaien([_fout(Onbevoegd("no"), ["ik", "bsn"])])
     assert not terugdraaien([])
 
@@ -26,23 +26,23 @@ def test_a_refusal_below_the_root_field_does_not_roll_back() -> None:
     _fout(None, None, "Cannot query field 'x' on type 'Query'."),  # graphql-core's own
     _fout(RuntimeError("boom"), ["ik", "naam"]),            # unexpected
 ])
-def test_everything_else_rolls_back(fout: GraphQLError) -> None:
+def test_al_het_andere_draait_terug(fout: GraphQLError) -> None:
     assert terugdraaien([_fout(Onbevoegd("no"), ["ik", "bsn"]), fout])
 
 
-def test_formatteer_is_the_answer_and_the_rollback_together() -> None:
+def test_formatteer_is_antwoord_en_terugdraaien_samen() -> None:
     fouten = [_fout(Onbevoegd("no"), ["ik", "bsn"])]
     assert formatteer(fouten) == (als_antwoord(fouten), False)
 
 
-def test_invalid_input_is_one_error_per_field() -> None:
+def test_ongeldige_invoer_is_een_fout_per_veld() -> None:
     uit = als_antwoord([_fout(InvoerFouten([Invoerfout("a.b", "is required"), Invoerfout("c", "too long")]), ["m"])])
     assert [(f["message"], f["extensions"]) for f in uit] == [
         ("a.b: is required", {"code": "BAD_USER_INPUT", "field": "a.b"}),
         ("c: too long", {"code": "BAD_USER_INPUT", "field": "c"})]
 
 
-def test_an_unexpected_error_is_masked_and_logged_under_its_correlation_id(caplog: pytest.LogCaptureFixture) -> None:
+def test_onverwachte_fout_gemaskeerd_en_gelogd_onder_correlatie_id(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, logger="lerarenregister.fouten"):
         fout, = als_antwoord([_fout(RuntimeError("SELECT secret FROM leraar"), ["ik"])])
     assert fout["message"] == "internal error" and "secret" not in str(fout)
@@ -50,7 +50,7 @@ def test_an_unexpected_error_is_masked_and_logged_under_its_correlation_id(caplo
     assert fout["extensions"]["correlationId"] in caplog.text
 
 
-def test_errors_come_in_document_order_and_never_echo_a_bsn() -> None:
+def test_fouten_in_documentvolgorde_en_nooit_een_bsn() -> None:
     laat = GraphQLError("Syntax Error: 123456789", path=["b"])
     vroeg = _fout(NietGevonden("gone", "id"), ["a", 0])
     uit = als_antwoord([laat, vroeg])
@@ -59,7 +59,7 @@ def test_errors_come_in_document_order_and_never_echo_a_bsn() -> None:
     assert "123456789" not in uit[1]["message"]
 
 
-def test_a_validation_error_is_bad_input_only_during_execution() -> None:
+def test_validatiefout_is_bad_input_alleen_tijdens_uitvoering() -> None:
     fout = GraphQLError("Something graphql-core says", path=["a"])
     assert als_antwoord([fout])[0]["extensions"] == {"code": "BAD_USER_INPUT"}
     assert als_antwoord([fout], uitvoering=False)[0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}

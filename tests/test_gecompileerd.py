@@ -72,7 +72,7 @@ async def _beide(api: Any, tekst: str, variabelen: dict[str, Any]) -> tuple[dict
 PUBLIEK = ("zoek_leraren", "zoek_leraren_pagina", "leraar")
 
 
-def test_registered_documents_all_compile():
+def test_geregistreerde_documenten_compileren_alle():
     """The public search's documents compile; the other screens' are answered by the executor,
     except where the compiler handles them too (a board's teacher detail, asked anonymously)."""
     schema = bouw_schema()._schema
@@ -104,12 +104,12 @@ async def test_alle_documenten_anoniem_gelijk_aan_de_uitvoerder(api):
     "query($r: String!) { a: leraar(registernummer: $r) { registernummer } b: leraar(registernummer: $r) { registernummer } }",
     "query($r: String!, $m: Boolean!) { leraar(registernummer: $r) { registernummer @include(if: $m) } }",
 ])
-def test_what_the_compiler_leaves_to_the_executor(tekst):
+def test_wat_de_compiler_aan_de_uitvoerder_laat(tekst):
     with pytest.raises(NietCompileerbaar):
         compileer(bouw_schema()._schema, tekst)
 
 
-async def test_public_search_in_one_statement_with_the_executors_answer(api):
+async def test_openbaar_zoeken_in_een_statement_met_het_antwoord_van_de_uitvoerder(api):
     nummers = await _register(api)
     zoek = REGISTERED["zoek_leraren"]
     for term in ("vries", "De Vries", "VRIES", "vri", "vis", "bak", "nobody", nummers["vries"], nummers["visser"],
@@ -124,7 +124,7 @@ async def test_public_search_in_one_statement_with_the_executors_answer(api):
     assert (await _beide(api, zoek, {"zoekterm": nummers["klaargezet"]}))[0]["data"]["zoekLeraren"]["totalCount"] == 0
 
 
-async def test_pages_cursors_and_bad_input_as_the_executor(api):
+async def test_paginas_cursors_en_foute_invoer_als_de_uitvoerder(api):
     await _register(api)
     pagina = REGISTERED["zoek_leraren_pagina"]
     gezien: list[str] = []
@@ -149,7 +149,7 @@ async def test_pages_cursors_and_bad_input_as_the_executor(api):
         assert body.get("errors"), variabelen
 
 
-async def test_denied_fields_are_null_with_the_executors_errors(api):
+async def test_geweigerde_velden_null_met_de_fouten_van_de_uitvoerder(api):
     nummers = await _register(api)
     _registreer(api, MET_WEIGERINGEN, OPZOEK_WEIGERINGEN)
     assert api.app.state.staat["documenten"].gecompileerd() == len(PUBLIEK) + 1 + 2
@@ -173,7 +173,7 @@ async def test_denied_fields_are_null_with_the_executors_errors(api):
             assert body["data"]["leraar"]["registernummer"] == nummer and body["data"]["leraar"]["waarschuwingen"] is None
 
 
-async def test_a_token_or_another_text_goes_to_the_executor(api):
+async def test_een_token_of_andere_tekst_gaat_naar_de_uitvoerder(api):
     nummers = await _register(api)
     leraar = REGISTERED["leraar"]
     with api.tel() as t:
@@ -195,7 +195,7 @@ async def test_a_token_or_another_text_goes_to_the_executor(api):
     assert r.status_code == 400 and r.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST", r.text
 
 
-def test_the_registered_documents_are_the_bench_documents():
+def test_de_geregistreerde_documenten_zijn_de_benchdocumenten():
     """bench/ sends these texts byte for byte (bench/scenarios.py); they must stay registered."""
     import sys
 

@@ -25,7 +25,7 @@ class Buiten:
     nieuw_veld_later: Optional[str] = None
 
 
-def test_values_arrive_under_python_names_without_input_classes() -> None:
+def test_waarden_onder_pythonnamen_zonder_invoerklassen() -> None:
     gekregen: list[Any] = []
 
     @strawberry.type

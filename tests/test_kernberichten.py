@@ -37,12 +37,12 @@ def _variabelefouten(waarde: object) -> list[str]:
     ("Variable '$first' got invalid value 'a'; Int cannot represent non-integer value: 'a'",
      Variabelefout("first", "Int cannot represent non-integer value: 'a'")),
 ])
-def test_variable_shapes_of_graphql_core_3_2(bericht: str, verwacht: Variabelefout) -> None:
+def test_variabelevormen_van_graphql_core_3_2(bericht: str, verwacht: Variabelefout) -> None:
     assert kernberichten.variabele(bericht) == verwacht
 
 
 @pytest.mark.skipif(not graphql.version.startswith("3.3"), reason="the 3.3 shapes as the installed graphql-core prints them")
-def test_variable_shapes_of_graphql_core_3_3() -> None:
+def test_variabelevormen_van_graphql_core_3_3() -> None:
     datum, = _variabelefouten([{**LEVERING, "geboortedatum": "nee"}])
     assert kernberichten.variabele(datum) == Variabelefout(
         "leveringen[0].geboortedatum", "Value cannot represent a Date: \"nee\". Invalid isoformat string: 'nee'")
@@ -59,12 +59,12 @@ def test_variable_shapes_of_graphql_core_3_3() -> None:
         "leveringen", "Expected value of type 'Levering' to be an object.")
 
 
-def test_a_message_of_another_shape_is_not_a_variable_error() -> None:
+def test_bericht_van_andere_vorm_is_geen_variabelefout() -> None:
     assert kernberichten.variabele("Cannot query field 'x' on type 'Query'.") is None
     assert kernberichten.variabele("Variable '$x' is never used.") is None
 
 
-def test_missing_argument_as_both_versions_print_it() -> None:
+def test_ontbrekend_argument_zoals_beide_versies_het_schrijven() -> None:
     bericht, = (e.message for e in validate(bouw_schema()._schema, parse("{ zoekLeraren { totalCount } }")))
     assert kernberichten.ontbrekend_argument(bericht) == "zoekterm"
     # graphql-core 3.2 words it differently and names no field that is read: the error keeps no `field`.
@@ -74,7 +74,7 @@ def test_missing_argument_as_both_versions_print_it() -> None:
         "Argument 'Query.zoekLeraren(zoekterm:)' of type 'String!' is required, but it was not provided.") == "zoekterm"
 
 
-def test_literal_and_syntax_shapes() -> None:
+def test_literaal_en_syntaxvormen() -> None:
     literaal, = (e.message for e in validate(bouw_schema()._schema,
                                              parse("{ zoekLeraren(zoekterm: 5) { totalCount } }")))
     assert kernberichten.is_invoerfout(literaal)

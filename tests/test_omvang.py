@@ -23,14 +23,14 @@ def _regels() -> dict[str, int]:
             for p in PAKKET.rglob("*.py") if "migrations" not in p.relative_to(PAKKET).parts}
 
 
-def test_no_module_over_the_limit() -> None:
+def test_geen_module_boven_de_grens() -> None:
     regels = _regels()
     assert len(regels) > 50  # the package was found
     te_groot = {naam: n for naam, n in regels.items() if n > GRENS and naam not in NOG_TE_SPLITSEN}
     assert not te_groot, f"split these modules (at most {GRENS} lines each): {te_groot}"
 
 
-def test_the_exceptions_are_still_needed() -> None:
+def test_de_uitzonderingen_zijn_nog_nodig() -> None:
     regels = _regels()
     overbodig = [naam for naam in NOG_TE_SPLITSEN if regels.get(naam, 0) <= GRENS]
     assert not overbodig, f"within the limit now: remove from NOG_TE_SPLITSEN: {overbodig}"

@@ -18,7 +18,7 @@ def _sectie(tekst: str, kop: str) -> str:
     return tekst[begin:eind if eind != -1 else None]
 
 
-def test_running_in_production() -> None:
+def test_draaien_in_productie() -> None:
     tekst = README.read_text()
     sectie = _sectie(tekst, "Running in production")
     for onderdeel in ("**Settings.**", "**Topology.**", "**Migrations on deploy.**", "**Key rotation.**",

@@ -47,23 +47,23 @@ class VpRij:
     afgesloten: bool = False
 
 
-def test_nothing_stored_nothing_delivered_changes_nothing() -> None:
+def test_niets_opgeslagen_niets_geleverd_verandert_niets() -> None:
     besluit = stem_af([], [], [], [], [])
     assert not besluit.veranderd and not besluit.voor_elk_bestuur
 
 
-def test_a_new_bevoegdheid_is_added_and_seen_by_every_board() -> None:
+def test_nieuwe_bevoegdheid_erbij_en_voor_elk_bestuur() -> None:
     besluit = stem_af([], [], [], [Bev("  Frans \n", "EERSTEGRAADS", D(2020, 1, 1))], [])
     assert [(n.vak, n.vak_sleutel, n.soort) for n in besluit.bevoegdheden_nieuw] == [("Frans", "frans", "EERSTEGRAADS")]
     assert besluit.veranderd and besluit.voor_elk_bestuur
 
 
-def test_a_bevoegdheid_left_out_stays() -> None:
+def test_weggelaten_bevoegdheid_blijft() -> None:
     besluit = stem_af([BevRij("Frans", "PO", D(2020, 1, 1))], [], [], [], [])
     assert not besluit.veranderd
 
 
-def test_a_known_bevoegdheid_follows_the_delivered_spelling_and_date() -> None:
+def test_bekende_bevoegdheid_volgt_geleverde_schrijfwijze_en_datum() -> None:
     rij = BevRij("Frans", "PO", D(2020, 1, 1))
     assert not stem_af([rij], [], [], [Bev("Frans", "PO", D(2020, 1, 1))], []).veranderd
     spelling = stem_af([rij], [], [], [Bev("FRANS", "PO", D(2020, 1, 1))], [])
@@ -73,12 +73,12 @@ def test_a_known_bevoegdheid_follows_the_delivered_spelling_and_date() -> None:
     assert not datum.bevoegdheden_nieuw
 
 
-def test_another_soort_is_another_bevoegdheid() -> None:
+def test_andere_soort_is_andere_bevoegdheid() -> None:
     besluit = stem_af([BevRij("Frans", "PO", D(2020, 1, 1))], [], [], [Bev("Frans", "PDG", D(2020, 1, 1))], [])
     assert [n.soort for n in besluit.bevoegdheden_nieuw] == ["PDG"] and not besluit.bevoegdheden_bijgewerkt
 
 
-def test_an_appointment_left_out_is_removed_and_its_boards_other_rows_stamped() -> None:
+def test_weggelaten_benoeming_weg_en_overige_rijen_van_dat_bestuur_gestempeld() -> None:
     weg, blijft = BenRij(1, "Frans", BEGIN), BenRij(1, "Duits", BEGIN)
     elders = BenRij(2, "Frans", BEGIN)
     bevoegd = [BevRij("Frans", "PO", D(2020, 1, 1)), BevRij("Duits", "PO", D(2020, 1, 1))]
@@ -89,7 +89,7 @@ def test_an_appointment_left_out_is_removed_and_its_boards_other_rows_stamped() 
     assert besluit.veranderd and not besluit.voor_elk_bestuur
 
 
-def test_a_changed_einddatum_is_taken_over_either_way() -> None:
+def test_gewijzigde_einddatum_overgenomen_beide_kanten_op() -> None:
     open_, gesloten = BenRij(1, "Frans", BEGIN), BenRij(1, "Duits", BEGIN, D(2025, 7, 31))
     bevoegd = [BevRij("Frans", "PO", D(2020, 1, 1)), BevRij("Duits", "PO", D(2020, 1, 1))]
     besluit = stem_af(bevoegd, [open_, gesloten], [], [],
@@ -98,7 +98,7 @@ def test_a_changed_einddatum_is_taken_over_either_way() -> None:
     assert not besluit.benoemingen_weg and not besluit.benoemingen_nieuw and not besluit.benoemingen_gestempeld
 
 
-def test_an_appointment_a_day_later_is_another_appointment() -> None:
+def test_benoeming_een_dag_later_is_een_andere_benoeming() -> None:
     rij = BenRij(1, "Frans", BEGIN)
     besluit = stem_af([BevRij("Frans", "PO", D(2020, 1, 1))], [rij], [], [],
                       [Ben(1, " Frans ", BEGIN + dt.timedelta(days=1), None)])
@@ -106,25 +106,25 @@ def test_an_appointment_a_day_later_is_another_appointment() -> None:
     assert besluit.benoemingen_nieuw == [Ben(1, "Frans", BEGIN + dt.timedelta(days=1), None)]
 
 
-def test_an_appointment_without_bevoegdheid_opens_one_voorportaal_entry_per_subject() -> None:
+def test_benoeming_zonder_bevoegdheid_opent_een_inschrijving_per_vak() -> None:
     besluit = stem_af([], [], [], [], [Ben(1, "Frans", BEGIN, None), Ben(1, "frans", BEGIN, None)])
     assert len(besluit.benoemingen_nieuw) == 2  # two appointments ...
     assert besluit.voorportaal_nieuw == [NieuweInschrijving(1, "Frans", "frans", BEGIN, D(2026, 2, 28))]  # ... one entry
 
 
-def test_a_stored_or_delivered_bevoegdheid_of_any_soort_needs_no_voorportaal() -> None:
+def test_opgeslagen_of_geleverde_bevoegdheid_van_elke_soort_geen_voorportaal() -> None:
     for opgeslagen, geleverd in (([BevRij("Frans", "PDG", D(2020, 1, 1))], []),
                                  ([], [Bev("FRANS", "PO", D(2020, 1, 1))])):
         assert not stem_af(opgeslagen, [], [], geleverd, [Ben(1, "Frans", BEGIN, None)]).voorportaal_nieuw
 
 
-def test_an_entry_still_needed_stays_open_and_is_not_opened_twice() -> None:
+def test_nog_nodige_inschrijving_blijft_open_en_komt_niet_dubbel() -> None:
     entry = VpRij(1, "frans", BEGIN)
     besluit = stem_af([], [BenRij(1, "Frans", BEGIN)], [entry], [], [Ben(1, "Frans", BEGIN, None)])
     assert not besluit.veranderd
 
 
-def test_an_entry_closes_when_the_bevoegdheid_arrives_or_the_appointment_goes() -> None:
+def test_inschrijving_sluit_als_bevoegdheid_komt_of_benoeming_gaat() -> None:
     entry = VpRij(1, "frans", BEGIN)
     bevoegd = stem_af([], [BenRij(1, "Frans", BEGIN)], [entry], [Bev("Frans", "PO", D(2025, 1, 1))],
                       [Ben(1, "Frans", BEGIN, None)])
@@ -133,7 +133,7 @@ def test_an_entry_closes_when_the_bevoegdheid_arrives_or_the_appointment_goes() 
     assert weg.voorportaal_gesloten == [entry] and weg.benoemingen_weg
 
 
-def test_a_closed_entry_is_not_closed_again_nor_reopened_for_the_same_appointment() -> None:
+def test_gesloten_inschrijving_niet_opnieuw_gesloten_of_geopend() -> None:
     gesloten = VpRij(1, "frans", BEGIN, afgesloten=True)
     assert not stem_af([], [], [gesloten], [], []).voorportaal_gesloten
     # The same (board, subject, begindatum) again: the closed entry is the one it had.

@@ -15,7 +15,7 @@ DAG = dt.timedelta(days=1)
 BEGIN, EINDE = dt.date(2024, 2, 29), dt.date(2025, 2, 28)
 
 
-async def test_sql_and_rule_agree_at_the_edges(api) -> None:  # type: ignore[no-untyped-def]
+async def test_sql_en_regel_gelijk_aan_de_randen(api) -> None:  # type: ignore[no-untyped-def]
     benoemingen = [benoeming("B1", "Frans", BEGIN.isoformat(), EINDE.isoformat()),
                    benoeming("B1", "Duits", BEGIN.isoformat(), None),
                    benoeming("B1", "Engels", BEGIN.isoformat(), BEGIN.isoformat())]  # one day only
