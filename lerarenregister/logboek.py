@@ -24,7 +24,7 @@ class JsonOpmaak(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         regel: dict[str, Any] = {
-            "tijd": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "tijd": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "niveau": record.levelname,
             "logger": record.name,
             "bericht": record.getMessage(),

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Awaitable, Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from .db import make_engine, make_sessionmaker
 from .settings import Settings
@@ -54,7 +55,7 @@ class Replica:
         self.uitgevallen = 0  # times a request fell back to the primary (tests and logs read it)
 
     @classmethod
-    async def open(cls, settings: Settings, maak_pool: PoolMaker) -> "Replica":
+    async def open(cls, settings: Settings, maak_pool: PoolMaker) -> Replica:
         """Pools that connect on first use: a replica that is down at start does not stop the start."""
         assert settings.database_read_url is not None
         url = settings.database_read_url

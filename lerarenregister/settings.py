@@ -10,10 +10,9 @@ import datetime as dt
 import ipaddress
 import os
 from collections.abc import Mapping
-from typing import Literal
-from urllib.parse import urlsplit
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import NonNegativeInt, PositiveFloat, PositiveInt, field_validator

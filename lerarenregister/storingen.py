@@ -16,7 +16,8 @@ from __future__ import annotations
 import errno
 import logging
 import socket
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import orjson
 from starlette.responses import Response

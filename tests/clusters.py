@@ -58,7 +58,7 @@ class Cluster:
         self._voer_uit(pg_programma("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
                        "-E", "UTF8", "--no-sync")
 
-    def maak_standby_van(self, primary: "Cluster") -> None:
+    def maak_standby_van(self, primary: Cluster) -> None:
         """A streaming replica of `primary`: its base backup, with `-R` writing standby.signal and the
         primary_conninfo that makes it follow the primary once started. initdb's pg_hba.conf lets
         replication connections in from 127.0.0.1 (trust)."""

@@ -14,8 +14,9 @@ import os
 import re
 import time
 import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -168,7 +169,7 @@ class Api:
         self.statements: list[str] = []
         self._tellen = False
 
-    async def __aenter__(self) -> "Api":
+    async def __aenter__(self) -> Api:
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
         event.listen(self.app.state.engine.sync_engine, "before_cursor_execute", self._tel)
@@ -186,7 +187,7 @@ class Api:
         if self._tellen:
             self.statements.append(statement)
 
-    def tel(self) -> "_Teller":
+    def tel(self) -> _Teller:
         """`with api.tel() as t: ...; t.aantal` counts the SQL statements of what runs inside."""
         return _Teller(self)
 
@@ -210,7 +211,7 @@ class Api:
         assert "errors" not in body, body
         return body["data"]
 
-    def op(self, vandaag: dt.date) -> "Api":
+    def op(self, vandaag: dt.date) -> Api:
         """The same database with another 'today' (a new server start)."""
         return Api(self.store, self.url, self.sleutels, vandaag, **self.instellingen)
 
@@ -220,7 +221,7 @@ class _Teller:
         self.api = api
         self.aantal = 0
 
-    def __enter__(self) -> "_Teller":
+    def __enter__(self) -> _Teller:
         self.api.statements.clear()
         self.api._tellen = True
         return self

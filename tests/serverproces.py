@@ -8,12 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
-
 from conftest import AUDIENCE, ISSUER, SECRET
 
 CLI = str(Path(sys.executable).with_name("lerarenregister"))

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from conftest import AUDIENCE, ISSUER, SECRET
 from gegevens import KLAARZETTEN, bsn, levering
 

@@ -38,7 +38,7 @@ async def _pauze_voorbij(api, naam: str) -> None:
     try:
         async with engine.begin() as conn:
             await conn.execute(update(VrijwilligAccount).where(VrijwilligAccount.gebruikersnaam == naam)
-                               .values(laatste_mislukking=dt.datetime(2001, 1, 1, tzinfo=dt.timezone.utc)))
+                               .values(laatste_mislukking=dt.datetime(2001, 1, 1, tzinfo=dt.UTC)))
     finally:
         await engine.dispose()
 

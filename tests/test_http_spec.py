@@ -11,11 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-
 from conftest import Api
 from gegevens import bsn
-from lerarenregister.http.mediatypen import GRAPHQL_RESPONSE, JSON, onderhandel
 from serverproces import draaiende_server, omgeving_met_idp
+
+from lerarenregister.http.mediatypen import GRAPHQL_RESPONSE, JSON, onderhandel
 
 AUDIT = Path(__file__).parent / "http_audit"
 GRJ = {"Accept": GRAPHQL_RESPONSE, "Content-Type": JSON}

@@ -2,11 +2,12 @@
 field, on both stores, however large the number; never an overflow of the database parameter."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from conftest import fouten
-from gegevens import bevestig, benoeming, bsn, klaarzetten, levering
+from gegevens import benoeming, bevestig, bsn, klaarzetten, levering
 
 BOARD = "70001"
 ACTIVITEIT = {"titel": "Vakdag", "datum": "2026-11-01", "uren": 2, "gebied": "VAKINHOUDELIJK"}

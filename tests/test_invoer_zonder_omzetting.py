@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
-from typing import Any, Optional
+from typing import Any
 
 import strawberry
 
@@ -22,7 +22,7 @@ class Binnen:
 class Buiten:
     bevoegd_gezag_nummer: str
     binnen: list[Binnen]
-    nieuw_veld_later: Optional[str] = None
+    nieuw_veld_later: str | None = None
 
 
 def test_waarden_onder_pythonnamen_zonder_invoerklassen() -> None:

@@ -11,6 +11,7 @@ import os
 from typing import Any
 
 from conftest import Api
+from gegevens import KLAARZETTEN, levering
 from graphql import (
     ArgumentNode,
     IntValueNode,
@@ -26,8 +27,7 @@ from graphql import (
 from graphql.language import REMOVE
 from test_limieten import elk_veld_eenmaal
 from test_vijandig import basisdocumenten
-from gegevens import KLAARZETTEN, levering
-from test_zichtbaarheid import BENOEMINGEN, BEVOEGDHEDEN, BG, DUO, VRAGERS, Z, T, W, bouw_gegevens, zet_toestemming
+from test_zichtbaarheid import BENOEMINGEN, BEVOEGDHEDEN, BG, DUO, VRAGERS, T, W, Z, bouw_gegevens, zet_toestemming
 
 from lerarenregister.auth.policy import Doelgroep
 

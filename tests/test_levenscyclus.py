@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from conftest import fouten
-from gegevens import bevestig, benoeming, bsn, klaarzetten, levering
+from gegevens import benoeming, bevestig, bsn, klaarzetten, levering
 
 D = dt.date
 WAARSCHUWINGEN_IK = "{ ik { waarschuwingen { soort datum bevoegdheid { vak } } } }"

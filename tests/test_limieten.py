@@ -257,8 +257,8 @@ async def test_zoekterm_regels(api: Api, term: str, reden: str) -> None:
     [fout] = body["errors"]
     assert fout["extensions"] == {"code": "BAD_USER_INPUT", "field": "zoekterm"} and reden in fout["message"], body
     # The same as a literal in the document.
-    body = await api.gql('{ zoekLeraren(zoekterm: "%s") { totalCount } }' % term.replace("\u0000", "\\u0000")
-                         .replace("\t", "\\t"))
+    letterlijk = term.replace("\u0000", "\\u0000").replace("\t", "\\t")
+    body = await api.gql(f'{{ zoekLeraren(zoekterm: "{letterlijk}") {{ totalCount }} }}')
     assert [e["extensions"] for e in body["errors"]] == [{"code": "BAD_USER_INPUT", "field": "zoekterm"}], body
 
 

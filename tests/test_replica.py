@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Iterator
+from typing import Any
 
 import asyncpg
 import pytest
-from pydantic import ValidationError
-
 from clusters import Cluster, maak_database, vrije_poort
 from conftest import VANDAAG, Api, Sleutels
 from gegevens import benoeming, bevestig, bsn, klaarzetten, levering
+from pydantic import ValidationError
+
 from lerarenregister.db import migrate
 from lerarenregister.settings import ConfigError, Settings
 
@@ -98,7 +99,7 @@ class Meting:
         self._voor: dict[str, dict[str, int]] = {}
         self._na: dict[str, dict[str, int]] = {}
 
-    async def __aenter__(self) -> "Meting":
+    async def __aenter__(self) -> Meting:
         self._voor = {"primary": await _statistiek(self.paar.primary.dsn),
                       "replica": await _statistiek(self.paar.replica.dsn) if self.paar.replica.draait() else {}}
         return self

@@ -1,7 +1,7 @@
 """A first walk through the register on both stores: deliver, confirm, find."""
 from __future__ import annotations
 
-from gegevens import bevestig, benoeming, bsn, klaarzetten, levering
+from gegevens import benoeming, bevestig, bsn, klaarzetten, levering
 
 
 async def test_klaarzetten_bevestigen_en_vinden(api):

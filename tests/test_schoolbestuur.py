@@ -10,8 +10,9 @@ import datetime as dt
 from typing import Any
 
 from conftest import assert_forbidden, fouten
-from lerarenregister.resolvers.paginering import cursor
 from gegevens import benoeming, bevestig_alle, geldige_bsns, klaarzetten, levering
+
+from lerarenregister.resolvers.paginering import cursor
 
 BESTUUR = "10001"
 ANDER = "10002"

@@ -10,8 +10,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -270,7 +271,7 @@ def test_twee_servers_delen_een_budget_via_redis(tmp_path, sleutels, redis_url):
     servers = [_server(tmp_path, naam, sleutels, redis_url) for naam in ("a", "b")]
     try:
         for basis, proces, (log, _) in servers:
-            _wacht(lambda: httpx.get(f"{basis}/health", timeout=2).status_code == 200, f"server {basis}", proces, log)
+            _wacht(lambda basis=basis: httpx.get(f"{basis}/health", timeout=2).status_code == 200, f"server {basis}", proces, log)
         a, b = (basis for basis, _, _ in servers)
 
         def post(basis: str, token: str | None = None) -> httpx.Response:

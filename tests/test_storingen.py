@@ -20,19 +20,21 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-
+from clusters import Cluster
+from clusters import maak_database as _maak_database
+from clusters import vrije_poort as _vrije_poort
+from conftest import AUDIENCE, ISSUER, SECRET, Api, Sleutels
+from gegevens import KLAARZETTEN, bsn, levering
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from clusters import Cluster, maak_database as _maak_database, vrije_poort as _vrije_poort
-from conftest import AUDIENCE, ISSUER, SECRET, Api, Sleutels
-from gegevens import KLAARZETTEN, bsn, levering
 from lerarenregister.db import migrate
 from lerarenregister.storingen import storingscode
 
@@ -145,7 +147,7 @@ class _Slot:
         self.cluster = cluster
         self.verbinding: Any = None
 
-    async def __aenter__(self) -> "_Slot":
+    async def __aenter__(self) -> _Slot:
         self.verbinding = await asyncpg.connect(self.cluster.dsn)
         await self.verbinding.execute("BEGIN; LOCK TABLE leraar IN ACCESS EXCLUSIVE MODE")
         return self

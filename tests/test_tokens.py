@@ -64,7 +64,8 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-nu = lambda: int(time.time())
+def nu() -> int:
+    return int(time.time())
 
 # name -> (sleutels, vreemde_sleutel) -> the request's headers
 SLECHT: dict[str, Callable[[Sleutels, RSAKey], dict[str, str]]] = {

@@ -461,7 +461,7 @@ def basisdocumenten(aantal: int, negatief: bool) -> list[DocumentNode]:
     """`aantal` queries and mutations from the schema: valid ones, or each with one schema violation."""
     scalars = {"Date": (st.sampled_from(VREEMDE_DATUMS) | st.dates().map(dt.date.isoformat)).map(
                    lambda t: StringValueNode(value=t)),
-               "DateTime": (st.sampled_from(VREEMDE_TIJDSTIPPEN) | st.datetimes(timezones=st.just(dt.timezone.utc))
+               "DateTime": (st.sampled_from(VREEMDE_TIJDSTIPPEN) | st.datetimes(timezones=st.just(dt.UTC))
                             .map(dt.datetime.isoformat)).map(lambda t: StringValueNode(value=t))}
     ruw: dict[str, Any] = {"custom_scalars": scalars, "print_ast": lambda d: d}
     if negatief:

@@ -25,7 +25,7 @@ async def _wie_ziet(api: Api, sinds: dt.datetime) -> set[str]:
 
 
 async def _na(api: Api, actie: Any) -> set[str]:
-    sinds = dt.datetime.now(dt.timezone.utc)
+    sinds = dt.datetime.now(dt.UTC)
     await actie()
     return await _wie_ziet(api, sinds)
 
@@ -40,7 +40,7 @@ def _levering(g: Gegevens, **wijziging: Any) -> dict[str, Any]:
 @pytest.fixture
 async def g(api: Api) -> Gegevens:
     gegevens = await bouw_gegevens(api)
-    assert await _wie_ziet(api, dt.datetime.now(dt.timezone.utc)) == set()
+    assert await _wie_ziet(api, dt.datetime.now(dt.UTC)) == set()
     return gegevens
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from ..regels.bsn import bsn_hash, elfproef
 from ..regels.tekst import Tekstsoort, tekstfout
@@ -67,7 +67,7 @@ class BeroepsgroepViewer:
     in_inzagelog = "Beroepsgroep"
 
 
-Viewer = Union[Anoniem, LeraarViewer, SchoolbestuurViewer, DuoViewer, AanbiederViewer, BeroepsgroepViewer]
+Viewer = Anoniem | LeraarViewer | SchoolbestuurViewer | DuoViewer | AanbiederViewer | BeroepsgroepViewer
 ANONIEM = Anoniem()
 
 

@@ -9,7 +9,15 @@ from ..regels import datums
 from ..regels.bsn import elfproef
 from ..regels.naam import voorletters, weergavenaam
 from .gegevens import (
-    ACHTERNAMEN, BESTUREN, MBO_VAKKEN, PO_VAK, UITGELICHT_BESTUUR, VO_GEWICHTEN, VO_VAKKEN, VOORNAMEN, Bestuur,
+    ACHTERNAMEN,
+    BESTUREN,
+    MBO_VAKKEN,
+    PO_VAK,
+    UITGELICHT_BESTUUR,
+    VO_GEWICHTEN,
+    VO_VAKKEN,
+    VOORNAMEN,
+    Bestuur,
 )
 
 ZAAD = 20190801

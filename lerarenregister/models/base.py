@@ -22,7 +22,7 @@ Tijdstip = DateTime(timezone=True)
 
 
 def nu() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class Base(DeclarativeBase):

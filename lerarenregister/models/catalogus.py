@@ -1,12 +1,12 @@
 """The catalogue of professional-development activities and the providers (aanbieders) behind it."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Boolean, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Sleutel, Tijdstip, nu
-
-import datetime as dt
 
 
 class Aanbieder(Base):

@@ -12,8 +12,9 @@ caller can change exactly those objects.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Generic, NamedTuple, Protocol, Sequence, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
 from . import datums
 from .naam import vak_sleutel

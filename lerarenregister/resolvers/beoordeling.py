@@ -15,11 +15,27 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
-    Column, Date, Float, Integer, MetaData, String, Table, and_, case, column, exists, func, insert, literal, select,
-    table, text, update,
+    Column,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    column,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    table,
+    text,
+    update,
 )
-from sqlalchemy.schema import CreateTable, DropTable
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateTable, DropTable
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.elements import ClauseElement
 
@@ -52,7 +68,7 @@ class Beoordeling:
     niet_voldaan: int = 0
 
 
-async def _criteria(v: "Verzoek") -> dict[int, regels.Criteria]:
+async def _criteria(v: Verzoek) -> dict[int, regels.Criteria]:
     res = await v.db.execute(select(Herregistratiecriteria))
     return {c.id: regels.Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren)
             for c in res.scalars().all()}
@@ -123,7 +139,7 @@ def _uren_per_periode(peildatum: dt.date, na_id: int | None) -> Any:
     )
 
 
-async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
+async def beoordeel(v: Verzoek, peildatum: dt.date) -> Beoordeling:
     if peildatum > v.vandaag:
         raise OngeldigeInvoer("peildatum must not be after today", "peildatum")
     uitkomst = Beoordeling()
@@ -174,7 +190,7 @@ async def beoordeel(v: "Verzoek", peildatum: dt.date) -> Beoordeling:
     return uitkomst
 
 
-async def _verwerk(v: "Verzoek", peildatum: dt.date, moment: dt.datetime, alle_criteria: dict[int, regels.Criteria],
+async def _verwerk(v: Verzoek, peildatum: dt.date, moment: dt.datetime, alle_criteria: dict[int, regels.Criteria],
                    rijen: Any, vanaf_id: int, bekend: dict[dt.date, dt.date], uitkomst: Beoordeling) -> bool:
     """Outcomes, next periods and aantekeningen for one batch of assessed periods (the rows of
     te_beoordelen after `vanaf_id`, up to the last of `rijen`). Python judges each period and works
@@ -222,7 +238,7 @@ async def _verwerk(v: "Verzoek", peildatum: dt.date, moment: dt.datetime, alle_c
     return volgende_due
 
 
-async def hef_op_waar_voldaan(v: "Verzoek", leraar_id: int) -> int:
+async def hef_op_waar_voldaan(v: Verzoek, leraar_id: int) -> int:
     """Lift each standing aantekening of this teacher whose rolling four years meet the criteria again.
 
     Called after every portfolio change. Returns how many were lifted.

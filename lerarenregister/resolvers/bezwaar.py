@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-
 from ..auth.policy import Doelgroep, Onderwerp
 from ..models import Aantekening, Bevoegdheid, Bezwaar, Leraar
 from ..models.base import nu
 from ..models.statussen import AantekeningStatus, BezwaarStatus
 from .fouten import Conflict, NietGevonden, Onbevoegd, OngeldigeInvoer
-from .paginering import Pagina, venster
 from .ids import id_getal
+from .paginering import Pagina, venster
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ def bezwaar_mogelijk_tot(geplaatst_op: dt.date) -> dt.date:
     return geplaatst_op + dt.timedelta(days=BEZWAARTERMIJN_DAGEN)
 
 
-async def dien_in(v: "Verzoek", ruw_id: Any, motivering: str) -> tuple[Bezwaar, int]:
+async def dien_in(v: Verzoek, ruw_id: Any, motivering: str) -> tuple[Bezwaar, int]:
     """File an objection; returns it with the teacher's id (whose data it is)."""
     aantekening_id = id_getal(ruw_id, "aantekening")
     res = await v.db.execute(
@@ -73,7 +72,7 @@ async def dien_in(v: "Verzoek", ruw_id: Any, motivering: str) -> tuple[Bezwaar, 
     return bezwaar, leraar_id
 
 
-async def _raak_aan(v: "Verzoek", leraar_id: int | None) -> None:
+async def _raak_aan(v: Verzoek, leraar_id: int | None) -> None:
     """After a write: `leraar_id` when every employer sees the change (an aantekening withdrawn)."""
     gewijzigd = []
     if leraar_id is not None:
@@ -82,7 +81,7 @@ async def _raak_aan(v: "Verzoek", leraar_id: int | None) -> None:
     await leg_vast(v, gewijzigd=gewijzigd)
 
 
-async def behandel(v: "Verzoek", ruw_id: Any, uitspraak: str) -> tuple[Bezwaar, int]:
+async def behandel(v: Verzoek, ruw_id: Any, uitspraak: str) -> tuple[Bezwaar, int]:
     if uitspraak not in (BezwaarStatus.GEGROND, BezwaarStatus.ONGEGROND):
         raise OngeldigeInvoer("uitspraak must be GEGROND or ONGEGROND", "uitspraak")
     bezwaar_id = id_getal(ruw_id, "bezwaar")
@@ -106,7 +105,7 @@ async def behandel(v: "Verzoek", ruw_id: Any, uitspraak: str) -> tuple[Bezwaar, 
     return bezwaar, leraar_id
 
 
-async def lijst(v: "Verzoek", status: str | None, first: int | None, after: str | None) -> Pagina[Any]:
+async def lijst(v: Verzoek, status: str | None, first: int | None, after: str | None) -> Pagina[Any]:
     """Objections for the beroepsgroep, oldest first: (bezwaar, leraar_id) pairs."""
     limit, offset = venster(50 if first is None else first, after)
     waar = [] if status is None else [Bezwaar.status == status]

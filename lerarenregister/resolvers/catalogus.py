@@ -10,8 +10,8 @@ from ..auth.viewer import AanbiederViewer
 from ..models import Aanbieder, CatalogusActiviteit, Herregistratiecriteria
 from ..regels.naam import zonder_accenten
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
-from .paginering import Pagina, venster
 from .ids import id_getal
+from .paginering import Pagina, venster
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def _escape(woord: str) -> str:
     return woord.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def zoek(v: "Verzoek", zoekterm: str | None, first: int | None, after: str | None) -> Pagina:  # type: ignore[type-arg]
+async def zoek(v: Verzoek, zoekterm: str | None, first: int | None, after: str | None) -> Pagina:  # type: ignore[type-arg]
     """Activities not withdrawn whose title has, for each word of the term, a word starting with it."""
     limit, offset = venster(first, after)
     waar = [CatalogusActiviteit.ingetrokken.is_(False)]
@@ -53,7 +53,7 @@ async def zoek(v: "Verzoek", zoekterm: str | None, first: int | None, after: str
     return Pagina([tuple(r) for r in res.all()], offset, totaal)
 
 
-async def criteria_vandaag(v: "Verzoek") -> Herregistratiecriteria:
+async def criteria_vandaag(v: Verzoek) -> Herregistratiecriteria:
     """The criteria in force today (the latest geldig_vanaf on or before today)."""
     res = await v.db.execute(
         select(Herregistratiecriteria)
@@ -68,7 +68,7 @@ async def criteria_vandaag(v: "Verzoek") -> Herregistratiecriteria:
     return gevonden
 
 
-async def publiceer(v: "Verzoek", invoer: Any) -> tuple[CatalogusActiviteit, Aanbieder]:
+async def publiceer(v: Verzoek, invoer: Any) -> tuple[CatalogusActiviteit, Aanbieder]:
     """A provider publishes an activity (validation rules of the beroepsgroep, API.md "Catalogue")."""
     viewer = v.viewer
     assert isinstance(viewer, AanbiederViewer)  # the field's declaration admits providers only
@@ -109,7 +109,7 @@ async def publiceer(v: "Verzoek", invoer: Any) -> tuple[CatalogusActiviteit, Aan
     return act, aanbieder
 
 
-async def trek_in(v: "Verzoek", ruw_id: Any) -> tuple[CatalogusActiviteit, Aanbieder]:
+async def trek_in(v: Verzoek, ruw_id: Any) -> tuple[CatalogusActiviteit, Aanbieder]:
     """A provider withdraws its own activity; entries that used it keep it."""
     viewer = v.viewer
     assert isinstance(viewer, AanbiederViewer)
@@ -129,7 +129,7 @@ async def trek_in(v: "Verzoek", ruw_id: Any) -> tuple[CatalogusActiviteit, Aanbi
     return act, aanbieder
 
 
-async def stel_criteria_vast(v: "Verzoek", invoer: Any) -> Herregistratiecriteria:
+async def stel_criteria_vast(v: Verzoek, invoer: Any) -> Herregistratiecriteria:
     """The beroepsgroep decides new criteria, in force from a date not in the past."""
     z = Verzamelaar()
     if invoer.geldig_vanaf < v.vandaag:

@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from ..models import Benoeming, Bevoegdheid, Foutmelding, Leraar, Schoolbestuur
 from . import leraren
 from .fouten import NietGevonden, Onbevoegd, OngeldigeInvoer, Verzamelaar
+from .ids import id_getal
 from .levering import naam_velden
 from .paginering import Pagina, venster
-from .ids import id_getal
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def _gezet(waarde: Any) -> bool:
     return waarde is not strawberry.UNSET
 
 
-async def corrigeer(v: "Verzoek", invoer: Any) -> Leraar:
+async def corrigeer(v: Verzoek, invoer: Any) -> Leraar:
     leraar = await leraren.ik(v)
     z = Verzamelaar()
     nieuw = {"voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel, "achternaam": leraar.achternaam}
@@ -49,7 +49,7 @@ async def corrigeer(v: "Verzoek", invoer: Any) -> Leraar:
     return leraar
 
 
-async def meld_fout(v: "Verzoek", benoeming: Any, bevoegdheid: Any, toelichting: str) -> Foutmelding:
+async def meld_fout(v: Verzoek, benoeming: Any, bevoegdheid: Any, toelichting: str) -> Foutmelding:
     leraar = await leraren.ik(v)
     tekst = " ".join((toelichting or "").split())
     if not tekst:
@@ -84,7 +84,7 @@ async def meld_fout(v: "Verzoek", benoeming: Any, bevoegdheid: Any, toelichting:
     return melding
 
 
-async def open_meldingen(v: "Verzoek", first: int | None, after: str | None) -> Pagina[Foutmelding]:
+async def open_meldingen(v: Verzoek, first: int | None, after: str | None) -> Pagina[Foutmelding]:
     """Open reports for DUO, oldest first."""
     limit, offset = venster(50 if first is None else first, after)
     waar = Foutmelding.opgelost.is_(False)

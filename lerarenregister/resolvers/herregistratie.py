@@ -28,7 +28,7 @@ class PeriodeStand:
 
 
 def _stand(
-    v: "Verzoek", bev: Bevoegdheid, start: dt.date, einde: dt.date, criteria: Criteria, uitkomst: str | None,
+    v: Verzoek, bev: Bevoegdheid, start: dt.date, einde: dt.date, criteria: Criteria, uitkomst: str | None,
     opgeslagen: bool, activiteiten: list[tuple[dt.date, str, float]],
 ) -> PeriodeStand:
     tot = min(einde, v.vandaag)
@@ -50,7 +50,7 @@ class _Gegevens:
     activiteiten: list[tuple[dt.date, str, float]]
 
 
-async def _gegevens(v: "Verzoek", bevoegdheden: list[Bevoegdheid],
+async def _gegevens(v: Verzoek, bevoegdheden: list[Bevoegdheid],
                     pagina: bool = False) -> tuple[list[_Gegevens], dict[int, Criteria]]:
     """Periods and activities of these bevoegdheden: one batch each for a whole page.
 
@@ -64,7 +64,7 @@ async def _gegevens(v: "Verzoek", bevoegdheden: list[Bevoegdheid],
     return [_Gegevens(p, a) for p, a in zip(perioden_, activiteiten)], criteria
 
 
-def _alle(v: "Verzoek", bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> list[PeriodeStand]:
+def _alle(v: Verzoek, bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> list[PeriodeStand]:
     if not g.opgeslagen:
         return []
     standen = [_stand(v, bev, p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start), p.uitkomst,
@@ -77,7 +77,7 @@ def _alle(v: "Verzoek", bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria
     return sorted(standen, key=lambda s: s.start, reverse=True)
 
 
-def _huidige(v: "Verzoek", bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> PeriodeStand | None:
+def _huidige(v: Verzoek, bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> PeriodeStand | None:
     """The one of `_alle` that contains today (else the newest), without working out the others."""
     if not bev.voor_herregistratie or not g.opgeslagen:
         return None
@@ -94,13 +94,13 @@ def _huidige(v: "Verzoek", bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Crite
                   True, g.activiteiten)
 
 
-async def perioden(v: "Verzoek", bev: Bevoegdheid) -> list[PeriodeStand]:
+async def perioden(v: Verzoek, bev: Bevoegdheid) -> list[PeriodeStand]:
     """Every period of this bevoegdheid up to the one containing today, newest first."""
     (g,), alle = await _gegevens(v, [bev])
     return _alle(v, bev, g, alle)
 
 
-async def huidige_periode(v: "Verzoek", bev: Bevoegdheid) -> PeriodeStand | None:
+async def huidige_periode(v: Verzoek, bev: Bevoegdheid) -> PeriodeStand | None:
     """The period containing today; None when the bevoegdheid is not chosen for herregistratie."""
     if not bev.voor_herregistratie:
         return None
@@ -108,7 +108,7 @@ async def huidige_periode(v: "Verzoek", bev: Bevoegdheid) -> PeriodeStand | None
     return _huidige(v, bev, g, alle)
 
 
-async def huidige_perioden(v: "Verzoek", bevoegdheden: list[Bevoegdheid],
+async def huidige_perioden(v: Verzoek, bevoegdheden: list[Bevoegdheid],
                            pagina: bool = False) -> list[PeriodeStand | None]:
     """As huidige_periode, for many bevoegdheden at once (`pagina`: those of a whole page)."""
     gekozen = [b for b in bevoegdheden if b.voor_herregistratie]  # the others have no current period
@@ -119,7 +119,7 @@ async def huidige_perioden(v: "Verzoek", bevoegdheden: list[Bevoegdheid],
     return uit
 
 
-def gevolg(v: "Verzoek", aantekening: Aantekening) -> str:
+def gevolg(v: Verzoek, aantekening: Aantekening) -> str:
     """ALLEEN_ONDER_BEGELEIDING from the configured date while the aantekening stands (FAQ 16)."""
     if aantekening.status == AantekeningStatus.STAAT and v.vandaag >= v.settings.gevolg_vanaf:
         return "ALLEEN_ONDER_BEGELEIDING"
@@ -131,7 +131,7 @@ def staand(aantekeningen: list[Aantekening]) -> Aantekening | None:
     return next((a for a in aantekeningen if a.status == AantekeningStatus.STAAT), None)
 
 
-async def staande_aantekeningen(v: "Verzoek", bevoegdheid_ids: list[int]) -> list[Aantekening | None]:
+async def staande_aantekeningen(v: Verzoek, bevoegdheid_ids: list[int]) -> list[Aantekening | None]:
     """The standing aantekening of each bevoegdheid, or None: from its page when that brought them along."""
     bekend = v.loaders.staande
     if all(i in bekend for i in bevoegdheid_ids):
@@ -139,5 +139,5 @@ async def staande_aantekeningen(v: "Verzoek", bevoegdheid_ids: list[int]) -> lis
     return [staand(lijst) for lijst in await v.loaders.aantekeningen_by_bevoegdheid.load_many(bevoegdheid_ids)]
 
 
-async def staande_aantekening(v: "Verzoek", bev: Bevoegdheid) -> Aantekening | None:
+async def staande_aantekening(v: Verzoek, bev: Bevoegdheid) -> Aantekening | None:
     return (await staande_aantekeningen(v, [bev.id]))[0]

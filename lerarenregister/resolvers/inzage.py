@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from typing import TYPE_CHECKING, Iterable, Protocol
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import select
 
@@ -32,7 +33,7 @@ class Inzage:
     """The asker's audiences per teacher, for one request: what it needs of the request is its
     session, the viewer and the register's today."""
 
-    def __init__(self, db: "Db", viewer: Viewer, vandaag: dt.date):
+    def __init__(self, db: Db, viewer: Viewer, vandaag: dt.date):
         self._db = db
         self._viewer = viewer
         self._vandaag = vandaag

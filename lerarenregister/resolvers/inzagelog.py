@@ -73,7 +73,7 @@ class Inzagen:
                 for lid, (dg, velden) in sorted(self.per_leraar.items())]
 
 
-async def schrijf(db: "Db", rijen: list[dict[str, Any]]) -> None:
+async def schrijf(db: Db, rijen: list[dict[str, Any]]) -> None:
     """All rows of a request in one call, on the request's own connection (inside a mutation's
     transaction, so that both stand or fall together). An executemany of one compiled statement:
     a multi-row INSERT differs in shape with every page size, so SQLAlchemy compiled it anew each
@@ -83,14 +83,14 @@ async def schrijf(db: "Db", rijen: list[dict[str, Any]]) -> None:
         await db.lees(insert(Inzagelogregel), rijen)
 
 
-async def snoei(db: "Db", dagen: int) -> int:
+async def snoei(db: Db, dagen: int) -> int:
     """Remove entries older than the retention (REGISTER_INZAGELOG_DAGEN)."""
     grens = nu() - dt.timedelta(days=dagen)
     res = await db.lees(delete(Inzagelogregel).where(Inzagelogregel.tijdstip < grens))
     return int(res.rowcount or 0)
 
 
-async def pagina(v: "Verzoek", leraar_id: int, first: int | None, after: str | None) -> Pagina[Any]:
+async def pagina(v: Verzoek, leraar_id: int, first: int | None, after: str | None) -> Pagina[Any]:
     """The teacher's log, newest first; a board named by its current name and number."""
     limit, offset = venster(first, after)
     naam = (select(Schoolbestuur.naam).where(and_(Inzagelogregel.doelgroep == D.WERKGEVER.value,

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, exists, func, literal_column, select
 
@@ -10,15 +11,22 @@ from ..auth import policy
 from ..auth.policy import Doelgroep
 from ..auth.viewer import Anoniem, LeraarViewer, SchoolbestuurViewer
 from ..models import (
-    Aantekening, Benoeming, Bevoegdheid, Bezwaar, Herregistratieperiode, Leraar, Schoolbestuur, Voorportaalinschrijving,
+    Aantekening,
+    Benoeming,
+    Bevoegdheid,
+    Bezwaar,
+    Herregistratieperiode,
+    Leraar,
+    Schoolbestuur,
+    Voorportaalinschrijving,
 )
 from ..models.statussen import Registratiestatus
 from ..regels import waarschuwingen as w
 from ..regels.naam import normaliseer
 from ..regels.registernummer import is_geldig as registernummer_geldig
 from . import herregistratie
-from .loaders import laad_pagina, laad_veel
 from .fouten import NietAangemeld, NietGevonden, Onbevoegd, OngeldigeInvoer
+from .loaders import laad_pagina, laad_veel
 from .paginering import PUBLIEK_MAX, Pagina, venster
 from .werkgever import huidig_bij
 
@@ -65,7 +73,7 @@ def zoekparameters(zoekterm: str) -> tuple[dict[str, str], bool, bool]:
     return params, registernummer_geldig(exact), bool(norm)
 
 
-async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None) -> Pagina[Leraar]:
+async def zoek(v: Verzoek, zoekterm: str, first: int | None, after: str | None) -> Pagina[Leraar]:
     """Public search: GEREGISTREERD teachers by normalised achternaam prefix or exact registernummer.
 
     Order: the exact registernummer first, then achternaam, voorletters, registernummer.
@@ -83,7 +91,7 @@ async def zoek(v: "Verzoek", zoekterm: str, first: int | None, after: str | None
     return Pagina(rijen, offset, voor + aantal_namen)
 
 
-async def zichtbare(v: "Verzoek", rijen: Sequence[Leraar]) -> list[Leraar | None]:
+async def zichtbare(v: Verzoek, rijen: Sequence[Leraar]) -> list[Leraar | None]:
     """Each teacher, or None where the asker may not find them (outside the public register)."""
     await v.inzage.laad(rijen)
     uit: list[Leraar | None] = []
@@ -97,7 +105,7 @@ async def zichtbare(v: "Verzoek", rijen: Sequence[Leraar]) -> list[Leraar | None
 _OP_NUMMERS = select(*LERAAR_RIJ).where(Leraar.registernummer.in_(bindparam("nummers", expanding=True)))
 
 
-async def op_registernummers(v: "Verzoek", nummers: list[str]) -> list[Leraar | None]:
+async def op_registernummers(v: Verzoek, nummers: list[str]) -> list[Leraar | None]:
     """Teachers by registernummer in input order; None where unknown or not visible to the asker."""
     if len(nummers) > 100:
         raise OngeldigeInvoer("at most 100 registernummers at once", "registernummers")
@@ -110,7 +118,7 @@ async def op_registernummers(v: "Verzoek", nummers: list[str]) -> list[Leraar | 
     return [zichtbaar.get(n) for n in nummers]
 
 
-async def ik(v: "Verzoek") -> Leraar:
+async def ik(v: Verzoek) -> Leraar:
     """The logged-in teacher (API.md, "Who finds whom")."""
     if isinstance(v.viewer, Anoniem):
         raise NietAangemeld("log in as a teacher to see your own record")
@@ -126,7 +134,7 @@ async def ik(v: "Verzoek") -> Leraar:
 
 
 async def medewerkers(
-    v: "Verzoek", bestuur_id: int, registratiestatus: str | None, met_waarschuwing: bool | None,
+    v: Verzoek, bestuur_id: int, registratiestatus: str | None, met_waarschuwing: bool | None,
     gewijzigd_sinds, first: int | None, after: str | None,  # type: ignore[no-untyped-def]
 ) -> Pagina[Leraar]:
     """A board's current staff, ordered by achternaam then registernummer."""
@@ -139,7 +147,7 @@ async def medewerkers(
             raise OngeldigeInvoer("gewijzigdSinds must be RFC 3339 with an offset", "gewijzigdSinds")
         # Stored in UTC; SQLite compares the text, so the bound value must be UTC too.
         try:
-            sinds = gewijzigd_sinds.astimezone(dt.timezone.utc)
+            sinds = gewijzigd_sinds.astimezone(dt.UTC)
         except OverflowError:  # 9999-12-31T23:59:59-14:00 is in the year 10000 in UTC
             raise OngeldigeInvoer("gewijzigdSinds lies outside the years 1 to 9999 in UTC", "gewijzigdSinds") from None
         # The assessment stamps the periods it judged rather than the teachers (migration 0004).
@@ -184,12 +192,12 @@ async def medewerkers(
     return Pagina(rijen, offset, totaal)
 
 
-async def waarschuwingen(v: "Verzoek", leraar: Leraar) -> list[w.Waarschuwing]:
+async def waarschuwingen(v: Verzoek, leraar: Leraar) -> list[w.Waarschuwing]:
     """Every warning that stands today for this teacher, as the asker may see them."""
     return (await waarschuwingen_van(v, [leraar]))[0]
 
 
-async def waarschuwingen_van(v: "Verzoek", leraren: Sequence[Leraar],
+async def waarschuwingen_van(v: Verzoek, leraren: Sequence[Leraar],
                              pagina: bool = False) -> list[list[w.Waarschuwing]]:
     """As `waarschuwingen`, for many teachers (`pagina`: a whole page): each kind of data read once for
     all, then worked out without a coroutine per teacher."""
@@ -210,7 +218,7 @@ async def waarschuwingen_van(v: "Verzoek", leraren: Sequence[Leraar],
     ]
 
 
-def _waarschuwingen(v: "Verzoek", leraar: Leraar, bevoegdheden: list[tuple[Any, Any, Any]],
+def _waarschuwingen(v: Verzoek, leraar: Leraar, bevoegdheden: list[tuple[Any, Any, Any]],
                     voorportaal: list[tuple[Any, Any]]) -> list[w.Waarschuwing]:
     """One teacher's warnings from data at hand: (bevoegdheid, current period, standing aantekening)
     and the voorportaal rows the asker may see."""
@@ -234,7 +242,7 @@ def _waarschuwingen(v: "Verzoek", leraar: Leraar, bevoegdheden: list[tuple[Any, 
     return sorted(uit, key=lambda x: (x.datum, x.soort))
 
 
-async def op_ids(v: "Verzoek", ids: list[int]) -> list[Leraar]:
+async def op_ids(v: Verzoek, ids: list[int]) -> list[Leraar]:
     """Teachers by row id, in the order asked."""
     res = await v.db.lees(select(*LERAAR_RIJ).where(Leraar.id.in_(ids)))
     per = {r.id: r for r in res.all()}
@@ -245,13 +253,13 @@ async def op_ids(v: "Verzoek", ids: list[int]) -> list[Leraar]:
 _OP_NUMMER = select(*LERAAR_RIJ).where(Leraar.registernummer == bindparam("nummer"))
 
 
-async def op_registernummer(v: "Verzoek", nummer: str) -> Leraar | None:
+async def op_registernummer(v: Verzoek, nummer: str) -> Leraar | None:
     """One teacher by registernummer; None where unknown or not visible to the asker."""
     rij = (await v.db.lees(_OP_NUMMER, {"nummer": nummer})).first()
     return (await zichtbare(v, [rij]))[0] if rij is not None else None
 
 
-async def mijn_bestuur(v: "Verzoek"):  # type: ignore[no-untyped-def]
+async def mijn_bestuur(v: Verzoek):  # type: ignore[no-untyped-def]
     """The logged-in board (API.md: like `ik`)."""
     if isinstance(v.viewer, Anoniem):
         raise NietAangemeld("log in as a school board")
@@ -270,7 +278,7 @@ async def mijn_bestuur(v: "Verzoek"):  # type: ignore[no-untyped-def]
 _ZELF_OF_WERKGEVER = frozenset({Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER})
 
 
-async def laad_pagina_vooruit(v: "Verzoek", rijen: Sequence[Leraar], gevraagd: set[str]) -> None:
+async def laad_pagina_vooruit(v: Verzoek, rijen: Sequence[Leraar], gevraagd: set[str]) -> None:
     """Children of a page of teachers, loaded with the page (issue 4: children with their parents).
 
     `gevraagd` names the fields asked of each teacher (and `bevoegdheden.herregistratie`). What is

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, bindparam, delete, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -18,7 +19,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..models import (
-    Benoeming, Bevoegdheid, Foutmelding, Leraar, RegisternummerTeller, Schoolbestuur, Voorportaalinschrijving,
+    Benoeming,
+    Bevoegdheid,
+    Foutmelding,
+    Leraar,
+    RegisternummerTeller,
+    Schoolbestuur,
+    Voorportaalinschrijving,
 )
 from ..models.base import nu
 from ..models.statussen import Registratiestatus
@@ -124,7 +131,7 @@ def valideer(leveringen: Sequence[Any], vandaag: dt.date) -> None:
     z.controleer()
 
 
-async def _besturen(v: "Verzoek", leveringen: Sequence[Any]) -> dict[str, int]:
+async def _besturen(v: Verzoek, leveringen: Sequence[Any]) -> dict[str, int]:
     """Board row ids by bevoegd-gezagnummer, creating boards seen for the first time."""
     namen: dict[str, str] = {}
     for lev in leveringen:
@@ -181,7 +188,7 @@ _BSN_SLOTEN = text("SELECT pg_advisory_xact_lock(k) FROM unnest(:sleutels) AS k 
     bindparam("sleutels", type_=ARRAY(BigInteger)))
 
 
-async def _een_levering_per_bsn_tegelijk(v: "Verzoek", hashes: list[str]) -> None:
+async def _een_levering_per_bsn_tegelijk(v: Verzoek, hashes: list[str]) -> None:
     """Deliveries that name the same BSN take turns, before either reads what is stored: two parallel
     calls with the same new teacher would otherwise both insert it (the second one's unique key
     failing as an internal error). PostgreSQL: a transaction lock per BSN (from its keyed hash; a
@@ -195,7 +202,7 @@ async def _een_levering_per_bsn_tegelijk(v: "Verzoek", hashes: list[str]) -> Non
                            .values(volgende=RegisternummerTeller.volgende))
 
 
-async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> KlaarzetUitkomst:
+async def zet_gegevens_klaar(v: Verzoek, leveringen: Sequence[Any]) -> KlaarzetUitkomst:
     valideer(leveringen, v.vandaag)
     uitkomst = KlaarzetUitkomst()
     if not leveringen:
@@ -297,7 +304,7 @@ async def zet_gegevens_klaar(v: "Verzoek", leveringen: Sequence[Any]) -> Klaarze
     return uitkomst
 
 
-async def _onder_huidige_sleutel(v: "Verzoek", leveringen: Sequence[Any], hashes: list[str],
+async def _onder_huidige_sleutel(v: Verzoek, leveringen: Sequence[Any], hashes: list[str],
                                  bestaand: dict[str, Leraar]) -> None:
     """Key rotation (README, "Rotating the BSN key"): a delivery is the one moment the register knows
     a BSN, so it moves each teacher it finds under the previous key to the current one, and stamps
@@ -316,7 +323,7 @@ async def _onder_huidige_sleutel(v: "Verzoek", leveringen: Sequence[Any], hashes
             rij.bsn_sleutel = huidig
 
 
-def _schrijf(v: "Verzoek", leraar_id: int, besluit: Afstemming[Bevoegdheid, Benoeming, Voorportaalinschrijving],
+def _schrijf(v: Verzoek, leraar_id: int, besluit: Afstemming[Bevoegdheid, Benoeming, Voorportaalinschrijving],
              nieuwe_bev: list[dict[str, Any]], nieuwe_ben: list[dict[str, Any]], nieuwe_vp: list[dict[str, Any]],
              weg_ben: list[int]) -> None:
     """Carry out one teacher's reconciliation: stored rows change in place, new ones join the batch

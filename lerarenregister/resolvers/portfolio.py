@@ -6,7 +6,8 @@ API.md's rules do.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
 
@@ -16,8 +17,8 @@ from ..models.statussen import Registratiestatus
 from . import herregistratie, leraren
 from .beoordeling import hef_op_waar_voldaan
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
-from .paginering import Pagina, venster
 from .ids import id_getal
+from .paginering import Pagina, venster
 from .schrijven import leg_vast
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ MAX_UREN = 2000.0  # more than a year of full-time study in one entry is a typin
 OUDSTE = dt.date(1990, 1, 1)
 
 
-async def pagina(v: "Verzoek", leraar_id: int, first: int | None, after: str | None) -> Pagina[PortfolioActiviteit]:
+async def pagina(v: Verzoek, leraar_id: int, first: int | None, after: str | None) -> Pagina[PortfolioActiviteit]:
     """The portfolio, newest datum first."""
     limit, offset = venster(50 if first is None else first, after)
     totaal = (
@@ -45,14 +46,14 @@ async def pagina(v: "Verzoek", leraar_id: int, first: int | None, after: str | N
     return Pagina(list(res.all()), offset, totaal)
 
 
-async def _geregistreerde_ik(v: "Verzoek") -> Leraar:
+async def _geregistreerde_ik(v: Verzoek) -> Leraar:
     leraar = await leraren.ik(v)
     if leraar.status != Registratiestatus.GEREGISTREERD:
         raise Conflict("confirm the registration first (bevestigRegistratie): only then is there a portfolio")
     return leraar
 
 
-async def _valideer(v: "Verzoek", leraar: Leraar, invoer: Any) -> tuple[dict[str, Any], list[int]]:
+async def _valideer(v: Verzoek, leraar: Leraar, invoer: Any) -> tuple[dict[str, Any], list[int]]:
     z = Verzamelaar()
     titel = " ".join((invoer.titel or "").split())
     if not titel:
@@ -97,7 +98,7 @@ async def _valideer(v: "Verzoek", leraar: Leraar, invoer: Any) -> tuple[dict[str
             "catalogus_activiteit_id": catalogus_id}, gekozen
 
 
-async def zichtbare_stand(v: "Verzoek", leraar: Leraar) -> tuple[Any, ...]:
+async def zichtbare_stand(v: Verzoek, leraar: Leraar) -> tuple[Any, ...]:
     """What an employer sees of this teacher that a portfolio change can move: each current period's
     status, each standing aantekening, the warnings (API.md, "Visible changes only")."""
     bevoegdheden = await v.loaders.bevoegdheden_by_leraar.load(leraar.id)
@@ -108,7 +109,7 @@ async def zichtbare_stand(v: "Verzoek", leraar: Leraar) -> tuple[Any, ...]:
             tuple((a.id, a.status) if a else None for a in staande), tuple(waarschuwingen))
 
 
-async def _na_wijziging(v: "Verzoek", leraar: Leraar, stand_voor: tuple[Any, ...]) -> None:
+async def _na_wijziging(v: Verzoek, leraar: Leraar, stand_voor: tuple[Any, ...]) -> None:
     await leg_vast(v)
     # An aantekening is lifted as soon as the criteria are met again (FAQ 16): check on every change.
     await hef_op_waar_voldaan(v, leraar.id)
@@ -118,7 +119,7 @@ async def _na_wijziging(v: "Verzoek", leraar: Leraar, stand_voor: tuple[Any, ...
         await leg_vast(v, gewijzigd=[leraar], dataversie=False)  # bumped above, in this transaction
 
 
-async def voeg_toe(v: "Verzoek", invoer: Any) -> PortfolioActiviteit:
+async def voeg_toe(v: Verzoek, invoer: Any) -> PortfolioActiviteit:
     leraar = await _geregistreerde_ik(v)
     velden, bevoegdheden = await _valideer(v, leraar, invoer)
     stand = await zichtbare_stand(v, leraar)
@@ -134,7 +135,7 @@ async def voeg_toe(v: "Verzoek", invoer: Any) -> PortfolioActiviteit:
     return res.scalar_one()
 
 
-async def _eigen_activiteit(v: "Verzoek", leraar: Leraar, ruw: Any) -> PortfolioActiviteit:
+async def _eigen_activiteit(v: Verzoek, leraar: Leraar, ruw: Any) -> PortfolioActiviteit:
     act_id = id_getal(ruw, "id")
     res = await v.db.execute(select(PortfolioActiviteit).where(PortfolioActiviteit.id == act_id))
     act = res.scalar_one_or_none()
@@ -145,7 +146,7 @@ async def _eigen_activiteit(v: "Verzoek", leraar: Leraar, ruw: Any) -> Portfolio
     return act
 
 
-async def wijzig(v: "Verzoek", ruw_id: Any, invoer: Any) -> PortfolioActiviteit:
+async def wijzig(v: Verzoek, ruw_id: Any, invoer: Any) -> PortfolioActiviteit:
     leraar = await _geregistreerde_ik(v)
     act = await _eigen_activiteit(v, leraar, ruw_id)
     if act.bron == "VRIJWILLIG_REGISTER":
@@ -161,7 +162,7 @@ async def wijzig(v: "Verzoek", ruw_id: Any, invoer: Any) -> PortfolioActiviteit:
     return act
 
 
-async def verwijder(v: "Verzoek", ruw_id: Any) -> str:
+async def verwijder(v: Verzoek, ruw_id: Any) -> str:
     leraar = await _geregistreerde_ik(v)
     act = await _eigen_activiteit(v, leraar, ruw_id)
     stand = await zichtbare_stand(v, leraar)

@@ -1,7 +1,8 @@
 """The teacher's own registration: confirm, choose bevoegdheden for herregistratie, consent."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select, update
 
@@ -9,7 +10,6 @@ from ..models import Bevoegdheid, Herregistratieperiode, Leraar
 from ..models.statussen import Registratiestatus
 from ..regels import datums
 from ..regels.herregistratie import criteria_id_op
-
 from . import leraren
 from .fouten import Conflict, OngeldigeInvoer
 from .ids import id_getal
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from .verzoek import Verzoek
 
 
-async def _gekozen(v: "Verzoek", leraar: Leraar, ids: Sequence[Any], veld: str) -> list[Bevoegdheid]:
+async def _gekozen(v: Verzoek, leraar: Leraar, ids: Sequence[Any], veld: str) -> list[Bevoegdheid]:
     if not ids:
         raise OngeldigeInvoer("choose at least one of your bevoegdheden", veld)
     gevraagd = [id_getal(i, f"{veld}[{n}]") for n, i in enumerate(ids)]
@@ -30,7 +30,7 @@ async def _gekozen(v: "Verzoek", leraar: Leraar, ids: Sequence[Any], veld: str) 
     return [eigen[i] for i in dict.fromkeys(gevraagd)]
 
 
-async def _start_perioden(v: "Verzoek", bevoegdheden: Sequence[Bevoegdheid]) -> None:
+async def _start_perioden(v: Verzoek, bevoegdheden: Sequence[Bevoegdheid]) -> None:
     """Start a period today for each bevoegdheid that has none yet (a dropped one resumes its chain)."""
     if not bevoegdheden:
         return
@@ -52,7 +52,7 @@ async def _start_perioden(v: "Verzoek", bevoegdheden: Sequence[Bevoegdheid]) -> 
         await v.db.execute(insert(Herregistratieperiode), rijen)
 
 
-async def _kies(v: "Verzoek", leraar: Leraar, gekozen: list[Bevoegdheid]) -> None:
+async def _kies(v: Verzoek, leraar: Leraar, gekozen: list[Bevoegdheid]) -> None:
     gekozen_ids = [b.id for b in gekozen]
     await v.db.execute(update(Bevoegdheid).where(Bevoegdheid.leraar_id == leraar.id)
                        .values(voor_herregistratie=Bevoegdheid.id.in_(gekozen_ids)))
@@ -60,7 +60,7 @@ async def _kies(v: "Verzoek", leraar: Leraar, gekozen: list[Bevoegdheid]) -> Non
     await leg_vast(v, gewijzigd=[leraar])
 
 
-async def bevestig(v: "Verzoek", herregistratie_bevoegdheden: Sequence[Any]) -> Leraar:
+async def bevestig(v: Verzoek, herregistratie_bevoegdheden: Sequence[Any]) -> Leraar:
     leraar = await leraren.ik(v)
     if leraar.status == Registratiestatus.GEREGISTREERD:
         raise Conflict("the registration is already confirmed")
@@ -71,7 +71,7 @@ async def bevestig(v: "Verzoek", herregistratie_bevoegdheden: Sequence[Any]) -> 
     return leraar
 
 
-async def kies_bevoegdheden(v: "Verzoek", bevoegdheden: Sequence[Any]) -> Leraar:
+async def kies_bevoegdheden(v: Verzoek, bevoegdheden: Sequence[Any]) -> Leraar:
     leraar = await leraren.ik(v)
     if leraar.status != Registratiestatus.GEREGISTREERD:
         raise Conflict("confirm the registration first (bevestigRegistratie)")
@@ -80,7 +80,7 @@ async def kies_bevoegdheden(v: "Verzoek", bevoegdheden: Sequence[Any]) -> Leraar
     return leraar
 
 
-async def zet_portfolio_openbaar(v: "Verzoek", openbaar: bool) -> Leraar:
+async def zet_portfolio_openbaar(v: Verzoek, openbaar: bool) -> Leraar:
     leraar = await leraren.ik(v)
     if leraar.portfolio_openbaar != openbaar:
         leraar.portfolio_openbaar = openbaar  # not a change any board sees: gewijzigd_op stays

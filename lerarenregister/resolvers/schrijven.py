@@ -2,7 +2,8 @@
 inserts and id lists in conditions, each spelled as the store handles it fastest."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Protocol, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import ColumnElement, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -23,7 +24,7 @@ class Gestempeld(Protocol):
     gewijzigd_op: Any
 
 
-async def leg_vast(v: "Verzoek", *, gewijzigd: Iterable[Gestempeld] = (), dataversie: bool = True,
+async def leg_vast(v: Verzoek, *, gewijzigd: Iterable[Gestempeld] = (), dataversie: bool = True,
                    inzage_van: Iterable[int] = ()) -> None:
     """The end of every write, in one order: stamp the rows whose change the boards see, flush, bump
     the public data version (`dataversie`: only when a public answer can have changed), and forget
@@ -40,14 +41,14 @@ async def leg_vast(v: "Verzoek", *, gewijzigd: Iterable[Gestempeld] = (), datave
         v.inzage.vergeet(leraar_id)
 
 
-async def verhoog_dataversie(v: "Verzoek") -> None:
+async def verhoog_dataversie(v: Verzoek) -> None:
     """Bump the data version in the same transaction as a write that can change a public answer."""
     v.db.geschreven = True
     await v.db.execute(update(DataVersie).where(DataVersie.id == 1).values(versie=DataVersie.versie + 1,
                                                                             gewijzigd_op=nu()))
 
 
-async def nieuwe_registernummers(v: "Verzoek", aantal: int) -> list[str]:
+async def nieuwe_registernummers(v: Verzoek, aantal: int) -> list[str]:
     """`aantal` fresh registernummers from the counter, which only goes up: never reused."""
     if aantal == 0:
         return []
@@ -61,7 +62,7 @@ async def nieuwe_registernummers(v: "Verzoek", aantal: int) -> list[str]:
     return [registernummer(n) for n in range(tot - aantal, tot)]
 
 
-async def voeg_toe(v: "Verzoek", doel: Any, rijen: list[dict[str, Any]]) -> None:
+async def voeg_toe(v: Verzoek, doel: Any, rijen: list[dict[str, Any]]) -> None:
     """Insert many rows (dicts with the same keys) into a model's table in one statement.
 
     On PostgreSQL the rows travel as one array per column (INSERT ... SELECT FROM unnest): a
@@ -82,7 +83,7 @@ async def voeg_toe(v: "Verzoek", doel: Any, rijen: list[dict[str, Any]]) -> None
     await v.db.execute(insert(tabel).from_select(kolommen, reeksen))
 
 
-def een_van(v: "Verzoek", kolom: Any, waarden: Sequence[Any]) -> Iterator[ColumnElement[bool]]:
+def een_van(v: Verzoek, kolom: Any, waarden: Sequence[Any]) -> Iterator[ColumnElement[bool]]:
     """`kolom IN waarden` as few conditions as the store allows: on PostgreSQL one `= ANY(array)`
     (one parameter, one cached plan, however many values), elsewhere IN lists of BLOK values. None
     for no values, on either store: nothing can match."""

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ..auth.viewer import Viewer
 from ..settings import Settings
+
 # No cycle: these modules name Verzoek (and Db) in type hints only.
 from .inzage import Inzage
 from .inzagelog import Inzagen

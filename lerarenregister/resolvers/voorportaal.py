@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .verzoek import Verzoek
 
 
-async def verleng(v: "Verzoek", ruw_id: Any) -> tuple[Voorportaalinschrijving, Schoolbestuur]:
+async def verleng(v: Verzoek, ruw_id: Any) -> tuple[Voorportaalinschrijving, Schoolbestuur]:
     """Extend a term once, to four years from the appointment's begindatum; own board's entries only."""
     inschrijving_id = id_getal(ruw_id, "inschrijving")
     res = await v.db.execute(

@@ -15,7 +15,6 @@ import asyncio
 import datetime as dt
 import functools
 import json
-
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,7 +78,7 @@ def _in_pauze(mislukt: int, laatste: dt.datetime | None) -> bool:
     if laatste is None:
         return False
     if laatste.tzinfo is None:
-        laatste = laatste.replace(tzinfo=dt.timezone.utc)
+        laatste = laatste.replace(tzinfo=dt.UTC)
     return (nu() - laatste).total_seconds() < pauze(mislukt)
 
 
@@ -119,14 +118,14 @@ async def _gelukt(engine: AsyncEngine, account_id: int) -> None:
                            .values(mislukte_pogingen=0, laatste_mislukking=None))
 
 
-async def _schijn_kosten(v: "Verzoek") -> int:
+async def _schijn_kosten(v: Verzoek) -> int:
     """The cost factor of the loaded accounts' hashes (one of them: an export has one cost)."""
     res = await v.db.execute(select(VrijwilligAccount.wachtwoord_hash)
                              .where(VrijwilligAccount.geimporteerd_door.is_(None)).limit(1))
     return kosten_van(res.scalar_one_or_none() or "") or STANDAARD_KOSTEN
 
 
-async def importeer(v: "Verzoek", gebruikersnaam: str, wachtwoord: str) -> int:
+async def importeer(v: Verzoek, gebruikersnaam: str, wachtwoord: str) -> int:
     leraar = await leraren.ik(v)
     if leraar.status != Registratiestatus.GEREGISTREERD:
         raise Conflict("confirm the registration first (bevestigRegistratie)")

@@ -8,7 +8,7 @@ page of teachers the asking board employs (resolvers/inzage.py), and a board's s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, Select, exists, select
 

@@ -1,9 +1,10 @@
 """The register's GraphQL schema: one schema for every audience, visibility declared per field."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any, Iterator
+from typing import Any
 
 import strawberry
 from graphql.validation import ValuesOfCorrectTypeRule

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import strawberry
 
@@ -27,7 +26,7 @@ class Aanbieder:
         return self.rij.code
 
     @zichtbaar(P)
-    def naam(self) -> Optional[str]:
+    def naam(self) -> str | None:
         return self.rij.naam
 
 
@@ -38,7 +37,7 @@ class Activiteit:
     onderwerp: strawberry.Private[Onderwerp]
 
     @staticmethod
-    def van(rij: m.CatalogusActiviteit, aanbieder: m.Aanbieder) -> "Activiteit":
+    def van(rij: m.CatalogusActiviteit, aanbieder: m.Aanbieder) -> Activiteit:
         return Activiteit(rij=rij, aanbieder_rij=aanbieder, onderwerp=Onderwerp(aanbieder=aanbieder.code))
 
     @zichtbaar(P)
@@ -50,7 +49,7 @@ class Activiteit:
         return self.rij.titel
 
     @zichtbaar(P)
-    def omschrijving(self) -> Optional[str]:
+    def omschrijving(self) -> str | None:
         return self.rij.omschrijving
 
     @zichtbaar(P)
@@ -101,7 +100,7 @@ class ActiviteitConnection:
     total_count: int
 
     @staticmethod
-    def van(p: Pagina) -> "ActiviteitConnection":  # type: ignore[type-arg]
+    def van(p: Pagina) -> ActiviteitConnection:  # type: ignore[type-arg]
         edges = [ActiviteitEdge(node=Activiteit.van(a, b), cursor=paginering.cursor(p.offset + i))
                  for i, (a, b) in enumerate(p.items)]
         return ActiviteitConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
@@ -194,7 +193,7 @@ class BezwaarConnection:
     total_count: int
 
     @staticmethod
-    def van(p: Pagina) -> "BezwaarConnection":  # type: ignore[type-arg]
+    def van(p: Pagina) -> BezwaarConnection:  # type: ignore[type-arg]
         edges = [BezwaarEdge(node=Bezwaar.van(b, Onderwerp(leraar_id=lid)),
                              cursor=paginering.cursor(p.offset + i)) for i, (b, lid) in enumerate(p.items)]
         return BezwaarConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
@@ -215,7 +214,7 @@ class FoutmeldingConnection:
     total_count: int
 
     @staticmethod
-    def van(p: Pagina) -> "FoutmeldingConnection":  # type: ignore[type-arg]
+    def van(p: Pagina) -> FoutmeldingConnection:  # type: ignore[type-arg]
         edges = [FoutmeldingEdge(node=Foutmelding(rij=f, onderwerp=Onderwerp(leraar_id=f.leraar_id)),
                                  cursor=paginering.cursor(p.offset + i)) for i, f in enumerate(p.items)]
         return FoutmeldingConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)

@@ -7,7 +7,6 @@ import strawberry
 
 from ..models import statussen
 
-
 # The stored statuses are the models' own enums, published as they are.
 Registratiestatus = strawberry.enum(statussen.Registratiestatus)
 AantekeningStatus = strawberry.enum(statussen.AantekeningStatus)

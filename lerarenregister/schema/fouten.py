@@ -8,7 +8,8 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from graphql import ArgumentNode, GraphQLError, GraphQLInputType, ValueNode
 from graphql.language import SKIP

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from functools import cache
 from types import SimpleNamespace
-from typing import Any, Mapping, Optional, TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.types.arguments import InputContext
 from strawberry.types.base import StrawberryList, StrawberryOptional, get_object_definition, has_object_definition
 
 from .enums import Activiteitsoort, Bekwaamheidsgebied, Bevoegdheidsoort, Registratiestatus
-
 
 T = TypeVar("T", bound=type)
 
@@ -61,7 +61,7 @@ class BenoemingInvoer:
     schoolbestuur_naam: str
     vak: str
     begindatum: dt.date
-    einddatum: Optional[dt.date] = None
+    einddatum: dt.date | None = None
 
 
 @zonder_omzetting
@@ -73,7 +73,7 @@ class Levering:
     geboortedatum: dt.date
     bevoegdheden: list[BevoegdheidInvoer]
     benoemingen: list[BenoemingInvoer]
-    tussenvoegsel: Optional[str] = None
+    tussenvoegsel: str | None = None
 
 
 @strawberry.input
@@ -83,15 +83,15 @@ class ActiviteitInvoer:
     uren: float
     gebied: Bekwaamheidsgebied
     bevoegdheden: list[strawberry.ID]
-    catalogus_activiteit: Optional[strawberry.ID] = strawberry.field(
+    catalogus_activiteit: strawberry.ID | None = strawberry.field(
         default=None, description="With a catalogue activity, uren and gebied are taken from it."
     )
 
 
 @strawberry.input
 class MedewerkerFilter:
-    registratiestatus: Optional[Registratiestatus] = None
-    met_waarschuwing: Optional[bool] = None
+    registratiestatus: Registratiestatus | None = None
+    met_waarschuwing: bool | None = None
 
 
 @strawberry.input
@@ -102,14 +102,14 @@ class CatalogusActiviteitInvoer:
     zelfstudieuren: float
     gebied: Bekwaamheidsgebied
     toetsing: bool
-    omschrijving: Optional[str] = None
+    omschrijving: str | None = None
 
 
 @strawberry.input(description="An omitted field stays unchanged; tussenvoegsel: null clears it.")
 class CorrectieInvoer:
-    voornamen: Optional[str] = strawberry.UNSET
-    tussenvoegsel: Optional[str] = strawberry.UNSET
-    achternaam: Optional[str] = strawberry.UNSET
+    voornamen: str | None = strawberry.UNSET
+    tussenvoegsel: str | None = strawberry.UNSET
+    achternaam: str | None = strawberry.UNSET
 
 
 @strawberry.input

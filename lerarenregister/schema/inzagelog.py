@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Optional
+from typing import Any
 
 import strawberry
 
@@ -22,13 +22,13 @@ class Inzagelogregel:
     doelgroep: Doelgroep = zichtbaar(Z, description="The audience that let the data through.")
     door: str = zichtbaar(Z, description="A board's name and number, 'DUO' or 'Beroepsgroep'.")
     velden: list[str] = zichtbaar(Z, description="The fields given (Type.veld), never their values.")
-    operatie: Optional[str] = zichtbaar(Z, description="The operation's name, when the client gave one.")
+    operatie: str | None = zichtbaar(Z, description="The operation's name, when the client gave one.")
 
     @staticmethod
-    def van(rij: Any, bestuursnaam: str | None, onderwerp: Onderwerp) -> "Inzagelogregel":
+    def van(rij: Any, bestuursnaam: str | None, onderwerp: Onderwerp) -> Inzagelogregel:
         door = f"{bestuursnaam} ({rij.door})" if bestuursnaam else rij.door
         # SQLite keeps no offset; every moment is written in UTC.
-        tijdstip = rij.tijdstip if rij.tijdstip.tzinfo else rij.tijdstip.replace(tzinfo=dt.timezone.utc)
+        tijdstip = rij.tijdstip if rij.tijdstip.tzinfo else rij.tijdstip.replace(tzinfo=dt.UTC)
         return Inzagelogregel(onderwerp=onderwerp, tijdstip=tijdstip, doelgroep=Doelgroep(rij.doelgroep),
                               door=door, velden=list(rij.velden), operatie=rij.operatie)
 
@@ -48,7 +48,7 @@ class InzagelogConnection:
     total_count: int
 
     @staticmethod
-    def van(p: Pagina[Any], onderwerp: Onderwerp) -> "InzagelogConnection":
+    def van(p: Pagina[Any], onderwerp: Onderwerp) -> InzagelogConnection:
         edges = [InzagelogEdge(node=Inzagelogregel.van(r, naam, onderwerp), cursor=paginering.cursor(p.offset + i))
                  for i, (r, naam) in enumerate(p.items)]
         return InzagelogConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)

@@ -20,8 +20,9 @@ so every text argument and input field obeys `regels.tekst` in one place.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from graphql import (
     FieldNode,
@@ -48,10 +49,10 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from .fouten import als_antwoord
-from .ontleden import KLEIN, MAX_TOKENS, ontleed
 from ..regels.tekst import Tekstsoort, tekstfout
 from ..resolvers.paginering import MAX, PUBLIEK_MAX
+from .fouten import als_antwoord
+from .ontleden import KLEIN, MAX_TOKENS, ontleed
 
 LIJST_FACTOR = 5  # a teacher's bevoegdheden, benoemingen, warnings, a bevoegdheid's periods: a handful
 LERAREN_MAX = 100  # `leraren(registernummers:)` takes at most 100
@@ -94,7 +95,7 @@ class Kosten:
     variabele: str | None = None  # the variable that gives `first` or the list
     lengte: bool = False  # the variable's length, not its value, is the multiplier
     maximum: int = 0  # a variable's value is taken at most this
-    kinderen: tuple["Kosten", ...] = ()
+    kinderen: tuple[Kosten, ...] = ()
 
     def bereken(self, variabelen: dict[str, Any]) -> int:
         m = self.vast

@@ -2,14 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Optional
 
 import strawberry
 
 from ..auth.policy import ALGEMEEN, Doelgroep, Onderwerp
-from ..resolvers import beoordeling, bezwaar, catalogus, correcties, levering, portfolio, registratie, voorportaal
+from ..resolvers import (
+    beoordeling,
+    bezwaar,
+    catalogus,
+    correcties,
+    levering,
+    portfolio,
+    registratie,
+    voorportaal,
+    vrijwillig,
+)
 from ..resolvers import bezwaar as bezwaar_
-from ..resolvers import vrijwillig
 from .catalogus import (
     Activiteit,
     BeoordelingResultaat,
@@ -65,8 +73,8 @@ class Mutation:
 
     @zichtbaar(Z, description="Report a wrong benoeming or bevoegdheid, for DUO to correct.")
     async def meld_fout(
-        self, info: Ctx, toelichting: str, benoeming: Optional[strawberry.ID] = None,
-        bevoegdheid: Optional[strawberry.ID] = None,
+        self, info: Ctx, toelichting: str, benoeming: strawberry.ID | None = None,
+        bevoegdheid: strawberry.ID | None = None,
     ) -> Foutmelding:
         rij = await correcties.meld_fout(info.context, benoeming, bevoegdheid, toelichting)
         return Foutmelding(rij=rij, onderwerp=Onderwerp(leraar_id=rij.leraar_id))

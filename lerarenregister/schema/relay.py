@@ -1,8 +1,6 @@
 """Relay's PageInfo, shared by every connection of the schema."""
 from __future__ import annotations
 
-from typing import Optional
-
 import strawberry
 
 from ..resolvers import paginering
@@ -15,8 +13,8 @@ from .zichtbaarheid import structureel
 class PageInfo:
     has_next_page: bool
     has_previous_page: bool
-    start_cursor: Optional[str]
-    end_cursor: Optional[str]
+    start_cursor: str | None
+    end_cursor: str | None
 
 
 def page_info(p: Pagina) -> PageInfo:  # type: ignore[type-arg]

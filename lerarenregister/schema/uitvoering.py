@@ -12,7 +12,8 @@ waits for its slowest sibling, which statement timeouts bound.
 from __future__ import annotations
 
 from asyncio import ensure_future, gather
-from typing import Any, Awaitable
+from collections.abc import Awaitable
+from typing import Any
 
 from graphql.execution import executor
 
