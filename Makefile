@@ -1,7 +1,7 @@
 # The register's two everyday commands, and what they need. Both work from a fresh clone.
 #   make demo   set up .venv, then serve the register with demo data on an SQLite file
-#   make test   set up .venv, start PostgreSQL when it is down, install redis-server when it is
-#               missing, run every test on SQLite and PostgreSQL
+#   make test   set up .venv, ruff and mypy --strict (make lint), start PostgreSQL when it is down,
+#               install redis-server when it is missing, run every test on SQLite and PostgreSQL
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -19,7 +19,7 @@ UV_VERSION ?= 0.13.9
 LOCK_VENV ?= .venv-lock
 UV := $(LOCK_VENV)/bin/uv
 
-.PHONY: demo test install lock upgrade postgres redis chromium graphiql matrix schema-basis demo-reset topologie
+.PHONY: lint demo test install lock upgrade postgres redis chromium graphiql matrix schema-basis demo-reset topologie
 
 # Installed from requirements-test.lock (every file's hash checked), then the package itself, editable,
 # without dependencies and with the locked setuptools. Refused, before anything is installed, when
@@ -105,8 +105,13 @@ graphiql:
 	cd tools/graphiql && npm ci --no-audit --no-fund --loglevel=error
 	python3 tools/graphiql/vendor.py
 
+# The linter and the strict type check, before any test runs (pyproject.toml: [tool.ruff], [tool.mypy]).
+lint: $(INSTALLED)
+	$(VENV)/bin/ruff check lerarenregister tests
+	$(VENV)/bin/mypy
+
 # pytest's exit code 5 (no tests collected) is a failure like any other non-zero code.
-test: $(INSTALLED) postgres redis chromium
+test: lint $(INSTALLED) postgres redis chromium
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
 	  [ $$rc -eq 5 ] && echo "make: pytest collected no tests; that is a failure" >&2; exit $$rc; }
 

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 from sqlalchemy.util import await_only
@@ -42,7 +42,7 @@ def _maak_sqlite_map(url: str) -> None:
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
@@ -128,7 +128,7 @@ def _zonder_statement_timeout(_session: Any, _transaction: Any, connection: Any)
     # SQLite: its deadline is set per statement, on the read path only (below).
 
 
-def make_sessionmaker(engine: AsyncEngine, unbounded: bool = False) -> async_sessionmaker:
+def make_sessionmaker(engine: AsyncEngine, unbounded: bool = False) -> async_sessionmaker[AsyncSession]:
     if unbounded:
         return async_sessionmaker(engine, expire_on_commit=False, autoflush=False,
                                   sync_session_class=_OnbegrensdeSessie)

@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from .db import make_engine, make_sessionmaker
 from .settings import Settings
@@ -46,7 +46,7 @@ class Replica:
     def __init__(self, settings: Settings, engine: AsyncEngine, compileer_pool: Any):
         self.pauze = settings.database_read_pause_seconds
         self.engine = engine
-        self.lezer: async_sessionmaker = make_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        self.lezer: async_sessionmaker[AsyncSession] = make_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
         self.compileer_pool = compileer_pool
         self.versie: tuple[int, float] | None = None  # (data version, when read), see server.data_versie
         self._weg_tot = 0.0

@@ -32,6 +32,7 @@ from pathlib import Path
 from graphql import (
     BreakingChangeType,
     DangerousChangeType,
+    EnumValueNode,
     GraphQLInterfaceType,
     GraphQLObjectType,
     GraphQLSchema,
@@ -92,7 +93,7 @@ def doelgroepen(schema: GraphQLSchema) -> dict[str, frozenset[str]]:
                 for arg in richtlijn.arguments or ():
                     waarde = arg.value
                     waarden = waarde.values if isinstance(waarde, ListValueNode) else (waarde,)
-                    groepen.update(v.value for v in waarden)  # type: ignore[attr-defined]
+                    groepen.update(v.value for v in waarden if isinstance(v, EnumValueNode))
             uit[f"{type_.name}.{naam}"] = frozenset(groepen)
     return uit
 

@@ -6,7 +6,7 @@ import base64
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 from joserfc import jwt
@@ -14,6 +14,9 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from ..settings import Settings
+
+if TYPE_CHECKING:
+    from joserfc._keys import KeySetSerialization  # joserfc names the shape only privately
 
 
 class TokenFout(Exception):
@@ -42,9 +45,11 @@ class JwksBron:
             async with httpx.AsyncClient(timeout=5.0) as client:
                 antwoord = await client.get(self._bron)
                 antwoord.raise_for_status()
-                return antwoord.json()
+                sleutels: dict[str, Any] = antwoord.json()
+                return sleutels
         pad = Path(self._bron[len("file://"):] if self._bron.startswith("file://") else self._bron)
-        return json.loads(pad.read_text())
+        gelezen: dict[str, Any] = json.loads(pad.read_text())
+        return gelezen
 
     def _moet_laden(self, herlaad: bool) -> bool:
         leeftijd = time.monotonic() - self._geladen_op
@@ -59,7 +64,7 @@ class JwksBron:
             async with self._lock:
                 if self._moet_laden(herlaad):
                     try:
-                        self._sleutels = KeySet.import_key_set(await self._lees())  # type: ignore[arg-type]
+                        self._sleutels = KeySet.import_key_set(cast("KeySetSerialization", await self._lees()))
                     except Exception as exc:  # an unreadable key set refuses tokens, never admits them
                         if self._sleutels is None:
                             raise TokenFout("the identity provider's keys cannot be read") from exc

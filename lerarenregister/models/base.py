@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import DateTime, MetaData, String
+from sqlalchemy import DateTime, MetaData, String, Table
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import DeclarativeBase
 
@@ -27,3 +28,15 @@ def nu() -> dt.datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def tabel(model: type[Base]) -> Table:
+    """A model's table, for Core statements (SQLAlchemy types `__table__` as any FromClause)."""
+    return cast(Table, model.__table__)
+
+
+def lengte(model: type[Base], kolom: str) -> int:
+    """The declared length of a text column (VARCHAR(n)): what PostgreSQL holds at most."""
+    n = cast(String, tabel(model).c[kolom].type).length
+    assert n is not None, f"{model.__name__}.{kolom} has no length"
+    return n

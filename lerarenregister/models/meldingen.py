@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -30,7 +31,7 @@ class VrijwilligAccount(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     gebruikersnaam: Mapped[str] = mapped_column(String(200), unique=True)
     wachtwoord_hash: Mapped[str] = mapped_column(String(100))
-    activiteiten: Mapped[list] = mapped_column(JSON)
+    activiteiten: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     geimporteerd_door: Mapped[int | None] = mapped_column(ForeignKey("leraar.id"))
     mislukte_pogingen: Mapped[int] = mapped_column(Integer, default=0)
     laatste_mislukking: Mapped[dt.datetime | None] = mapped_column(Tijdstip)

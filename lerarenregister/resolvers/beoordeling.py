@@ -47,7 +47,7 @@ from ..models import (
     PortfolioActiviteit,
     portfolio_bevoegdheid,
 )
-from ..models.base import nu
+from ..models.base import nu, tabel
 from ..models.statussen import AantekeningStatus
 from ..regels import datums
 from ..regels import herregistratie as regels
@@ -86,8 +86,8 @@ class _MaakTijdelijk(Executable, ClauseElement):
 
 @compiles(_MaakTijdelijk)
 def _maak_tijdelijk(element: _MaakTijdelijk, compiler: Any, **kw: Any) -> str:
-    return f"CREATE TEMPORARY TABLE {element.naam} AS " + compiler.sql_compiler.process(
-        element.query, literal_binds=True)
+    query: str = compiler.sql_compiler.process(element.query, literal_binds=True)
+    return f"CREATE TEMPORARY TABLE {element.naam} AS " + query
 
 
 # The temporary table of due periods with their hours; typed, so that SQLite's text dates come back
@@ -97,7 +97,7 @@ _TE_BEOORDELEN = table(
     column("soort", String), column("criteria_id", Integer),
     *(column(naam, Float) for naam in ("u_totaal", "u_primair", "u_vak")),
 )
-_PERIODE = Herregistratieperiode.__table__  # Core: nothing here needs an ORM object or its bookkeeping
+_PERIODE = tabel(Herregistratieperiode)  # Core: nothing here needs an ORM object or its bookkeeping
 # For each last day of a judged period, the period after it (worked out by regels.datums, in Python):
 # the next periods are then written by one join in SQL instead of travelling as rows.
 _VOLGENDE = Table(
@@ -219,7 +219,7 @@ async def _verwerk(v: Verzoek, peildatum: dt.date, moment: dt.datetime, alle_cri
                                                                 beoordeeld_tijdstip=moment))
     # An aantekening for each bevoegdheid that fell short, unless one stands already: at most one
     # stands per bevoegdheid (the first period that fell short, should a bevoegdheid have two).
-    t, a = _TE_BEOORDELEN, Aantekening.__table__
+    t, a = _TE_BEOORDELEN, tabel(Aantekening)
     staat_al = exists().where(a.c.bevoegdheid_id == t.c.bevoegdheid_id, a.c.status == AantekeningStatus.STAAT.value)
     for waar in een_van(v, t.c.id, niet):
         tekort = (select(t.c.bevoegdheid_id, func.min(t.c.id), literal(peildatum, Date), literal(AantekeningStatus.STAAT.value, String))

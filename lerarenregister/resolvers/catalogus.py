@@ -8,6 +8,7 @@ from sqlalchemy import and_, func, select
 
 from ..auth.viewer import AanbiederViewer
 from ..models import Aanbieder, CatalogusActiviteit, Herregistratiecriteria
+from ..models.base import lengte
 from ..regels.naam import zonder_accenten
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .ids import id_getal
@@ -27,14 +28,14 @@ def zoektitel(titel: str) -> str:
 
 # A title may have 300 characters and fold longer ('ﬃ' is 'ffi'); the stored search key keeps what its
 # column holds (PostgreSQL refused more: an INTERNAL_SERVER_ERROR).
-_ZOEKTITEL_MAX = CatalogusActiviteit.__table__.c.zoektitel.type.length
+_ZOEKTITEL_MAX = lengte(CatalogusActiviteit, "zoektitel")
 
 
 def _escape(woord: str) -> str:
     return woord.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-async def zoek(v: Verzoek, zoekterm: str | None, first: int | None, after: str | None) -> Pagina:  # type: ignore[type-arg]
+async def zoek(v: Verzoek, zoekterm: str | None, first: int | None, after: str | None) -> Pagina[Any]:
     """Activities not withdrawn whose title has, for each word of the term, a word starting with it."""
     limit, offset = venster(first, after)
     waar = [CatalogusActiviteit.ingetrokken.is_(False)]
@@ -61,7 +62,7 @@ async def criteria_vandaag(v: Verzoek) -> Herregistratiecriteria:
         .order_by(Herregistratiecriteria.geldig_vanaf.desc())
         .limit(1)
     )
-    gevonden = res.scalar_one_or_none()
+    gevonden: Herregistratiecriteria | None = res.scalar_one_or_none()
     if gevonden is None:
         res = await v.db.execute(select(Herregistratiecriteria).order_by(Herregistratiecriteria.geldig_vanaf).limit(1))
         gevonden = res.scalar_one()
@@ -146,7 +147,7 @@ async def stel_criteria_vast(v: Verzoek, invoer: Any) -> Herregistratiecriteria:
     z.controleer()
     res = await v.db.execute(select(Herregistratiecriteria).where(
         Herregistratiecriteria.geldig_vanaf == invoer.geldig_vanaf))
-    rij = res.scalar_one_or_none()
+    rij: Herregistratiecriteria | None = res.scalar_one_or_none()
     if rij is None:
         rij = Herregistratiecriteria(geldig_vanaf=invoer.geldig_vanaf)
         v.db.session.add(rij)

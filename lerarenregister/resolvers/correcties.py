@@ -15,7 +15,7 @@ from ..models import Benoeming, Bevoegdheid, Foutmelding, Leraar, Schoolbestuur
 from . import leraren
 from .fouten import NietGevonden, Onbevoegd, OngeldigeInvoer, Verzamelaar
 from .ids import id_getal
-from .levering import naam_velden
+from .levering import naam_velden_uit
 from .paginering import Pagina, venster
 from .schrijven import leg_vast
 
@@ -30,7 +30,7 @@ def _gezet(waarde: Any) -> bool:
 async def corrigeer(v: Verzoek, invoer: Any) -> Leraar:
     leraar = await leraren.ik(v)
     z = Verzamelaar()
-    nieuw = {"voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel, "achternaam": leraar.achternaam}
+    nieuw: dict[str, str | None] = {"voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel, "achternaam": leraar.achternaam}
     for veld, verplicht, maximum in (("voornamen", True, 200), ("tussenvoegsel", False, 40), ("achternaam", True, 200)):
         waarde = getattr(invoer, veld)
         if not _gezet(waarde):
@@ -43,7 +43,7 @@ async def corrigeer(v: Verzoek, invoer: Any) -> Leraar:
         else:
             nieuw[veld] = schoon or None
     z.controleer()
-    for k, waarde in naam_velden(nieuw["voornamen"], nieuw["tussenvoegsel"], nieuw["achternaam"]).items():
+    for k, waarde in naam_velden_uit(nieuw).items():
         setattr(leraar, k, waarde)
     await leg_vast(v, gewijzigd=[leraar])
     return leraar

@@ -21,9 +21,6 @@ from .werkgever import werknemers
 if TYPE_CHECKING:
     from .verzoek import Db
 
-_ONBEKEND = object()
-
-
 class LeraarRij(Protocol):
     id: int
     portfolio_openbaar: bool
@@ -39,8 +36,11 @@ class Inzage:
         self._vandaag = vandaag
         self._per_leraar: dict[int, frozenset[Doelgroep]] = {}
         self._rol = policy.rol_doelgroepen(viewer)
-        self._eigen_leraar_id: object = _ONBEKEND
-        self._bestuur_id: object = _ONBEKEND
+        # None is an answer ("no such teacher/board"); whether it has been asked is kept apart.
+        self._eigen_leraar_id: int | None = None
+        self._leraar_gevraagd = False
+        self._bestuur_id: int | None = None
+        self._bestuur_bekend = False
         self._lock = asyncio.Lock()
 
     @property
@@ -50,30 +50,30 @@ class Inzage:
 
     async def eigen_leraar_id(self) -> int | None:
         """The teacher the logged-in leraar is (matched by BSN hash), once per request."""
-        if self._eigen_leraar_id is _ONBEKEND:
+        if not self._leraar_gevraagd:
             async with self._lock:  # concurrent resolvers share one look-up
-                if self._eigen_leraar_id is _ONBEKEND:
+                if not self._leraar_gevraagd:
                     viewer = self._viewer
                     gevonden = None
                     if isinstance(viewer, LeraarViewer):
                         res = await self._db.execute(select(Leraar.id).where(Leraar.bsn_hash.in_(viewer.hashes)))
                         gevonden = res.scalar_one_or_none()
-                    self._eigen_leraar_id = gevonden
-        return self._eigen_leraar_id  # type: ignore[return-value]
+                    self._eigen_leraar_id, self._leraar_gevraagd = gevonden, True
+        return self._eigen_leraar_id
 
     async def eigen_bestuur_id(self) -> int | None:
         """The logged-in board's row id, once per request."""
-        if self._bestuur_id is _ONBEKEND:
+        if not self._bestuur_bekend:
             async with self._lock:
-                if self._bestuur_id is _ONBEKEND:
+                if not self._bestuur_bekend:
                     viewer = self._viewer
                     gevonden = None
                     if isinstance(viewer, SchoolbestuurViewer):
                         res = await self._db.execute(select(Schoolbestuur.id).where(
                             Schoolbestuur.bevoegd_gezag_nummer == viewer.bevoegd_gezag))
                         gevonden = res.scalar_one_or_none()
-                    self._bestuur_id = gevonden
-        return self._bestuur_id  # type: ignore[return-value]
+                    self._bestuur_id, self._bestuur_bekend = gevonden, True
+        return self._bestuur_id
 
     def alleen_bestuur(self, leraar_id: int) -> tuple[bool, int | None]:
         """(known, board): the one board whose rows of this teacher the asker may see (None: every
@@ -83,13 +83,13 @@ class Inzage:
             return False, None
         if not policy.alleen_eigen_bestuur(groepen):
             return True, None
-        if self._bestuur_id is _ONBEKEND:
+        if not self._bestuur_bekend:
             return False, None
-        return True, self._bestuur_id  # type: ignore[return-value]
+        return True, self._bestuur_id
 
     def ken_bestuur(self, bestuur_id: int) -> None:
         """The caller has already read the logged-in board's row: no need to look it up again."""
-        self._bestuur_id = bestuur_id
+        self._bestuur_id, self._bestuur_bekend = bestuur_id, True
 
     async def laad(self, leraren: Iterable[LeraarRij], huidig_personeel: bool = False) -> None:
         """Work out the audiences for each of these teachers not yet known, in one go.

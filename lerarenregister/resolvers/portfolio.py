@@ -132,13 +132,14 @@ async def voeg_toe(v: Verzoek, invoer: Any) -> PortfolioActiviteit:
                        [{"activiteit_id": nieuw_id, "bevoegdheid_id": b} for b in bevoegdheden])
     await _na_wijziging(v, leraar, stand)
     res = await v.db.execute(select(PortfolioActiviteit).where(PortfolioActiviteit.id == nieuw_id))
-    return res.scalar_one()
+    nieuw: PortfolioActiviteit = res.scalar_one()
+    return nieuw
 
 
 async def _eigen_activiteit(v: Verzoek, leraar: Leraar, ruw: Any) -> PortfolioActiviteit:
     act_id = id_getal(ruw, "id")
     res = await v.db.execute(select(PortfolioActiviteit).where(PortfolioActiviteit.id == act_id))
-    act = res.scalar_one_or_none()
+    act: PortfolioActiviteit | None = res.scalar_one_or_none()
     if act is None:
         raise NietGevonden("no such activity", "id")
     if act.leraar_id != leraar.id:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy import ColumnElement, Table, any_, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 
-from ..models import DataVersie, RegisternummerTeller
+from ..models import DataVersie, RegisternummerTeller, base
 from ..models.base import nu
 from ..regels.registernummer import registernummer
 
@@ -71,7 +71,7 @@ async def voeg_toe(v: Verzoek, doel: Any, rijen: list[dict[str, Any]]) -> None:
     """
     if not rijen:
         return
-    tabel: Table = doel if isinstance(doel, Table) else doel.__table__
+    tabel: Table = doel if isinstance(doel, Table) else base.tabel(doel)
     if v.db.dialect != "postgresql":
         await v.db.execute(insert(tabel), rijen)
         return

@@ -5,7 +5,8 @@ import asyncio
 import datetime as dt
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ..auth.viewer import Viewer
 from ..settings import Settings
@@ -36,9 +37,16 @@ class Db:
         return self._session
 
     @property
+    def url(self) -> URL:
+        """The database this request's sessions connect to."""
+        bind: AsyncEngine = self._maker.kw["bind"]
+        return bind.url
+
+    @property
     def dialect(self) -> str:
         """'postgresql' or 'sqlite': for the few statements whose spelling differs."""
-        return self._maker.kw["bind"].dialect.name
+        naam: str = self._maker.kw["bind"].dialect.name
+        return naam
 
     async def execute(self, stmt: Any, params: Any = None) -> Any:
         async with self._lock:

@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from ..db import apart
 from ..models import PortfolioActiviteit, VrijwilligAccount
-from ..models.base import nu
+from ..models.base import nu, tabel
 from ..models.statussen import Registratiestatus
 from . import leraren
 from .fouten import Conflict, OngeldigeInvoer
@@ -87,7 +87,7 @@ async def _claim(engine: AsyncEngine, gebruikersnaam: str) -> tuple[int, bytes, 
     name. Not claimed: a running pause, or a parallel attempt that claimed this count first; such an
     attempt is refused whatever its password. A claim is counted as a failure and committed before
     the password is checked, so every guess whose outcome counts has been counted."""
-    rekening = VrijwilligAccount.__table__
+    rekening = tabel(VrijwilligAccount)
     try:
         async with _BOEKHOUDING, engine.begin() as conn:
             rij = (await conn.execute(select(rekening.c.id, rekening.c.wachtwoord_hash, rekening.c.mislukte_pogingen,
@@ -114,7 +114,7 @@ async def _claim(engine: AsyncEngine, gebruikersnaam: str) -> tuple[int, bytes, 
 async def _gelukt(engine: AsyncEngine, account_id: int) -> None:
     """The right password: the count starts again (apart from the import, which may still fail)."""
     async with _BOEKHOUDING, engine.begin() as conn:
-        await conn.execute(update(VrijwilligAccount.__table__).where(VrijwilligAccount.__table__.c.id == account_id)
+        await conn.execute(update(tabel(VrijwilligAccount)).where(tabel(VrijwilligAccount).c.id == account_id)
                            .values(mislukte_pogingen=0, laatste_mislukking=None))
 
 
@@ -136,7 +136,7 @@ async def importeer(v: Verzoek, gebruikersnaam: str, wachtwoord: str) -> int:
         PortfolioActiviteit.leraar_id == leraar.id, PortfolioActiviteit.bron == "VRIJWILLIG_REGISTER"))
     if al.scalar_one() or res.scalar_one():
         raise Conflict("you have imported a voluntary-register portfolio already; that account has ended")
-    engine = apart(v.db.session.bind.url)
+    engine = apart(v.db.url)
     claim = await _claim(engine, gebruikersnaam.strip())
     # bcrypt is slow on purpose: keep it off the event loop. A refused attempt is checked too (an
     # unknown name against a stand-in hash of the same cost), so every attempt takes the same time

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, exists, select
 
@@ -25,7 +26,7 @@ def huidig_bij(bestuur_id: int, vandaag: dt.date) -> ColumnElement[bool]:
     return exists().where(Benoeming.leraar_id == Leraar.id, Benoeming.schoolbestuur_id == bestuur_id, lopend(vandaag))
 
 
-def werknemers(bestuur_id: int, leraar_ids: Sequence[int], vandaag: dt.date) -> Select[tuple[int]]:
+def werknemers(bestuur_id: int, leraar_ids: Sequence[int], vandaag: dt.date) -> Select[Any]:
     """The ids among `leraar_ids` of teachers this board currently employs."""
     return (select(Benoeming.leraar_id)
             .where(Benoeming.schoolbestuur_id == bestuur_id, Benoeming.leraar_id.in_(leraar_ids), lopend(vandaag))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 
@@ -10,7 +11,8 @@ from ..auth.policy import Doelgroep, Onderwerp
 from ..resolvers import leraren, paginering
 from ..resolvers.paginering import Pagina
 from .enums import Activiteitsoort, Bekwaamheidsgebied
-from .types import Bezwaar, Ctx, Leraar, PageInfo, page_info
+from .relay import PageInfo, page_info
+from .types import Bezwaar, Ctx, Leraar
 from .zichtbaarheid import structureel, zichtbaar
 
 P, Z, DUO, BG = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.DUO, Doelgroep.BEROEPSGROEP
@@ -100,7 +102,7 @@ class ActiviteitConnection:
     total_count: int
 
     @staticmethod
-    def van(p: Pagina) -> ActiviteitConnection:  # type: ignore[type-arg]
+    def van(p: Pagina[Any]) -> ActiviteitConnection:
         edges = [ActiviteitEdge(node=Activiteit.van(a, b), cursor=paginering.cursor(p.offset + i))
                  for i, (a, b) in enumerate(p.items)]
         return ActiviteitConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
@@ -193,7 +195,7 @@ class BezwaarConnection:
     total_count: int
 
     @staticmethod
-    def van(p: Pagina) -> BezwaarConnection:  # type: ignore[type-arg]
+    def van(p: Pagina[Any]) -> BezwaarConnection:
         edges = [BezwaarEdge(node=Bezwaar.van(b, Onderwerp(leraar_id=lid)),
                              cursor=paginering.cursor(p.offset + i)) for i, (b, lid) in enumerate(p.items)]
         return BezwaarConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
@@ -214,7 +216,7 @@ class FoutmeldingConnection:
     total_count: int
 
     @staticmethod
-    def van(p: Pagina) -> FoutmeldingConnection:  # type: ignore[type-arg]
+    def van(p: Pagina[Any]) -> FoutmeldingConnection:
         edges = [FoutmeldingEdge(node=Foutmelding(rij=f, onderwerp=Onderwerp(leraar_id=f.leraar_id)),
                                  cursor=paginering.cursor(p.offset + i)) for i, f in enumerate(p.items)]
         return FoutmeldingConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)

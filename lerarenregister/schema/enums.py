@@ -5,12 +5,13 @@ import enum
 
 import strawberry
 
-from ..models import statussen
+from ..models.statussen import AantekeningStatus as AantekeningStatus
+from ..models.statussen import BezwaarStatus as BezwaarStatus
+from ..models.statussen import Registratiestatus as Registratiestatus
 
-# The stored statuses are the models' own enums, published as they are.
-Registratiestatus = strawberry.enum(statussen.Registratiestatus)
-AantekeningStatus = strawberry.enum(statussen.AantekeningStatus)
-BezwaarStatus = strawberry.enum(statussen.BezwaarStatus)
+# The stored statuses are the models' own enums, published as they are (strawberry.enum marks the class).
+for _status in (Registratiestatus, AantekeningStatus, BezwaarStatus):
+    strawberry.enum(_status)
 
 
 @strawberry.enum(description="PO basisonderwijs; vo: EERSTE-/TWEEDEGRAADS; PDG mbo.")

@@ -5,26 +5,35 @@ trace under that id. No SQL text, trace or input value of an unexpected failure 
 """
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from graphql import ArgumentNode, GraphQLError, GraphQLInputType, ValueNode
 from graphql.language import SKIP
 from graphql.validation import ValidationContext, ValuesOfCorrectTypeRule
 
-try:  # graphql-core 3.3 reports where in a literal an error is; 3.2 does not (then no field)
-    from graphql.utilities.validate_input_value import validate_input_literal
-except ImportError:  # pragma: no cover
-    validate_input_literal = None
-
 from ..resolvers.fouten import InvoerFouten, RegisterFout
 from ..storingen import meld, storingscode, storingsfout
 from . import kernberichten
 
 log = logging.getLogger("lerarenregister.fouten")
+
+
+def _literaalcontrole() -> Callable[..., None] | None:
+    """graphql-core 3.3 reports where in a literal an error is; 3.2 does not (then no field)."""
+    try:
+        module = importlib.import_module("graphql.utilities.validate_input_value")
+    except ImportError:  # pragma: no cover
+        return None
+    controle: Callable[..., None] | None = getattr(module, "validate_input_literal", None)
+    return controle
+
+
+validate_input_literal = _literaalcontrole()
 
 
 class LiteralenMetVeld(ValuesOfCorrectTypeRule):

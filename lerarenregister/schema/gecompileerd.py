@@ -52,7 +52,7 @@ from ..resolvers.fouten import Onbevoegd, RegisterFout
 from ..resolvers.paginering import PUBLIEK_MAX, Pagina
 from ..storingen import TIMEOUT, storingscode
 from .fouten import formatteer
-from .types import page_info
+from .relay import page_info
 from . import zichtbaarheidsregels
 from .zichtbaarheid import ROOTS, STRUCTUREEL
 

@@ -1,6 +1,8 @@
 """Relay's PageInfo, shared by every connection of the schema."""
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 
 from ..resolvers import paginering
@@ -17,7 +19,7 @@ class PageInfo:
     end_cursor: str | None
 
 
-def page_info(p: Pagina) -> PageInfo:  # type: ignore[type-arg]
+def page_info(p: Pagina[Any]) -> PageInfo:
     return PageInfo(
         has_next_page=p.heeft_volgende,
         has_previous_page=p.offset > 0,

