@@ -34,14 +34,17 @@ class VeldInLiteralen(SchemaExtension):
         yield
 
 
-@lru_cache(maxsize=1)
-def bouw_schema() -> RegisterSchema:
+@lru_cache(maxsize=2)
+def bouw_schema(sporen: Any = None) -> RegisterSchema:
+    """The schema; `sporen` is the traces' extension (sporen.py) when traces are on: first, so that
+    its operation span holds the others' work."""
     _siblings_settle()
     # A repeated document is parsed and validated once (clients send the same few documents).
+    extensies: list[Any] = [VeldInLiteralen, DocumentCache, Zichtbaarheidscontrole]
     schema = RegisterSchema(
         query=Query,
         mutation=Mutation,
-        extensions=[VeldInLiteralen, DocumentCache, Zichtbaarheidscontrole],
+        extensions=[sporen, *extensies] if sporen is not None else extensies,
     )
     Zichtbaarheidscontrole.regels = verzamel_regels(schema._schema)
     schema._schema.mutation_type.fields["zetGegevensKlaar"].resolve = klaarzetten_zonder_omzetting
