@@ -27,13 +27,13 @@ from __future__ import annotations
 import functools
 from importlib.metadata import PackageNotFoundError, version
 from inspect import isawaitable
-from typing import Any, Awaitable, Callable, Iterator
+from typing import Any, Awaitable, Callable, Iterator, Sequence
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.sdk.resources import SERVICE_NAME, SERVICE_VERSION, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from starlette.requests import Request
 from starlette.responses import Response
@@ -66,7 +66,7 @@ class Sporen:
 
     def __init__(self, exporteur: SpanExporter):
         self.provider = TracerProvider(resource=_bron())
-        self.provider.add_span_processor(BatchSpanProcessor(exporteur))
+        self.provider.add_span_processor(BatchSpanProcessor(ZonderMeldingen(exporteur)))
         self.tracer = self.provider.get_tracer("lerarenregister")
         # strawberry makes an extension per operation by calling this (schema.bouw_schema).
         self.extensie = functools.partial(GraphQLSporen, tracer_provider=self.provider)
@@ -127,6 +127,34 @@ class Sporen:
     def sluit(self) -> None:
         """Send what is still queued, then stop the export thread."""
         self.provider.shutdown()
+
+
+class ZonderMeldingen(SpanExporter):
+    """The last guard before spans leave the process. A status's description and an event (an
+    exception's) are messages, and a message may quote what a caller sent: SQLAlchemy's
+    instrumentation puts the driver's message in the status. They go; the status code and
+    `error.type` stay. Runs on the export thread, not in a request."""
+
+    def __init__(self, exporteur: SpanExporter):
+        self.exporteur = exporteur
+
+    def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
+        return self.exporteur.export([_zonder_meldingen(s) for s in spans])
+
+    def shutdown(self) -> None:
+        self.exporteur.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30000) -> bool:
+        return self.exporteur.force_flush(timeout_millis)
+
+
+def _zonder_meldingen(span: ReadableSpan) -> ReadableSpan:
+    if not span.status.description and not span.events:
+        return span
+    return ReadableSpan(name=span.name, context=span.context, parent=span.parent, resource=span.resource,
+                        attributes=span.attributes, events=(), links=span.links, kind=span.kind,
+                        status=Status(span.status.status_code), start_time=span.start_time,
+                        end_time=span.end_time, instrumentation_scope=span.instrumentation_scope)
 
 
 def _noteer(span: Span, request: Request, status: int) -> None:
