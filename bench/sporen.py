@@ -11,9 +11,12 @@ time (every thread: the SDK's export thread included) and the wall time per requ
 - `uit`: this tree without OTEL_EXPORTER_OTLP_ENDPOINT (it also checks that nothing of
   OpenTelemetry was imported);
 - `aan`: this tree with traces, through `Sporen` to an exporter that drops what it gets (the cost
-  of making and batching the spans, without a collector's network).
+  of making and batching the spans, without a collector's network);
+- `aan-1%`: the same, sampling 1% of the traces (OTEL_TRACES_SAMPLER=parentbased_traceidratio);
+- `strawberry`: `aan`, with strawberry's own OpenTelemetryExtension in place of GraphQLSporen
+  (which the register does not use: it records the query text and the arguments).
 
-The three alternate within each round; the median of the rounds is shown. Not part of the tests.
+They alternate within each round; the median of the rounds is shown. Not part of the tests.
 """
 from __future__ import annotations
 
@@ -38,7 +41,7 @@ ZOEK = ("query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first
 OPWARMEN = 200
 
 
-async def _meet(aantal: int, map_: Path, sporen_aan: bool) -> dict[str, Any]:
+async def _meet(aantal: int, map_: Path, modus: str) -> dict[str, Any]:
     import httpx
 
     from lerarenregister.demo import laad_demodata
@@ -49,7 +52,7 @@ async def _meet(aantal: int, map_: Path, sporen_aan: bool) -> dict[str, Any]:
     settings = Settings(demo=True, database_url=url, demo_dir=map_, limiet_publiek="uit", limiet_aangemeld="uit")
     await laad_demodata(settings)
     sporen = None
-    if sporen_aan:
+    if modus in ("aan", "aan-1%", "strawberry"):
         from opentelemetry.sdk.trace.export import SpanExporter, SpanExportResult
 
         from lerarenregister.sporen import Sporen
@@ -59,6 +62,11 @@ async def _meet(aantal: int, map_: Path, sporen_aan: bool) -> dict[str, Any]:
                 return SpanExportResult.SUCCESS
 
         sporen = Sporen(Weg())
+        if modus == "strawberry":
+            from strawberry.extensions.tracing import OpenTelemetryExtension
+
+            provider = sporen.provider
+            sporen.extensie = lambda: OpenTelemetryExtension(tracer_provider=provider)  # type: ignore[assignment]
     app = create_app(settings, sporen) if sporen is not None else create_app(settings)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as c:
@@ -84,7 +92,7 @@ def _kind(argv: list[str]) -> None:  # one measurement, in a process of its own
 
     aantal, map_, modus = int(argv[0]), Path(argv[1]), argv[2]
     migrate(f"sqlite+aiosqlite:///{map_ / 'register.sqlite3'}")  # before the event loop: it runs one of its own
-    uitkomst = asyncio.run(_meet(aantal, map_, modus == "aan"))
+    uitkomst = asyncio.run(_meet(aantal, map_, modus))
     if modus in ("uit", "voor") and uitkomst["otel_modules"]:
         sys.exit(f"{modus}: OpenTelemetry was imported")
     print(json.dumps(uitkomst))
@@ -106,7 +114,7 @@ def main() -> None:
     voor = args.voor or subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True,
                                        text=True, check=True).stdout.strip()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "REGISTER_"))}
-    uitkomsten: dict[str, list[dict[str, Any]]] = {"voor": [], "uit": [], "aan": []}
+    uitkomsten: dict[str, list[dict[str, Any]]] = {m: [] for m in ("voor", "uit", "aan", "aan-1%", "strawberry")}
     with tempfile.TemporaryDirectory(prefix="lr-sporen-") as tmp:
         boom = _voor_boom(voor, Path(tmp) / "voor")
         for ronde in range(args.rondes):
@@ -114,6 +122,8 @@ def main() -> None:
                 map_ = Path(tmp) / f"{modus}-{ronde}"
                 map_.mkdir()
                 kind_env = {**env, "PYTHONPATH": str(boom)} if modus == "voor" else env
+                if modus == "aan-1%":
+                    kind_env = {**env, "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}
                 uit = subprocess.run([sys.executable, __file__, "--kind", str(args.aantal), str(map_), modus],
                                      env=kind_env, capture_output=True, text=True, cwd=map_)
                 if uit.returncode:

@@ -16,7 +16,8 @@ request does anything it did not do before. With it, every traced request is one
 What no span holds: the query text (its literals can be a BSN or a search term), a variable's or an
 argument's value, a statement's parameters, an exception's message (a span names the exception's
 class only), a token, a client address, a query string. Aliases and the operation's name are
-structure, not values, and do appear (as in the request log).
+structure, not values, and do appear (as in the request log). Whatever an instrumentation puts in a
+status message or an event is dropped on the way out (`ZonderMeldingen`).
 
 The health and metrics routes are not traced, and their SQL neither: probes and scrapes every few
 seconds would bury the requests. Refusals before routing (a rate limit's 429, an unknown path) have
@@ -34,7 +35,7 @@ from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.sdk.resources import SERVICE_NAME, SERVICE_VERSION, Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode, Tracer
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -69,7 +70,7 @@ class Sporen:
         self.provider.add_span_processor(BatchSpanProcessor(ZonderMeldingen(exporteur)))
         self.tracer = self.provider.get_tracer("lerarenregister")
         # strawberry makes an extension per operation by calling this (schema.bouw_schema).
-        self.extensie = functools.partial(GraphQLSporen, tracer_provider=self.provider)
+        self.extensie = functools.partial(GraphQLSporen, tracer=self.provider.get_tracer("strawberry"))
 
     @classmethod
     def otlp(cls) -> "Sporen":
@@ -79,8 +80,10 @@ class Sporen:
 
         return cls(OTLPSpanExporter())
 
-    def route(self, route: Route) -> Route:
+    def route(self, route: Any) -> Any:
         """The same route, its handler inside a request span (or, for probes, without any)."""
+        if not isinstance(route, Route):  # a Mount, say: its own app, left as it is
+            return route
         omhuld = (_ongespoord(route.endpoint) if route.path.startswith(ONGESPOORD)
                   else self._gespoord(route.path, route.endpoint))
         return Route(route.path, omhuld, methods=route.methods, name=route.name)
@@ -109,7 +112,8 @@ class Sporen:
     def instrumenteer(self, engine: Any) -> Callable[[], None]:
         """A span per statement (text only, never its parameters) on `engine`'s database; returns
         what undoes it. asyncpg's instrumentation patches the driver for the whole process: on
-        PostgreSQL it also covers the compiled path's and the replica's pools."""
+        PostgreSQL it also covers the compiled path's and the replica's pools (and so one traced app
+        a process, as `serve` has)."""
         if engine.dialect.name == "postgresql":
             from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
@@ -159,6 +163,8 @@ def _zonder_meldingen(span: ReadableSpan) -> ReadableSpan:
 
 def _noteer(span: Span, request: Request, status: int) -> None:
     """What the handler learnt about the request: names and figures, never values."""
+    if not span.is_recording():  # not sampled: nothing to note
+        return
     m = meting(request.scope)
     velden: dict[str, Any] = {"http.response.status_code": status}
     if m.operatie:
@@ -193,12 +199,21 @@ class GraphQLSporen(OpenTelemetryExtension):
     a BSN or a search term among them) and every resolver's arguments on its span
     (`graphql.param.*`), and records an exception with its message. This one keeps its spans and
     their names, parent type and path, and leaves those out: the operation's name and type instead of
-    its text, no arguments, the exception's class only.
+    its text, no arguments, the exception's class only. Its operation span is INTERNAL: the
+    request's span is the server's.
 
     Its `resolve` is synchronous (as strawberry's Sync variant) so that a field it does not trace
     costs a call and no coroutine; a traced field's awaitable runs inside its span, which ends when
     the awaitable does (the Sync variant would end it before an async resolver ran).
     """
+
+    def __init__(self, *, tracer: Tracer, execution_context: Any = None) -> None:
+        # strawberry's own asks the provider for a tracer on every operation; the one tracer will do.
+        self._arg_filter = None
+        self._tracer = tracer
+        self._span_holder = {}
+        if execution_context:
+            self.execution_context = execution_context
 
     def on_operation(self) -> Iterator[None]:
         ec = self.execution_context
@@ -226,7 +241,8 @@ class GraphQLSporen(OpenTelemetryExtension):
             return _next(root, info, *args, **kwargs)
         span = self._tracer.start_span(f"GraphQL Resolving: {info.field_name}", context=trace.set_span_in_context(
             self._span_holder[LifecycleStep.OPERATION]))
-        self.add_tags(span, info, kwargs)
+        if span.is_recording():  # not sampled: the path is not worth working out
+            self.add_tags(span, info, kwargs)
         token = context.attach(trace.set_span_in_context(span))
         try:
             uitkomst = _next(root, info, *args, **kwargs)

@@ -24,7 +24,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (ExportTrac
                                                                       ExportTraceServiceResponse)
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind, StatusCode
+from opentelemetry.trace import SpanKind, Status, StatusCode
 from serverproces import draaiende_server, omgeving_met_idp, vrije_poort
 from strawberry.extensions.tracing import OpenTelemetryExtension
 from test_logs_zonder_persoonsgegevens import kanarieverkeer
@@ -228,6 +228,20 @@ async def test_strawberrys_eigen_extensie_zou_lekken(database_urls: dict[str, st
         await api.ok("query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }", {"t": "Kanarievariabele"})
         tekst = _tekst(vanger.spans())
     assert "Kanarieletterlijk" in tekst and "Kanarievariabele" in tekst
+
+
+def test_meldingen_gaan_er_onderweg_af() -> None:
+    """A status message and an exception event (SQLAlchemy's instrumentation writes the driver's
+    message into the status) do not leave the process; the span, its code and attributes do."""
+    vanger = Vanger()
+    tracer = vanger.sporen.provider.get_tracer("test")
+    with tracer.start_as_current_span("SELECT", attributes={"db.statement": "SELECT 1"}) as span:
+        span.set_status(Status(StatusCode.ERROR, "Kanariemelding"))
+        span.record_exception(ValueError("Kanarie-uitzondering"))
+    [verzonden] = vanger.spans()
+    assert verzonden.name == "SELECT" and verzonden.attributes == {"db.statement": "SELECT 1"}
+    assert verzonden.status.status_code == StatusCode.ERROR and verzonden.status.description is None
+    assert verzonden.events == () and "Kanarie" not in verzonden.to_json()
 
 
 def test_aan_alleen_met_een_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
