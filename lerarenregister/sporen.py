@@ -237,12 +237,13 @@ class GraphQLSporen(OpenTelemetryExtension):
         super().add_tags(span, info, None)
 
     def resolve(self, _next: Callable[..., Any], root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
-        if should_skip_tracing(_next, info):
+        operatie = self._span_holder[LifecycleStep.OPERATION]
+        # Not sampled (OTEL_TRACES_SAMPLER), or a plain attribute: a call, no span.
+        if not operatie.is_recording() or should_skip_tracing(_next, info):
             return _next(root, info, *args, **kwargs)
-        span = self._tracer.start_span(f"GraphQL Resolving: {info.field_name}", context=trace.set_span_in_context(
-            self._span_holder[LifecycleStep.OPERATION]))
-        if span.is_recording():  # not sampled: the path is not worth working out
-            self.add_tags(span, info, kwargs)
+        span = self._tracer.start_span(f"GraphQL Resolving: {info.field_name}",
+                                       context=trace.set_span_in_context(operatie))
+        self.add_tags(span, info, kwargs)
         token = context.attach(trace.set_span_in_context(span))
         try:
             uitkomst = _next(root, info, *args, **kwargs)

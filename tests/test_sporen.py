@@ -230,6 +230,26 @@ async def test_strawberrys_eigen_extensie_zou_lekken(database_urls: dict[str, st
     assert "Kanarieletterlijk" in tekst and "Kanarievariabele" in tekst
 
 
+async def test_niet_bemonsterd(monkeypatch: pytest.MonkeyPatch, database_urls: dict[str, str],
+                               sleutels: Sleutels) -> None:
+    """A request its sampler leaves out (OTEL_TRACES_SAMPLER) is answered as ever and sends no span;
+    one whose caller's trace is sampled is traced all the same (parentbased_always_off)."""
+    monkeypatch.setenv("OTEL_TRACES_SAMPLER", "parentbased_always_off")
+    vanger = Vanger()
+    async with gespoord("sqlite", database_urls, sleutels, vanger) as api:
+        await klaarzetten(api, [levering(bsn(9))])
+        await bevestig(api, bsn(9))
+        assert api.client is not None
+        r = await api.client.post("/graphql", json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Vries"}})
+        assert r.status_code == 200 and r.json()["data"]["zoekLeraren"]["totalCount"] == 1, r.text
+        assert vanger.spans() == []
+        r = await api.client.post("/graphql", json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Vries"}},
+                                  headers={"traceparent": f"00-{OUDER_TRACE}-{OUDER_SPAN}-01"})
+        assert r.status_code == 200 and r.json()["data"]["zoekLeraren"]["totalCount"] == 1, r.text
+        namen = {s.name for s in vanger.spans()}
+    assert {"POST /graphql", "GraphQL Query: Zoek", "GraphQL Resolving: zoekLeraren"} <= namen, namen
+
+
 def test_meldingen_gaan_er_onderweg_af() -> None:
     """A status message and an exception event (SQLAlchemy's instrumentation writes the driver's
     message into the status) do not leave the process; the span, its code and attributes do."""
