@@ -17,6 +17,10 @@ time (every thread: the SDK's export thread included) and the wall time per requ
   (which the register does not use: it records the query text and the arguments).
 
 They alternate within each round; the median of the rounds is shown. Not part of the tests.
+
+A run on the 2-core development machine (shared, so a few per cent either way is noise), branch
+otel against main at 88d00bd, SQLite, 2000 requests x 3 rounds, CPU µs a request (median):
+voor 5530, uit 5337 (0.965x), aan 7252 (1.311x), aan-1% 6077 (1.099x), strawberry 7397 (1.338x).
 """
 from __future__ import annotations
 
