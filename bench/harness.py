@@ -968,6 +968,7 @@ def profileer(ons: Server, invoer: Invoer, etags: list[tuple[str, str]], get_red
 # --- the report --------------------------------------------------------------------------------------
 
 VOOR_KOP = "## Before and after issues 9 and 10: limits, rate limits, access log (--voor)"
+PEIL_KOP = "## Private revalidation: a board's unchanged poll (issue 12, point 4)"  # a run by hand, kept
 
 
 def _gem(waarden: list[float]) -> float:
@@ -1221,7 +1222,7 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
     r.append("")
     # Sections written by other scripts (bench/vijandig.py) are kept, each to the next heading of its level.
     oud = pad.read_text() if pad.exists() else ""
-    for kop in (VOOR_KOP, "## Hostile queries (issue 9)"):
+    for kop in (VOOR_KOP, "## Hostile queries (issue 9)", PEIL_KOP):
         if "\n" + kop in oud:
             begin = oud.index("\n" + kop) + 1
             einde = oud.find("\n## ", begin + len(kop))

@@ -131,8 +131,9 @@ class Revalidatie:
 
     async def _lees(self, stmt: Any, params: dict[str, Any]) -> Any:
         # The primary: a signed-in caller sees their own writes at once (replica.py), so does the ETag.
-        async with self.staat["lezer"]() as sessie:
-            return (await sessie.execute(stmt, params)).one()
+        # A Core connection of the read engine (AUTOCOMMIT): no session for one statement.
+        async with self.staat["lees_engine"].connect() as verbinding:
+            return (await verbinding.execute(stmt, params)).one()
 
     def etag(self, viewer: Viewer, sub: str | None, query: str, variabelen: Any, operatie: Any, media: str,
              vandaag: dt.date, versie: Any) -> str:
