@@ -104,7 +104,8 @@ class Revalidatie:
         self.besturen: dict[tuple[str, dt.date], tuple[int, tuple[str | None, ...]]] = {}
 
     async def versie(self, viewer: Viewer, query: str, operatie: str | None, op: Operatie, vandaag: dt.date) -> Any:
-        """The data version this asker's answer to this operation depends on (one statement)."""
+        """The data version this asker's answer to this operation depends on: one statement (for a
+        board's staff page, one more after a write in the register)."""
         v = velden(query, operatie)
         if (isinstance(viewer, SchoolbestuurViewer) and v is not None and "mijnSchoolbestuur" in v.wortels
                 and v.wortels <= {"mijnSchoolbestuur", "__typename"} and not op.toestemming
