@@ -173,13 +173,14 @@ def test_dashboard(opstelling: dict[str, Any], tmp_path: Path) -> None:
                       if e["node"]["naam"]["weergavenaam"] == DE_VRIES)
         rij = lambda: driver.find_element(By.CSS_SELECTOR, f'tr[data-registernummer="{nummer}"]')  # noqa: E731
         assert soorten(rij()) == {"VOORPORTAALTERMIJN_VERLOOPT", "ACHTER_OP_SCHEMA"}
-        assert rij().find_elements(By.CSS_SELECTOR, 'li[data-vak="Natuurkunde"]')
+        assert rij().find_elements(By.CSS_SELECTOR, 'li[data-vak="Natuurkunde"]:not([data-afgesloten])')
         assert "Ongewijzigd sinds het laden" in driver.find_element(By.ID, "verversing").text
 
         # DUO delivers her physics qualification: her voorportaal entry closes and its warning goes.
         de_vries = next(x for x in demo.demo_plan(VANDAAG) if x.weergavenaam == DE_VRIES)
-        levering = demo._levering(de_vries,  # demo.py's own delivery of her, with the new bevoegdheid [*de_vries.bevoegdheden,
-                                             ("Natuurkunde", "TWEEDEGRAADS", VANDAAG - dt.timedelta(days=30))])
+        # demo.py's own delivery of her (the full state, as DUO sends it), with the new bevoegdheid.
+        nieuw = ("Natuurkunde", "TWEEDEGRAADS", VANDAAG - dt.timedelta(days=30))
+        levering = demo._levering(de_vries, [*de_vries.bevoegdheden, nieuw])
         r = httpx.post(f"{api}/graphql", headers={"Authorization": f"Bearer {duo}"},
                        json={"documentId": ids["DuoLevering"], "variables": {"leveringen": [levering]}})
         assert r.json() == {"data": {"zetGegevensKlaar": {"nieuw": 0, "gewijzigd": 1, "ongewijzigd": 0,
@@ -188,7 +189,8 @@ def test_dashboard(opstelling: dict[str, Any], tmp_path: Path) -> None:
               "the delivery at the next poll", scherm)
         getoond = opstelling["log"].stat().st_size
         assert soorten(rij()) == {"ACHTER_OP_SCHEMA"}
-        assert not rij().find_elements(By.CSS_SELECTOR, 'li[data-vak="Natuurkunde"]')
+        assert "Natuurkunde: afgesloten, nu bevoegd" in rij().find_element(
+            By.CSS_SELECTOR, 'li[data-vak="Natuurkunde"][data-afgesloten]').text
         assert driver.find_element(By.ID, "status").text == f"Gewijzigd: {DE_VRIES}."
         assert "Laatst gewijzigd om" in driver.find_element(By.ID, "verversing").text
         assert [li.get_attribute("data-registernummer")

@@ -56,9 +56,15 @@ function aantekening(b) {
 }
 
 function voorportaal(v) {
-  const li = element("li", `${v.vak}: termijn tot en met ${datum(v.termijnEinde)}`);
+  // A closed entry (the bevoegdheid arrived) stays in the list; its term no longer runs.
+  const li = element("li", v.afgesloten ? `${v.vak}: ` : `${v.vak}: termijn tot en met ${datum(v.termijnEinde)}`);
   li.dataset.vak = v.vak;
-  if (v.verlengd) li.append(element("span", " (verlengd)", "klein"));
+  if (v.afgesloten) {
+    li.dataset.afgesloten = "";
+    li.append(element("span", "afgesloten, nu bevoegd", "label ja"));
+  } else if (v.verlengd) {
+    li.append(element("span", " (verlengd)", "klein"));
+  }
   return li;
 }
 
