@@ -40,6 +40,14 @@ def bewaar(scherm: Path) -> None:
     shutil.copyfile(scherm, ARTEFACTEN / scherm.name)
 
 
+def heel_scherm(driver: Any, scherm: Path, breedte: int = 1400) -> None:
+    """A screenshot of the whole page (the window made as tall as it), kept as an artefact."""
+    driver.execute_script("window.scrollTo(0, 0)")
+    driver.set_window_size(breedte, driver.execute_script("return document.documentElement.scrollHeight") + 120)
+    driver.save_screenshot(str(scherm))
+    bewaar(scherm)
+
+
 def wacht(driver: Any, voorwaarde: Callable[[], Any], seconden: float, wat: str, artefact: Path) -> Any:
     """Polls `voorwaarde` until it gives something true; fails with a screenshot when it never does."""
     einde = time.monotonic() + seconden

@@ -24,7 +24,7 @@ from typing import Any, Iterator
 import httpx
 import pytest
 
-from chromium import bewaar, chromium, wacht
+from chromium import bewaar, chromium, heel_scherm, wacht
 from conftest import VANDAAG
 from lerarenregister import demo
 from serverproces import CLI, demo_omgeving, draaiende_server, vrije_poort
@@ -104,16 +104,17 @@ def test_zoeken(opstelling: dict[str, Any], tmp_path: Path) -> None:
         kaart = next(k for k in driver.find_elements(By.CSS_SELECTOR, "li.leraar")
                      if k.find_element(By.TAG_NAME, "h2").text == DE_VRIES)
         assert "Wiskunde, tweedegraads gekozen voor herregistratie" in kaart.text, kaart.text
-        # Every teacher found is among the public answer of the same search, asked directly.
-        direct = httpx.post(f"{api}/graphql", json={"query": '{ zoekLeraren(zoekterm: "de Vries", first: 50) '
-                                                             "{ edges { node { naam { weergavenaam } } } } }"}).json()
-        assert sorted(namen(driver)) == sorted(e["node"]["naam"]["weergavenaam"]
-                                               for e in direct["data"]["zoekLeraren"]["edges"])
+        # The teachers and their choices are the public answer of the same search, asked directly.
+        direct = httpx.post(f"{api}/graphql", json={"query": '{ zoekLeraren(zoekterm: "de Vries", first: 50) { '
+                                                             "edges { node { registernummer bevoegdheden { vak "
+                                                             "voorHerregistratie } } } } }"}).json()
+        assert kaarten(driver) == [(e["node"]["registernummer"], [(b["vak"], b["voorHerregistratie"])
+                                                                  for b in e["node"]["bevoegdheden"]])
+                                   for e in direct["data"]["zoekLeraren"]["edges"]]
         # Nothing came from anywhere but the two origins, and the console is clean (before the refusals).
         assert_alleen_van(driver, paginas, api)
         assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
-        driver.save_screenshot(str(scherm))
-        bewaar(scherm)
+        heel_scherm(driver, scherm)
 
         # Bad input: the register's BAD_USER_INPUT on zoekterm, explained in Dutch beside its own words.
         zoek(driver, "x" * 101)
@@ -135,8 +136,7 @@ def test_zoeken(opstelling: dict[str, Any], tmp_path: Path) -> None:
         seconden = re.search(r"Probeer het over (\d+) seconden? opnieuw\.", fout)
         assert seconden and 1 <= int(seconden.group(1)) <= 60, fout
         assert not driver.find_element(By.ID, "zoekknop").is_enabled()  # until Retry-After has passed
-        driver.save_screenshot(str(te_veel))
-        bewaar(te_veel)
+        heel_scherm(driver, te_veel)
     finally:
         driver.quit()
 
@@ -197,18 +197,17 @@ def test_dashboard(opstelling: dict[str, Any], tmp_path: Path) -> None:
                 for li in driver.find_elements(By.CSS_SELECTOR, "#gewijzigd li")] == [nummer]
 
         # The polls after it, with nothing changed: the register answers the browser's own
-        # If-None-Match with 304, without running the operation.
-        ongewijzigd = wacht(driver, lambda: [regel for regel in verzoeken_sinds(opstelling["log"], getoond)
-                                             if regel["status"] == 304 and regel["doelgroep"] == "schoolbestuur"],
-                            30, "a poll answered 304", tmp_path / "dashboard-304.png")
-        assert all(regel["methode"] == "GET" and regel["pad"] == "/graphql" for regel in ongewijzigd)
+        # If-None-Match with 304, without running the operation: both documents of a poll.
+        def ongewijzigd() -> list[dict[str, Any]]:
+            return [regel for regel in verzoeken_sinds(opstelling["log"], getoond)
+                    if regel["status"] == 304 and regel["doelgroep"] == "schoolbestuur"]
+        wacht(driver, lambda: {r["operatie"] for r in ongewijzigd()} == {"BestuurPersoneel", "BestuurWijzigingen"},
+              30, "a poll of each document answered 304", tmp_path / "dashboard-304.png")
+        assert all(regel["methode"] == "GET" and regel["pad"] == "/graphql" for regel in ongewijzigd())
         assert rij().get_attribute("class") == "gewijzigd"  # still shown as changed, not changed again
         assert_alleen_van(driver, paginas, api)
         assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
-        # The whole page in one picture: the window as tall as the page.
-        driver.set_window_size(1400, driver.execute_script("return document.documentElement.scrollHeight") + 120)
-        driver.save_screenshot(str(scherm))
-        bewaar(scherm)
+        heel_scherm(driver, scherm)
     finally:
         driver.quit()
 
@@ -225,6 +224,16 @@ def namen(driver: Any) -> list[str]:
     from selenium.webdriver.common.by import By
 
     return [h.text for h in driver.find_elements(By.CSS_SELECTOR, "#resultaten li.leraar h2")]
+
+
+def kaarten(driver: Any) -> list[tuple[str, list[tuple[str, bool]]]]:
+    """Per teacher shown, in order: each bevoegdheid's vak and whether the page says it is chosen."""
+    from selenium.webdriver.common.by import By
+
+    return [(k.get_attribute("data-registernummer"), [
+        (li.text.split(",")[0], li.find_element(By.CSS_SELECTOR, ".label").get_attribute("class") == "label ja")
+        for li in k.find_elements(By.CSS_SELECTOR, "ul.bevoegdheden li")])
+        for k in driver.find_elements(By.CSS_SELECTOR, "#resultaten li.leraar")]
 
 
 def melding(driver: Any, code: str) -> str | None:
