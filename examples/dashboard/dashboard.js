@@ -108,6 +108,7 @@ async function ververs() {
     if (!(fout instanceof ApiFout) || view !== staat.view) throw fout;
     toonFout($("fout"), fout, staat.register.origin);
     if (STOPT.has(fout.code)) {
+      staat.token = null;  // nothing is asked again until a token is given again
       $("keuzes").disabled = true;
       $("verversing").textContent = "Verversen gestopt.";
     } else {

@@ -21,6 +21,8 @@ const staat = {
 
 koppelApiVeld($("instellingen"), $("api"), (origin) => {
   staat.register = new Register(origin);
+  staat.cursors = [null];  // cursors belong to the register that gave them
+  staat.volgende = null;
   if (staat.zoekterm) laad(0, true);
 });
 
