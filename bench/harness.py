@@ -297,11 +297,12 @@ def verzoeken(scenario: str, server: str, invoer: Invoer) -> list[Verzoek]:
         doc = sc.PG_LERAAR if pg else sc.LERAAR
         return [Verzoek(orjson.dumps({"query": doc, "variables": {"registernummer": n}}))
                 for n in invoer.registernummers]
-    if scenario == "bestuur":
-        return [Verzoek(orjson.dumps({"query": sc.BESTUUR, "variables": {"first": 100}}), t)
+    if scenario == "bestuur":  # trusted documents, by their id (issue 12)
+        return [Verzoek(orjson.dumps({"documentId": sc.document_id(sc.BESTUUR), "variables": {"first": 100}}), t)
                 for t in invoer.tokens["bestuur"]]
     if scenario == "ik":
-        return [Verzoek(orjson.dumps({"query": sc.IK}), t) for t in invoer.tokens["leraar"]]
+        return [Verzoek(orjson.dumps({"documentId": sc.document_id(sc.IK), "variables": {"first": 40}}), t)
+                for t in invoer.tokens["leraar"]]
     raise ValueError(scenario)
 
 
@@ -948,8 +949,9 @@ SCENARIO_NAMEN = {
     "zoek": "Public search page (20 teachers with bevoegdheden), registered document: compiled path",
     "zoek_uitvoerder": "The same search page as an unregistered text: graphql-core's executor",
     "leraar": "Public lookup by registernummer",
-    "bestuur": "Board dashboard page (100 staff: status, warnings, herregistratie per bevoegdheid)",
-    "ik": "Teacher's `ik` with a portfolio page of 40",
+    "bestuur": "Board dashboard page (trusted document bestuur_personeel, 100 staff: status, warnings, "
+               "herregistratie per bevoegdheid)",
+    "ik": "Teacher's `ik` with a portfolio page of 40 (trusted document leraar_portfolio)",
     "get304": "Cached public GET of the search page (ETag, 304 on If-None-Match)",
 }
 
