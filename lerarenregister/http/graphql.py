@@ -279,7 +279,8 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                     return OrjsonResponse(gecompileerd, **status_en_koppen(storing))
                 return _graphql_antwoord(gecompileerd, media, kop_cache)
         leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
-        db = Db(replica.lezer if replica is not None else staat["lezer"] if leest else staat["maker"])
+        maker = replica.lezer if replica is not None else staat["lezer"] if leest else staat["maker"]
+        db = Db(maker)
         verzoek = Verzoek(settings, db, viewer, settings.today())
         terugdraaien = True
         inzagen: list[dict[str, Any]] = []
@@ -287,7 +288,9 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         plan = plannen.plan(query, operatie) if staat.get("snelpad", True) else None
         try:
             uitkomst = None if plan is None else await plan.voer_uit(verzoek, variabelen)
-            if plan is not None and uitkomst is None:  # the executor answers it, as if the plan never ran
+            if plan is not None and uitkomst is None:  # the executor answers it, as if the plan never ran:
+                await db.close(commit=False)  # a plan only reads; a statement that failed leaves nothing behind
+                db = Db(maker)
                 verzoek = Verzoek(settings, db, viewer, verzoek.vandaag)
             try:
                 uitkomst = uitkomst if uitkomst is not None else await schema.execute(
