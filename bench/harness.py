@@ -332,7 +332,7 @@ def controleer(scenario: str, server: Server, invoer: Invoer, referentie: dict[s
         if server.naam == "ons":
             if r.status_code != 200 or b'"errors"' in r.content:
                 uit["verschillen"].append(f"request {k}: HTTP {r.status_code} {r.text[:300]}")
-            elif scenario == "zoek_uitvoerder":  # the executor's answer, byte for byte the compiled one
+            elif scenario == "zoek_uitvoerder":  # the plan's answer, byte for byte the compiled one
                 uit["gelijk"] += r.content == referentie["zoek"][k]
                 uit["byte_gelijk"] += r.content == referentie["zoek"][k]
                 if r.content != referentie["zoek"][k]:
@@ -947,7 +947,7 @@ def _f(x: float | None, fmt: str = ".0f") -> str:
 
 SCENARIO_NAMEN = {
     "zoek": "Public search page (20 teachers with bevoegdheden), registered document: compiled path",
-    "zoek_uitvoerder": "The same search page as an unregistered text: graphql-core's executor",
+    "zoek_uitvoerder": "The same search page as an unregistered text: a plan made at first use (schema/plannen.py)",
     "leraar": "Public lookup by registernummer",
     "bestuur": "Board dashboard page (trusted document bestuur_personeel, 100 staff: status, warnings, "
                "herregistratie per bevoegdheid)",
@@ -1292,7 +1292,7 @@ def schrijf_voor_sectie(pad: Path, opdracht: str, info: dict[str, str], meta: di
         db = verhouding(x, "db_cpu_ms_per_req", ".2f")[1]
         r.append(f"| {x} | " + " | ".join(cellen) + f" | {db} |")
     r.append("\nScenarios: zoek = the public search page (registered document, compiled path); zoek_uitvoerder = "
-             "the same as an unregistered text (graphql-core's executor); leraar = the public lookup; bestuur = "
+             "the same as an unregistered text (a plan made at first use); leraar = the public lookup; bestuur = "
              "the board page of 100 staff (the one scenario that writes the access log); ik = a teacher's own page "
              "with 40 activities; get304 = the cached GET answered 304.")
 

@@ -18,7 +18,8 @@ ZOEK = (
 )
 
 # The same search as a text the server has not registered (a GraphQL comment differs), so that
-# graphql-core's executor answers it field by field: the path any other document takes.
+# the compiled statement does not answer it: a plan made at first use does (schema/plannen.py), the
+# path any other short query takes.
 ZOEK_UITVOERDER = ZOEK + " # not registered"
 
 LERAAR = (
