@@ -304,11 +304,12 @@ def verzoeken(scenario: str, server: str, invoer: Invoer) -> list[Verzoek]:
         doc = sc.PG_LERAAR if pg else sc.LERAAR
         return [Verzoek(orjson.dumps({"query": doc, "variables": {"registernummer": n}}))
                 for n in invoer.registernummers]
-    if scenario == "bestuur":
-        return [Verzoek(orjson.dumps({"query": sc.BESTUUR, "variables": {"first": 100}}), t)
+    if scenario == "bestuur":  # trusted documents, by their id (issue 12)
+        return [Verzoek(orjson.dumps({"documentId": sc.document_id(sc.BESTUUR), "variables": {"first": 100}}), t)
                 for t in invoer.tokens["bestuur"]]
     if scenario == "ik":
-        return [Verzoek(orjson.dumps({"query": sc.IK}), t) for t in invoer.tokens["leraar"]]
+        return [Verzoek(orjson.dumps({"documentId": sc.document_id(sc.IK), "variables": {"first": 40}}), t)
+                for t in invoer.tokens["leraar"]]
     raise ValueError(scenario)
 
 
@@ -360,7 +361,7 @@ def controleer(scenario: str, server: Server, invoer: Invoer, referentie: dict[s
         if server.naam == "ons":
             if r.status_code != 200 or b'"errors"' in r.content:
                 uit["verschillen"].append(f"request {k}: HTTP {r.status_code} {r.text[:300]}")
-            elif scenario == "zoek_uitvoerder":  # the executor's answer, byte for byte the compiled one
+            elif scenario == "zoek_uitvoerder":  # the plan's answer, byte for byte the compiled one
                 uit["gelijk"] += r.content == referentie["zoek"][k]
                 uit["byte_gelijk"] += r.content == referentie["zoek"][k]
                 if r.content != referentie["zoek"][k]:
@@ -988,10 +989,11 @@ def _f(x: float | None, fmt: str = ".0f") -> str:
 
 SCENARIO_NAMEN = {
     "zoek": "Public search page (20 teachers with bevoegdheden), registered document: compiled path",
-    "zoek_uitvoerder": "The same search page as an unregistered text: graphql-core's executor",
+    "zoek_uitvoerder": "The same search page as an unregistered text: a plan made at first use (schema/plannen.py)",
     "leraar": "Public lookup by registernummer",
-    "bestuur": "Board dashboard page (100 staff: status, warnings, herregistratie per bevoegdheid)",
-    "ik": "Teacher's `ik` with a portfolio page of 40",
+    "bestuur": "Board dashboard page (trusted document bestuur_personeel, 100 staff: status, warnings, "
+               "herregistratie per bevoegdheid)",
+    "ik": "Teacher's `ik` with a portfolio page of 40 (trusted document leraar_portfolio)",
     "get304": "Cached public GET of the search page (ETag, 304 on If-None-Match)",
     "bestuur304": "A board's unchanged poll of its page (GET with token, 304 on If-None-Match)",
 }
@@ -1343,7 +1345,7 @@ def schrijf_voor_sectie(pad: Path, opdracht: str, info: dict[str, str], meta: di
         db = verhouding(x, "db_cpu_ms_per_req", ".2f")[1]
         r.append(f"| {x} | " + " | ".join(cellen) + f" | {db} |")
     r.append("\nScenarios: zoek = the public search page (registered document, compiled path); zoek_uitvoerder = "
-             "the same as an unregistered text (graphql-core's executor); leraar = the public lookup; bestuur = "
+             "the same as an unregistered text (a plan made at first use); leraar = the public lookup; bestuur = "
              "the board page of 100 staff (the one scenario that writes the access log); ik = a teacher's own page "
              "with 40 activities; get304 = the cached GET answered 304.")
 
