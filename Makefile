@@ -19,7 +19,7 @@ UV_VERSION ?= 0.13.9
 LOCK_VENV ?= .venv-lock
 UV := $(LOCK_VENV)/bin/uv
 
-.PHONY: lint demo test install lock upgrade postgres redis chromium graphiql matrix schema-basis demo-reset topologie
+.PHONY: lint demo test install lock upgrade postgres redis chromium graphiql matrix schema-basis demo-reset topologie voorbeelden
 
 # Installed from requirements-test.lock (every file's hash checked), then the package itself, editable,
 # without dependencies and with the locked setuptools. Refused, before anything is installed, when
@@ -48,11 +48,22 @@ upgrade: $(UV)
 
 # Demo mode is asked for explicitly (REGISTER_DEMO=true) and needs all three OIDC variables unset. The database and the demo signing key live in
 # $(DEMO_DIR) (git-ignored); the demo data is loaded into an empty database only.
-demo: $(INSTALLED)
-	mkdir -p $(DEMO_DIR)
-	env -u REGISTER_OIDC_ISSUER -u REGISTER_OIDC_AUDIENCE -u REGISTER_OIDC_JWKS \
+DEMO_SERVE = env -u REGISTER_OIDC_ISSUER -u REGISTER_OIDC_AUDIENCE -u REGISTER_OIDC_JWKS \
 	  REGISTER_DEMO=true REGISTER_DATABASE_URL='$(DEMO_DATABASE_URL)' REGISTER_DEMO_DIR='$(DEMO_DIR)' \
 	  $(VENV)/bin/lerarenregister serve --host $(HOST) --port $(PORT)
+demo: $(INSTALLED)
+	mkdir -p $(DEMO_DIR)
+	$(DEMO_SERVE)
+
+# The reference pages (examples/: public search and a board's dashboard) on an origin of their own,
+# beside the register in demo mode on $(PORT), which is started here unless something listens there.
+VOORBEELDEN_PORT ?= 8001
+voorbeelden: $(INSTALLED)
+	mkdir -p $(DEMO_DIR)
+	@if (exec 3<>/dev/tcp/$(HOST)/$(PORT)) 2>/dev/null; then echo "something listens on $(PORT): using it as the API"; \
+	else $(DEMO_SERVE) & api=$$!; trap 'kill $$api 2>/dev/null' EXIT; fi; \
+	echo "pages: http://$(HOST):$(VOORBEELDEN_PORT)/zoeken/ and http://$(HOST):$(VOORBEELDEN_PORT)/dashboard/"; \
+	$(VENV)/bin/python -m http.server $(VOORBEELDEN_PORT) --bind $(HOST) --directory examples
 
 # Throw the demo database away; the next `make demo` loads the demo data afresh.
 demo-reset:

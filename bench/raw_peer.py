@@ -3,7 +3,8 @@
     REGISTER_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/lr_bench REGISTER_VANDAAG=2026-11-28 \\
         .venv/bin/python bench/raw_peer.py --port 8102
 
-It answers exactly the documents in bench/scenarios.py (recognised by their text; there is no
+It answers exactly the documents in bench/scenarios.py (recognised by their text, or the trusted
+ones by their documentId; there is no
 GraphQL parser here) with byte for byte the JSON our GraphQL server gives for them: the same SQL
 semantics (resolvers/leraren.py, loaders.py, herregistratie.py), the same rules (regels/), the
 same token check, one pooled connection per request. Anything else is a 400.
@@ -243,31 +244,29 @@ class Register:
         # Every listed teacher is this board's staff: a WERKGEVER sees its own board's rows only.
         vp: dict[int, list[asyncpg.Record]] = defaultdict(list)
         for v in await con.fetch(
-            "SELECT leraar_id, schoolbestuur_id, vak, termijn_einde, verlengd, afgesloten FROM voorportaalinschrijving "
+            "SELECT id, leraar_id, schoolbestuur_id, vak, termijn_einde, verlengd, afgesloten FROM voorportaalinschrijving "
             "WHERE leraar_id = ANY($1::int[]) AND schoolbestuur_id = $2 ORDER BY begindatum DESC, id", ids, b["id"]):
             vp[v["leraar_id"]].append(v)
         gevolg = self.gevolg()
         edges = []
-        for r in rijen:
+        for k, r in enumerate(rijen):
             bevoegdheden = bev.get(r["id"], [])
             waarschuwingen = self.waarschuwingen(r, bevoegdheden, standen, staand, vp.get(r["id"], []))
-            edges.append({"node": {
+            edges.append({"cursor": cursor(k), "node": {
                 "registernummer": r["registernummer"],
                 "naam": {"weergavenaam": weergavenaam(r["voorletters"], r["tussenvoegsel"], r["achternaam"])},
-                "registratie": {"status": r["status"], "geregistreerdOp": _d(r["geregistreerd_op"])},
-                "waarschuwingen": [{"soort": w.soort, "datum": w.datum.isoformat(), "bericht": w.bericht,
-                                    "bevoegdheid": {"id": str(w.bevoegdheid_id)} if w.bevoegdheid_id else None}
-                                   for w in waarschuwingen],
+                "registratie": {"status": r["status"]},
                 "bevoegdheden": [{
-                    "id": str(x["id"]), "vak": x["vak"], "soort": x["soort"],
-                    "voorHerregistratie": x["voor_herregistratie"],
-                    "herregistratie": ({"periodeStart": s.start.isoformat(), "periodeEinde": s.einde.isoformat(),
-                                        "status": s.status} if (s := standen[x["id"]]) else None),
+                    "vak": x["vak"], "soort": x["soort"],
+                    "herregistratie": ({"periodeEinde": s.einde.isoformat(), "status": s.status}
+                                       if (s := standen[x["id"]]) else None),
                     "aantekening": ({"geplaatstOp": a["geplaatst_op"].isoformat(), "gevolg": gevolg}
                                     if (a := staand[x["id"]]) else None),
                 } for x in bevoegdheden],
-                "voorportaal": [{"vak": v["vak"], "termijnEinde": v["termijn_einde"].isoformat(),
-                                 "verlengd": v["verlengd"], "afgesloten": v["afgesloten"]} for v in vp.get(r["id"], [])],
+                "waarschuwingen": [{"soort": w.soort, "datum": w.datum.isoformat(), "bericht": w.bericht}
+                                   for w in waarschuwingen],
+                "voorportaal": [{"id": str(v["id"]), "vak": v["vak"], "termijnEinde": v["termijn_einde"].isoformat(),
+                                 "verlengd": v["verlengd"]} for v in vp.get(r["id"], [])],
             }})
         return {"data": {"mijnSchoolbestuur": {
             "bevoegdGezagNummer": b["bevoegd_gezag_nummer"], "naam": b["naam"],
@@ -276,65 +275,26 @@ class Register:
                                          "endCursor": cursor(len(rijen) - 1) if rijen else None},
                             "edges": edges}}}}
 
-    async def ik(self, con: asyncpg.Connection, _var: dict[str, Any], viewer: Any) -> dict[str, Any]:
+    async def ik(self, con: asyncpg.Connection, var: dict[str, Any], viewer: Any) -> dict[str, Any]:
         if not isinstance(viewer, LeraarViewer):
             raise Weigering("log in as a teacher")
-        r = await con.fetchrow(
-            "SELECT id, registernummer, voornamen, voorletters, tussenvoegsel, achternaam, geboortedatum, status, "
-            "geregistreerd_op, eerste_levering_op, portfolio_openbaar FROM leraar WHERE bsn_hash = $1", viewer.bsn_hash)
+        r = await con.fetchrow("SELECT id, registernummer FROM leraar WHERE bsn_hash = $1", viewer.bsn_hash)
         if r is None:
             raise Weigering("no teacher matches this login")
-        lid = r["id"]
-        bevoegdheden = (await self.bevoegdheden(con, [lid])).get(lid, [])
-        standen, staand = await self.herregistratie(con, bevoegdheden)
-        benoemingen = await con.fetch(
-            "SELECT b.id, b.vak, b.begindatum, b.einddatum, s.bevoegd_gezag_nummer, s.naam FROM benoeming b "
-            "JOIN schoolbestuur s ON s.id = b.schoolbestuur_id WHERE b.leraar_id = $1 ORDER BY b.begindatum DESC, b.id",
-            lid)
-        voorportaal = await con.fetch(
-            "SELECT v.id, v.schoolbestuur_id, v.vak, v.begindatum, v.termijn_einde, v.verlengd, v.afgesloten, "
-            "s.bevoegd_gezag_nummer, s.naam FROM voorportaalinschrijving v JOIN schoolbestuur s "
-            "ON s.id = v.schoolbestuur_id WHERE v.leraar_id = $1 ORDER BY v.begindatum DESC, v.id", lid)
+        lid, first = r["id"], var.get("first", 50)
         totaal = await con.fetchval("SELECT count(*) FROM portfolio_activiteit WHERE leraar_id = $1", lid)
         activiteiten = await con.fetch(
             "SELECT id, titel, datum, uren, gebied, bron FROM portfolio_activiteit WHERE leraar_id = $1 "
-            "ORDER BY datum DESC, id DESC LIMIT 40", lid)
+            "ORDER BY datum DESC, id DESC LIMIT $2", lid, first)
         koppeling: dict[int, list[int]] = defaultdict(list)
         for aid, bid in await con.fetch(
             "SELECT activiteit_id, bevoegdheid_id FROM portfolio_bevoegdheid WHERE activiteit_id = ANY($1::int[])",
             [a["id"] for a in activiteiten]):
             koppeling[aid].append(bid)
-        per_id = {b["id"]: b for b in bevoegdheden}
-        gevolg = self.gevolg()
-        waarschuwingen = self.waarschuwingen(r, bevoegdheden, standen, staand, voorportaal)
+        vakken = {b["id"]: b["vak"] for b in await con.fetch(
+            "SELECT id, vak FROM bevoegdheid WHERE id = ANY($1::int[])", list({b for v in koppeling.values() for b in v}))}
         return {"data": {"ik": {
             "registernummer": r["registernummer"],
-            "naam": {"voorletters": r["voorletters"], "tussenvoegsel": r["tussenvoegsel"], "achternaam": r["achternaam"],
-                     "weergavenaam": weergavenaam(r["voorletters"], r["tussenvoegsel"], r["achternaam"]),
-                     "voornamen": r["voornamen"]},
-            "geboortedatum": r["geboortedatum"].isoformat(),
-            "registratie": {"status": r["status"], "geregistreerdOp": _d(r["geregistreerd_op"])},
-            "portfolioOpenbaar": r["portfolio_openbaar"],
-            "bevoegdheden": [{
-                "id": str(x["id"]), "vak": x["vak"], "soort": x["soort"], "voorHerregistratie": x["voor_herregistratie"],
-                "behaaldOp": x["behaald_op"].isoformat(),
-                "herregistratie": ({"periodeStart": s.start.isoformat(), "periodeEinde": s.einde.isoformat(),
-                                    "status": s.status, "behaaldeUren": s.behaalde_uren, "vereisteUren": s.vereiste_uren}
-                                   if (s := standen[x["id"]]) else None),
-                "aantekening": ({"geplaatstOp": a["geplaatst_op"].isoformat(), "gevolg": gevolg}
-                                if (a := staand[x["id"]]) else None),
-            } for x in bevoegdheden],
-            "benoemingen": [{"id": str(b["id"]), "vak": b["vak"], "begindatum": b["begindatum"].isoformat(),
-                             "einddatum": _d(b["einddatum"]),
-                             "schoolbestuur": {"bevoegdGezagNummer": b["bevoegd_gezag_nummer"], "naam": b["naam"]}}
-                            for b in benoemingen],
-            "voorportaal": [{"id": str(v["id"]), "vak": v["vak"], "begindatum": v["begindatum"].isoformat(),
-                             "termijnEinde": v["termijn_einde"].isoformat(), "verlengd": v["verlengd"],
-                             "afgesloten": v["afgesloten"],
-                             "schoolbestuur": {"bevoegdGezagNummer": v["bevoegd_gezag_nummer"], "naam": v["naam"]}}
-                            for v in voorportaal],
-            "waarschuwingen": [{"soort": w.soort, "datum": w.datum.isoformat(), "bericht": w.bericht}
-                               for w in waarschuwingen],
             "portfolio": {
                 "totalCount": totaal,
                 "pageInfo": {"hasNextPage": len(activiteiten) < totaal,
@@ -342,8 +302,8 @@ class Register:
                 "edges": [{"cursor": cursor(i), "node": {
                     "id": str(a["id"]), "titel": a["titel"], "datum": a["datum"].isoformat(), "uren": a["uren"],
                     "gebied": a["gebied"], "bron": a["bron"], "bewerkbaar": a["bron"] != "VRIJWILLIG_REGISTER",
-                    "bevoegdheden": [{"id": str(bid), "vak": per_id[bid]["vak"]}
-                                     for bid in sorted(koppeling.get(a["id"], [])) if bid in per_id],
+                    "bevoegdheden": [{"id": str(bid), "vak": vakken[bid]}
+                                     for bid in sorted(koppeling.get(a["id"], [])) if bid in vakken],
                 }} for i, a in enumerate(activiteiten)],
             },
         }}}
@@ -362,6 +322,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         scenarios.ZOEK: register.zoek, scenarios.LERAAR: register.leraar,
         scenarios.BESTUUR: register.bestuur, scenarios.IK: register.ik,
     }
+    # The trusted documents by their id as well (documentId), as ours takes them.
+    documenten.update({scenarios.document_id(t): f for t, f in list(documenten.items())})
     staat: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
@@ -395,7 +357,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def post(request: Request) -> Response:
         body = orjson.loads(await request.body())
-        return await antwoord(request, body.get("query"), body.get("variables"))
+        return await antwoord(request, body.get("query") or body.get("documentId"), body.get("variables"))
 
     async def get(request: Request) -> Response:
         p = request.query_params

@@ -5,6 +5,8 @@ limit), so the harness sends them byte for byte as written here.
 """
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 NAAM = "naam { voorletters tussenvoegsel achternaam weergavenaam }"
@@ -16,7 +18,8 @@ ZOEK = (
 )
 
 # The same search as a text the server has not registered (a GraphQL comment differs), so that
-# graphql-core's executor answers it field by field: the path any other document takes.
+# the compiled statement does not answer it: a plan made at first use does (schema/plannen.py), the
+# path any other short query takes.
 ZOEK_UITVOERDER = ZOEK + " # not registered"
 
 LERAAR = (
@@ -24,28 +27,17 @@ LERAAR = (
     f"registernummer {NAAM} {BEVOEGDHEID} }} }}"
 )
 
-BESTUUR = (
-    "query Medewerkers($first: Int!) { mijnSchoolbestuur { bevoegdGezagNummer naam "
-    "medewerkers(first: $first) { totalCount pageInfo { hasNextPage endCursor } edges { node { "
-    "registernummer naam { weergavenaam } registratie { status geregistreerdOp } "
-    "waarschuwingen { soort datum bericht bevoegdheid { id } } "
-    "bevoegdheden { id vak soort voorHerregistratie herregistratie { periodeStart periodeEinde status } "
-    "aantekening { geplaatstOp gevolg } } "
-    "voorportaal { vak termijnEinde verlengd afgesloten } } } } } }"
-)
+# The board page and the teacher's portfolio page are trusted documents (issue 12): the harness sends
+# them by documentId, to ours and to the raw peer alike (which knows them by that id too).
+TRUSTED = Path(__file__).resolve().parent.parent / "lerarenregister" / "documenten"
+BESTUUR = (TRUSTED / "bestuur_personeel.graphql").read_text(encoding="utf-8").strip()
+IK = (TRUSTED / "leraar_portfolio.graphql").read_text(encoding="utf-8").strip()
 
-IK = (
-    "query Ik { ik { registernummer naam { voorletters tussenvoegsel achternaam weergavenaam voornamen } "
-    "geboortedatum registratie { status geregistreerdOp } portfolioOpenbaar "
-    "bevoegdheden { id vak soort voorHerregistratie behaaldOp "
-    "herregistratie { periodeStart periodeEinde status behaaldeUren vereisteUren } "
-    "aantekening { geplaatstOp gevolg } } "
-    "benoemingen { id vak begindatum einddatum schoolbestuur { bevoegdGezagNummer naam } } "
-    "voorportaal { id vak begindatum termijnEinde verlengd afgesloten schoolbestuur { bevoegdGezagNummer naam } } "
-    "waarschuwingen { soort datum bericht } "
-    "portfolio(first: 40) { totalCount pageInfo { hasNextPage endCursor } "
-    "edges { cursor node { id titel datum uren gebied bron bewerkbaar bevoegdheden { id vak } } } } } }"
-)
+
+def document_id(tekst: str) -> str:
+    """As lerarenregister/schema/vertrouwd.py names a trusted document."""
+    return "sha256:" + hashlib.sha256(tekst.encode("utf-8")).hexdigest()
+
 
 LEVERING = """mutation Klaarzetten($leveringen: [Levering!]!) {
   zetGegevensKlaar(leveringen: $leveringen) { nieuw gewijzigd ongewijzigd }

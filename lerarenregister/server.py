@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any, AsyncIterator
+from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
@@ -29,24 +29,32 @@ from .resolvers.verzoek import Db
 from .schema import bouw_schema, sdl, toestemmingsvelden
 from .schema.gecompileerd import Documenten, compileer_pool
 from .schema.limieten import Limieten
-from .settings import Settings
+from .settings import Settings, sporen_gevraagd
 from .storingen import storingsantwoord
+
+if TYPE_CHECKING:
+    from .sporen import Sporen
 
 log = logging.getLogger("lerarenregister")
 
 INZAGELOG_SNOEI_SECONDEN = 3600.0  # how long this worker trusts its last read of the data version
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -> Starlette:
+    """The app; `sporen` sends its traces (sporen.py), by default when OTEL_EXPORTER_OTLP_ENDPOINT is set."""
     settings = settings or Settings()
     settings.check()
+    if sporen is None and sporen_gevraagd():  # else nothing of OpenTelemetry is imported
+        from .sporen import Sporen
+
+        sporen = Sporen.otlp()
     jwks = (
         JwksBron(None, settings.jwks_cache_seconds, vast=demo_jwks(settings))
         if settings.demo
         else JwksBron(settings.oidc_jwks, settings.jwks_cache_seconds)
     )
     controle = TokenControle(settings, jwks)
-    schema = bouw_schema()
+    schema = bouw_schema(sporen.extensie if sporen else None)
     limieten = Limieten(schema._schema, settings.max_depth, settings.max_kosten_publiek, settings.max_kosten_aangemeld,
                         toestemmingsvelden=toestemmingsvelden())
     # luisteraars: called with the text of every statement the compiled path sends (tests count them).
@@ -76,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             staat["replica"] = await Replica.open(settings, lambda url, timeout: compileer_pool(
                 url, staat["luisteraars"], settings.statement_timeout_ms, timeout))
         _app.state.engine = engine  # tests count SQL statements on it
+        niet_meer_sporen = sporen.instrumenteer(engine) if sporen else None
         pools_niet_meer_volgen = metrieken.volg_pools(engine, staat["compileer_pool"])
         # A write, so on the unbounded sessions: a backlog of old entries may take longer than a read may.
         await _snoei_inzagelog_eenmaal(staat["maker"])  # before serving, so it never overlaps a first request
@@ -92,6 +101,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             if staat["replica"] is not None:
                 await staat["replica"].close()
             await engine.dispose()
+            if sporen is not None and niet_meer_sporen is not None:
+                niet_meer_sporen()
+                sporen.sluit()
 
     async def _snoei_inzagelog_eenmaal(maker: Any) -> None:
         """Access-log entries older than REGISTER_INZAGELOG_DAGEN go."""
@@ -131,6 +143,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *gezondheid.routes(lambda: staat.get("engine"), settings.database_connect_timeout_seconds + 2),
         Route("/metrics", metrieken.metrics_route(settings), methods=["GET"]),
     ]
+    if sporen is not None:  # a span around each route's handler: no middleware layer of its own
+        routes = [sporen.route(r) for r in routes]
+
     async def onverwacht(_request: Request, exc: Exception) -> Response:
         return storingsantwoord(exc) or onverwacht_antwoord(exc)
 

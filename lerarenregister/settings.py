@@ -44,6 +44,29 @@ class ConfigError(Exception):
     """The configuration cannot run a register; the message says why."""
 
 
+def sporen_gevraagd(omgeving: Mapping[str, str] | None = None) -> bool:
+    """Traces are asked for by OpenTelemetry's own variables, not REGISTER_ ones (README, "Traces"):
+    an OTLP endpoint set, and the SDK not switched off."""
+    omgeving = os.environ if omgeving is None else omgeving
+    return (bool(omgeving.get("OTEL_EXPORTER_OTLP_ENDPOINT") or omgeving.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+            and omgeving.get("OTEL_SDK_DISABLED", "").strip().lower() != "true")
+
+
+def _sporen_fout(omgeving: Mapping[str, str]) -> str | None:
+    """Why traces, asked for, cannot be sent; None when they can (or are not asked for)."""
+    if not sporen_gevraagd(omgeving):
+        return None
+    protocol = omgeving.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or omgeving.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+    if protocol and protocol != "http/protobuf":
+        return f"OTEL_EXPORTER_OTLP_PROTOCOL={protocol}: this server sends traces over http/protobuf only"
+    from importlib.util import find_spec
+
+    if find_spec("opentelemetry") is None or find_spec("opentelemetry.exporter.otlp.proto.http") is None:
+        return ("OTEL_EXPORTER_OTLP_ENDPOINT is set, but OpenTelemetry is not installed: "
+                "pip install 'lerarenregister[otel]' (requirements.lock has it)")
+    return None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REGISTER_", extra="ignore")
 
@@ -188,6 +211,8 @@ class Settings(BaseSettings):
         onbekend = sorted(k for k in omgeving if k.startswith("REGISTER_") and k not in bekend)
         if onbekend:  # a typo must fail loudly, not leave a setting at its default
             raise ConfigError("unknown settings (a typo?): " + ", ".join(onbekend))
+        if fout := _sporen_fout(omgeving):
+            raise ConfigError(fout)
         if self.database_read_url and not self.database_url.startswith("postgresql"):
             raise ConfigError("REGISTER_DATABASE_READ_URL is a replica of a PostgreSQL primary: "
                               "REGISTER_DATABASE_URL must be PostgreSQL too")

@@ -153,7 +153,8 @@ async def _heeft_sequence(conn: Any) -> bool:
 class Api:
     """The real app over HTTP, as one store and one 'today'."""
 
-    def __init__(self, store: str, url: str, sleutels: Sleutels, vandaag: dt.date, **instellingen: Any):
+    def __init__(self, store: str, url: str, sleutels: Sleutels, vandaag: dt.date, sporen: Any = None,
+                 **instellingen: Any):
         self.store = store
         self.url = url
         self.sleutels = sleutels
@@ -163,7 +164,7 @@ class Api:
             "database_url": url, "oidc_issuer": ISSUER, "oidc_audience": AUDIENCE,
             "oidc_jwks": str(sleutels.jwks_pad), "secret_key": SECRET, "vandaag": vandaag, **instellingen,
         })
-        self.app = create_app(self.settings)
+        self.app = create_app(self.settings, sporen)  # sporen: traces to a test's exporter (test_sporen.py)
         self._lifespan: Any = None
         self.client: httpx.AsyncClient | None = None
         self.statements: list[str] = []

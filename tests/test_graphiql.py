@@ -10,20 +10,17 @@ import base64
 import hashlib
 import json
 import re
-import shutil
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
+from chromium import bewaar, chromium as _chromium, wacht as _wacht
 from conftest import Api
 from lerarenregister.http.graphiql import manifest
 from serverproces import demo_omgeving, draaiende_server
 
 ROOT = Path(__file__).resolve().parent.parent
-ARTEFACTEN = ROOT / "artefacten"
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
@@ -63,43 +60,6 @@ def _tabbladen(pagina: str) -> list[dict[str, str]]:
     gevonden = re.search(r"const instellingen = (\{.*?\});\n", pagina)
     assert gevonden, "no settings in the page"
     return json.loads(gevonden.group(1))["tabs"]
-
-
-def _chromium(profiel: Path) -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    for binair in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
-        if not Path(binair).exists():
-            pytest.fail(f"{binair} is missing: install the Debian packages chromium and chromium-driver "
-                        "(make test does, as root)")
-    opties = webdriver.ChromeOptions()
-    opties.binary_location = "/usr/bin/chromium"
-    for vlag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profiel}", "--window-size=1400,900",
-                 # The network cut off: every name but 127.0.0.1 resolves to nothing.
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"):
-        opties.add_argument(vlag)
-    # The explicit driver path keeps Selenium Manager from looking for one on the internet.
-    return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=opties)
-
-
-def _wacht(driver: Any, voorwaarde: Any, seconden: float, wat: str, artefact: Path) -> Any:
-    einde = time.monotonic() + seconden
-    while time.monotonic() < einde:
-        try:
-            uitkomst = voorwaarde()
-        except Exception:  # the page is still building
-            uitkomst = None
-        if uitkomst:
-            return uitkomst
-        time.sleep(0.25)
-    driver.save_screenshot(str(artefact))
-    ARTEFACTEN.mkdir(exist_ok=True)
-    shutil.copyfile(artefact, ARTEFACTEN / artefact.name)
-    pytest.fail(f"{wat} within {seconden}s; screenshot {artefact}; page: {driver.page_source[:2000]}")
 
 
 def test_graphiql_offline_in_chromium(tmp_path: Path) -> None:
@@ -151,8 +111,7 @@ def test_graphiql_offline_in_chromium(tmp_path: Path) -> None:
             assert fouten == [], fouten
         finally:
             driver.quit()
-    ARTEFACTEN.mkdir(exist_ok=True)
-    shutil.copyfile(scherm, ARTEFACTEN / "graphiql.png")
+    bewaar(scherm)
     assert scherm.stat().st_size > 10_000
 
 

@@ -45,9 +45,10 @@ def json_logboek() -> Any:
         logging.getLogger().removeHandler(vangnet)
 
 
-@pytest.mark.instellingen(log_sql=True)
-async def test_geen_persoonsgegevens_in_de_logs(api: Api, logboek: Vangnet, json_logboek: JsonVangnet,  # noqa: F811
-                                                capfd: pytest.CaptureFixture[str]) -> None:
+async def kanarieverkeer(api: Api) -> list[str]:
+    """Deliveries, confirmation, portfolio, corrections, reports, objections, bad input and a failing
+    database write, each carrying a canary; returns what must never show: the canaries, the BSN
+    delivered, the tokens. test_sporen.py drives the same traffic past its traces."""
     s = api.sleutels
     g = await bouw_gegevens(api)
     b = bsn(401)
@@ -96,12 +97,18 @@ async def test_geen_persoonsgegevens_in_de_logs(api: Api, logboek: Vangnet, json
         async with engine.begin() as conn:
             await conn.execute(text("ALTER TABLE inzagelog_weg RENAME TO inzagelog"))
         await engine.dispose()
+    return [*CANARIES, b, *tokens]
 
+
+@pytest.mark.instellingen(log_sql=True)
+async def test_geen_persoonsgegevens_in_de_logs(api: Api, logboek: Vangnet, json_logboek: JsonVangnet,  # noqa: F811
+                                                capfd: pytest.CaptureFixture[str]) -> None:
+    geheimen = await kanarieverkeer(api)
     uit, err = capfd.readouterr()
     alles = logboek.regels + json_logboek.regels + [uit, err]
     assert any("SELECT" in regel for regel in logboek.regels), "the SQL log was on: statements were logged"
     assert any('"request_id"' in regel for regel in json_logboek.regels), "the request log was on"
-    gevonden = [(c, regel[:200]) for c in [*CANARIES, b, *tokens] for regel in alles if c in regel]
+    gevonden = [(c, regel[:200]) for c in geheimen for regel in alles if c in regel]
     assert not gevonden, gevonden
 
 

@@ -3,7 +3,8 @@
     python3 tools/lock.py check               exit 1 when pyproject.toml's dependencies changed since the lock
     python3 tools/lock.py compile UV [--upgrade]   (re)write both lock files with uv (`make lock`, `make upgrade`)
 
-requirements.lock       the register's own dependencies plus the build backend (setuptools): for deployments
+requirements.lock       the register's own dependencies, the `otel` extra (traces) and the build backend
+                        (setuptools): for deployments
 requirements-test.lock  the same pins plus the `test` extra: what `make install` puts in .venv
 
 Both carry every file's sha256 (pip installs them with --require-hashes) and are resolved for every
@@ -91,8 +92,8 @@ def compile_(uv: str, upgrade: bool) -> int:
     if upgrade:
         gemeen.append("--upgrade")
     stappen = [
-        [*gemeen, "pyproject.toml", "-", "-o", LOCK.name],
-        [*gemeen, "pyproject.toml", "-", "--extra", "test", "-c", LOCK.name, "-o", TEST_LOCK.name],
+        [*gemeen, "pyproject.toml", "-", "--extra", "otel", "-o", LOCK.name],
+        [*gemeen, "pyproject.toml", "-", "--extra", "otel", "--extra", "test", "-c", LOCK.name, "-o", TEST_LOCK.name],
     ]
     for stap in stappen:
         # `-` is the build backend (pyproject.toml's build-system.requires): `make install` builds the

@@ -21,13 +21,16 @@ from ..auth.tokens import TokenControle, TokenFout
 from ..auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claims
 from ..models import DataVersie
 from ..resolvers import inzagelog
+from ..resolvers.schrijven import verhoog_dataversie
 from ..resolvers.verzoek import Db, Verzoek
 from ..schema.fouten import formatteer
 from ..schema.limieten import Limieten, Weigering
+from ..schema.plannen import Plannen
 from ..schema.vertrouwd import VertrouwdeDocumenten
 from ..replica import Replica
 from ..settings import Settings
 from ..storingen import ergste_storing, status_en_koppen, storingsantwoord
+from . import revalidatie
 from .mediatypen import GRAPHQL_RESPONSE, JSON, inhoudsfout, onderhandel, voor_mediatype
 from .meting import meting
 from .snelheid import al_geverifieerd
@@ -151,6 +154,8 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
     """The handlers of POST and GET /graphql over the app's schema, limits, token check and state;
     `graphiql` answers a browser's GET without a query (http/graphiql.py)."""
     vertrouwd = VertrouwdeDocumenten.uit_map()
+    herbevestiging = revalidatie.Revalidatie(settings, staat)
+    plannen = Plannen(schema, vertrouwd.teksten)
 
     async def viewer_van(request: Request) -> Viewer:
         kop = request.headers.get("authorization")
@@ -253,6 +258,7 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             replica = None
         # Public reads over GET can be cached by a proxy or CDN: an ETag that changes with the data.
         openbaar = alleen_lezen and viewer is ANONIEM
+        vandaag = settings.today()  # one today for the ETag and the answer
         kop_cache = {"Cache-Control": "private, no-store"}
         if openbaar and operatie_ is not None and operatie_.toestemming:
             # A portfolio shown or denied by the teacher's consent: no shared cache may keep it, or a
@@ -264,6 +270,16 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag,
                          "Vary": "Authorization, Accept"}
             if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+                return Response(status_code=304, headers=kop_cache)
+        elif alleen_lezen and viewer is not ANONIEM and operatie_ is not None:
+            # Signed in: revalidated by the asker's own client (http/revalidatie.py). A 304 writes no
+            # access-log entry: it gives no data, and its ETag came with a 200 to this same asker,
+            # whose access was logged then (README, Access log).
+            versie = await herbevestiging.versie(viewer, query, operatie, operatie_, vandaag)
+            tag = herbevestiging.etag(viewer, request.scope.get("lr_sub"), query, variabelen, operatie, media,
+                                      vandaag, versie)
+            kop_cache = revalidatie.koppen(tag)
+            if revalidatie.komt_overeen(tag, request.headers.get("if-none-match")):
                 return Response(status_code=304, headers=kop_cache)
         plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
         if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
@@ -277,13 +293,21 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                     return OrjsonResponse(gecompileerd, **status_en_koppen(storing))
                 return _graphql_antwoord(gecompileerd, media, kop_cache)
         leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
-        db = Db(replica.lezer if replica is not None else staat["lezer"] if leest else staat["maker"])
-        verzoek = Verzoek(settings, db, viewer, settings.today())
+        maker = replica.lezer if replica is not None else staat["lezer"] if leest else staat["maker"]
+        db = Db(maker)
+        verzoek = Verzoek(settings, db, viewer, vandaag)
         terugdraaien = True
         inzagen: list[dict[str, Any]] = []
+        # A trusted query has a plan (schema/plannen.py): the executor's answer without its per-field work.
+        plan = plannen.plan(query, operatie) if staat.get("snelpad", True) else None
         try:
+            uitkomst = None if plan is None else await plan.voer_uit(verzoek, variabelen)
+            if plan is not None and uitkomst is None:  # the executor answers it, as if the plan never ran:
+                await db.close(commit=False)  # a plan only reads; a statement that failed leaves nothing behind
+                db = Db(maker)
+                verzoek = Verzoek(settings, db, viewer, verzoek.vandaag)
             try:
-                uitkomst = await schema.execute(
+                uitkomst = uitkomst if uitkomst is not None else await schema.execute(
                     query,
                     variable_values=variabelen,
                     context_value=verzoek,
@@ -307,6 +331,10 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                 bewaard, terugdraaien = terugdraaien, True  # a failed log write undoes the mutation too
                 await inzagelog.schrijf(db, inzagen)
                 inzagen, terugdraaien = [], bewaard
+            if not leest and not terugdraaien and not db.geschreven:
+                # Every committed write moves the data version, which private ETags rest on
+                # (http/revalidatie.py): also one that changes nothing public (meldFout, a board's name).
+                await verhoog_dataversie(verzoek)
         except SQLAlchemyError as exc:
             if not inzagen:
                 raise
@@ -323,7 +351,8 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                 return _inzage_niet_vastgelegd(exc)
             finally:
                 await los.close(commit=True)
-        if openbaar and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])):
+        if "ETag" in kop_cache and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+                                       for e in antwoord.get("errors", [])):
             kop_cache = {"Cache-Control": "no-store"}
         gemeten.fouten(antwoord.get("errors"))
         if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way

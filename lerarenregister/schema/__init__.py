@@ -48,11 +48,15 @@ class VeldInLiteralen(SchemaExtension):
         yield
 
 
-@lru_cache(maxsize=1)
-def bouw_schema() -> RegisterSchema:
+@lru_cache(maxsize=2)
+def bouw_schema(sporen: Any = None) -> RegisterSchema:
+    """The schema; `sporen` is the traces' extension (sporen.py) when traces are on: first, so that
+    its operation span holds the others' work."""
     _siblings_settle()
     # A repeated document is parsed and validated once (clients send the same few documents).
-    return RegisterSchema(query=Query, mutation=Mutation, extensions=[VeldInLiteralen, DocumentCache])
+    extensies: list[Any] = [VeldInLiteralen, DocumentCache]  # the visibility check is added by RegisterSchema, last
+    return RegisterSchema(query=Query, mutation=Mutation,
+                          extensions=[sporen, *extensies] if sporen is not None else extensies)
 
 
 def zichtbaarheidsregels() -> Regels:

@@ -6,6 +6,7 @@ audiences of the asker come from `Inzage`, worked out once per request per teach
 """
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar, cast
 
 import strawberry
@@ -93,20 +94,53 @@ def ongedeclareerd(graphql_schema: Any, regels: Regels) -> list[str]:
     return uit
 
 
-def _weiger(info: GraphQLResolveInfo) -> Exception:
-    if info.parent_type.name in ROOTS and isinstance(info.context.viewer, Anoniem):
-        return NietAangemeld(f"log in to use {info.field_name}")
-    return Onbevoegd(f"not visible to you: {info.parent_type.name}.{info.field_name}")
+def _weiger(ouder: str, veld: str, verzoek: Any) -> Exception:
+    if ouder in ROOTS and isinstance(verzoek.viewer, Anoniem):
+        return NietAangemeld(f"log in to use {veld}")
+    return Onbevoegd(f"not visible to you: {ouder}.{veld}")
 
 
-def _noteer_inzage(info: GraphQLResolveInfo, onderwerp: Onderwerp, groepen: frozenset[Doelgroep],
+def _noteer_inzage(verzoek: Any, ouder: str, veld: str, onderwerp: Onderwerp, groepen: frozenset[Doelgroep],
                    regel: frozenset[Doelgroep]) -> None:
     """A teacher's field let through for someone else (WERKGEVER, DUO, BEROEPSGROEP) goes in the
     request's access log (resolvers/inzagelog.py)."""
     if onderwerp.leraar_id is not None:
         doelgroep = te_loggen(groepen, regel)
         if doelgroep is not None:
-            info.context.inzagen.noteer(onderwerp.leraar_id, doelgroep, info.parent_type.name, info.field_name)
+            verzoek.inzagen.noteer(onderwerp.leraar_id, doelgroep, ouder, veld)
+
+
+def _laat_door(ouder: str, veld: str, root: Any, verzoek: Any, groepen: frozenset[Doelgroep],
+               regel: frozenset[Doelgroep]) -> None:
+    if not policy.mag_zien(groepen, regel):
+        raise _weiger(ouder, veld, verzoek)
+    if ouder not in ROOTS:
+        _noteer_inzage(verzoek, ouder, veld, root.onderwerp, groepen, regel)
+
+
+async def _na_laden(ouder: str, veld: str, root: Any, verzoek: Any, regel: frozenset[Doelgroep]) -> None:
+    # Only objects that did not come through a page loader get here; one query for this teacher.
+    _laat_door(ouder, veld, root, verzoek, await verzoek.inzage.van(root.onderwerp), regel)
+
+
+def controleer(regels: Regels, ouder: str, veld: str, root: Any, verzoek: Any) -> Awaitable[None] | None:
+    """The one check of one field of one object (`ouder`.`veld` on `root`, for the request's `Verzoek`):
+    its declaration against the asker's audiences. Raises the denial; notes a logged read; returns
+    None when the field may be resolved now, or an awaitable that does the same once the teacher's
+    audiences are read. The executor's extension below and the plans (schema/plannen.py) both call it."""
+    regel = regels.get((ouder, veld))
+    if regel is None:
+        if ouder in STRUCTUREEL or veld.startswith("__") or ouder.startswith("__"):
+            return None
+        raise _weiger(ouder, veld, verzoek)  # declared by nobody: visible to nobody
+    if ouder in ROOTS:
+        groepen = verzoek.inzage.rol
+    else:
+        groepen = verzoek.inzage.bekend(root.onderwerp)
+        if groepen is None:
+            return _na_laden(ouder, veld, root, verzoek, regel)
+    _laat_door(ouder, veld, root, verzoek, groepen, regel)
+    return None
 
 
 class Zichtbaarheidscontrole(SchemaExtension):
@@ -116,34 +150,14 @@ class Zichtbaarheidscontrole(SchemaExtension):
         self.regels = regels  # handed in by the schema that owns them (schema/__init__.py)
 
     def resolve(self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, *args: str, **kwargs: Any) -> Any:
-        ouder = info.parent_type.name
-        regel = self.regels.get((ouder, info.field_name))
-        if regel is None:
-            if ouder in STRUCTUREEL or info.field_name.startswith("__") or ouder.startswith("__"):
-                return _next(root, info, *args, **kwargs)
-            raise _weiger(info)  # declared by nobody: visible to nobody
-        inzage = info.context.inzage
-        if ouder in ROOTS:
-            groepen = inzage.rol
-        else:
-            groepen = inzage.bekend(root.onderwerp)
-            if groepen is None:
-                return self._na_laden(_next, root, info, regel, *args, **kwargs)
-        if not policy.mag_zien(groepen, regel):
-            raise _weiger(info)
-        if ouder not in ROOTS:
-            _noteer_inzage(info, root.onderwerp, groepen, regel)
-        return _next(root, info, *args, **kwargs)
+        wacht = controleer(self.regels, info.parent_type.name, info.field_name, root, info.context)
+        if wacht is None:
+            return _next(root, info, *args, **kwargs)
+        return self._daarna(wacht, _next, root, info, *args, **kwargs)
 
-    async def _na_laden(
-        self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo, regel: frozenset[Doelgroep],
-        *args: str, **kwargs: Any,
-    ) -> Any:
-        # Only objects that did not come through a page loader get here; one query for this teacher.
-        groepen = await info.context.inzage.van(root.onderwerp)
-        if not policy.mag_zien(groepen, regel):
-            raise _weiger(info)
-        _noteer_inzage(info, root.onderwerp, groepen, regel)
+    async def _daarna(self, wacht: Awaitable[None], _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo,
+                      *args: str, **kwargs: Any) -> Any:
+        await wacht
         uitkomst = _next(root, info, *args, **kwargs)
         if hasattr(uitkomst, "__await__"):
             uitkomst = await uitkomst
