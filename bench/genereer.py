@@ -27,9 +27,10 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from lerarenregister.regels import datums  # noqa: E402
 from lerarenregister.regels import herregistratie as hr  # noqa: E402
+from lerarenregister.regels import naam as naamregels  # noqa: E402
 from lerarenregister.regels import waarschuwingen as ww  # noqa: E402
 from lerarenregister.regels.bsn import bsn_hash  # noqa: E402
-from lerarenregister.regels import naam as naamregels  # noqa: E402
 from lerarenregister.regels.registernummer import EERSTE_VOLGNUMMER, registernummer  # noqa: E402
 from lerarenregister.settings import DEMO_SECRET_KEY  # noqa: E402
 
@@ -721,7 +722,7 @@ async def vul(url: str, aantal: int, w: Wereld, processen: int, sleutel: bytes) 
                                   for a in range(aanbieders)], columns=("id", "code", "naam"))
         from lerarenregister.resolvers.catalogus import zoektitel
 
-        gepubliceerd = dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)
+        gepubliceerd = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
         cat = []
         for cid, _uren, gebied, contact, zelf in w.catalogus:
             soort = ACTIVITEITSOORTEN[cid % len(ACTIVITEITSOORTEN)]

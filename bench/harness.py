@@ -17,8 +17,8 @@ through /proc/PID/clear_refs). Everything is sent to 127.0.0.1 only, in bounded 
 from __future__ import annotations
 
 import argparse
-import bisect
 import asyncio
+import bisect
 import datetime as dt
 import json
 import math
@@ -33,9 +33,10 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import orjson
@@ -46,8 +47,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
 import genereer  # noqa: E402
-from lerarenregister.regels import datums  # noqa: E402
 import scenarios as sc  # noqa: E402
+
+from lerarenregister.regels import datums  # noqa: E402
 
 LOGS = BENCH / "logs"
 NODE_DIR = BENCH / ".node"

@@ -41,11 +41,11 @@ async def meet(url: str, aantal: int, rondes: int) -> None:
     os.environ.update({"REGISTER_DEMO": "true", "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": meta["vandaag"],
                        "REGISTER_DEMO_DATA": "false", "REGISTER_DEMO_DIR": str(harness.DEMO_DIR),
                        "REGISTER_LIMIET_AANGEMELD": "1000000/minute", "REGISTER_LIMIET_PUBLIEK": "1000000/minute"})
+    import raw_peer
+
     from lerarenregister.schema.vertrouwd import document_id
     from lerarenregister.server import create_app
     from lerarenregister.settings import Settings
-
-    import raw_peer
 
     docs = documenten()
     bestuur, leraar = invoer.tokens["bestuur"], invoer.tokens["leraar"]

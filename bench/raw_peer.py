@@ -18,9 +18,10 @@ import datetime as dt
 import os
 import sys
 from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import asyncpg
 import orjson
@@ -32,6 +33,8 @@ from starlette.routing import Route
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import scenarios  # noqa: E402
+
 from lerarenregister.auth.demo import demo_jwks  # noqa: E402
 from lerarenregister.auth.tokens import JwksBron, TokenControle, TokenFout  # noqa: E402
 from lerarenregister.auth.viewer import ANONIEM, LeraarViewer, SchoolbestuurViewer, viewer_uit_claims  # noqa: E402
@@ -40,8 +43,6 @@ from lerarenregister.regels import waarschuwingen as ww  # noqa: E402
 from lerarenregister.regels.naam import normaliseer, weergavenaam  # noqa: E402
 from lerarenregister.regels.registernummer import is_geldig as registernummer_geldig  # noqa: E402
 from lerarenregister.settings import Settings  # noqa: E402
-
-import scenarios  # noqa: E402
 
 HOOGSTE = "\U0010ffff"
 GEREGISTREERD = "GEREGISTREERD"

@@ -26,9 +26,10 @@ no span; the metrics count them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from inspect import isawaitable
-from typing import Any, Awaitable, Callable, Iterator, Sequence
+from typing import Any
 
 from opentelemetry import context, propagate, trace
 from opentelemetry.instrumentation.utils import suppress_instrumentation
@@ -73,7 +74,7 @@ class Sporen:
         self.extensie = functools.partial(GraphQLSporen, tracer=self.provider.get_tracer("strawberry"))
 
     @classmethod
-    def otlp(cls) -> "Sporen":
+    def otlp(cls) -> Sporen:
         """To the OTLP/HTTP endpoint the standard OTEL_EXPORTER_OTLP_* variables name (their
         protocol was checked with the settings: settings.sporen_gevraagd)."""
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 from conftest import VANDAAG, Api
 from gegevens import KLAARZETTEN, levering
@@ -275,7 +276,7 @@ async def test_etag_verschilt_per_vrager(api: Api, g: Gegevens) -> None:
     assert (await get(api, s.bestuur(A), query=tekst, variables=vars_,
                       kop={"Accept": "application/graphql-response+json"})).headers["etag"] != a.headers["etag"]
     # One document, asked by a board, the teacher it is about, DUO and the public: four ETags.
-    vars_ = '{"registernummer": "%s"}' % g.nummer
+    vars_ = orjson.dumps({"registernummer": g.nummer}).decode()
     tags = [(await get(api, t, document=LERAAR, variables=vars_)).headers["etag"]
             for t in (s.bestuur(A), s.leraar(g.bsn), s.duo(), None)]
     assert len(set(tags)) == 4, tags

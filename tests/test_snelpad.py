@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 from conftest import Api
 from gegevens import benoeming, bevestig, bsn, klaarzetten, levering
+from graphql import parse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from graphql import parse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
-from test_zichtbaarheid import A, VRAGERS, Gegevens, bouw_gegevens, zet_toestemming
+from test_zichtbaarheid import VRAGERS, A, Gegevens, bouw_gegevens, zet_toestemming
 
 from lerarenregister.resolvers.paginering import cursor
 from lerarenregister.schema import plannen as plannen_module

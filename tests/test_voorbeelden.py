@@ -18,16 +18,17 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
-
-from chromium import bewaar, chromium, heel_scherm, wacht
+from chromium import chromium, heel_scherm, wacht
 from conftest import VANDAAG
-from lerarenregister import demo
 from serverproces import CLI, demo_omgeving, draaiende_server, vrije_poort
+
+from lerarenregister import demo
 
 VOORBEELDEN = Path(__file__).resolve().parent.parent / "examples"
 LIMIET_PUBLIEK = 30  # a minute: room for the searches below, and reached on purpose at the end

@@ -17,14 +17,25 @@ primary-key read.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import Date, Integer, Select, String, bindparam, cast, extract, func, literal, select
 from sqlalchemy.orm import aliased
 
-from ..models import (Aantekening, Benoeming, Bevoegdheid, Bezwaar, DataVersie, Herregistratiecriteria,
-                      Herregistratieperiode, Leraar, Schoolbestuur, Voorportaalinschrijving)
+from ..models import (
+    Aantekening,
+    Benoeming,
+    Bevoegdheid,
+    Bezwaar,
+    DataVersie,
+    Herregistratiecriteria,
+    Herregistratieperiode,
+    Leraar,
+    Schoolbestuur,
+    Voorportaalinschrijving,
+)
 from ..models.inzagelog import Inzagelogregel
 
 

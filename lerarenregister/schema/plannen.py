@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import CoroutineType
-from typing import Any, Iterable
+from typing import Any
 
 from graphql import (
     FieldNode,

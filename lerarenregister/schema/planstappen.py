@@ -5,11 +5,21 @@ list, leaf, object), each fixed per field when the plan is made. Every field fir
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import CoroutineType
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from graphql import FieldNode, GraphQLBoolean, GraphQLError, GraphQLID, GraphQLObjectType, GraphQLResolveInfo, GraphQLString, located_error
+from graphql import (
+    FieldNode,
+    GraphQLBoolean,
+    GraphQLError,
+    GraphQLID,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLString,
+    located_error,
+)
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, Undefined, is_awaitable, is_iterable
 from strawberry.types.arguments import convert_arguments
@@ -49,7 +59,7 @@ class Veld:
 class Run:
     """One request's walk of a plan."""
 
-    __slots__ = ("verzoek", "variabelen", "fouten", "kwargs", "plan")
+    __slots__ = ("verzoek", "variabelen", "fouten", "kwargs", "plan", "regels")
 
     def __init__(self, plan: Any, verzoek: Any, variabelen: Any):
         self.plan = plan
