@@ -59,6 +59,9 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
                         toestemmingsvelden=toestemmingsvelden())
     # luisteraars: called with the text of every statement the compiled path sends (tests count them).
     staat: dict[str, Any] = {"documenten": Documenten.uit_map(schema._schema), "luisteraars": []}
+    # Traced, every query goes through the executor: the plans (schema/plannen.py) skip strawberry's
+    # extensions, and with them the operation's and the fields' spans a trace is asked for.
+    staat["snelpad"] = sporen is None
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
