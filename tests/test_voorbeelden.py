@@ -29,6 +29,8 @@ from conftest import VANDAAG
 from serverproces import CLI, demo_omgeving, draaiende_server, vrije_poort
 
 from lerarenregister import demo
+from lerarenregister.demo.gegevens import UITGELICHT_BESTUUR
+from lerarenregister.demo.laden import _levering  # the delivery the demo itself loads through
 
 VOORBEELDEN = Path(__file__).resolve().parent.parent / "examples"
 LIMIET_PUBLIEK = 30  # a minute: room for the searches below, and reached on purpose at the end
@@ -79,7 +81,7 @@ def test_dashboard(opstelling: dict[str, Any], tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
 
     api, paginas, env = opstelling["api"], opstelling["paginas"], opstelling["env"]
-    bestuur = token(env, "--rol", "schoolbestuur", "--bevoegd-gezag", demo.UITGELICHT_BESTUUR.nummer)
+    bestuur = token(env, "--rol", "schoolbestuur", "--bevoegd-gezag", UITGELICHT_BESTUUR.nummer)
     duo = token(env, "--rol", "duo")
     ids = {tekst.split()[1].split("(")[0]: id_ for id_, tekst in httpx.get(f"{api}/documenten.json").json().items()}
     driver = chromium(tmp_path / "profiel", venster="1400,1000")
@@ -98,7 +100,7 @@ def test_dashboard(opstelling: dict[str, Any], tmp_path: Path) -> None:
         wacht(driver, lambda: "medewerkers getoond" in driver.find_element(By.ID, "status").text, 60,
               "the staff", scherm)
         assert melding(driver, "UNAUTHENTICATED") is None  # the refusal is gone with the answer
-        assert demo.UITGELICHT_BESTUUR.naam in driver.find_element(By.ID, "bestuur").text
+        assert UITGELICHT_BESTUUR.naam in driver.find_element(By.ID, "bestuur").text
         driver.find_element(By.ID, "met-waarschuwing").click()
         # The same list as the register gives the board for that filter, every row with a warning.
         verwacht = httpx.get(f"{api}/graphql", headers={"Authorization": f"Bearer {bestuur}"}, params={
@@ -122,7 +124,7 @@ def test_dashboard(opstelling: dict[str, Any], tmp_path: Path) -> None:
         de_vries = next(x for x in demo.demo_plan(VANDAAG) if x.weergavenaam == DE_VRIES)
         # demo.py's own delivery of her (the full state, as DUO sends it), with the new bevoegdheid.
         nieuw = ("Natuurkunde", "TWEEDEGRAADS", VANDAAG - dt.timedelta(days=30))
-        levering = demo._levering(de_vries, [*de_vries.bevoegdheden, nieuw])
+        levering = _levering(de_vries, [*de_vries.bevoegdheden, nieuw])
         r = httpx.post(f"{api}/graphql", headers={"Authorization": f"Bearer {duo}"},
                        json={"documentId": ids["DuoLevering"], "variables": {"leveringen": [levering]}})
         assert r.json() == {"data": {"zetGegevensKlaar": {"nieuw": 0, "gewijzigd": 1, "ongewijzigd": 0,
