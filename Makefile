@@ -118,7 +118,8 @@ graphiql:
 
 # The linter and the strict type check, before any test runs (pyproject.toml: [tool.ruff], [tool.mypy]).
 lint: $(INSTALLED)
-	$(VENV)/bin/ruff check lerarenregister tests
+	$(VENV)/bin/ruff check lerarenregister tests bench examples
+	$(VENV)/bin/ruff format --check lerarenregister tests bench examples
 	$(VENV)/bin/mypy
 
 # pytest's exit code 5 (no tests collected) is a failure like any other non-zero code.

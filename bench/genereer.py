@@ -13,6 +13,7 @@ of teachers and `--vandaag` give the same register whatever the chunking or numb
 Teacher i has a BSN that only depends on i (`bsn_van`), so the harness can mint a teacher token
 for any of them, and `--replay` can deliver teachers N, N+1, ... that are not in the register yet.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,99 +47,453 @@ from lerarenregister.settings import DEMO_SECRET_KEY  # noqa: E402
 
 STANDAARD_URL = "postgresql://postgres@127.0.0.1:5432/lr_bench"
 ZAAD = 20180801
-OPENING = dt.date(2018, 8, 1)       # registration opened (DOMAIN.md)
-VERPLICHT = dt.date(2019, 8, 1)     # mandatory from
+OPENING = dt.date(2018, 8, 1)  # registration opened (DOMAIN.md)
+VERPLICHT = dt.date(2019, 8, 1)  # mandatory from
 # The beroepsgroep assessed the periods that ended before this day (the first assessments, 2023);
 # every period that ended since is due: the backlog the bench's assessment scenario clears.
 BEOORDEELD_TOT = dt.date(2023, 7, 1)
 CRITERIA = hr.Criteria(OPENING, 160.0, 100.0, 40.0)
 CRITERIA_ID = 1
-MAX_BEVOEGDHEDEN = 3          # id slots per teacher: ids are teacher * slots + k, so chunks need no coordination
+MAX_BEVOEGDHEDEN = 3  # id slots per teacher: ids are teacher * slots + k, so chunks need no coordination
 MAX_ACTIVITEITEN = 48
 MAX_PERIODEN = 4
 
 # --- pools ---------------------------------------------------------------------------------------
 
 VOORNAMEN = (
-    "Anna", "Maria", "Sanne", "Lotte", "Emma", "Noor", "Fleur", "Iris", "Eva", "Femke", "Marieke", "Renée",
-    "Chloë", "Zoë", "Inge", "Esther", "Fatima", "Samira", "Elif", "Ayşe", "Merel", "Karin", "Judith", "Hanneke",
-    "Jan", "Pieter", "Daan", "Bram", "Thijs", "Sander", "Ruben", "Joost", "Willem", "Hendrik", "Joël", "André",
-    "José", "Mohammed", "Yusuf", "Emre", "Kees", "Gerrit", "Mark", "Jeroen", "Bas", "Niels", "Koen", "Stijn",
-    "Sophie", "Julia", "Tess", "Sara", "Lieke", "Anouk", "Ingrid", "Monique", "Petra", "Wilma", "Ellen", "Linda",
-    "Marco", "Erik", "Rob", "Frank", "Hans", "Paul", "Tom", "Luuk", "Lars", "Jesse", "Kevin", "Dennis",
-    "Johanna", "Cornelia", "Wilhelmina", "Geertruida", "Theodorus", "Johannes", "Cornelis", "Adrianus",
+    "Anna",
+    "Maria",
+    "Sanne",
+    "Lotte",
+    "Emma",
+    "Noor",
+    "Fleur",
+    "Iris",
+    "Eva",
+    "Femke",
+    "Marieke",
+    "Renée",
+    "Chloë",
+    "Zoë",
+    "Inge",
+    "Esther",
+    "Fatima",
+    "Samira",
+    "Elif",
+    "Ayşe",
+    "Merel",
+    "Karin",
+    "Judith",
+    "Hanneke",
+    "Jan",
+    "Pieter",
+    "Daan",
+    "Bram",
+    "Thijs",
+    "Sander",
+    "Ruben",
+    "Joost",
+    "Willem",
+    "Hendrik",
+    "Joël",
+    "André",
+    "José",
+    "Mohammed",
+    "Yusuf",
+    "Emre",
+    "Kees",
+    "Gerrit",
+    "Mark",
+    "Jeroen",
+    "Bas",
+    "Niels",
+    "Koen",
+    "Stijn",
+    "Sophie",
+    "Julia",
+    "Tess",
+    "Sara",
+    "Lieke",
+    "Anouk",
+    "Ingrid",
+    "Monique",
+    "Petra",
+    "Wilma",
+    "Ellen",
+    "Linda",
+    "Marco",
+    "Erik",
+    "Rob",
+    "Frank",
+    "Hans",
+    "Paul",
+    "Tom",
+    "Luuk",
+    "Lars",
+    "Jesse",
+    "Kevin",
+    "Dennis",
+    "Johanna",
+    "Cornelia",
+    "Wilhelmina",
+    "Geertruida",
+    "Theodorus",
+    "Johannes",
+    "Cornelis",
+    "Adrianus",
 )
 # The commonest Dutch surnames, heaviest first; the tail below is made of syllables.
 GEWONE_ACHTERNAMEN = (
-    ("de", "Jong"), (None, "Jansen"), ("de", "Vries"), ("van den", "Berg"), ("van", "Dijk"), (None, "Bakker"),
-    (None, "Janssen"), (None, "Visser"), (None, "Smit"), (None, "Meijer"), ("de", "Boer"), (None, "Mulder"),
-    ("de", "Groot"), (None, "Bos"), (None, "Vos"), (None, "Peters"), (None, "Hendriks"), ("van", "Leeuwen"),
-    (None, "Dekker"), (None, "Brouwer"), ("de", "Wit"), (None, "Dijkstra"), (None, "Smits"), ("de", "Graaf"),
-    (None, "Sanders"), ("van der", "Meer"), ("van der", "Linden"), (None, "Kok"), (None, "Jacobs"),
-    ("de", "Haan"), (None, "Vermeulen"), ("van den", "Heuvel"), ("van der", "Veen"), ("van den", "Broek"),
-    ("de", "Bruijn"), ("de", "Bruin"), ("van der", "Heijden"), (None, "Schouten"), ("van", "Beek"),
-    (None, "Willems"), ("van", "Vliet"), ("van de", "Ven"), (None, "Hoekstra"), (None, "Maas"),
-    (None, "Verhoeven"), (None, "Koster"), ("van", "Dam"), ("van der", "Wal"), (None, "Prins"), (None, "Blom"),
-    (None, "Huisman"), ("de", "Jonge"), (None, "Kuipers"), ("van", "Veen"), (None, "Post"), (None, "Kuiper"),
-    (None, "Veenstra"), (None, "Kramer"), ("van den", "Brink"), (None, "Scholten"), ("van", "Wijk"),
-    (None, "Postma"), (None, "Martens"), (None, "Vink"), ("de", "Ruiter"), (None, "Timmermans"),
-    (None, "Groen"), (None, "Gerritsen"), (None, "Jonker"), ("van", "Loon"), (None, "Boer"),
-    ("van der", "Velde"), (None, "Willemsen"), ("de", "Lange"), ("de", "Vos"), (None, "Bosch"),
-    ("van", "Dongen"), (None, "Schipper"), ("de", "Koning"), ("van der", "Laan"), (None, "Koning"),
-    ("van der", "Velden"), (None, "Driessen"), ("van", "Doorn"), (None, "Hermans"), (None, "Evers"),
-    ("van den", "Bosch"), ("van der", "Meulen"), (None, "Hofman"), (None, "Bosman"), (None, "Wolters"),
-    (None, "Sluiter"), (None, "Müller"), (None, "Yılmaz"), (None, "Öztürk"), (None, "Çelik"), (None, "Şahin"),
-    (None, "El Amrani"), (None, "Bouzid"), (None, "Nguyen"), (None, "Kowalski"), (None, "Sánchez"),
-    ("in 't", "Veld"), ("van 't", "Hof"), ("ten", "Hove"), ("ter", "Horst"), ("d'", "Ancona"), (None, "Ünal"),
+    ("de", "Jong"),
+    (None, "Jansen"),
+    ("de", "Vries"),
+    ("van den", "Berg"),
+    ("van", "Dijk"),
+    (None, "Bakker"),
+    (None, "Janssen"),
+    (None, "Visser"),
+    (None, "Smit"),
+    (None, "Meijer"),
+    ("de", "Boer"),
+    (None, "Mulder"),
+    ("de", "Groot"),
+    (None, "Bos"),
+    (None, "Vos"),
+    (None, "Peters"),
+    (None, "Hendriks"),
+    ("van", "Leeuwen"),
+    (None, "Dekker"),
+    (None, "Brouwer"),
+    ("de", "Wit"),
+    (None, "Dijkstra"),
+    (None, "Smits"),
+    ("de", "Graaf"),
+    (None, "Sanders"),
+    ("van der", "Meer"),
+    ("van der", "Linden"),
+    (None, "Kok"),
+    (None, "Jacobs"),
+    ("de", "Haan"),
+    (None, "Vermeulen"),
+    ("van den", "Heuvel"),
+    ("van der", "Veen"),
+    ("van den", "Broek"),
+    ("de", "Bruijn"),
+    ("de", "Bruin"),
+    ("van der", "Heijden"),
+    (None, "Schouten"),
+    ("van", "Beek"),
+    (None, "Willems"),
+    ("van", "Vliet"),
+    ("van de", "Ven"),
+    (None, "Hoekstra"),
+    (None, "Maas"),
+    (None, "Verhoeven"),
+    (None, "Koster"),
+    ("van", "Dam"),
+    ("van der", "Wal"),
+    (None, "Prins"),
+    (None, "Blom"),
+    (None, "Huisman"),
+    ("de", "Jonge"),
+    (None, "Kuipers"),
+    ("van", "Veen"),
+    (None, "Post"),
+    (None, "Kuiper"),
+    (None, "Veenstra"),
+    (None, "Kramer"),
+    ("van den", "Brink"),
+    (None, "Scholten"),
+    ("van", "Wijk"),
+    (None, "Postma"),
+    (None, "Martens"),
+    (None, "Vink"),
+    ("de", "Ruiter"),
+    (None, "Timmermans"),
+    (None, "Groen"),
+    (None, "Gerritsen"),
+    (None, "Jonker"),
+    ("van", "Loon"),
+    (None, "Boer"),
+    ("van der", "Velde"),
+    (None, "Willemsen"),
+    ("de", "Lange"),
+    ("de", "Vos"),
+    (None, "Bosch"),
+    ("van", "Dongen"),
+    (None, "Schipper"),
+    ("de", "Koning"),
+    ("van der", "Laan"),
+    (None, "Koning"),
+    ("van der", "Velden"),
+    (None, "Driessen"),
+    ("van", "Doorn"),
+    (None, "Hermans"),
+    (None, "Evers"),
+    ("van den", "Bosch"),
+    ("van der", "Meulen"),
+    (None, "Hofman"),
+    (None, "Bosman"),
+    (None, "Wolters"),
+    (None, "Sluiter"),
+    (None, "Müller"),
+    (None, "Yılmaz"),
+    (None, "Öztürk"),
+    (None, "Çelik"),
+    (None, "Şahin"),
+    (None, "El Amrani"),
+    (None, "Bouzid"),
+    (None, "Nguyen"),
+    (None, "Kowalski"),
+    (None, "Sánchez"),
+    ("in 't", "Veld"),
+    ("van 't", "Hof"),
+    ("ten", "Hove"),
+    ("ter", "Horst"),
+    ("d'", "Ancona"),
+    (None, "Ünal"),
 )
-_BEGIN = ("Hoog", "Laag", "Groot", "Klein", "Oost", "West", "Noord", "Zuid", "Berg", "Dijk", "Veld", "Bosch",
-          "Brink", "Kamp", "Haar", "Heer", "Ker", "Lin", "Mol", "Rijn", "Schaap", "Steen", "Ter", "Vaart",
-          "Wester", "Zand", "Ak", "Blok", "Dorst", "Elst", "Ger", "Hul", "Kors", "Lam", "Mees", "Nij", "Op",
-          "Pol", "Roo", "Stok", "Tuin", "Uit", "Vel", "Wou", "Zee", "Ham", "Gel", "Bra", "Har", "Leu",
-          "Aal", "Bak", "Bier", "Dam", "Dek", "Eek", "Fel", "Gaal", "Hee", "Hek", "Holt", "Jon", "Kal", "Klo",
-          "Kui", "Lan", "Lee", "Mar", "Mei", "Mun", "Naar", "Ol", "Pa", "Pet", "Ram", "Ren", "Rui", "Sal",
-          "Schol", "Slot", "Sme", "Ste", "Swa", "Tim", "Tol", "Val", "Ven", "Vis", "Wal", "Wes", "Wil", "Zwa")
+_BEGIN = (
+    "Hoog",
+    "Laag",
+    "Groot",
+    "Klein",
+    "Oost",
+    "West",
+    "Noord",
+    "Zuid",
+    "Berg",
+    "Dijk",
+    "Veld",
+    "Bosch",
+    "Brink",
+    "Kamp",
+    "Haar",
+    "Heer",
+    "Ker",
+    "Lin",
+    "Mol",
+    "Rijn",
+    "Schaap",
+    "Steen",
+    "Ter",
+    "Vaart",
+    "Wester",
+    "Zand",
+    "Ak",
+    "Blok",
+    "Dorst",
+    "Elst",
+    "Ger",
+    "Hul",
+    "Kors",
+    "Lam",
+    "Mees",
+    "Nij",
+    "Op",
+    "Pol",
+    "Roo",
+    "Stok",
+    "Tuin",
+    "Uit",
+    "Vel",
+    "Wou",
+    "Zee",
+    "Ham",
+    "Gel",
+    "Bra",
+    "Har",
+    "Leu",
+    "Aal",
+    "Bak",
+    "Bier",
+    "Dam",
+    "Dek",
+    "Eek",
+    "Fel",
+    "Gaal",
+    "Hee",
+    "Hek",
+    "Holt",
+    "Jon",
+    "Kal",
+    "Klo",
+    "Kui",
+    "Lan",
+    "Lee",
+    "Mar",
+    "Mei",
+    "Mun",
+    "Naar",
+    "Ol",
+    "Pa",
+    "Pet",
+    "Ram",
+    "Ren",
+    "Rui",
+    "Sal",
+    "Schol",
+    "Slot",
+    "Sme",
+    "Ste",
+    "Swa",
+    "Tim",
+    "Tol",
+    "Val",
+    "Ven",
+    "Vis",
+    "Wal",
+    "Wes",
+    "Wil",
+    "Zwa",
+)
 _MIDDEN = ("", "", "e", "en", "er", "el", "ink", "st", "ke", "s")
-_EIND = ("man", "mans", "sma", "stra", "inga", "ink", "veld", "dijk", "berg", "kamp", "horst", "hout", "broek",
-         "huis", "hof", "meer", "beek", "sen", "ing", "ma", "er", "ers", "tjes", "kes", "ing", "rink", "bos",
-         "laar", "hagen", "heim")
+_EIND = (
+    "man",
+    "mans",
+    "sma",
+    "stra",
+    "inga",
+    "ink",
+    "veld",
+    "dijk",
+    "berg",
+    "kamp",
+    "horst",
+    "hout",
+    "broek",
+    "huis",
+    "hof",
+    "meer",
+    "beek",
+    "sen",
+    "ing",
+    "ma",
+    "er",
+    "ers",
+    "tjes",
+    "kes",
+    "ing",
+    "rink",
+    "bos",
+    "laar",
+    "hagen",
+    "heim",
+)
 STAART = 20_000  # of some 27,000 combinations of the syllables below
 
-VAKKEN_VO = ("Wiskunde", "Nederlands", "Engels", "Geschiedenis", "Biologie", "Lichamelijke opvoeding",
-             "Aardrijkskunde", "Frans", "Duits", "Natuurkunde", "Scheikunde", "Economie", "Informatica",
-             "Muziek", "Tekenen", "Maatschappijleer", "Godsdienst", "Filosofie", "Latijn", "Grieks")
+VAKKEN_VO = (
+    "Wiskunde",
+    "Nederlands",
+    "Engels",
+    "Geschiedenis",
+    "Biologie",
+    "Lichamelijke opvoeding",
+    "Aardrijkskunde",
+    "Frans",
+    "Duits",
+    "Natuurkunde",
+    "Scheikunde",
+    "Economie",
+    "Informatica",
+    "Muziek",
+    "Tekenen",
+    "Maatschappijleer",
+    "Godsdienst",
+    "Filosofie",
+    "Latijn",
+    "Grieks",
+)
 GEWICHT_VO = (14, 14, 12, 8, 8, 8, 5, 5, 5, 5, 4, 4, 2, 2, 2, 2, 1, 1, 1, 1)
-VAKKEN_MBO = ("Nederlands", "Engels", "Rekenen", "Economie", "Zorg en welzijn", "Techniek", "Ict",
-              "Loopbaan en burgerschap", "Horeca", "Handel")
+VAKKEN_MBO = (
+    "Nederlands",
+    "Engels",
+    "Rekenen",
+    "Economie",
+    "Zorg en welzijn",
+    "Techniek",
+    "Ict",
+    "Loopbaan en burgerschap",
+    "Horeca",
+    "Handel",
+)
 PO = ("Basisonderwijs", "PO")
 
 TITELS = {
-    "VAKINHOUDELIJK": ("Masterclass {vak}", "Nascholing {vak}: het nieuwe examenprogramma", "Vakdag {vak}",
-                       "Summerschool {vak}", "Actuele ontwikkelingen in het vak {vak}", "Vakconferentie {vak}",
-                       "Leergang {vak} voor gevorderden", "Verdieping {vak}"),
-    "VAKDIDACTISCH": ("Formatief evalueren in de les {vak}", "Didactiek van {vak}: activerende werkvormen",
-                      "Differentiëren in de klas", "Werken met leerlijnen", "Lesson study met collega's",
-                      "Digitale leermiddelen inzetten in de les", "Taalgericht vakonderwijs"),
-    "PEDAGOGISCH": ("Klassenmanagement en groepsdynamiek", "Omgaan met gedragsproblemen in de klas",
-                    "Mentoraat en loopbaanbegeleiding", "Passend onderwijs: ondersteuningsbehoeften",
-                    "Sociale veiligheid op school", "Omgaan met hoogbegaafde leerlingen", "Oudergesprekken voeren"),
-    "OVERIG": ("Werkgroep schoolontwikkeling", "Begeleiding van stagiairs", "Collegiale visitatie",
-               "Intervisie met collega's", "Bedrijfshulpverlening: herhaling", "Schoolplan opstellen"),
+    "VAKINHOUDELIJK": (
+        "Masterclass {vak}",
+        "Nascholing {vak}: het nieuwe examenprogramma",
+        "Vakdag {vak}",
+        "Summerschool {vak}",
+        "Actuele ontwikkelingen in het vak {vak}",
+        "Vakconferentie {vak}",
+        "Leergang {vak} voor gevorderden",
+        "Verdieping {vak}",
+    ),
+    "VAKDIDACTISCH": (
+        "Formatief evalueren in de les {vak}",
+        "Didactiek van {vak}: activerende werkvormen",
+        "Differentiëren in de klas",
+        "Werken met leerlijnen",
+        "Lesson study met collega's",
+        "Digitale leermiddelen inzetten in de les",
+        "Taalgericht vakonderwijs",
+    ),
+    "PEDAGOGISCH": (
+        "Klassenmanagement en groepsdynamiek",
+        "Omgaan met gedragsproblemen in de klas",
+        "Mentoraat en loopbaanbegeleiding",
+        "Passend onderwijs: ondersteuningsbehoeften",
+        "Sociale veiligheid op school",
+        "Omgaan met hoogbegaafde leerlingen",
+        "Oudergesprekken voeren",
+    ),
+    "OVERIG": (
+        "Werkgroep schoolontwikkeling",
+        "Begeleiding van stagiairs",
+        "Collegiale visitatie",
+        "Intervisie met collega's",
+        "Bedrijfshulpverlening: herhaling",
+        "Schoolplan opstellen",
+    ),
 }
 GEBIEDEN = ("VAKINHOUDELIJK", "VAKDIDACTISCH", "PEDAGOGISCH", "OVERIG")
 GEBIED_GEWICHT = (35, 25, 25, 15)
 GEBIED_TABEL = tuple(g for g, n in zip(GEBIEDEN, GEBIED_GEWICHT) for _ in range(n // 5))
-ACTIVITEITSOORTEN = ("OPLEIDING", "CURSUS", "STUDIEDAG", "CONFERENTIE", "BINNENSCHOOLS", "BUITENSCHOOLS",
-                     "ZELFSTUDIE")
+ACTIVITEITSOORTEN = ("OPLEIDING", "CURSUS", "STUDIEDAG", "CONFERENTIE", "BINNENSCHOOLS", "BUITENSCHOOLS", "ZELFSTUDIE")
 BESTUUR_SOORT = ("Stichting", "Vereniging", "Stichting", "Coöperatie", "Stichting")
-BESTUUR_WAT = {"po": ("Openbaar Primair Onderwijs", "Christelijk Primair Onderwijs", "Katholiek Basisonderwijs",
-                      "Basisscholen"),
-               "vo": ("Voortgezet Onderwijs", "Scholengemeenschap", "Lyceum", "Katholiek Voortgezet Onderwijs"),
-               "mbo": ("Regionaal Opleidingencentrum", "Vakcollege", "Beroepsonderwijs")}
-STREKEN = ("Waterland", "De Vallei", "Amstelland", "Oost-Brabant", "Rijn en IJssel", "Zuidwest-Friesland",
-           "Twente", "Drechtsteden", "Kennemerland", "Zeeuws-Vlaanderen", "De Liemers", "Achterhoek",
-           "Westland", "Gooi en Vecht", "Noord-Limburg", "Drenthe", "Groningen-Stad", "Haaglanden",
-           "Rijnmond", "Utrecht-West", "Veluwe", "Kempen", "Betuwe", "Zaanstreek", "Hoeksche Waard")
+BESTUUR_WAT = {
+    "po": ("Openbaar Primair Onderwijs", "Christelijk Primair Onderwijs", "Katholiek Basisonderwijs", "Basisscholen"),
+    "vo": ("Voortgezet Onderwijs", "Scholengemeenschap", "Lyceum", "Katholiek Voortgezet Onderwijs"),
+    "mbo": ("Regionaal Opleidingencentrum", "Vakcollege", "Beroepsonderwijs"),
+}
+STREKEN = (
+    "Waterland",
+    "De Vallei",
+    "Amstelland",
+    "Oost-Brabant",
+    "Rijn en IJssel",
+    "Zuidwest-Friesland",
+    "Twente",
+    "Drechtsteden",
+    "Kennemerland",
+    "Zeeuws-Vlaanderen",
+    "De Liemers",
+    "Achterhoek",
+    "Westland",
+    "Gooi en Vecht",
+    "Noord-Limburg",
+    "Drenthe",
+    "Groningen-Stad",
+    "Haaglanden",
+    "Rijnmond",
+    "Utrecht-West",
+    "Veluwe",
+    "Kempen",
+    "Betuwe",
+    "Zaanstreek",
+    "Hoeksche Waard",
+)
 
 
 def _achternamen() -> tuple[list[tuple[str | None, str]], list[float]]:
@@ -234,18 +589,28 @@ class Persoon:
     tussenvoegsel: str | None
     achternaam: str
     geboortedatum: dt.date
-    bevoegdheden: list[tuple[str, str, dt.date]]                 # (vak, soort, behaaldOp)
+    bevoegdheden: list[tuple[str, str, dt.date]]  # (vak, soort, behaaldOp)
     benoemingen: list[tuple[Bestuur, str, dt.date, dt.date | None]]
     rng: random.Random = field(repr=False)
 
     def levering(self) -> dict[str, Any]:
         return {
-            "bsn": self.bsn, "voornamen": self.voornamen, "tussenvoegsel": self.tussenvoegsel,
-            "achternaam": self.achternaam, "geboortedatum": self.geboortedatum.isoformat(),
+            "bsn": self.bsn,
+            "voornamen": self.voornamen,
+            "tussenvoegsel": self.tussenvoegsel,
+            "achternaam": self.achternaam,
+            "geboortedatum": self.geboortedatum.isoformat(),
             "bevoegdheden": [{"vak": v, "soort": s, "behaaldOp": d.isoformat()} for v, s, d in self.bevoegdheden],
-            "benoemingen": [{"bevoegdGezagNummer": b.nummer, "schoolbestuurNaam": b.naam, "vak": vak,
-                             "begindatum": begin.isoformat(), "einddatum": eind.isoformat() if eind else None}
-                            for b, vak, begin, eind in self.benoemingen],
+            "benoemingen": [
+                {
+                    "bevoegdGezagNummer": b.nummer,
+                    "schoolbestuurNaam": b.naam,
+                    "vak": vak,
+                    "begindatum": begin.isoformat(),
+                    "einddatum": eind.isoformat() if eind else None,
+                }
+                for b, vak, begin, eind in self.benoemingen
+            ],
         }
 
 
@@ -312,8 +677,13 @@ class Wereld:
                 vak = bevoegd[k % len(bevoegd)]
                 begin = _dag(rng, max(volwassen, _jaren(v, -30)), v - dt.timedelta(days=30))
             r = rng.random()
-            einde = None if r < 0.85 else _dag(rng, begin, v - dt.timedelta(days=1)) if r < 0.95 else \
-                _dag(rng, v + dt.timedelta(days=30), v + dt.timedelta(days=700))
+            einde = (
+                None
+                if r < 0.85
+                else _dag(rng, begin, v - dt.timedelta(days=1))
+                if r < 0.95
+                else _dag(rng, v + dt.timedelta(days=30), v + dt.timedelta(days=700))
+            )
             if einde is not None and einde < begin:
                 einde = None
             if any(b.id == bestuur.id and x == vak and bd == begin for b, x, bd, _ in benoemingen):
@@ -378,29 +748,94 @@ def ts(x: dt.date) -> str:
 
 
 KOLOMMEN = {
-    "leraar": ("id", "registernummer", "bsn_hash", "voornamen", "tussenvoegsel", "achternaam", "voorletters",
-               "duo_voornamen", "duo_tussenvoegsel", "duo_achternaam", "geboortedatum", "zoeknaam", "sorteernaam",
-               "status", "geregistreerd_op", "eerste_levering_op", "portfolio_openbaar", "gewijzigd_op"),
+    "leraar": (
+        "id",
+        "registernummer",
+        "bsn_hash",
+        "voornamen",
+        "tussenvoegsel",
+        "achternaam",
+        "voorletters",
+        "duo_voornamen",
+        "duo_tussenvoegsel",
+        "duo_achternaam",
+        "geboortedatum",
+        "zoeknaam",
+        "sorteernaam",
+        "status",
+        "geregistreerd_op",
+        "eerste_levering_op",
+        "portfolio_openbaar",
+        "gewijzigd_op",
+    ),
     "bevoegdheid": ("id", "leraar_id", "vak", "vak_sleutel", "soort", "behaald_op", "voor_herregistratie"),
     "benoeming": ("id", "leraar_id", "schoolbestuur_id", "vak", "begindatum", "einddatum"),
-    "voorportaalinschrijving": ("id", "leraar_id", "schoolbestuur_id", "vak", "vak_sleutel", "begindatum",
-                                "termijn_einde", "verlengd", "afgesloten", "afgesloten_op"),
-    "herregistratieperiode": ("id", "bevoegdheid_id", "periode_start", "periode_einde", "criteria_id", "uitkomst",
-                              "beoordeeld_op"),
+    "voorportaalinschrijving": (
+        "id",
+        "leraar_id",
+        "schoolbestuur_id",
+        "vak",
+        "vak_sleutel",
+        "begindatum",
+        "termijn_einde",
+        "verlengd",
+        "afgesloten",
+        "afgesloten_op",
+    ),
+    "herregistratieperiode": (
+        "id",
+        "bevoegdheid_id",
+        "periode_start",
+        "periode_einde",
+        "criteria_id",
+        "uitkomst",
+        "beoordeeld_op",
+    ),
     "aantekening": ("id", "bevoegdheid_id", "periode_id", "geplaatst_op", "status", "opgeheven_op"),
-    "bezwaar": ("id", "aantekening_id", "ingediend_op", "ingediend_door", "schoolbestuur_id", "motivering", "status",
-                "behandeld_op"),
-    "portfolio_activiteit": ("id", "leraar_id", "titel", "datum", "uren", "gebied", "bron",
-                             "catalogus_activiteit_id", "aangemaakt_op"),
+    "bezwaar": (
+        "id",
+        "aantekening_id",
+        "ingediend_op",
+        "ingediend_door",
+        "schoolbestuur_id",
+        "motivering",
+        "status",
+        "behandeld_op",
+    ),
+    "portfolio_activiteit": (
+        "id",
+        "leraar_id",
+        "titel",
+        "datum",
+        "uren",
+        "gebied",
+        "bron",
+        "catalogus_activiteit_id",
+        "aangemaakt_op",
+    ),
     "portfolio_bevoegdheid": ("activiteit_id", "bevoegdheid_id"),
-    "foutmelding": ("id", "leraar_id", "benoeming_id", "bevoegdheid_id", "onderwerp", "toelichting", "gemeld_op",
-                    "opgelost"),
+    "foutmelding": (
+        "id",
+        "leraar_id",
+        "benoeming_id",
+        "bevoegdheid_id",
+        "onderwerp",
+        "toelichting",
+        "gemeld_op",
+        "opgelost",
+    ),
 }
 GROTE_TABELLEN = tuple(KOLOMMEN)
 # vrijwillig_account refers to leraar: its key must go and come back with leraar's.
 SLEUTEL_TABELLEN = GROTE_TABELLEN + ("vrijwillig_account",)
-SOORTEN_WAARSCHUWING = ("ACHTER_OP_SCHEMA", "HERREGISTRATIE_ZES_MAANDEN", "HERREGISTRATIE_TWAALF_WEKEN",
-                        "VOORPORTAALTERMIJN_VERLOOPT", "AANTEKENING", "REGISTRATIE_NIET_BEVESTIGD")
+SOORTEN_WAARSCHUWING = (
+    "ACHTER_OP_SCHEMA",
+    "HERREGISTRATIE_ZES_MAANDEN",
+    "HERREGISTRATIE_TWAALF_WEKEN",
+    "VOORPORTAALTERMIJN_VERLOOPT",
+    "AANTEKENING",
+    "REGISTRATIE_NIET_BEVESTIGD",
+)
 
 
 class Blok:
@@ -445,11 +880,27 @@ def schrijf_leraar(w: Wereld, p: Persoon, blok: Blok, sleutel: bytes) -> None:
         # Most unconfirmed teachers were delivered long ago (REGISTRATIE_NIET_BEVESTIGD), some recently.
         geleverd = _dag(rng, v - dt.timedelta(days=30), v) if rng.random() < 0.2 else _dag(rng, OPENING, v)
     vl = voorletters(p.voornamen)
-    blok.rij("leraar", str(lid), registernummer_van(i), bsn_hash(sleutel, p.bsn), t(p.voornamen), t(p.tussenvoegsel),
-             t(p.achternaam), vl, t(p.voornamen), t(p.tussenvoegsel), t(p.achternaam), d(p.geboortedatum),
-             t(normaliseer(p.achternaam)), t(sorteernaam(p.achternaam, vl)),
-             "GEREGISTREERD" if geregistreerd else "KLAARGEZET", d(reg_op), d(geleverd),
-             b(geregistreerd and rng.random() < 0.1), ts(max(geleverd, reg_op or geleverd)))
+    blok.rij(
+        "leraar",
+        str(lid),
+        registernummer_van(i),
+        bsn_hash(sleutel, p.bsn),
+        t(p.voornamen),
+        t(p.tussenvoegsel),
+        t(p.achternaam),
+        vl,
+        t(p.voornamen),
+        t(p.tussenvoegsel),
+        t(p.achternaam),
+        d(p.geboortedatum),
+        t(normaliseer(p.achternaam)),
+        t(sorteernaam(p.achternaam, vl)),
+        "GEREGISTREERD" if geregistreerd else "KLAARGEZET",
+        d(reg_op),
+        d(geleverd),
+        b(geregistreerd and rng.random() < 0.1),
+        ts(max(geleverd, reg_op or geleverd)),
+    )
     blok.tel("leraar")
     blok.tel("geregistreerd" if geregistreerd else "klaargezet")
     if not geregistreerd and (v - geleverd).days >= ww.NIET_BEVESTIGD_DAGEN:
@@ -479,8 +930,19 @@ def schrijf_leraar(w: Wereld, p: Persoon, blok: Blok, sleutel: bytes) -> None:
             continue
         verlengd = rng.random() < 0.2
         termijn = datums.voorportaal_termijn_einde(begin, verlengd)
-        blok.rij("voorportaalinschrijving", str(bid), str(lid), str(bestuur.id), t(vak), t(vs), d(begin), d(termijn),
-                 b(verlengd), "f", N)
+        blok.rij(
+            "voorportaalinschrijving",
+            str(bid),
+            str(lid),
+            str(bestuur.id),
+            t(vak),
+            t(vs),
+            d(begin),
+            d(termijn),
+            b(verlengd),
+            "f",
+            N,
+        )
         blok.tel("voorportaal")
         opent = ww.maanden_terug(termijn + dt.timedelta(days=1), ww.VOORPORTAAL_MAANDEN)
         if opent <= v <= termijn:
@@ -488,8 +950,17 @@ def schrijf_leraar(w: Wereld, p: Persoon, blok: Blok, sleutel: bytes) -> None:
 
     if not geregistreerd:
         if rng.random() < 0.01 and p.benoemingen:
-            blok.rij("foutmelding", str(i + 1), str(lid), str(i * 2 + 1), N, "Benoeming",
-                     "De einddatum van deze benoeming klopt niet.", d(_dag(rng, geleverd, v)), "f")
+            blok.rij(
+                "foutmelding",
+                str(i + 1),
+                str(lid),
+                str(i * 2 + 1),
+                N,
+                "Benoeming",
+                "De einddatum van deze benoeming klopt niet.",
+                d(_dag(rng, geleverd, v)),
+                "f",
+            )
             blok.tel("foutmelding")
         return
     assert reg_op is not None
@@ -556,11 +1027,20 @@ def schrijf_leraar(w: Wereld, p: Persoon, blok: Blok, sleutel: bytes) -> None:
             pid = bid * MAX_PERIODEN + n
             if einde < BEOORDEELD_TOT and einde < v:
                 uren = uren_in(start, einde)
-                peildatum = min(datums.volgende_periode_start(einde).replace(day=1) + dt.timedelta(days=32),
-                                BEOORDEELD_TOT).replace(day=1)
+                peildatum = min(
+                    datums.volgende_periode_start(einde).replace(day=1) + dt.timedelta(days=32), BEOORDEELD_TOT
+                ).replace(day=1)
                 ok = hr.voldoet(uren, CRITERIA, soort)
-                blok.rij("herregistratieperiode", str(pid), str(bid), d(start), d(einde), str(CRITERIA_ID),
-                         "VOLDAAN" if ok else "NIET_VOLDAAN", d(peildatum))
+                blok.rij(
+                    "herregistratieperiode",
+                    str(pid),
+                    str(bid),
+                    d(start),
+                    d(einde),
+                    str(CRITERIA_ID),
+                    "VOLDAAN" if ok else "NIET_VOLDAAN",
+                    d(peildatum),
+                )
                 blok.tel("periode_beoordeeld")
                 if not ok and not staande:
                     datiert = [(dt.date.fromordinal(dd), g, u) for dd, g, u in acts[k]]
@@ -575,10 +1055,17 @@ def schrijf_leraar(w: Wereld, p: Persoon, blok: Blok, sleutel: bytes) -> None:
                     if status == "INGETROKKEN" or r < 0.15:
                         uitspraak = "GEGROND" if status == "INGETROKKEN" else "ONGEGROND"
                         werkgever = p.benoemingen[0][0].id if p.benoemingen and r < 0.08 else None
-                        blok.rij("bezwaar", str(pid), str(pid), d(peildatum + dt.timedelta(days=20)),
-                                 "SCHOOLBESTUUR" if werkgever else "LERAAR", str(werkgever) if werkgever else N,
-                                 "De nascholing is wel gedaan maar niet op tijd ingevoerd.", uitspraak,
-                                 d(peildatum + dt.timedelta(days=60)))
+                        blok.rij(
+                            "bezwaar",
+                            str(pid),
+                            str(pid),
+                            d(peildatum + dt.timedelta(days=20)),
+                            "SCHOOLBESTUUR" if werkgever else "LERAAR",
+                            str(werkgever) if werkgever else N,
+                            "De nascholing is wel gedaan maar niet op tijd ingevoerd.",
+                            uitspraak,
+                            d(peildatum + dt.timedelta(days=60)),
+                        )
                         blok.tel("bezwaar")
                 start, n = datums.volgende_periode_start(einde), n + 1
                 continue
@@ -658,18 +1145,25 @@ async def _definities(conn: Any) -> tuple[list[str], list[str], list[str]]:
     cons = await conn.fetch(
         """SELECT c.conrelid::regclass::text AS tabel, c.conname, c.contype::text AS contype, pg_get_constraintdef(c.oid) AS def
            FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY($1::text[]) AND c.contype IN ('p','u','f')""",
-        tabellen)
+        tabellen,
+    )
     idx = await conn.fetch(
         """SELECT i.indexrelid::regclass::text AS naam, pg_get_indexdef(i.indexrelid) AS def
            FROM pg_index i WHERE i.indrelid::regclass::text = ANY($1::text[])
-           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""", tabellen)
-    drop = [f'ALTER TABLE "{c["tabel"]}" DROP CONSTRAINT "{c["conname"]}"'
-            for c in sorted(cons, key=lambda c: c["contype"] != "f")]
+           AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)""",
+        tabellen,
+    )
+    drop = [
+        f'ALTER TABLE "{c["tabel"]}" DROP CONSTRAINT "{c["conname"]}"'
+        for c in sorted(cons, key=lambda c: c["contype"] != "f")
+    ]
     drop += [f'DROP INDEX "{x["naam"]}"' for x in idx]
-    sleutels = [f'ALTER TABLE "{c["tabel"]}" ADD CONSTRAINT "{c["conname"]}" {c["def"]}'
-                for c in cons if c["contype"] in "pu"] + [x["def"] for x in idx]
-    fks = [f'ALTER TABLE "{c["tabel"]}" ADD CONSTRAINT "{c["conname"]}" {c["def"]}'
-           for c in cons if c["contype"] == "f"]
+    sleutels = [
+        f'ALTER TABLE "{c["tabel"]}" ADD CONSTRAINT "{c["conname"]}" {c["def"]}' for c in cons if c["contype"] in "pu"
+    ] + [x["def"] for x in idx]
+    fks = [
+        f'ALTER TABLE "{c["tabel"]}" ADD CONSTRAINT "{c["conname"]}" {c["def"]}' for c in cons if c["contype"] == "f"
+    ]
     return drop, sleutels, fks
 
 
@@ -714,12 +1208,16 @@ async def vul(url: str, aantal: int, w: Wereld, processen: int, sleutel: bytes) 
 
         rng = random.Random(w.zaad)
         await conn.copy_records_to_table(
-            "schoolbestuur", records=[(x.id, x.nummer, x.naam) for x in w.besturen],
-            columns=("id", "bevoegd_gezag_nummer", "naam"))
+            "schoolbestuur",
+            records=[(x.id, x.nummer, x.naam) for x in w.besturen],
+            columns=("id", "bevoegd_gezag_nummer", "naam"),
+        )
         aanbieders = max(1, len(w.catalogus) // 40)
         await conn.copy_records_to_table(
-            "aanbieder", records=[(a + 1, f"AANB{a + 1:04d}", f"Opleider {rng.choice(STREKEN)} {a + 1}")
-                                  for a in range(aanbieders)], columns=("id", "code", "naam"))
+            "aanbieder",
+            records=[(a + 1, f"AANB{a + 1:04d}", f"Opleider {rng.choice(STREKEN)} {a + 1}") for a in range(aanbieders)],
+            columns=("id", "code", "naam"),
+        )
         from lerarenregister.resolvers.catalogus import zoektitel
 
         gepubliceerd = dt.datetime(2019, 1, 1, tzinfo=dt.UTC)
@@ -727,11 +1225,40 @@ async def vul(url: str, aantal: int, w: Wereld, processen: int, sleutel: bytes) 
         for cid, _uren, gebied, contact, zelf in w.catalogus:
             soort = ACTIVITEITSOORTEN[cid % len(ACTIVITEITSOORTEN)]
             titel = f"{rng.choice(TITELS[gebied]).format(vak=rng.choice(VAKKEN_VO))} ({soort.lower()} {cid})"
-            cat.append((cid, (cid - 1) % aanbieders + 1, titel, zoektitel(titel), None, soort, contact, zelf, gebied,
-                        zelf > contact or rng.random() < 0.2, cid % 50 == 0, gepubliceerd))
-        await conn.copy_records_to_table("catalogus_activiteit", records=cat, columns=(
-            "id", "aanbieder_id", "titel", "zoektitel", "omschrijving", "soort", "contacturen", "zelfstudieuren",
-            "gebied", "toetsing", "ingetrokken", "gepubliceerd_op"))
+            cat.append(
+                (
+                    cid,
+                    (cid - 1) % aanbieders + 1,
+                    titel,
+                    zoektitel(titel),
+                    None,
+                    soort,
+                    contact,
+                    zelf,
+                    gebied,
+                    zelf > contact or rng.random() < 0.2,
+                    cid % 50 == 0,
+                    gepubliceerd,
+                )
+            )
+        await conn.copy_records_to_table(
+            "catalogus_activiteit",
+            records=cat,
+            columns=(
+                "id",
+                "aanbieder_id",
+                "titel",
+                "zoektitel",
+                "omschrijving",
+                "soort",
+                "contacturen",
+                "zelfstudieuren",
+                "gebied",
+                "toetsing",
+                "ingetrokken",
+                "gepubliceerd_op",
+            ),
+        )
         meld(f"{len(w.besturen)} boards, {aanbieders} providers, {len(cat)} catalogue activities")
 
         tellingen: dict[str, int] = {}
@@ -743,7 +1270,9 @@ async def vul(url: str, aantal: int, w: Wereld, processen: int, sleutel: bytes) 
             for teksten, tel in pool.imap(genereer_blok, blokken):
                 for tabel, tekst in teksten.items():
                     if tekst:
-                        await conn.copy_to_table(tabel, source=io.BytesIO(tekst), columns=KOLOMMEN[tabel], format="text")
+                        await conn.copy_to_table(
+                            tabel, source=io.BytesIO(tekst), columns=KOLOMMEN[tabel], format="text"
+                        )
                 for k, n in tel.items():
                     tellingen[k] = tellingen.get(k, 0) + n
                 gedaan += tel.get("leraar", 0)
@@ -759,15 +1288,22 @@ async def vul(url: str, aantal: int, w: Wereld, processen: int, sleutel: bytes) 
         for tabel in ("schoolbestuur", "aanbieder", "catalogus_activiteit") + GROTE_TABELLEN:
             if "id" in KOLOMMEN.get(tabel, ("id",)):
                 await conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{tabel}', 'id'), coalesce((SELECT max(id) FROM {tabel}), 0) + 1, false)")
+                    f"SELECT setval(pg_get_serial_sequence('{tabel}', 'id'), coalesce((SELECT max(id) FROM {tabel}), 0) + 1, false)"
+                )
         await conn.execute("UPDATE registernummer_teller SET volgende = $1 WHERE id = 1", EERSTE_VOLGNUMMER + aantal)
         await conn.execute("UPDATE data_versie SET versie = versie + 1, gewijzigd_op = now() WHERE id = 1")
         await conn.execute("CREATE SCHEMA IF NOT EXISTS bench_meta")
         await conn.execute("CREATE TABLE IF NOT EXISTS bench_meta.gegevens (sleutel text PRIMARY KEY, waarde text)")
         await conn.executemany(
             "INSERT INTO bench_meta.gegevens VALUES ($1, $2) ON CONFLICT (sleutel) DO UPDATE SET waarde = $2",
-            [("vandaag", w.vandaag.isoformat()), ("leraren", str(aantal)), ("zaad", str(w.zaad)),
-             ("besturen", str(len(w.besturen))), ("catalogus", str(w.aantal_catalogus))])
+            [
+                ("vandaag", w.vandaag.isoformat()),
+                ("leraren", str(aantal)),
+                ("zaad", str(w.zaad)),
+                ("besturen", str(len(w.besturen))),
+                ("catalogus", str(w.aantal_catalogus)),
+            ],
+        )
         meld("sequences, registernummer counter and bench_meta set")
         await conn.execute("VACUUM (ANALYZE)")
         meld("VACUUM (ANALYZE): statistics fresh, visibility map set, no autovacuum pending")
@@ -788,8 +1324,15 @@ def duo_token() -> str:
     return maak_token(Settings(), "duo")
 
 
-def replay(server: str, token: str, w: Wereld, van: int, aantal: int, per_aanroep: int = 1000,
-           max_seconden: float | None = None) -> dict[str, Any]:
+def replay(
+    server: str,
+    token: str,
+    w: Wereld,
+    van: int,
+    aantal: int,
+    per_aanroep: int = 1000,
+    max_seconden: float | None = None,
+) -> dict[str, Any]:
     """Deliver teachers van..van+aantal through zetGegevensKlaar; time only the HTTP calls."""
     import httpx
     import orjson
@@ -798,8 +1341,9 @@ def replay(server: str, token: str, w: Wereld, van: int, aantal: int, per_aanroe
     gemeten = 0.0
     aanroepen = []
     geleverd = 0
-    with httpx.Client(base_url=server, timeout=600.0,
-                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}) as client:
+    with httpx.Client(
+        base_url=server, timeout=600.0, headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    ) as client:
         for a, z in _verdeel(aantal, per_aanroep):
             leveringen = [w.persoon(van + i).levering() for i in range(a, z)]
             body = orjson.dumps({"query": MUTATIE, "variables": {"leveringen": leveringen}})
@@ -817,9 +1361,15 @@ def replay(server: str, token: str, w: Wereld, van: int, aantal: int, per_aanroe
             if max_seconden is not None and gemeten >= max_seconden:
                 break
     aanroepen.sort()
-    return {"leraren": geleverd, "seconden": gemeten, "per_seconde": geleverd / gemeten if gemeten else 0.0,
-            "aanroepen": len(aanroepen), "p50_aanroep_s": aanroepen[len(aanroepen) // 2] if aanroepen else 0.0,
-            "max_aanroep_s": aanroepen[-1] if aanroepen else 0.0, **totaal}
+    return {
+        "leraren": geleverd,
+        "seconden": gemeten,
+        "per_seconde": geleverd / gemeten if gemeten else 0.0,
+        "aanroepen": len(aanroepen),
+        "p50_aanroep_s": aanroepen[len(aanroepen) // 2] if aanroepen else 0.0,
+        "max_aanroep_s": aanroepen[-1] if aanroepen else 0.0,
+        **totaal,
+    }
 
 
 async def bewaar_meta(url: str, waarden: dict[str, str]) -> None:
@@ -829,7 +1379,8 @@ async def bewaar_meta(url: str, waarden: dict[str, str]) -> None:
     try:
         await conn.executemany(
             "INSERT INTO bench_meta.gegevens VALUES ($1, $2) ON CONFLICT (sleutel) DO UPDATE SET waarde = $2",
-            list(waarden.items()))
+            list(waarden.items()),
+        )
     finally:
         await conn.close()
 
@@ -848,8 +1399,9 @@ async def lees_meta(url: str) -> dict[str, str]:
 
 
 def wereld_uit_meta(meta: dict[str, str]) -> Wereld:
-    return Wereld(dt.date.fromisoformat(meta["vandaag"]), int(meta["zaad"]), int(meta["besturen"]),
-                  int(meta["catalogus"]))
+    return Wereld(
+        dt.date.fromisoformat(meta["vandaag"]), int(meta["zaad"]), int(meta["besturen"]), int(meta["catalogus"])
+    )
 
 
 # --- command line ------------------------------------------------------------------------------------
@@ -862,8 +1414,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--besturen", type=int, help="school boards (default: one per 200 teachers, 1,500 at 300,000)")
     ap.add_argument("--zaad", type=int, default=ZAAD, help="seed")
     ap.add_argument("--vandaag", type=dt.date.fromisoformat, help="the register's today (default: today)")
-    ap.add_argument("--processen", type=int, default=max(1, (os.cpu_count() or 2) - 1),
-                    help="generator processes (default: cores - 1; PostgreSQL takes the other)")
+    ap.add_argument(
+        "--processen",
+        type=int,
+        default=max(1, (os.cpu_count() or 2) - 1),
+        help="generator processes (default: cores - 1; PostgreSQL takes the other)",
+    )
     ap.add_argument("--replay", type=int, default=0, help="afterwards deliver this many new teachers via the API")
     ap.add_argument("--alleen-replay", type=int, metavar="N", help="only deliver N new teachers via the API")
     ap.add_argument("--server", default="http://127.0.0.1:8000", help="running server for --replay")
@@ -878,8 +1434,11 @@ def main(argv: list[str] | None = None) -> None:
         vandaag = args.vandaag or dt.datetime.now(AMSTERDAM).date()
         besturen_n = args.besturen or max(5, round(args.leraren / 200))
         w = Wereld(vandaag, args.zaad, besturen_n, max(100, min(3000, args.leraren // 100)))
-        print(f"generating {args.leraren:,} teachers at {besturen_n:,} boards, today {vandaag}, seed {args.zaad}, "
-              f"{args.processen} generator process(es)", flush=True)
+        print(
+            f"generating {args.leraren:,} teachers at {besturen_n:,} boards, today {vandaag}, seed {args.zaad}, "
+            f"{args.processen} generator process(es)",
+            flush=True,
+        )
         begin = time.perf_counter()
         asyncio.run(maak_database(args.url))
         from lerarenregister.db import migrate
@@ -889,8 +1448,16 @@ def main(argv: list[str] | None = None) -> None:
         tellingen = asyncio.run(vul(args.url, args.leraren, w, args.processen, sleutel))
         duur = time.perf_counter() - begin
         print(f"loaded in {duur:.1f} s")
-        asyncio.run(bewaar_meta(args.url, {"laadtijd_s": f"{duur:.1f}", "processen": str(args.processen),
-                                            **{f"telling:{k}": str(n) for k, n in tellingen.items()}}))
+        asyncio.run(
+            bewaar_meta(
+                args.url,
+                {
+                    "laadtijd_s": f"{duur:.1f}",
+                    "processen": str(args.processen),
+                    **{f"telling:{k}": str(n) for k, n in tellingen.items()},
+                },
+            )
+        )
         for k in sorted(tellingen):
             print(f"  {k:34s} {tellingen[k]:>12,}")
         ontbrekend = [s for s in SOORTEN_WAARSCHUWING if not tellingen.get("w:" + s)]
@@ -902,10 +1469,12 @@ def main(argv: list[str] | None = None) -> None:
         w = wereld_uit_meta(meta)
         van = int(meta["in_register"])
         uit = replay(args.server, args.token or duo_token(), w, van, aantal)
-        print(f"replayed {uit['leraren']:,} teachers through zetGegevensKlaar in {uit['seconden']:.1f} s "
-              f"({uit['per_seconde']:.0f}/s; {uit['aanroepen']} calls, p50 {uit['p50_aanroep_s']:.2f} s, "
-              f"max {uit['max_aanroep_s']:.2f} s; nieuw {uit['nieuw']}, gewijzigd {uit['gewijzigd']}, "
-              f"ongewijzigd {uit['ongewijzigd']})")
+        print(
+            f"replayed {uit['leraren']:,} teachers through zetGegevensKlaar in {uit['seconden']:.1f} s "
+            f"({uit['per_seconde']:.0f}/s; {uit['aanroepen']} calls, p50 {uit['p50_aanroep_s']:.2f} s, "
+            f"max {uit['max_aanroep_s']:.2f} s; nieuw {uit['nieuw']}, gewijzigd {uit['gewijzigd']}, "
+            f"ongewijzigd {uit['ongewijzigd']})"
+        )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ Per run it measures requests per second, p50/p99 latency (wrk --latency), server
 backends serving it, and the server's peak RSS during the run (VmHWM, reset before each run
 through /proc/PID/clear_refs). Everything is sent to 127.0.0.1 only, in bounded runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,21 +59,48 @@ POSTGRAPHILE_CLI = NODE_DIR / "node_modules" / "postgraphile" / "dist" / "cli-ru
 DEMO_DIR = BENCH / ".demo"
 KLOK = os.sysconf("SC_CLK_TCK")
 POORTEN = {"ons": 18201, "raw": 18202, "postgraphile": 18203, "voor": 18204}
-NAMEN = {"ons": "ours (lerarenregister)", "raw": "raw peer (Starlette + asyncpg)", "postgraphile": "PostGraphile v5",
-         "voor": "ours at an earlier commit (--voor)"}
+NAMEN = {
+    "ons": "ours (lerarenregister)",
+    "raw": "raw peer (Starlette + asyncpg)",
+    "postgraphile": "PostGraphile v5",
+    "voor": "ours at an earlier commit (--voor)",
+}
 VOOR_MAP = Path("/tmp/lr-voor")  # --voor: the earlier commit's tree, a temporary git worktree
 # An earlier tree's `serve` without its migrations: the bench database stands at this tree's head,
 # a revision the older alembic scripts do not know. Its cmd_serve imports `migrate` when it runs.
-VOOR_START = ("import sys; import lerarenregister.db as db; db.migrate = lambda *a, **k: None; "
-              "from lerarenregister.cli import main; sys.exit(main())")
+VOOR_START = (
+    "import sys; import lerarenregister.db as db; db.migrate = lambda *a, **k: None; "
+    "from lerarenregister.cli import main; sys.exit(main())"
+)
 # The rate limit counts anonymous requests per client address (600/minute by default), behind a
 # trusted proxy per X-Forwarded-For: wrk sends every request as if through a proxy on 127.0.0.1,
 # from a pool of client addresses (--adressen) big enough that none comes near its budget.
 PROXY = "127.0.0.1/32"
 
-GEWONE_TERMEN = ["jansen", "de vries", "van den Berg", "bakker", "visser", "smit", "meijer", "de Boer", "mulder",
-                 "de groot", "bos", "vos", "jan", "ber", "hoog", "kamp", "ver", "dijk", "Müller", "Öztürk", "Çelik",
-                 "yilmaz"]
+GEWONE_TERMEN = [
+    "jansen",
+    "de vries",
+    "van den Berg",
+    "bakker",
+    "visser",
+    "smit",
+    "meijer",
+    "de Boer",
+    "mulder",
+    "de groot",
+    "bos",
+    "vos",
+    "jan",
+    "ber",
+    "hoog",
+    "kamp",
+    "ver",
+    "dijk",
+    "Müller",
+    "Öztürk",
+    "Çelik",
+    "yilmaz",
+]
 
 
 def log(bericht: str) -> None:
@@ -122,8 +150,9 @@ class Server:
     def start(self) -> None:
         LOGS.mkdir(exist_ok=True)
         uit = open(LOGS / f"{self.naam}.log", "ab")
-        self.proc = subprocess.Popen(self.cmd, env=self.env, cwd=self.cwd, stdout=uit, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            self.cmd, env=self.env, cwd=self.cwd, stdout=uit, stderr=subprocess.STDOUT, start_new_session=True
+        )
         einde = time.monotonic() + 120
         while time.monotonic() < einde:
             if self.proc.poll() is not None:
@@ -161,22 +190,53 @@ def servers(url: str, vandaag: str, db: str) -> dict[str, Server]:
     for k in list(basis):
         if k.startswith("REGISTER_OIDC_"):
             del basis[k]
-    env = {**basis, "REGISTER_DEMO": "true", "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": vandaag,
-           "REGISTER_DEMO_DATA": "false", "REGISTER_VERTROUWDE_PROXIES": PROXY,
-           "REGISTER_DEMO_DIR": str(DEMO_DIR)}
+    env = {
+        **basis,
+        "REGISTER_DEMO": "true",
+        "REGISTER_DATABASE_URL": url,
+        "REGISTER_VANDAAG": vandaag,
+        "REGISTER_DEMO_DATA": "false",
+        "REGISTER_VERTROUWDE_PROXIES": PROXY,
+        "REGISTER_DEMO_DIR": str(DEMO_DIR),
+    }
     bin_ = Path(sys.executable).parent
-    pg_env = {**basis, "DATABASE_URL": url.replace("postgresql://", "postgres://"),
-              "PORT": str(POORTEN["postgraphile"]), "NODE_ENV": "production", "GRAPHILE_ENV": "production"}
+    pg_env = {
+        **basis,
+        "DATABASE_URL": url.replace("postgresql://", "postgres://"),
+        "PORT": str(POORTEN["postgraphile"]),
+        "NODE_ENV": "production",
+        "GRAPHILE_ENV": "production",
+    }
     return {
-        "ons": Server("ons", [str(bin_ / "lerarenregister"), "serve", "--host", "127.0.0.1", "--port",
-                              str(POORTEN["ons"])], env, LOGS, POORTEN["ons"]),
-        "raw": Server("raw", [sys.executable, str(BENCH / "raw_peer.py"), "--port", str(POORTEN["raw"])], env, LOGS,
-                      POORTEN["raw"]),
-        "postgraphile": Server("postgraphile", [str(NODE), str(POSTGRAPHILE_CLI), "-C", "graphile.config.mjs"],
-                               pg_env, BENCH / "postgraphile", POORTEN["postgraphile"]),
+        "ons": Server(
+            "ons",
+            [str(bin_ / "lerarenregister"), "serve", "--host", "127.0.0.1", "--port", str(POORTEN["ons"])],
+            env,
+            LOGS,
+            POORTEN["ons"],
+        ),
+        "raw": Server(
+            "raw",
+            [sys.executable, str(BENCH / "raw_peer.py"), "--port", str(POORTEN["raw"])],
+            env,
+            LOGS,
+            POORTEN["raw"],
+        ),
+        "postgraphile": Server(
+            "postgraphile",
+            [str(NODE), str(POSTGRAPHILE_CLI), "-C", "graphile.config.mjs"],
+            pg_env,
+            BENCH / "postgraphile",
+            POORTEN["postgraphile"],
+        ),
         # --voor: the same server at an earlier commit, its tree ahead of this one's editable install.
-        "voor": Server("voor", [sys.executable, "-c", VOOR_START, "serve", "--host", "127.0.0.1", "--port",
-                                str(POORTEN["voor"])], {**env, "PYTHONPATH": str(VOOR_MAP)}, LOGS, POORTEN["voor"]),
+        "voor": Server(
+            "voor",
+            [sys.executable, "-c", VOOR_START, "serve", "--host", "127.0.0.1", "--port", str(POORTEN["voor"])],
+            {**env, "PYTHONPATH": str(VOOR_MAP)},
+            LOGS,
+            POORTEN["voor"],
+        ),
     }
 
 
@@ -199,9 +259,15 @@ def sql(url: str, fn: Callable[[Any], Any]) -> Any:
 
 def backend_ticks(url: str) -> dict[int, int]:
     """CPU ticks of every PostgreSQL backend connected to the bench database (not this one)."""
+
     async def lees(conn: Any) -> list[int]:
-        return [r["pid"] for r in await conn.fetch(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+        return [
+            r["pid"]
+            for r in await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ]
+
     uit = {}
     for pid in sql(url, lees):
         try:
@@ -226,6 +292,7 @@ def installeer_functies(url: str) -> None:
         if not await conn.fetchval("SELECT to_regclass('bench_meta.gegevens') IS NOT NULL"):
             raise RuntimeError("not a database made by bench/genereer.py: refusing to add functions to it")
         await conn.execute((BENCH / "postgraphile" / "functies.sql").read_text())
+
     sql(url, doe)
 
 
@@ -236,31 +303,49 @@ def installeer_functies(url: str) -> None:
 class Invoer:
     termen: list[str]
     registernummers: list[str]
-    besturen: list[tuple[str, int]]           # (bevoegd-gezagnummer, current staff)
-    leraren: list[tuple[int, int]]            # (teacher index, portfolio size)
+    besturen: list[tuple[str, int]]  # (bevoegd-gezagnummer, current staff)
+    leraren: list[tuple[int, int]]  # (teacher index, portfolio size)
     vandaag: dt.date
     tokens: dict[str, list[str]] = field(default_factory=dict)
 
 
 def kies_invoer(url: str, vandaag: dt.date) -> Invoer:
     async def doe(conn: Any) -> Invoer:
-        zeldzaam = [r["achternaam"] for r in await conn.fetch(
-            "SELECT achternaam FROM leraar WHERE status = 'GEREGISTREERD' AND id % 997 = 0 ORDER BY id LIMIT 4")]
-        nummers = [r["registernummer"] for r in await conn.fetch(
-            "SELECT registernummer FROM leraar WHERE status = 'GEREGISTREERD' AND id % 89 = 0 ORDER BY id LIMIT 50")]
-        besturen = [(r["bevoegd_gezag_nummer"], r["n"]) for r in await conn.fetch(
-            """SELECT s.bevoegd_gezag_nummer, count(DISTINCT b.leraar_id) AS n FROM benoeming b
+        zeldzaam = [
+            r["achternaam"]
+            for r in await conn.fetch(
+                "SELECT achternaam FROM leraar WHERE status = 'GEREGISTREERD' AND id % 997 = 0 ORDER BY id LIMIT 4"
+            )
+        ]
+        nummers = [
+            r["registernummer"]
+            for r in await conn.fetch(
+                "SELECT registernummer FROM leraar WHERE status = 'GEREGISTREERD' AND id % 89 = 0 ORDER BY id LIMIT 50"
+            )
+        ]
+        besturen = [
+            (r["bevoegd_gezag_nummer"], r["n"])
+            for r in await conn.fetch(
+                """SELECT s.bevoegd_gezag_nummer, count(DISTINCT b.leraar_id) AS n FROM benoeming b
                JOIN schoolbestuur s ON s.id = b.schoolbestuur_id
                WHERE b.begindatum <= $1 AND (b.einddatum IS NULL OR b.einddatum >= $1)
-               GROUP BY s.bevoegd_gezag_nummer HAVING count(DISTINCT b.leraar_id) >= 100 ORDER BY n DESC""", vandaag)]
+               GROUP BY s.bevoegd_gezag_nummer HAVING count(DISTINCT b.leraar_id) >= 100 ORDER BY n DESC""",
+                vandaag,
+            )
+        ]
         # Eight boards spread over the size ranks, from the largest down to about 100 staff.
         stap = max(1, len(besturen) // 8)
         besturen = besturen[::stap][:8]
-        leraren = [(r["leraar_id"] - 1, r["n"]) for r in await conn.fetch(
-            """SELECT a.leraar_id, count(*) AS n FROM portfolio_activiteit a JOIN leraar l ON l.id = a.leraar_id
+        leraren = [
+            (r["leraar_id"] - 1, r["n"])
+            for r in await conn.fetch(
+                """SELECT a.leraar_id, count(*) AS n FROM portfolio_activiteit a JOIN leraar l ON l.id = a.leraar_id
                WHERE l.status = 'GEREGISTREERD' GROUP BY a.leraar_id HAVING count(*) >= 40
-               ORDER BY a.leraar_id LIMIT 20""")]
+               ORDER BY a.leraar_id LIMIT 20"""
+            )
+        ]
         return Invoer(GEWONE_TERMEN + zeldzaam + nummers[:4], nummers, besturen, leraren, vandaag)
+
     return sql(url, doe)
 
 
@@ -273,14 +358,21 @@ def maak_tokens(invoer: Invoer) -> None:
     s = Settings()
     # Each user a sub of their own, as real tokens have (the demo's is one per role): the rate limit
     # counts authenticated requests per issuer and sub.
-    invoer.tokens["bestuur"] = [maak_token(s, "schoolbestuur", bevoegd_gezag=b, sub=f"bench-bestuur-{k}")
-                                for k, (b, _) in enumerate(invoer.besturen)]
-    invoer.tokens["leraar"] = [maak_token(s, "leraar", bsn=genereer.bsn_van(i), sub=f"bench-leraar-{k}")
-                               for k, (i, _) in enumerate(invoer.leraren)]
+    invoer.tokens["bestuur"] = [
+        maak_token(s, "schoolbestuur", bevoegd_gezag=b, sub=f"bench-bestuur-{k}")
+        for k, (b, _) in enumerate(invoer.besturen)
+    ]
+    invoer.tokens["leraar"] = [
+        maak_token(s, "leraar", bsn=genereer.bsn_van(i), sub=f"bench-leraar-{k}")
+        for k, (i, _) in enumerate(invoer.leraren)
+    ]
     # The unchanged poll: each board as PEILERS users (subs) with the dashboard open, so that no sub
     # comes near its 6,000 a minute at a 304's rate; each has its own ETag (it is keyed by sub).
-    invoer.tokens["bestuur_peil"] = [maak_token(s, "schoolbestuur", bevoegd_gezag=b, sub=f"bench-bestuur-{k}-{j}")
-                                     for k, (b, _) in enumerate(invoer.besturen) for j in range(PEILERS)]
+    invoer.tokens["bestuur_peil"] = [
+        maak_token(s, "schoolbestuur", bevoegd_gezag=b, sub=f"bench-bestuur-{k}-{j}")
+        for k, (b, _) in enumerate(invoer.besturen)
+        for j in range(PEILERS)
+    ]
     invoer.tokens["duo"] = [maak_token(s, "duo")]
     invoer.tokens["beroepsgroep"] = [maak_token(s, "beroepsgroep")]
 
@@ -304,14 +396,19 @@ def verzoeken(scenario: str, server: str, invoer: Invoer) -> list[Verzoek]:
         return [Verzoek(orjson.dumps({"query": doc, "variables": {"zoekterm": t}})) for t in invoer.termen]
     if scenario == "leraar":
         doc = sc.PG_LERAAR if pg else sc.LERAAR
-        return [Verzoek(orjson.dumps({"query": doc, "variables": {"registernummer": n}}))
-                for n in invoer.registernummers]
+        return [
+            Verzoek(orjson.dumps({"query": doc, "variables": {"registernummer": n}})) for n in invoer.registernummers
+        ]
     if scenario == "bestuur":  # trusted documents, by their id (issue 12)
-        return [Verzoek(orjson.dumps({"documentId": sc.document_id(sc.BESTUUR), "variables": {"first": 100}}), t)
-                for t in invoer.tokens["bestuur"]]
+        return [
+            Verzoek(orjson.dumps({"documentId": sc.document_id(sc.BESTUUR), "variables": {"first": 100}}), t)
+            for t in invoer.tokens["bestuur"]
+        ]
     if scenario == "ik":
-        return [Verzoek(orjson.dumps({"documentId": sc.document_id(sc.IK), "variables": {"first": 40}}), t)
-                for t in invoer.tokens["leraar"]]
+        return [
+            Verzoek(orjson.dumps({"documentId": sc.document_id(sc.IK), "variables": {"first": 40}}), t)
+            for t in invoer.tokens["leraar"]
+        ]
     raise ValueError(scenario)
 
 
@@ -323,7 +420,9 @@ def get_pad(term: str) -> str:
 BESTUUR_PAD = "/graphql?" + urllib.parse.urlencode({"query": sc.BESTUUR, "variables": json.dumps({"first": 100})})
 
 
-def peil_etags(s: Server, invoer: Invoer, referentie: dict[str, list[bytes]]) -> tuple[list[tuple[str, str]], str | None]:
+def peil_etags(
+    s: Server, invoer: Invoer, referentie: dict[str, list[bytes]]
+) -> tuple[list[tuple[str, str]], str | None]:
     """Each polling user's ETag of the board page (GET, same data as the POST), and that it gives 304."""
     uit = []
     for n, token in enumerate(invoer.tokens["bestuur_peil"]):
@@ -348,8 +447,9 @@ def vraag(server: Server, v: Verzoek) -> httpx.Response:
     kop = {"Content-Type": "application/json", **v.kop}
     if v.token:
         kop["Authorization"] = f"Bearer {v.token}"
-    return httpx.request(v.methode, server.url + v.pad, content=v.body if v.methode == "POST" else None,
-                         headers=kop, timeout=120.0)
+    return httpx.request(
+        v.methode, server.url + v.pad, content=v.body if v.methode == "POST" else None, headers=kop, timeout=120.0
+    )
 
 
 def controleer(scenario: str, server: Server, invoer: Invoer, referentie: dict[str, list[bytes]]) -> dict[str, Any]:
@@ -367,8 +467,9 @@ def controleer(scenario: str, server: Server, invoer: Invoer, referentie: dict[s
                 uit["gelijk"] += r.content == referentie["zoek"][k]
                 uit["byte_gelijk"] += r.content == referentie["zoek"][k]
                 if r.content != referentie["zoek"][k]:
-                    uit["verschillen"].append(f"request {k}: executor {r.text[:200]} / compiled "
-                                              f"{referentie['zoek'][k][:200]!r}")
+                    uit["verschillen"].append(
+                        f"request {k}: executor {r.text[:200]} / compiled {referentie['zoek'][k][:200]!r}"
+                    )
             else:
                 uit["gelijk"] += 1
                 uit["byte_gelijk"] += 1
@@ -439,14 +540,28 @@ def wrk(server: Server, vs: list[Verzoek], seconden: int, verbindingen: int) -> 
         f.write(lua_script(vs))
         script = f.name
     try:
-        uit = subprocess.run(["wrk", "-t1", f"-c{verbindingen}", f"-d{seconden}s", "--latency", "--timeout", "60s",
-                              "-s", script, server.url + "/graphql"], capture_output=True, text=True,
-                             timeout=seconden + 60)
+        uit = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{verbindingen}",
+                f"-d{seconden}s",
+                "--latency",
+                "--timeout",
+                "60s",
+                "-s",
+                script,
+                server.url + "/graphql",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=seconden + 60,
+        )
     finally:
         os.unlink(script)
     for regel in uit.stdout.splitlines():
         if regel.startswith("WRKJSON "):
-            return json.loads(regel[len("WRKJSON "):])
+            return json.loads(regel[len("WRKJSON ") :])
     raise RuntimeError(f"wrk gave no summary: {uit.stdout[-500:]} {uit.stderr[-500:]}")
 
 
@@ -475,8 +590,9 @@ def wacht_op_rust(pid: int, maximum: float = 120.0) -> None:
         vorige = nu
 
 
-def meet(server: Server, url: str, vs: list[Verzoek], seconden: int, opwarmen: int,
-         verbindingen: int) -> dict[str, Any]:
+def meet(
+    server: Server, url: str, vs: list[Verzoek], seconden: int, opwarmen: int, verbindingen: int
+) -> dict[str, Any]:
     """One measured wrk run. Server and DB CPU are counted from an idle server until it is idle
     again, over the requests wrk completed plus the ones still in flight when it stopped (a closed
     loop keeps every connection busy, so that is one per connection)."""
@@ -500,13 +616,19 @@ def meet(server: Server, url: str, vs: list[Verzoek], seconden: int, opwarmen: i
     anders = ((bezig_na - bezig_voor - (cpu_na - cpu_voor) - db) / KLOK - (wrk_na - wrk_voor)) / (t_na - t_voor)
     return {
         "req_s": r["requests"] / (r["duration_us"] / 1e6),
-        "p50_ms": r["p50_us"] / 1000, "p90_ms": r["p90_us"] / 1000, "p99_ms": r["p99_us"] / 1000,
-        "max_ms": r["max_us"] / 1000, "requests": r["requests"],
+        "p50_ms": r["p50_us"] / 1000,
+        "p90_ms": r["p90_us"] / 1000,
+        "p99_ms": r["p99_us"] / 1000,
+        "max_ms": r["max_us"] / 1000,
+        "requests": r["requests"],
         "fouten": r["connect"] + r["read"] + r["write"] + r["status"] + r["timeout"],
         "cpu_ms_per_req": (cpu_na - cpu_voor) * 1000 / KLOK / n,
         "db_cpu_ms_per_req": db * 1000 / KLOK / n,
-        "piek_rss_mb": hwm / 1024, "bytes_per_req": r["bytes"] / max(r["requests"], 1),
-        "wrk_cpu_ms_per_req": (wrk_na - wrk_voor) * 1000 / n, "andere_cores": anders, "load1": os.getloadavg()[0],
+        "piek_rss_mb": hwm / 1024,
+        "bytes_per_req": r["bytes"] / max(r["requests"], 1),
+        "wrk_cpu_ms_per_req": (wrk_na - wrk_voor) * 1000 / n,
+        "andere_cores": anders,
+        "load1": os.getloadavg()[0],
     }
 
 
@@ -528,14 +650,19 @@ def machine() -> dict[str, str]:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=20).stdout.strip()
         except Exception:  # noqa: BLE001
             return "?"
+
     commit = uitvoer(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"])
     vuil = uitvoer(["git", "-C", str(ROOT), "status", "--porcelain", "--", "lerarenregister"])
     wrk_versie = uitvoer(["sh", "-c", "wrk -v 2>&1 | head -1"]).split(" [")[0]
     return {
-        "nproc": str(os.cpu_count()), "cpu": model, "geheugen": f"{mem_kb / 1024 / 1024:.1f} GiB",
-        "kernel": platform.release(), "python": platform.python_version(),
+        "nproc": str(os.cpu_count()),
+        "cpu": model,
+        "geheugen": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "kernel": platform.release(),
+        "python": platform.python_version(),
         "node": uitvoer([str(NODE), "--version"]) if NODE.exists() else "not installed",
-        "wrk": wrk_versie, "commit": commit + (" + uncommitted changes in lerarenregister/" if vuil else ""),
+        "wrk": wrk_versie,
+        "commit": commit + (" + uncommitted changes in lerarenregister/" if vuil else ""),
         "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
@@ -552,20 +679,34 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--rondes", type=int, default=2, help="rounds over all servers (default 2)")
     ap.add_argument("--verbindingen", type=int, default=16, help="concurrent connections (default 16)")
     ap.add_argument("--levering", type=int, help="teachers to deliver through zetGegevensKlaar (default --leraren)")
-    ap.add_argument("--levering-max-seconden", type=float, default=150.0,
-                    help="stop delivering after this many seconds of HTTP time and extrapolate (default 150)")
+    ap.add_argument(
+        "--levering-max-seconden",
+        type=float,
+        default=150.0,
+        help="stop delivering after this many seconds of HTTP time and extrapolate (default 150)",
+    )
     ap.add_argument("--zonder-postgraphile", action="store_true")
-    ap.add_argument("--zonder-profiel", action="store_true",
-                    help="skip profiling ours with py-spy after the rounds (py-spy is installed into bench/.tools)")
+    ap.add_argument(
+        "--zonder-profiel",
+        action="store_true",
+        help="skip profiling ours with py-spy after the rounds (py-spy is installed into bench/.tools)",
+    )
     ap.add_argument("--zonder-schrijven", action="store_true", help="skip the delivery and the assessment")
     ap.add_argument("--uitvoer", default=str(BENCH / "RESULTS.md"))
-    ap.add_argument("--voor", metavar="COMMIT",
-                    help="ours against ours at COMMIT (a temporary worktree in /tmp/lr-voor, served without "
-                         "migrations), alternating in the same rounds; only those two servers, no writes, no "
-                         "profile; writes only the section '" + VOOR_KOP[3:] + "' of RESULTS.md")
-    ap.add_argument("--adressen", type=int, default=ADRESSEN,
-                    help=f"client addresses wrk sends in X-Forwarded-For, round robin, through the trusted proxy "
-                         f"127.0.0.1 (default {ADRESSEN}; 0: none, every request from 127.0.0.1)")
+    ap.add_argument(
+        "--voor",
+        metavar="COMMIT",
+        help="ours against ours at COMMIT (a temporary worktree in /tmp/lr-voor, served without "
+        "migrations), alternating in the same rounds; only those two servers, no writes, no "
+        "profile; writes only the section '" + VOOR_KOP[3:] + "' of RESULTS.md",
+    )
+    ap.add_argument(
+        "--adressen",
+        type=int,
+        default=ADRESSEN,
+        help=f"client addresses wrk sends in X-Forwarded-For, round robin, through the trusted proxy "
+        f"127.0.0.1 (default {ADRESSEN}; 0: none, every request from 127.0.0.1)",
+    )
     args = ap.parse_args(argv)
     ADRESSEN = args.adressen
     if args.voor:
@@ -613,8 +754,12 @@ def main(argv: list[str] | None = None) -> None:
         info["voor"] = voor_boom(args.voor)
         # Ours migrates the data set to this tree's head (its serve would too); the old one is served
         # without migrating (VOOR_START): the new tables and columns are additions it does not read.
-        subprocess.run([str(Path(sys.executable).parent / "lerarenregister"), "migrate"], env=alle["ons"].env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [str(Path(sys.executable).parent / "lerarenregister"), "migrate"],
+            env=alle["ons"].env,
+            check=True,
+            capture_output=True,
+        )
     try:
         _main_servers(args, url, alle, actief, invoer_van(url, vandaag), meta, info, opdracht, pg_reden, begin)
     finally:
@@ -625,8 +770,10 @@ def main(argv: list[str] | None = None) -> None:
 def invoer_van(url: str, vandaag: dt.date) -> Invoer:
     invoer = kies_invoer(url, vandaag)
     maak_tokens(invoer)
-    log(f"inputs: {len(invoer.termen)} search terms, {len(invoer.registernummers)} registernummers, boards "
-        f"{[n for _, n in invoer.besturen]} staff, {len(invoer.leraren)} teachers with >= 40 activities")
+    log(
+        f"inputs: {len(invoer.termen)} search terms, {len(invoer.registernummers)} registernummers, boards "
+        f"{[n for _, n in invoer.besturen]} staff, {len(invoer.leraren)} teachers with >= 40 activities"
+    )
     return invoer
 
 
@@ -634,10 +781,12 @@ def voor_boom(commit: str) -> str:
     """The earlier commit's tree in a temporary git worktree; its full commit id."""
     if VOOR_MAP.exists():
         raise RuntimeError(f"{VOOR_MAP} exists: remove it (git worktree remove) first")
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(VOOR_MAP), commit], check=True,
-                   capture_output=True)
-    return subprocess.run(["git", "-C", str(VOOR_MAP), "rev-parse", "--short", "HEAD"], capture_output=True,
-                          text=True, check=True).stdout.strip()
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(VOOR_MAP), commit], check=True, capture_output=True
+    )
+    return subprocess.run(
+        ["git", "-C", str(VOOR_MAP), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def verwijder_voor_boom() -> None:
@@ -645,15 +794,28 @@ def verwijder_voor_boom() -> None:
     subprocess.run(["git", "-C", str(ROOT), "worktree", "prune"], capture_output=True)
 
 
-def _main_servers(args: argparse.Namespace, url: str, alle: dict[str, Server], actief: list[str], invoer: Invoer,
-                  meta: dict[str, str], info: dict[str, str], opdracht: str, pg_reden: str | None,
-                  begin: float) -> None:
+def _main_servers(
+    args: argparse.Namespace,
+    url: str,
+    alle: dict[str, Server],
+    actief: list[str],
+    invoer: Invoer,
+    meta: dict[str, str],
+    info: dict[str, str],
+    opdracht: str,
+    pg_reden: str | None,
+    begin: float,
+) -> None:
 
     # 3. Same data from every server.
     referentie: dict[str, list[bytes]] = {}
     controles: dict[str, dict[str, Any]] = {}
-    lees = {"ons": ["zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik"], "raw": ["zoek", "leraar", "bestuur", "ik"],
-            "postgraphile": ["zoek", "leraar"], "voor": ["zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik"]}
+    lees = {
+        "ons": ["zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik"],
+        "raw": ["zoek", "leraar", "bestuur", "ik"],
+        "postgraphile": ["zoek", "leraar"],
+        "voor": ["zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik"],
+    }
     etags_van: dict[str, list[tuple[str, str]]] = {}  # per server: its own ETags (voor's could differ)
     get_reden = None
     peil_van: dict[str, list[tuple[str, str]]] = {}  # per server: (token, ETag) of the board page polls
@@ -670,14 +832,21 @@ def _main_servers(args: argparse.Namespace, url: str, alle: dict[str, Server], a
             continue
         try:
             if naam == "voor":
-                code = subprocess.run([sys.executable, "-c", "import lerarenregister; print(lerarenregister.__file__)"],
-                                      env=s.env, cwd=s.cwd, capture_output=True, text=True).stdout.strip()
+                code = subprocess.run(
+                    [sys.executable, "-c", "import lerarenregister; print(lerarenregister.__file__)"],
+                    env=s.env,
+                    cwd=s.cwd,
+                    capture_output=True,
+                    text=True,
+                ).stdout.strip()
                 if not code.startswith(str(VOOR_MAP)):
                     raise RuntimeError(f"the earlier server would import {code}, not the tree in {VOOR_MAP}")
             for scenario in lees[naam]:
                 controles[f"{naam}:{scenario}"] = c = controleer(scenario, s, invoer, referentie)
-                log(f"check {naam} {scenario}: {c['gelijk']}/{c['verzoeken']} equal to ours, "
-                    f"{c['byte_gelijk']} byte for byte" + (f"; {c['verschillen'][:2]}" if c["verschillen"] else ""))
+                log(
+                    f"check {naam} {scenario}: {c['gelijk']}/{c['verzoeken']} equal to ours, "
+                    f"{c['byte_gelijk']} byte for byte" + (f"; {c['verschillen'][:2]}" if c["verschillen"] else "")
+                )
             if naam in ("ons", "voor"):
                 etags = etags_van.setdefault(naam, [])
                 for term in invoer.termen:
@@ -712,21 +881,31 @@ def _main_servers(args: argparse.Namespace, url: str, alle: dict[str, Server], a
     def taken_van(naam: str) -> list[tuple[str, list[Verzoek]]]:
         taken = [(sc_, verzoeken(sc_, naam, invoer)) for sc_ in lees[naam]]
         if naam in etags_van and not get_reden:
-            taken.append(("get304", [Verzoek(b"", None, "GET", get_pad(t), {"If-None-Match": tag})
-                                     for t, tag in etags_van[naam]]))
+            taken.append(
+                (
+                    "get304",
+                    [Verzoek(b"", None, "GET", get_pad(t), {"If-None-Match": tag}) for t, tag in etags_van[naam]],
+                )
+            )
         if naam in peil_van:
-            taken.append(("bestuur304", [Verzoek(b"", token, "GET", BESTUUR_PAD, {"If-None-Match": tag})
-                                         for token, tag in peil_van[naam]]))
+            taken.append(
+                (
+                    "bestuur304",
+                    [Verzoek(b"", token, "GET", BESTUUR_PAD, {"If-None-Match": tag}) for token, tag in peil_van[naam]],
+                )
+            )
         return taken
 
     def draai(ronde: int, naam: str, scenario: str, vs: list[Verzoek]) -> None:
         m = meet(alle[naam], url, vs, args.seconden, args.opwarmen, args.verbindingen)
         m.update(server=naam, scenario=scenario, ronde=ronde)
         metingen.append(m)
-        log(f"round {ronde} {naam:12s} {scenario:8s} {m['req_s']:8.0f} req/s  p50 {m['p50_ms']:6.1f} ms"
+        log(
+            f"round {ronde} {naam:12s} {scenario:8s} {m['req_s']:8.0f} req/s  p50 {m['p50_ms']:6.1f} ms"
             f"  p99 {m['p99_ms']:6.1f} ms  cpu {m['cpu_ms_per_req']:.2f} ms/req  db "
             f"{m['db_cpu_ms_per_req']:.2f} ms/req  rss {m['piek_rss_mb']:.0f} MB  errors {m['fouten']}"
-            f"  else {m['andere_cores']:.2f} cores  load {m['load1']:.2f}")
+            f"  else {m['andere_cores']:.2f} cores  load {m['load1']:.2f}"
+        )
 
     for ronde in range(1, args.rondes + 1):
         volgorde = actief if ronde % 2 else list(reversed(actief))
@@ -754,11 +933,16 @@ def _main_servers(args: argparse.Namespace, url: str, alle: dict[str, Server], a
 
     if args.voor:
         info["eind_load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-        schrijf_voor_sectie(Path(args.uitvoer), opdracht, info, meta, invoer, controles, metingen, get_reden, args,
-                            time.time() - begin)
-        (LOGS / "resultaten-voor.json").write_text(json.dumps(
-            {"machine": info, "meta": meta, "controles": controles, "metingen": metingen, "get": get_reden},
-            indent=1, default=str))
+        schrijf_voor_sectie(
+            Path(args.uitvoer), opdracht, info, meta, invoer, controles, metingen, get_reden, args, time.time() - begin
+        )
+        (LOGS / "resultaten-voor.json").write_text(
+            json.dumps(
+                {"machine": info, "meta": meta, "controles": controles, "metingen": metingen, "get": get_reden},
+                indent=1,
+                default=str,
+            )
+        )
         log(f"wrote the section of {args.uitvoer} in {time.time() - begin:.0f} s")
         return
 
@@ -771,27 +955,57 @@ def _main_servers(args: argparse.Namespace, url: str, alle: dict[str, Server], a
     if not args.zonder_schrijven:
         schrijven = schrijf_rondes(args, url, meta, invoer, alle["ons"])
 
-    schrijf_resultaten(Path(args.uitvoer), opdracht, info, meta, invoer, controles, metingen, schrijven, pg_reden,
-                       get_reden, args, time.time() - begin, profielen, peil_reden.get("ons"))
-    (LOGS / "resultaten.json").write_text(json.dumps(
-        {"machine": info, "meta": meta, "controles": controles, "metingen": metingen, "schrijven": schrijven,
-         "postgraphile": pg_reden, "get": get_reden, "peil": peil_reden}, indent=1, default=str))
+    schrijf_resultaten(
+        Path(args.uitvoer),
+        opdracht,
+        info,
+        meta,
+        invoer,
+        controles,
+        metingen,
+        schrijven,
+        pg_reden,
+        get_reden,
+        args,
+        time.time() - begin,
+        profielen,
+        peil_reden.get("ons"),
+    )
+    (LOGS / "resultaten.json").write_text(
+        json.dumps(
+            {
+                "machine": info,
+                "meta": meta,
+                "controles": controles,
+                "metingen": metingen,
+                "schrijven": schrijven,
+                "postgraphile": pg_reden,
+                "get": get_reden,
+                "peil": peil_reden,
+            },
+            indent=1,
+            default=str,
+        )
+    )
     log(f"wrote {args.uitvoer} in {time.time() - begin:.0f} s")
 
 
-def schrijf_rondes(args: argparse.Namespace, url: str, meta: dict[str, str], invoer: Invoer,
-                   ons: Server) -> list[dict[str, Any]]:
+def schrijf_rondes(
+    args: argparse.Namespace, url: str, meta: dict[str, str], invoer: Invoer, ons: Server
+) -> list[dict[str, Any]]:
     kopie_naam = genereer.db_naam(url) + "_schrijven"
     kopie = url.rsplit("/", 1)[0] + "/" + kopie_naam
     beheer = url.rsplit("/", 1)[0] + "/postgres"
     uit = []
     levering = args.levering if args.levering is not None else args.leraren
     for ronde in range(1, args.rondes + 1):
+
         async def maak(conn: Any) -> float:
             t = time.perf_counter()
             await conn.execute(f'DROP DATABASE IF EXISTS "{kopie_naam}" WITH (FORCE)')
             await conn.execute(f'CREATE DATABASE "{kopie_naam}" TEMPLATE "{genereer.db_naam(url)}" STRATEGY FILE_COPY')
             return time.perf_counter() - t
+
         duur = sql(beheer, maak)
         log(f"round {ronde}: copied the data set to {kopie_naam} in {duur:.0f} s")
         s = Server("ons", ons.cmd, {**ons.env, "REGISTER_DATABASE_URL": kopie}, ons.cwd, ons.poort)
@@ -802,14 +1016,21 @@ def schrijf_rondes(args: argparse.Namespace, url: str, meta: dict[str, str], inv
             stil(kopie)
             reset_hwm(s.pid)
             cpu = cpu_ticks(s.pid)
-            lev = genereer.replay(s.url, invoer.tokens["duo"][0], w, van, levering,
-                                  max_seconden=args.levering_max_seconden)
-            lev.update(soort="levering", ronde=ronde, cpu_s=(cpu_ticks(s.pid) - cpu) / KLOK,
-                       piek_rss_mb=vm_hwm_kb(s.pid) / 1024)
+            lev = genereer.replay(
+                s.url, invoer.tokens["duo"][0], w, van, levering, max_seconden=args.levering_max_seconden
+            )
+            lev.update(
+                soort="levering",
+                ronde=ronde,
+                cpu_s=(cpu_ticks(s.pid) - cpu) / KLOK,
+                piek_rss_mb=vm_hwm_kb(s.pid) / 1024,
+            )
             lev["extrapolatie_300k_s"] = 300_000 / lev["per_seconde"] if lev["per_seconde"] else None
             uit.append(lev)
-            log(f"round {ronde} delivery: {lev['leraren']:,} teachers in {lev['seconden']:.1f} s "
-                f"({lev['per_seconde']:.0f}/s), server cpu {lev['cpu_s']:.0f} s, rss {lev['piek_rss_mb']:.0f} MB")
+            log(
+                f"round {ronde} delivery: {lev['leraren']:,} teachers in {lev['seconden']:.1f} s "
+                f"({lev['per_seconde']:.0f}/s), server cpu {lev['cpu_s']:.0f} s, rss {lev['piek_rss_mb']:.0f} MB"
+            )
 
             uit.append(meet_beoordeling(s, kopie, invoer.vandaag, ronde, invoer.tokens["beroepsgroep"][0]))
         finally:
@@ -819,8 +1040,13 @@ def schrijf_rondes(args: argparse.Namespace, url: str, meta: dict[str, str], inv
         duur = sql(beheer, maak)
         dag, verwacht = nationale_peildatum(kopie, doel=min(300_000, args.leraren))
         log(f"round {ronde}: copied again in {duur:.0f} s; on {dag} about {verwacht:,} periods are due")
-        s = Server("ons", ons.cmd, {**ons.env, "REGISTER_DATABASE_URL": kopie, "REGISTER_VANDAAG": dag.isoformat()},
-                   ons.cwd, ons.poort)
+        s = Server(
+            "ons",
+            ons.cmd,
+            {**ons.env, "REGISTER_DATABASE_URL": kopie, "REGISTER_VANDAAG": dag.isoformat()},
+            ons.cwd,
+            ons.poort,
+        )
         s.start()
         try:
             uit.append(meet_beoordeling(s, kopie, dag, ronde, invoer.tokens["beroepsgroep"][0]))
@@ -845,22 +1071,34 @@ def meet_beoordeling(s: Server, kopie: str, peildatum: dt.date, ronde: int, toke
     cpu = cpu_ticks(s.pid)
     db_voor = backend_ticks(kopie)
     t = time.perf_counter()
-    r = httpx.post(s.url + "/graphql", json={"query": sc.BEOORDELING, "variables": {"peildatum": peildatum.isoformat()}},
-                   headers={"Authorization": f"Bearer {token}"}, timeout=1800)
+    r = httpx.post(
+        s.url + "/graphql",
+        json={"query": sc.BEOORDELING, "variables": {"peildatum": peildatum.isoformat()}},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=1800,
+    )
     duur = time.perf_counter() - t
     db_na = backend_ticks(kopie)
     inhoud = r.json()
     if r.status_code != 200 or inhoud.get("errors"):
         raise RuntimeError(f"assessment failed: {r.text[:500]}")
     res = inhoud["data"]["beoordeelHerregistraties"]
-    beo = {"soort": "beoordeling", "ronde": ronde, "peildatum": peildatum.isoformat(), "seconden": duur, **res,
-           "per_seconde": res["beoordeeld"] / duur if duur else 0.0,
-           "cpu_s": (cpu_ticks(s.pid) - cpu) / KLOK,
-           "db_cpu_s": sum(t_ - db_voor.get(p, 0) for p, t_ in db_na.items()) / KLOK,
-           "piek_rss_mb": vm_hwm_kb(s.pid) / 1024}
+    beo = {
+        "soort": "beoordeling",
+        "ronde": ronde,
+        "peildatum": peildatum.isoformat(),
+        "seconden": duur,
+        **res,
+        "per_seconde": res["beoordeeld"] / duur if duur else 0.0,
+        "cpu_s": (cpu_ticks(s.pid) - cpu) / KLOK,
+        "db_cpu_s": sum(t_ - db_voor.get(p, 0) for p, t_ in db_na.items()) / KLOK,
+        "piek_rss_mb": vm_hwm_kb(s.pid) / 1024,
+    }
     beo["extrapolatie_300k_s"] = 300_000 / beo["per_seconde"] if beo["per_seconde"] else None
-    log(f"round {ronde} assessment on {peildatum}: {res['beoordeeld']:,} periods in {duur:.1f} s "
-        f"(voldaan {res['voldaan']:,}, niet voldaan {res['nietVoldaan']:,}), server cpu {beo['cpu_s']:.1f} s")
+    log(
+        f"round {ronde} assessment on {peildatum}: {res['beoordeeld']:,} periods in {duur:.1f} s "
+        f"(voldaan {res['voldaan']:,}, niet voldaan {res['nietVoldaan']:,}), server cpu {beo['cpu_s']:.1f} s"
+    )
     return beo
 
 
@@ -868,10 +1106,15 @@ def nationale_peildatum(url: str, doel: int) -> tuple[dt.date, int]:
     """The first day on which at least `doel` periods are due (or the most there can be): the
     unassessed periods of bevoegdheden chosen for herregistratie, and the periods after them, each
     ending as the register's own date rules (regels.datums) say."""
+
     async def tel(conn: Any) -> tuple[dt.date, int]:
-        eindes = [r[0] for r in await conn.fetch(
-            "SELECT p.periode_einde FROM herregistratieperiode p JOIN bevoegdheid b ON b.id = p.bevoegdheid_id "
-            "WHERE p.uitkomst IS NULL AND b.voor_herregistratie")]
+        eindes = [
+            r[0]
+            for r in await conn.fetch(
+                "SELECT p.periode_einde FROM herregistratieperiode p JOIN bevoegdheid b ON b.id = p.bevoegdheid_id "
+                "WHERE p.uitkomst IS NULL AND b.voor_herregistratie"
+            )
+        ]
         laatste = max(eindes) + dt.timedelta(days=1)
         alle = []  # the last day of every period that can come due up to `laatste`
         for einde in eindes:
@@ -883,6 +1126,7 @@ def nationale_peildatum(url: str, doel: int) -> tuple[dt.date, int]:
             return laatste, len(alle)
         dag = alle[doel - 1] + dt.timedelta(days=1)  # due: ended before the peildatum
         return dag, bisect.bisect_left(alle, dag)
+
     return sql(url, tel)
 
 
@@ -893,11 +1137,19 @@ TOOLS = BENCH / ".tools"
 
 def py_spy() -> str | None:
     """py-spy from PATH or the venv, else installed from PyPI into bench/.tools (ignored by git)."""
-    for kandidaat in (shutil.which("py-spy"), str(Path(sys.executable).parent / "py-spy"), str(TOOLS / "bin" / "py-spy")):
+    for kandidaat in (
+        shutil.which("py-spy"),
+        str(Path(sys.executable).parent / "py-spy"),
+        str(TOOLS / "bin" / "py-spy"),
+    ):
         if kandidaat and Path(kandidaat).exists():
             return kandidaat
-    r = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--prefix", str(TOOLS), "py-spy"],
-                       capture_output=True, text=True, check=False)
+    r = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--prefix", str(TOOLS), "py-spy"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     pad = TOOLS / "bin" / "py-spy"
     return str(pad) if r.returncode == 0 and pad.exists() else None
 
@@ -924,23 +1176,32 @@ def vat_samen(pad: Path, top: int = 12) -> dict[str, Any]:
             continue
         aantal = int(n)
         totaal += aantal
-        frames = [_frame(f) for f in stapel.split(";") if f and not f.startswith("process ")
-                  and not f.startswith("thread ")]
+        frames = [
+            _frame(f) for f in stapel.split(";") if f and not f.startswith("process ") and not f.startswith("thread ")
+        ]
         if not frames:
             continue
         eigen[frames[-1]] = eigen.get(frames[-1], 0) + aantal
         for f in set(frames):
             inclusief[f] = inclusief.get(f, 0) + aantal
     ons = {f: n for f, n in inclusief.items() if ".py)" in f and not f.startswith(("<module>", "run ("))}
-    return {"samples": totaal,
-            "eigen": sorted(eigen.items(), key=lambda x: -x[1])[:top],
-            "inclusief_ons": sorted(((f, n) for f, n in ons.items() if "(resolvers/" in f or "(schema/" in f
-                                     or "(server.py)" in f or "(auth/" in f or "(regels/" in f),
-                                    key=lambda x: -x[1])[:top]}
+    return {
+        "samples": totaal,
+        "eigen": sorted(eigen.items(), key=lambda x: -x[1])[:top],
+        "inclusief_ons": sorted(
+            (
+                (f, n)
+                for f, n in ons.items()
+                if "(resolvers/" in f or "(schema/" in f or "(server.py)" in f or "(auth/" in f or "(regels/" in f
+            ),
+            key=lambda x: -x[1],
+        )[:top],
+    }
 
 
-def profileer(ons: Server, invoer: Invoer, etags: list[tuple[str, str]], get_reden: str | None,
-              args: argparse.Namespace) -> dict[str, dict[str, Any]]:
+def profileer(
+    ons: Server, invoer: Invoer, etags: list[tuple[str, str]], get_reden: str | None, args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
     spy = py_spy()
     if spy is None:
         log("profile: py-spy could not be installed; skipped")
@@ -953,16 +1214,31 @@ def profileer(ons: Server, invoer: Invoer, etags: list[tuple[str, str]], get_red
             wrk(ons, vs, 2, args.verbindingen)
             wacht_op_rust(ons.pid)
             bestand = LOGS / f"profiel-{scenario}.txt"
-            spion = subprocess.Popen([spy, "record", "--pid", str(ons.pid), "--duration", str(args.seconden),
-                                      "--rate", "200", "--nonblocking", "--format", "raw", "-o", str(bestand)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            spion = subprocess.Popen(
+                [
+                    spy,
+                    "record",
+                    "--pid",
+                    str(ons.pid),
+                    "--duration",
+                    str(args.seconden),
+                    "--rate",
+                    "200",
+                    "--nonblocking",
+                    "--format",
+                    "raw",
+                    "-o",
+                    str(bestand),
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             wrk(ons, vs, args.seconden + 1, args.verbindingen)
             spion.wait(timeout=60)
             wacht_op_rust(ons.pid)
             if bestand.exists():
                 uit[scenario] = vat_samen(bestand)
-                log(f"profile {scenario}: {uit[scenario]['samples']} samples, top "
-                    f"{uit[scenario]['eigen'][:3]}")
+                log(f"profile {scenario}: {uit[scenario]['samples']} samples, top {uit[scenario]['eigen'][:3]}")
     finally:
         ons.stop()
     return uit
@@ -994,18 +1270,29 @@ SCENARIO_NAMEN = {
     "zoek_uitvoerder": "The same search page as an unregistered text: a plan made at first use (schema/plannen.py)",
     "leraar": "Public lookup by registernummer",
     "bestuur": "Board dashboard page (trusted document bestuur_personeel, 100 staff: status, warnings, "
-               "herregistratie per bevoegdheid)",
+    "herregistratie per bevoegdheid)",
     "ik": "Teacher's `ik` with a portfolio page of 40 (trusted document leraar_portfolio)",
     "get304": "Cached public GET of the search page (ETag, 304 on If-None-Match)",
     "bestuur304": "A board's unchanged poll of its page (GET with token, 304 on If-None-Match)",
 }
 
 
-def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dict[str, str], invoer: Invoer,
-                       controles: dict[str, dict[str, Any]], metingen: list[dict[str, Any]],
-                       schrijven: list[dict[str, Any]], pg_reden: str | None, get_reden: str | None,
-                       args: argparse.Namespace, duur: float, profielen: dict[str, dict[str, Any]] | None = None,
-                       peil_reden: str | None = None) -> None:
+def schrijf_resultaten(
+    pad: Path,
+    opdracht: str,
+    info: dict[str, str],
+    meta: dict[str, str],
+    invoer: Invoer,
+    controles: dict[str, dict[str, Any]],
+    metingen: list[dict[str, Any]],
+    schrijven: list[dict[str, Any]],
+    pg_reden: str | None,
+    get_reden: str | None,
+    args: argparse.Namespace,
+    duur: float,
+    profielen: dict[str, dict[str, Any]] | None = None,
+    peil_reden: str | None = None,
+) -> None:
     def gem(server: str, scenario: str, sleutel: str) -> float:
         return _gem([m[sleutel] for m in metingen if m["server"] == server and m["scenario"] == scenario])
 
@@ -1016,46 +1303,66 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
     t = meta
     r: list[str] = []
     r.append("# Bench results: this server beside the stack's limit and PostGraphile v5\n")
-    r.append("Written by `bench/harness.py`; rerun with the command below. Figures are from one run on one "
-             "machine; the ratios between servers in the same run are what the targets of issue 4 are about.\n")
+    r.append(
+        "Written by `bench/harness.py`; rerun with the command below. Figures are from one run on one "
+        "machine; the ratios between servers in the same run are what the targets of issue 4 are about.\n"
+    )
     r.append(f"- Command: `{opdracht}`")
-    r.append(f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}; the run took {duur / 60:.0f} min")
-    r.append(f"- Machine: {info['nproc']} cores ({info['cpu']}), {info['geheugen']} memory, Linux {info['kernel']}; "
-             f"load average at the start {info['load']} (the machine is shared: other sessions' tests may run)")
-    r.append(f"- Software: Python {info['python']}, PostgreSQL (same server for all), Node {info['node']}, "
-             f"{info.get('postgraphile', 'PostGraphile not run')}, {info['wrk']}")
+    r.append(
+        f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}; the run took {duur / 60:.0f} min"
+    )
+    r.append(
+        f"- Machine: {info['nproc']} cores ({info['cpu']}), {info['geheugen']} memory, Linux {info['kernel']}; "
+        f"load average at the start {info['load']} (the machine is shared: other sessions' tests may run)"
+    )
+    r.append(
+        f"- Software: Python {info['python']}, PostgreSQL (same server for all), Node {info['node']}, "
+        f"{info.get('postgraphile', 'PostGraphile not run')}, {info['wrk']}"
+    )
     r.append(f"- Tree: commit {info['commit']}")
-    r.append(f"- Load: wrk, 1 thread, {args.verbindingen} connections, {args.opwarmen} s warm-up then "
-             f"{args.seconden} s measured per run, {args.rondes} rounds, servers alternating (order reversed every "
-             "other round); each server is one process with one worker, restarted per round.")
-    r.append("- Server CPU per request: utime+stime of the server process from idle before the measured run to "
-             "idle after it, divided by the requests wrk completed plus one per connection (those still in flight "
-             "when wrk stopped). DB CPU: the same for the PostgreSQL backends connected to the bench database. "
-             "Peak RSS: VmHWM of the server process, reset before each run.\n")
+    r.append(
+        f"- Load: wrk, 1 thread, {args.verbindingen} connections, {args.opwarmen} s warm-up then "
+        f"{args.seconden} s measured per run, {args.rondes} rounds, servers alternating (order reversed every "
+        "other round); each server is one process with one worker, restarted per round."
+    )
+    r.append(
+        "- Server CPU per request: utime+stime of the server process from idle before the measured run to "
+        "idle after it, divided by the requests wrk completed plus one per connection (those still in flight "
+        "when wrk stopped). DB CPU: the same for the PostgreSQL backends connected to the bench database. "
+        "Peak RSS: VmHWM of the server process, reset before each run.\n"
+    )
 
     ongelijk = [k for k, c in controles.items() if c["gelijk"] != c["verzoeken"]]
     if ongelijk:
-        r.append(f"**WARNING: the servers did not give the same data for {', '.join(ongelijk)}; the ratios of "
-                 "those scenarios compare different work. See 'Same data from every server'.**\n")
+        r.append(
+            f"**WARNING: the servers did not give the same data for {', '.join(ongelijk)}; the ratios of "
+            "those scenarios compare different work. See 'Same data from every server'.**\n"
+        )
     r.append("## Data set\n")
     tel = {k.split(":", 1)[1]: int(v) for k, v in t.items() if k.startswith("telling:")}
-    r.append(f"{int(t['leraren']):,} teachers ({tel.get('geregistreerd', 0):,} GEREGISTREERD, "
-             f"{tel.get('klaargezet', 0):,} KLAARGEZET) at {int(t['besturen']):,} boards; "
-             f"{tel.get('bevoegdheid', 0):,} bevoegdheden, {tel.get('benoeming', 0):,} benoemingen, "
-             f"{tel.get('activiteit', 0):,} portfolio activities with {tel.get('koppeling', 0):,} links to "
-             f"bevoegdheden, {tel.get('voorportaal', 0):,} voorportaal entries, "
-             f"{tel.get('periode_beoordeeld', 0) + tel.get('periode_lopend', 0) + tel.get('periode_te_beoordelen', 0):,}"
-             f" stored periods ({tel.get('periode_te_beoordelen', 0):,} due for assessment), "
-             f"{tel.get('aantekening', 0):,} aantekeningen, {tel.get('bezwaar', 0):,} objections. "
-             f"Today is {t['vandaag']}; seed {t['zaad']}.")
+    r.append(
+        f"{int(t['leraren']):,} teachers ({tel.get('geregistreerd', 0):,} GEREGISTREERD, "
+        f"{tel.get('klaargezet', 0):,} KLAARGEZET) at {int(t['besturen']):,} boards; "
+        f"{tel.get('bevoegdheid', 0):,} bevoegdheden, {tel.get('benoeming', 0):,} benoemingen, "
+        f"{tel.get('activiteit', 0):,} portfolio activities with {tel.get('koppeling', 0):,} links to "
+        f"bevoegdheden, {tel.get('voorportaal', 0):,} voorportaal entries, "
+        f"{tel.get('periode_beoordeeld', 0) + tel.get('periode_lopend', 0) + tel.get('periode_te_beoordelen', 0):,}"
+        f" stored periods ({tel.get('periode_te_beoordelen', 0):,} due for assessment), "
+        f"{tel.get('aantekening', 0):,} aantekeningen, {tel.get('bezwaar', 0):,} objections. "
+        f"Today is {t['vandaag']}; seed {t['zaad']}."
+    )
     kinds = ", ".join(f"{k[2:]} {n:,}" for k, n in sorted(tel.items()) if k.startswith("w:"))
     r.append(f"Warnings standing today (teachers × kind, by the register's own rules): {kinds}.")
-    r.append(f"Loaded by `bench/genereer.py` (migrations, then COPY with indexes and constraints rebuilt after, "
-             f"VACUUM ANALYZE) in {t.get('laadtijd_s', '?')} s with {t.get('processen', '?')} generator process(es).\n")
-    r.append(f"Inputs: {len(invoer.termen)} search terms rotating (common names, prefixes, accented names, rare "
-             f"names, registernummers), {len(invoer.registernummers)} registernummers, {len(invoer.besturen)} boards "
-             f"of {', '.join(str(n) for _, n in invoer.besturen)} current staff, {len(invoer.leraren)} teachers with "
-             "at least 40 activities.\n")
+    r.append(
+        f"Loaded by `bench/genereer.py` (migrations, then COPY with indexes and constraints rebuilt after, "
+        f"VACUUM ANALYZE) in {t.get('laadtijd_s', '?')} s with {t.get('processen', '?')} generator process(es).\n"
+    )
+    r.append(
+        f"Inputs: {len(invoer.termen)} search terms rotating (common names, prefixes, accented names, rare "
+        f"names, registernummers), {len(invoer.registernummers)} registernummers, {len(invoer.besturen)} boards "
+        f"of {', '.join(str(n) for _, n in invoer.besturen)} current staff, {len(invoer.leraren)} teachers with "
+        "at least 40 activities.\n"
+    )
 
     r.append("## Same data from every server\n")
     r.append("| server | scenario | requests | same data as ours | byte for byte |")
@@ -1068,25 +1375,35 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
     for k, c in controles.items():
         if c["verschillen"]:
             r.append(f"\nDifferences {k}: " + "; ".join(c["verschillen"][:3]))
-    r.append("\nPostGraphile's answers have its own shape (nodes, rowId, a computed weergavenaam); they are "
-             "compared after normalising names and shapes (bench/scenarios.py `genormaliseerd`).\n")
+    r.append(
+        "\nPostGraphile's answers have its own shape (nodes, rowId, a computed weergavenaam); they are "
+        "compared after normalising names and shapes (bench/scenarios.py `genormaliseerd`).\n"
+    )
     if pg_reden:
         r.append(f"PostGraphile was not measured: {pg_reden}\n")
 
     r.append("## Read scenarios, every run\n")
-    r.append("| scenario | server | round | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | "
-             "peak RSS MB | errors |")
+    r.append(
+        "| scenario | server | round | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | "
+        "peak RSS MB | errors |"
+    )
     r.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for m in metingen:
         p50, p99 = (f"{m['p50_ms']:.1f}", f"{m['p99_ms']:.1f}") if m["requests"] else ("–", "–")
-        r.append(f"| {m['scenario']} | {m['server']} | {m['ronde']} | {m['req_s']:.1f} | {p50} | {p99} | "
-                 f"{m['cpu_ms_per_req']:.2f} | {m['db_cpu_ms_per_req']:.2f} | {m['piek_rss_mb']:.0f} | {m['fouten']} |")
-    r.append("\nA run in which no request completed shows no latency; its CPU figure is then the work on the "
-             "requests in flight.")
+        r.append(
+            f"| {m['scenario']} | {m['server']} | {m['ronde']} | {m['req_s']:.1f} | {p50} | {p99} | "
+            f"{m['cpu_ms_per_req']:.2f} | {m['db_cpu_ms_per_req']:.2f} | {m['piek_rss_mb']:.0f} | {m['fouten']} |"
+        )
+    r.append(
+        "\nA run in which no request completed shows no latency; its CPU figure is then the work on the "
+        "requests in flight."
+    )
 
     r.append("\n## Summary (mean of rounds)\n")
-    r.append("| scenario | ours req/s | raw req/s | PostGraphile req/s | ours / raw | ours / PostGraphile | "
-             "PostGraphile / raw | ours p99 ms | ours CPU ms/req |")
+    r.append(
+        "| scenario | ours req/s | raw req/s | PostGraphile req/s | ours / raw | ours / PostGraphile | "
+        "PostGraphile / raw | ours p99 ms | ours CPU ms/req |"
+    )
     r.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for scenario in ("zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik", "get304", "bestuur304"):
         o = gem("ons", scenario, "req_s")
@@ -1094,19 +1411,25 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
         raw, pgv = gem("raw", peer, "req_s"), gem("postgraphile", peer, "req_s")
         if not _is(o):
             continue
-        r.append(f"| {SCENARIO_NAMEN[scenario]} | {_f(o)} | {_f(raw)} | {_f(pgv)} | {_f(o / raw, '.2f')}× | "
-                 f"{_f(o / pgv, '.2f')}× | {_f(pgv / raw, '.2f')}× | {_f(gem('ons', scenario, 'p99_ms'), '.1f')} | "
-                 f"{_f(gem('ons', scenario, 'cpu_ms_per_req'), '.2f')} |")
-    r.append("\nFor the cached GET the raw and PostGraphile columns are their uncached search page: the target "
-             "compares a cache hit with the stack's limit doing the work. The executor row is the same search "
-             "page sent as a text the server has not registered; its raw and PostGraphile columns are theirs for "
-             "the search page. The bench's search and lookup documents are registered "
-             "(lerarenregister/documenten/), so ours answers them by the compiled path (schema/gecompileerd.py): "
-             "one statement for the whole search page, where the raw peer follows the executor's SQL (the exact "
-             "registernummer, the count and the page: three statements), which is why ours can pass it. With the "
-             "server's CPU this low, the database's CPU (same two cores) sets throughput and the tail.")
-    r.append("\nThe board's unchanged poll is compared with the raw peer's board page: what a dashboard polling "
-             "every minute costs while nothing changed, against the stack's limit answering the page.")
+        r.append(
+            f"| {SCENARIO_NAMEN[scenario]} | {_f(o)} | {_f(raw)} | {_f(pgv)} | {_f(o / raw, '.2f')}× | "
+            f"{_f(o / pgv, '.2f')}× | {_f(pgv / raw, '.2f')}× | {_f(gem('ons', scenario, 'p99_ms'), '.1f')} | "
+            f"{_f(gem('ons', scenario, 'cpu_ms_per_req'), '.2f')} |"
+        )
+    r.append(
+        "\nFor the cached GET the raw and PostGraphile columns are their uncached search page: the target "
+        "compares a cache hit with the stack's limit doing the work. The executor row is the same search "
+        "page sent as a text the server has not registered; its raw and PostGraphile columns are theirs for "
+        "the search page. The bench's search and lookup documents are registered "
+        "(lerarenregister/documenten/), so ours answers them by the compiled path (schema/gecompileerd.py): "
+        "one statement for the whole search page, where the raw peer follows the executor's SQL (the exact "
+        "registernummer, the count and the page: three statements), which is why ours can pass it. With the "
+        "server's CPU this low, the database's CPU (same two cores) sets throughput and the tail."
+    )
+    r.append(
+        "\nThe board's unchanged poll is compared with the raw peer's board page: what a dashboard polling "
+        "every minute costs while nothing changed, against the stack's limit answering the page."
+    )
     if get_reden:
         r.append(f"\nThe cached GET was not measured: {get_reden}.")
     if peil_reden:
@@ -1119,21 +1442,27 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
         r.append("| round | what | count | seconds | per second | server CPU s | peak RSS MB | result |")
         r.append("| ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |")
         for x in lev:
-            r.append(f"| {x['ronde']} | DUO delivery, zetGegevensKlaar, 1,000 per call | {x['leraren']:,} | "
-                     f"{x['seconden']:.1f} | {x['per_seconde']:.0f} | {x['cpu_s']:.0f} | {x['piek_rss_mb']:.0f} | "
-                     f"nieuw {x['nieuw']:,}, gewijzigd {x['gewijzigd']:,}, ongewijzigd {x['ongewijzigd']:,}; "
-                     f"{x['aanroepen']} calls, p50 {x['p50_aanroep_s']:.2f} s, max {x['max_aanroep_s']:.2f} s |")
+            r.append(
+                f"| {x['ronde']} | DUO delivery, zetGegevensKlaar, 1,000 per call | {x['leraren']:,} | "
+                f"{x['seconden']:.1f} | {x['per_seconde']:.0f} | {x['cpu_s']:.0f} | {x['piek_rss_mb']:.0f} | "
+                f"nieuw {x['nieuw']:,}, gewijzigd {x['gewijzigd']:,}, ongewijzigd {x['ongewijzigd']:,}; "
+                f"{x['aanroepen']} calls, p50 {x['p50_aanroep_s']:.2f} s, max {x['max_aanroep_s']:.2f} s |"
+            )
         for x in beo:
-            r.append(f"| {x['ronde']} | assessment, beoordeelHerregistraties(peildatum: {x.get('peildatum', 'today')}) | "
-                     f"{x['beoordeeld']:,} | {x['seconden']:.1f} | {x['per_seconde']:.0f} | {x['cpu_s']:.1f} | "
-                     f"{x['piek_rss_mb']:.0f} | voldaan {x['voldaan']:,}, niet voldaan {x['nietVoldaan']:,}; "
-                     f"DB CPU {x['db_cpu_s']:.1f} s |")
-        r.append("\nDelivery seconds count the HTTP calls only (the client builds the next 1,000 between calls). "
-                 "Teachers delivered are new (BSNs beyond the data set), so every one is `nieuw`. "
-                 "The assessment runs twice per round: on the data set's today (after the delivery, on the same "
-                 "copy), and on a fresh copy with the server's today moved on to the first day on which about "
-                 "300,000 periods are due; periods whose next period is also due by then are judged in a second "
-                 "pass within the same call. The target is judged on that second run's own time.")
+            r.append(
+                f"| {x['ronde']} | assessment, beoordeelHerregistraties(peildatum: {x.get('peildatum', 'today')}) | "
+                f"{x['beoordeeld']:,} | {x['seconden']:.1f} | {x['per_seconde']:.0f} | {x['cpu_s']:.1f} | "
+                f"{x['piek_rss_mb']:.0f} | voldaan {x['voldaan']:,}, niet voldaan {x['nietVoldaan']:,}; "
+                f"DB CPU {x['db_cpu_s']:.1f} s |"
+            )
+        r.append(
+            "\nDelivery seconds count the HTTP calls only (the client builds the next 1,000 between calls). "
+            "Teachers delivered are new (BSNs beyond the data set), so every one is `nieuw`. "
+            "The assessment runs twice per round: on the data set's today (after the delivery, on the same "
+            "copy), and on a fresh copy with the server's today moved on to the first day on which about "
+            "300,000 periods are due; periods whose next period is also due by then are judged in a second "
+            "pass within the same call. The target is judged on that second run's own time."
+        )
 
     r.append("\n## Targets of issue 4\n")
     r.append("| target | measured | met? |")
@@ -1143,28 +1472,48 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
         r.append(f"| {doel} | {gemeten} | {'met' if ok else 'not met' if ok is not None else 'not measured'} |")
 
     o_z, raw_z, pg_z = gem("ons", "zoek", "req_s"), gem("raw", "zoek", "req_s"), gem("postgraphile", "zoek", "req_s")
-    rij("Public search: ≥ 0.35× PostGraphile v5", f"{_f(o_z / pg_z, '.2f')}× ({_f(o_z)} vs {_f(pg_z)} req/s)",
-        (o_z / pg_z >= 0.35) if _is(pg_z) else None)
-    rij("Public search: ≥ 0.20× raw", f"{_f(o_z / raw_z, '.2f')}× ({_f(o_z)} vs {_f(raw_z)} req/s)",
-        (o_z / raw_z >= 0.20) if _is(raw_z) else None)
+    rij(
+        "Public search: ≥ 0.35× PostGraphile v5",
+        f"{_f(o_z / pg_z, '.2f')}× ({_f(o_z)} vs {_f(pg_z)} req/s)",
+        (o_z / pg_z >= 0.35) if _is(pg_z) else None,
+    )
+    rij(
+        "Public search: ≥ 0.20× raw",
+        f"{_f(o_z / raw_z, '.2f')}× ({_f(o_z)} vs {_f(raw_z)} req/s)",
+        (o_z / raw_z >= 0.20) if _is(raw_z) else None,
+    )
     cpu_z = gem("ons", "zoek", "cpu_ms_per_req")
     rij("Public search: server CPU ≤ 2 ms per request", f"{_f(cpu_z, '.2f')} ms", cpu_z <= 2.0 if _is(cpu_z) else None)
     p99_z = max_("ons", "zoek", "p99_ms")
-    rij("Public search: p99 ≤ 75 ms at 16 concurrent", f"{_f(p99_z, '.1f')} ms (worst round)",
-        p99_z <= 75 if _is(p99_z) else None)
+    rij(
+        "Public search: p99 ≤ 75 ms at 16 concurrent",
+        f"{_f(p99_z, '.1f')} ms (worst round)",
+        p99_z <= 75 if _is(p99_z) else None,
+    )
     o_b, raw_b = gem("ons", "bestuur", "req_s"), gem("raw", "bestuur", "req_s")
-    rij("Board page of 100 staff: ≥ 0.20× raw", f"{_f(o_b / raw_b, '.2f')}× ({_f(o_b)} vs {_f(raw_b)} req/s)",
-        (o_b / raw_b >= 0.20) if _is(raw_b) else None)
-    r.append("| Board page: a constant number of SQL statements (≤ 6) whatever the page size | 6 for 5 and for 50 "
-             "staff, 6 for 10 and for 100 (asserted in tests/test_schoolbestuur.py and tests/test_clients.py) | met |")
+    rij(
+        "Board page of 100 staff: ≥ 0.20× raw",
+        f"{_f(o_b / raw_b, '.2f')}× ({_f(o_b)} vs {_f(raw_b)} req/s)",
+        (o_b / raw_b >= 0.20) if _is(raw_b) else None,
+    )
+    r.append(
+        "| Board page: a constant number of SQL statements (≤ 6) whatever the page size | 6 for 5 and for 50 "
+        "staff, 6 for 10 and for 100 (asserted in tests/test_schoolbestuur.py and tests/test_clients.py) | met |"
+    )
     if lev:
         snelst = max(lev, key=lambda x: x["per_seconde"])
         geheel = snelst["leraren"] >= 300_000
-        tekst = (f"{snelst['seconden']:.0f} s for {snelst['leraren']:,}" if geheel else
-                 f"{snelst['per_seconde']:.0f} teachers/s over {snelst['leraren']:,} delivered: 300,000 would take "
-                 f"{snelst['extrapolatie_300k_s']:.0f} s")
-        rij("DUO delivery of 300,000 through the real mutation (1,000 per call) < 2 min (stretch)", tekst,
-            snelst["extrapolatie_300k_s"] < 120)
+        tekst = (
+            f"{snelst['seconden']:.0f} s for {snelst['leraren']:,}"
+            if geheel
+            else f"{snelst['per_seconde']:.0f} teachers/s over {snelst['leraren']:,} delivered: 300,000 would take "
+            f"{snelst['extrapolatie_300k_s']:.0f} s"
+        )
+        rij(
+            "DUO delivery of 300,000 through the real mutation (1,000 per call) < 2 min (stretch)",
+            tekst,
+            snelst["extrapolatie_300k_s"] < 120,
+        )
     else:
         rij("DUO delivery of 300,000 < 2 min", "–", None)
     if beo:
@@ -1172,47 +1521,71 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
         meeste = max(x["beoordeeld"] for x in beo)
         snelst = min((x for x in beo if x["beoordeeld"] == meeste), key=lambda x: x["seconden"])
         if meeste >= 300_000:
-            rij("Assessment of 300,000 periods < 30 s",
+            rij(
+                "Assessment of 300,000 periods < 30 s",
                 f"{snelst['beoordeeld']:,} periods in {snelst['seconden']:.1f} s on {snelst['peildatum']} "
-                f"(best round; {snelst['per_seconde']:.0f}/s)", snelst["seconden"] < 30)
+                f"(best round; {snelst['per_seconde']:.0f}/s)",
+                snelst["seconden"] < 30,
+            )
         else:
-            rij("Assessment of 300,000 periods < 30 s",
+            rij(
+                "Assessment of 300,000 periods < 30 s",
                 f"{snelst['beoordeeld']:,} periods in {snelst['seconden']:.1f} s ({snelst['per_seconde']:.0f}/s; "
                 f"300,000 at that rate: {_f(snelst['extrapolatie_300k_s'], '.0f')} s)",
-                snelst["extrapolatie_300k_s"] < 30 if snelst["extrapolatie_300k_s"] else None)
+                snelst["extrapolatie_300k_s"] < 30 if snelst["extrapolatie_300k_s"] else None,
+            )
     else:
         rij("Assessment of 300,000 periods < 30 s", "–", None)
     rss = max([m["piek_rss_mb"] for m in metingen if m["server"] == "ons"], default=float("nan"))
-    rij("Peak RSS of a worker under load < 250 MB: read load", f"{_f(rss)} MB (highest run of ours)",
-        rss < 250 if _is(rss) else None)
+    rij(
+        "Peak RSS of a worker under load < 250 MB: read load",
+        f"{_f(rss)} MB (highest run of ours)",
+        rss < 250 if _is(rss) else None,
+    )
     for soort, wat in (("levering", "the delivery"), ("beoordeling", "the assessment")):
         w = max([x["piek_rss_mb"] for x in schrijven if x["soort"] == soort], default=float("nan"))
         if _is(w):
             rij(f"Peak RSS of a worker under load < 250 MB: {wat}", f"{_f(w)} MB", w < 250)
     o_g = gem("ons", "get304", "req_s")
-    rij("Cached public GET (304) ≥ 1.0× raw", f"{_f(o_g / raw_z, '.2f')}× ({_f(o_g)} vs raw search {_f(raw_z)} req/s)",
-        (o_g / raw_z >= 1.0) if _is(o_g) and _is(raw_z) else None)
+    rij(
+        "Cached public GET (304) ≥ 1.0× raw",
+        f"{_f(o_g / raw_z, '.2f')}× ({_f(o_g)} vs raw search {_f(raw_z)} req/s)",
+        (o_g / raw_z >= 1.0) if _is(o_g) and _is(raw_z) else None,
+    )
     o_p = gem("ons", "bestuur304", "req_s")
-    rij("Issue 12: a board's unchanged poll (304) ≥ 5× the raw peer's board page",
+    rij(
+        "Issue 12: a board's unchanged poll (304) ≥ 5× the raw peer's board page",
         f"{_f(o_p / raw_b, '.2f')}× ({_f(o_p)} vs raw board page {_f(raw_b)} req/s; CPU "
         f"{_f(gem('ons', 'bestuur304', 'cpu_ms_per_req'), '.2f')} ms, DB CPU "
         f"{_f(gem('ons', 'bestuur304', 'db_cpu_ms_per_req'), '.2f')} ms per request)",
-        (o_p / raw_b >= 5.0) if _is(o_p) and _is(raw_b) else None)
+        (o_p / raw_b >= 5.0) if _is(o_p) and _is(raw_b) else None,
+    )
     o_u = gem("ons", "zoek_uitvoerder", "req_s")
-    rij("Public search through the executor (an unregistered text), for comparison: ≥ 0.35× PostGraphile v5",
+    rij(
+        "Public search through the executor (an unregistered text), for comparison: ≥ 0.35× PostGraphile v5",
         f"{_f(o_u / pg_z, '.2f')}× ({_f(o_u)} vs {_f(pg_z)} req/s); {_f(o_u / raw_z, '.2f')}× raw; CPU "
         f"{_f(gem('ons', 'zoek_uitvoerder', 'cpu_ms_per_req'), '.2f')} ms; p99 "
-        f"{_f(max_('ons', 'zoek_uitvoerder', 'p99_ms'), '.1f')} ms", (o_u / pg_z >= 0.35) if _is(pg_z) else None)
-    rij("Stretch: compiled path for registered documents ≥ 1.0× PostGraphile v5 (search page)",
-        f"{_f(o_z / pg_z, '.2f')}× ({_f(o_z)} vs {_f(pg_z)} req/s)", (o_z / pg_z >= 1.0) if _is(pg_z) else None)
+        f"{_f(max_('ons', 'zoek_uitvoerder', 'p99_ms'), '.1f')} ms",
+        (o_u / pg_z >= 0.35) if _is(pg_z) else None,
+    )
+    rij(
+        "Stretch: compiled path for registered documents ≥ 1.0× PostGraphile v5 (search page)",
+        f"{_f(o_z / pg_z, '.2f')}× ({_f(o_z)} vs {_f(pg_z)} req/s)",
+        (o_z / pg_z >= 1.0) if _is(pg_z) else None,
+    )
     o_l, pg_l = gem("ons", "leraar", "req_s"), gem("postgraphile", "leraar", "req_s")
-    rij("Stretch: compiled path ≥ 1.0× PostGraphile v5 (lookup by registernummer)",
-        f"{_f(o_l / pg_l, '.2f')}× ({_f(o_l)} vs {_f(pg_l)} req/s)", (o_l / pg_l >= 1.0) if _is(pg_l) else None)
+    rij(
+        "Stretch: compiled path ≥ 1.0× PostGraphile v5 (lookup by registernummer)",
+        f"{_f(o_l / pg_l, '.2f')}× ({_f(o_l)} vs {_f(pg_l)} req/s)",
+        (o_l / pg_l >= 1.0) if _is(pg_l) else None,
+    )
     if profielen:
         r.append("\n## Where ours spends its time (py-spy, sampled under the same load)\n")
-        r.append("Share of samples of the server process; 'own' is the function at the top of the stack, "
-                 "'inclusive' counts a function of ours wherever it is on the stack. Collapsed stacks are in "
-                 "bench/logs/profiel-*.txt.\n")
+        r.append(
+            "Share of samples of the server process; 'own' is the function at the top of the stack, "
+            "'inclusive' counts a function of ours wherever it is on the stack. Collapsed stacks are in "
+            "bench/logs/profiel-*.txt.\n"
+        )
         for scenario, p in profielen.items():
             n = max(p["samples"], 1)
             r.append(f"**{SCENARIO_NAMEN[scenario]}** ({p['samples']} samples)\n")
@@ -1230,15 +1603,25 @@ def schrijf_resultaten(pad: Path, opdracht: str, info: dict[str, str], meta: dic
         if "\n" + kop in oud:
             begin = oud.index("\n" + kop) + 1
             einde = oud.find("\n## ", begin + len(kop))
-            r.append(oud[begin:einde if einde >= 0 else len(oud)].rstrip("\n") + "\n")
+            r.append(oud[begin : einde if einde >= 0 else len(oud)].rstrip("\n") + "\n")
     pad.write_text("\n".join(r) + "\n")
 
 
-def schrijf_voor_sectie(pad: Path, opdracht: str, info: dict[str, str], meta: dict[str, str], invoer: Invoer,
-                        controles: dict[str, dict[str, Any]], metingen: list[dict[str, Any]], get_reden: str | None,
-                        args: argparse.Namespace, duur: float) -> None:
+def schrijf_voor_sectie(
+    pad: Path,
+    opdracht: str,
+    info: dict[str, str],
+    meta: dict[str, str],
+    invoer: Invoer,
+    controles: dict[str, dict[str, Any]],
+    metingen: list[dict[str, Any]],
+    get_reden: str | None,
+    args: argparse.Namespace,
+    duur: float,
+) -> None:
     """The section VOOR_KOP of RESULTS.md: ours beside ours at an earlier commit, in the same rounds.
     The rest of the file (the full run of issue 4, the hostile queries) is kept as it is."""
+
     def waarden(server: str, scenario: str, sleutel: str) -> list[float]:
         return [m[sleutel] for m in metingen if m["server"] == server and m["scenario"] == scenario]
 
@@ -1252,58 +1635,75 @@ def schrijf_voor_sectie(pad: Path, opdracht: str, info: dict[str, str], meta: di
 
     t = meta
     r: list[str] = [VOOR_KOP, ""]
-    r.append(f"Written by `bench/harness.py --voor` (by hand); rerun with the command below. Our server at this tree "
-             f"(\"ons\") beside our server at commit {info['voor']} (\"voor\": main before the work on issues 9 and "
-             "10: no query limits, no rate limits, no statement timeout, no access log), on the same data set, "
-             "alternating in the same rounds. The ratios ons / voor are the figures; the absolute ones move with "
-             "the shared machine.\n")
+    r.append(
+        f"Written by `bench/harness.py --voor` (by hand); rerun with the command below. Our server at this tree "
+        f'("ons") beside our server at commit {info["voor"]} ("voor": main before the work on issues 9 and '
+        "10: no query limits, no rate limits, no statement timeout, no access log), on the same data set, "
+        "alternating in the same rounds. The ratios ons / voor are the figures; the absolute ones move with "
+        "the shared machine.\n"
+    )
     r.append(f"- Command: `{opdracht}`")
-    r.append(f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}; the run took "
-             f"{duur / 60:.0f} min")
-    r.append(f"- Machine: {info['nproc']} cores ({info['cpu']}), {info['geheugen']} memory, Linux {info['kernel']}, "
-             f"Python {info['python']}, {info['wrk']}; load average {info['load']} at the start, "
-             f"{info.get('eind_load', '?')} at the end. The machine is shared with other sessions' work: the column "
-             "\"else\" of every run gives the cores busy with anything but the server under test, its PostgreSQL "
-             "backends and wrk (PostgreSQL's own background processes included), from /proc/stat.")
-    r.append(f"- Trees: ons = commit {info['commit']}; voor = commit {info['voor']}, a temporary git worktree in "
-             f"{VOOR_MAP} (removed afterwards), served by this venv's Python with PYTHONPATH at that tree (its "
-             "dependencies are a subset of these) and without its migrations: the data set stands at this tree's "
-             "head (`lerarenregister migrate` before the run), whose new table and columns the old server does not "
-             "read.")
-    r.append(f"- Data set: `{genereer.db_naam(args.url)}`, {int(t['leraren']):,} teachers at {int(t['besturen']):,} "
-             f"boards, today {t['vandaag']}. Inputs as in the full run: {len(invoer.termen)} search terms, "
-             f"{len(invoer.registernummers)} registernummers, {len(invoer.besturen)} boards of "
-             f"{', '.join(str(n) for _, n in invoer.besturen)} current staff (first: 100), {len(invoer.leraren)} "
-             "teachers with at least 40 activities.")
-    r.append(f"- Load: wrk, 1 thread, {args.verbindingen} connections, {args.opwarmen} s warm-up then "
-             f"{args.seconden} s measured per run, {args.rondes} rounds, ons and voor alternating (order reversed "
-             "every other round) per scenario: both servers run through the round, the idle one waiting, and each "
-             "scenario is measured on one and then the other; each is one process with one worker, restarted per "
-             "round. Server CPU per request "
-             "as in the full run (utime+stime from idle to idle over the requests completed plus one per "
-             "connection); DB CPU the same for its PostgreSQL backends.")
-    r.append("- Both servers in demo mode (REGISTER_DEMO=true, REGISTER_DEMO_DATA=false). Ons with every limit "
-             "at its default: query limits (depth, cost, tokens, body), rate limits 600/minute per client address "
-             "for anonymous requests and 6000/minute per token sub for authenticated ones (in-process counters), "
-             "the statement timeout, the access log (one INSERT per board page: its 100 teachers in one "
-             "statement), and REGISTER_VERTROUWDE_PROXIES=127.0.0.1/32.")
-    r.append(f"- Client addresses: a public register is asked by many clients, one address rarely above a few "
-             f"requests a second; one wrk on 127.0.0.1 would be one client asking {args.verbindingen} at a time "
-             f"and be refused after 600 requests. So wrk plays a reverse proxy on 127.0.0.1 (trusted) and gives "
-             f"every request the next of {args.adressen:,} client addresses (10.0.0.1 up, round robin) in "
-             "X-Forwarded-For. At the fastest scenario's rate below, each address sends "
-             f"{_f(max((m['req_s'] for m in metingen), default=0) * 60 / max(args.adressen, 1), '.0f')} requests "
-             "a minute, well inside its 600: the rate limit counts and sets its headers on every request, as it "
-             "would for real clients, and refuses none (the errors column counts any 429). The old server gets "
-             "the same requests and ignores the header. The pool is not bigger than needed several times over: "
-             "every address is a counter the limiter keeps for a minute.")
+    r.append(
+        f"- Date: {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')}; the run took {duur / 60:.0f} min"
+    )
+    r.append(
+        f"- Machine: {info['nproc']} cores ({info['cpu']}), {info['geheugen']} memory, Linux {info['kernel']}, "
+        f"Python {info['python']}, {info['wrk']}; load average {info['load']} at the start, "
+        f"{info.get('eind_load', '?')} at the end. The machine is shared with other sessions' work: the column "
+        '"else" of every run gives the cores busy with anything but the server under test, its PostgreSQL '
+        "backends and wrk (PostgreSQL's own background processes included), from /proc/stat."
+    )
+    r.append(
+        f"- Trees: ons = commit {info['commit']}; voor = commit {info['voor']}, a temporary git worktree in "
+        f"{VOOR_MAP} (removed afterwards), served by this venv's Python with PYTHONPATH at that tree (its "
+        "dependencies are a subset of these) and without its migrations: the data set stands at this tree's "
+        "head (`lerarenregister migrate` before the run), whose new table and columns the old server does not "
+        "read."
+    )
+    r.append(
+        f"- Data set: `{genereer.db_naam(args.url)}`, {int(t['leraren']):,} teachers at {int(t['besturen']):,} "
+        f"boards, today {t['vandaag']}. Inputs as in the full run: {len(invoer.termen)} search terms, "
+        f"{len(invoer.registernummers)} registernummers, {len(invoer.besturen)} boards of "
+        f"{', '.join(str(n) for _, n in invoer.besturen)} current staff (first: 100), {len(invoer.leraren)} "
+        "teachers with at least 40 activities."
+    )
+    r.append(
+        f"- Load: wrk, 1 thread, {args.verbindingen} connections, {args.opwarmen} s warm-up then "
+        f"{args.seconden} s measured per run, {args.rondes} rounds, ons and voor alternating (order reversed "
+        "every other round) per scenario: both servers run through the round, the idle one waiting, and each "
+        "scenario is measured on one and then the other; each is one process with one worker, restarted per "
+        "round. Server CPU per request "
+        "as in the full run (utime+stime from idle to idle over the requests completed plus one per "
+        "connection); DB CPU the same for its PostgreSQL backends."
+    )
+    r.append(
+        "- Both servers in demo mode (REGISTER_DEMO=true, REGISTER_DEMO_DATA=false). Ons with every limit "
+        "at its default: query limits (depth, cost, tokens, body), rate limits 600/minute per client address "
+        "for anonymous requests and 6000/minute per token sub for authenticated ones (in-process counters), "
+        "the statement timeout, the access log (one INSERT per board page: its 100 teachers in one "
+        "statement), and REGISTER_VERTROUWDE_PROXIES=127.0.0.1/32."
+    )
+    r.append(
+        f"- Client addresses: a public register is asked by many clients, one address rarely above a few "
+        f"requests a second; one wrk on 127.0.0.1 would be one client asking {args.verbindingen} at a time "
+        f"and be refused after 600 requests. So wrk plays a reverse proxy on 127.0.0.1 (trusted) and gives "
+        f"every request the next of {args.adressen:,} client addresses (10.0.0.1 up, round robin) in "
+        "X-Forwarded-For. At the fastest scenario's rate below, each address sends "
+        f"{_f(max((m['req_s'] for m in metingen), default=0) * 60 / max(args.adressen, 1), '.0f')} requests "
+        "a minute, well inside its 600: the rate limit counts and sets its headers on every request, as it "
+        "would for real clients, and refuses none (the errors column counts any 429). The old server gets "
+        "the same requests and ignores the header. The pool is not bigger than needed several times over: "
+        "every address is a counter the limiter keeps for a minute."
+    )
     leraar_rate = max(waarden("ons", "ik", "req_s") + waarden("ons", "bestuur", "req_s"), default=0.0)
-    r.append(f"- Tokens: the demo mints every token of a role with one sub (`demo-schoolbestuur`), which would "
-             f"make the {len(invoer.besturen)} boards and the {len(invoer.leraren)} teachers one client each; the "
-             "bench gives each its own sub (`bench-bestuur-0` ..., `bench-leraar-0` ...), as real tokens have. "
-             f"The fastest authenticated scenario ran at {leraar_rate:.0f} req/s, "
-             f"{leraar_rate * 60 / max(min(len(invoer.besturen), len(invoer.leraren)), 1):.0f} a minute per sub at "
-             "most, against a budget of 6,000 (even one shared sub would have stayed inside it).\n")
+    r.append(
+        f"- Tokens: the demo mints every token of a role with one sub (`demo-schoolbestuur`), which would "
+        f"make the {len(invoer.besturen)} boards and the {len(invoer.leraren)} teachers one client each; the "
+        "bench gives each its own sub (`bench-bestuur-0` ..., `bench-leraar-0` ...), as real tokens have. "
+        f"The fastest authenticated scenario ran at {leraar_rate:.0f} req/s, "
+        f"{leraar_rate * 60 / max(min(len(invoer.besturen), len(invoer.leraren)), 1):.0f} a minute per sub at "
+        "most, against a budget of 6,000 (even one shared sub would have stayed inside it).\n"
+    )
 
     r.append("**Same data.** Voor's answers against ours, per scenario (the check before the rounds):\n")
     r.append("| scenario | requests | same data | byte for byte |")
@@ -1319,21 +1719,30 @@ def schrijf_voor_sectie(pad: Path, opdracht: str, info: dict[str, str], meta: di
         r.append(f"\nThe cached GET was not measured: {get_reden}.")
 
     r.append("\n### Every run\n")
-    r.append("| scenario | server | round | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | peak RSS MB "
-             "| errors | else, cores | load 1 min |")
+    r.append(
+        "| scenario | server | round | req/s | p50 ms | p99 ms | server CPU ms/req | DB CPU ms/req | peak RSS MB "
+        "| errors | else, cores | load 1 min |"
+    )
     r.append("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for m in metingen:
         p50, p99 = (f"{m['p50_ms']:.1f}", f"{m['p99_ms']:.1f}") if m["requests"] else ("–", "–")
-        r.append(f"| {m['scenario']} | {m['server']} | {m['ronde']} | {m['req_s']:.1f} | {p50} | {p99} | "
-                 f"{m['cpu_ms_per_req']:.2f} | {m['db_cpu_ms_per_req']:.2f} | {m['piek_rss_mb']:.0f} | {m['fouten']} "
-                 f"| {m['andere_cores']:.2f} | {m['load1']:.2f} |")
+        r.append(
+            f"| {m['scenario']} | {m['server']} | {m['ronde']} | {m['req_s']:.1f} | {p50} | {p99} | "
+            f"{m['cpu_ms_per_req']:.2f} | {m['db_cpu_ms_per_req']:.2f} | {m['piek_rss_mb']:.0f} | {m['fouten']} "
+            f"| {m['andere_cores']:.2f} | {m['load1']:.2f} |"
+        )
 
     r.append("\n### Ons / voor (means of the rounds; in brackets the lowest and highest ratio of a single round)\n")
-    r.append("| scenario | req/s ons / voor | ratio | p50 ms ons / voor | ratio | p99 ms ons / voor | ratio | "
-             "server CPU ms/req ons / voor | ratio | DB CPU ms/req ratio |")
+    r.append(
+        "| scenario | req/s ons / voor | ratio | p50 ms ons / voor | ratio | p99 ms ons / voor | ratio | "
+        "server CPU ms/req ons / voor | ratio | DB CPU ms/req ratio |"
+    )
     r.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    scenarios_ = [x for x in ("zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik", "get304")
-                  if waarden("ons", x, "req_s") and waarden("voor", x, "req_s")]
+    scenarios_ = [
+        x
+        for x in ("zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik", "get304")
+        if waarden("ons", x, "req_s") and waarden("voor", x, "req_s")
+    ]
 
     def verhouding(scenario: str, sleutel: str, fmt: str) -> tuple[str, str]:
         o, v = gem("ons", scenario, sleutel), gem("voor", scenario, sleutel)
@@ -1342,14 +1751,19 @@ def schrijf_voor_sectie(pad: Path, opdracht: str, info: dict[str, str], meta: di
         return f"{_f(o, fmt)} / {_f(v, fmt)}", (f"{o / v:.3f}{band}" if v >= 0.005 else "–")
 
     for x in scenarios_:
-        cellen = [c for sleutel, fmt in (("req_s", ".0f"), ("p50_ms", ".1f"), ("p99_ms", ".1f"),
-                                         ("cpu_ms_per_req", ".2f")) for c in verhouding(x, sleutel, fmt)]
+        cellen = [
+            c
+            for sleutel, fmt in (("req_s", ".0f"), ("p50_ms", ".1f"), ("p99_ms", ".1f"), ("cpu_ms_per_req", ".2f"))
+            for c in verhouding(x, sleutel, fmt)
+        ]
         db = verhouding(x, "db_cpu_ms_per_req", ".2f")[1]
         r.append(f"| {x} | " + " | ".join(cellen) + f" | {db} |")
-    r.append("\nScenarios: zoek = the public search page (registered document, compiled path); zoek_uitvoerder = "
-             "the same as an unregistered text (a plan made at first use); leraar = the public lookup; bestuur = "
-             "the board page of 100 staff (the one scenario that writes the access log); ik = a teacher's own page "
-             "with 40 activities; get304 = the cached GET answered 304.")
+    r.append(
+        "\nScenarios: zoek = the public search page (registered document, compiled path); zoek_uitvoerder = "
+        "the same as an unregistered text (a plan made at first use); leraar = the public lookup; bestuur = "
+        "the board page of 100 staff (the one scenario that writes the access log); ik = a teacher's own page "
+        "with 40 activities; get304 = the cached GET answered 304."
+    )
 
     r.append("\n### Targets\n")
     r.append("| target | measured | met? |")
@@ -1359,29 +1773,38 @@ def schrijf_voor_sectie(pad: Path, opdracht: str, info: dict[str, str], meta: di
     if slechtst:
         rs = {x: gem("ons", x, "req_s") / gem("voor", x, "req_s") for x in lees_}
         cpu = {x: gem("ons", x, "cpu_ms_per_req") / gem("voor", x, "cpu_ms_per_req") for x in lees_}
-        r.append("| Issue 9: the read scenarios within 5% of their figures before the work, limits and rate limiting "
-                 "on at their defaults (req/s ≥ 0.95× voor) | "
-                 + ", ".join(f"{x} {rs[x]:.3f}×" for x in lees_) + " (server CPU per request: "
-                 + ", ".join(f"{x} {cpu[x]:.3f}×" for x in lees_) + ") | "
-                 + ("met" if min(rs.values()) >= 0.95 else "not met") + " |")
+        r.append(
+            "| Issue 9: the read scenarios within 5% of their figures before the work, limits and rate limiting "
+            "on at their defaults (req/s ≥ 0.95× voor) | "
+            + ", ".join(f"{x} {rs[x]:.3f}×" for x in lees_)
+            + " (server CPU per request: "
+            + ", ".join(f"{x} {cpu[x]:.3f}×" for x in lees_)
+            + ") | "
+            + ("met" if min(rs.values()) >= 0.95 else "not met")
+            + " |"
+        )
     if "bestuur" in scenarios_:
         rb = gem("ons", "bestuur", "req_s") / gem("voor", "bestuur", "req_s")
         cb = gem("ons", "bestuur", "cpu_ms_per_req") / gem("voor", "bestuur", "cpu_ms_per_req")
-        r.append(f"| Issue 9, the board page too (its ons carries the access log as well) | req/s {rb:.3f}× | "
-                 f"{'met' if rb >= 0.95 else 'not met'} |")
-        r.append(f"| Issue 10: the board page with the access log costs at most 15% more server CPU than without "
-                 f"(ons has the log and the limits, voor neither: an upper bound on the log's share) | "
-                 f"{cb:.3f}× ({gem('ons', 'bestuur', 'cpu_ms_per_req'):.2f} vs "
-                 f"{gem('voor', 'bestuur', 'cpu_ms_per_req'):.2f} ms per request; rounds "
-                 f"{', '.join(f'{x:.2f}' for x in per_ronde('bestuur', 'cpu_ms_per_req'))}) | "
-                 f"{'met' if cb <= 1.15 else 'not met'} |")
+        r.append(
+            f"| Issue 9, the board page too (its ons carries the access log as well) | req/s {rb:.3f}× | "
+            f"{'met' if rb >= 0.95 else 'not met'} |"
+        )
+        r.append(
+            f"| Issue 10: the board page with the access log costs at most 15% more server CPU than without "
+            f"(ons has the log and the limits, voor neither: an upper bound on the log's share) | "
+            f"{cb:.3f}× ({gem('ons', 'bestuur', 'cpu_ms_per_req'):.2f} vs "
+            f"{gem('voor', 'bestuur', 'cpu_ms_per_req'):.2f} ms per request; rounds "
+            f"{', '.join(f'{x:.2f}' for x in per_ronde('bestuur', 'cpu_ms_per_req'))}) | "
+            f"{'met' if cb <= 1.15 else 'not met'} |"
+        )
     r.append("")
     tekst = "\n".join(r) + "\n"
     oud = pad.read_text() if pad.exists() else ""
     if "\n" + VOOR_KOP in oud:
         begin = oud.index("\n" + VOOR_KOP) + 1
         einde = oud.find("\n## ", begin + len(VOOR_KOP))
-        nieuw = oud[:begin] + tekst + (oud[einde + 1:] if einde >= 0 else "")
+        nieuw = oud[:begin] + tekst + (oud[einde + 1 :] if einde >= 0 else "")
     elif "\n## Hostile queries (issue 9)" in oud:  # before the hostile queries' section, after the full run
         begin = oud.index("\n## Hostile queries (issue 9)") + 1
         nieuw = oud[:begin] + tekst + oud[begin:]

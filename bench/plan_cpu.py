@@ -7,6 +7,7 @@ no HTTP server, no wrk, no other server; the database's work is not counted (it 
 Each scenario alternates plan, executor and (for the harness's board page and ik) the raw peer
 in-process per round (--rondes), --aantal requests each, and checks that all give the same data.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,17 +31,28 @@ import scenarios as sc  # noqa: E402
 
 
 def documenten() -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8").strip() for p in (BENCH.parent / "lerarenregister" / "documenten")
-            .glob("*.graphql")}
+    return {
+        p.stem: p.read_text(encoding="utf-8").strip()
+        for p in (BENCH.parent / "lerarenregister" / "documenten").glob("*.graphql")
+    }
 
 
 async def meet(url: str, aantal: int, rondes: int) -> None:
     meta = await genereer.lees_meta(url)
-    invoer = await asyncio.to_thread(harness.invoer_van, url, __import__("datetime").date.fromisoformat(
-        meta["vandaag"]))
-    os.environ.update({"REGISTER_DEMO": "true", "REGISTER_DATABASE_URL": url, "REGISTER_VANDAAG": meta["vandaag"],
-                       "REGISTER_DEMO_DATA": "false", "REGISTER_DEMO_DIR": str(harness.DEMO_DIR),
-                       "REGISTER_LIMIET_AANGEMELD": "1000000/minute", "REGISTER_LIMIET_PUBLIEK": "1000000/minute"})
+    invoer = await asyncio.to_thread(
+        harness.invoer_van, url, __import__("datetime").date.fromisoformat(meta["vandaag"])
+    )
+    os.environ.update(
+        {
+            "REGISTER_DEMO": "true",
+            "REGISTER_DATABASE_URL": url,
+            "REGISTER_VANDAAG": meta["vandaag"],
+            "REGISTER_DEMO_DATA": "false",
+            "REGISTER_DEMO_DIR": str(harness.DEMO_DIR),
+            "REGISTER_LIMIET_AANGEMELD": "1000000/minute",
+            "REGISTER_LIMIET_PUBLIEK": "1000000/minute",
+        }
+    )
     import raw_peer
 
     from lerarenregister.schema.vertrouwd import document_id
@@ -53,22 +65,29 @@ async def meet(url: str, aantal: int, rondes: int) -> None:
         "bestuur (personeel, 100)": [(document_id(sc.BESTUUR), {"first": 100}, t) for t in bestuur],
         "ik (portfolio, 40)": [(document_id(sc.IK), {"first": 40}, t) for t in leraar],
         "leraar_overzicht": [(document_id(docs["leraar_overzicht"]), {}, t) for t in leraar],
-        "bestuur_leraar": [(document_id(docs["bestuur_leraar"]), {"registernummer": n}, bestuur[0])
-                           for n in invoer.registernummers[:8]],
+        "bestuur_leraar": [
+            (document_id(docs["bestuur_leraar"]), {"registernummer": n}, bestuur[0]) for n in invoer.registernummers[:8]
+        ],
     }
     app, peer = create_app(Settings()), raw_peer.create_app(Settings())
     async with app.router.lifespan_context(app), peer.router.lifespan_context(peer):
         staat = app.state.staat
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client, \
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=peer), base_url="http://peer") as peer_client:
+        async with (
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=peer), base_url="http://peer") as peer_client,
+        ):
+
             async def vraag(id_: str, var: dict, token: str, wie: object = None) -> bytes:
-                r = await (wie or client).post("/graphql", json={"documentId": id_, "variables": var},
-                                               headers={"Authorization": f"Bearer {token}"})
+                r = await (wie or client).post(
+                    "/graphql", json={"documentId": id_, "variables": var}, headers={"Authorization": f"Bearer {token}"}
+                )
                 assert r.status_code == 200, r.text[:300]
                 return r.content
 
-            print(f"{'scenario':26s} {'plan ms':>9s} {'executor ms':>12s} {'ratio':>7s} {'raw peer ms':>12s} "
-                  f"{'raw/plan':>9s}  same body")
+            print(
+                f"{'scenario':26s} {'plan ms':>9s} {'executor ms':>12s} {'ratio':>7s} {'raw peer ms':>12s} "
+                f"{'raw/plan':>9s}  same body"
+            )
             for naam, verzoeken in scenario.items():
                 tijden: dict[object, list[float]] = {True: [], False: [], "raw": []}
                 gelijk = True
@@ -90,8 +109,10 @@ async def meet(url: str, aantal: int, rondes: int) -> None:
                         gelijk &= a == orjson.loads(await vraag(*v, peer_client))
                 snel, traag = statistics.median(tijden[True]), statistics.median(tijden[False])
                 raw = statistics.median(tijden["raw"]) if tijden["raw"] else float("nan")
-                print(f"{naam:26s} {snel:9.2f} {traag:12.2f} {traag / snel:6.1f}x {raw:12.2f} {raw / snel:8.2f}x  "
-                      f"{gelijk}")
+                print(
+                    f"{naam:26s} {snel:9.2f} {traag:12.2f} {traag / snel:6.1f}x {raw:12.2f} {raw / snel:8.2f}x  "
+                    f"{gelijk}"
+                )
             staat["snelpad"] = True
 
 

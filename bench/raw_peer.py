@@ -9,6 +9,7 @@ GraphQL parser here) with byte for byte the JSON our GraphQL server gives for th
 semantics (resolvers/leraren.py, loaders.py, herregistratie.py), the same rules (regels/), the
 same token check, one pooled connection per request. Anything else is a 400.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,12 @@ NAAM = "status = 'GEREGISTREERD' AND sorteernaam >= $1 AND sorteernaam < $2 AND 
 
 
 def _json(inhoud: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(inhoud), status_code=status, media_type="application/json",
-                    headers={"Cache-Control": "private, no-store"})
+    return Response(
+        orjson.dumps(inhoud),
+        status_code=status,
+        media_type="application/json",
+        headers={"Cache-Control": "private, no-store"},
+    )
 
 
 def _fout(status: int, code: str, bericht: str) -> Response:
@@ -90,35 +95,48 @@ class Register:
         per: dict[int, list[asyncpg.Record]] = defaultdict(list)
         for r in await con.fetch(
             "SELECT id, leraar_id, vak, soort, behaald_op, voor_herregistratie FROM bevoegdheid "
-            "WHERE leraar_id = ANY($1::int[]) ORDER BY vak, soort", ids):
+            "WHERE leraar_id = ANY($1::int[]) ORDER BY vak, soort",
+            ids,
+        ):
             per[r["leraar_id"]].append(r)
         return per
 
-    async def herregistratie(self, con: asyncpg.Connection, bevoegdheden: list[asyncpg.Record]
-                             ) -> tuple[dict[int, Stand | None], dict[int, asyncpg.Record | None]]:
+    async def herregistratie(
+        self, con: asyncpg.Connection, bevoegdheden: list[asyncpg.Record]
+    ) -> tuple[dict[int, Stand | None], dict[int, asyncpg.Record | None]]:
         """The current period's state and the standing aantekening, per bevoegdheid."""
         alle_ids = [b["id"] for b in bevoegdheden]
         gekozen = [b["id"] for b in bevoegdheden if b["voor_herregistratie"]]
-        criteria = {r["id"]: hr.Criteria(r["geldig_vanaf"], r["totaal_uren"], r["primair_proces_uren"],
-                                         r["vakinhoudelijk_vo_uren"])
-                    for r in await con.fetch("SELECT id, geldig_vanaf, totaal_uren, primair_proces_uren, "
-                                             "vakinhoudelijk_vo_uren FROM herregistratiecriteria")}
+        criteria = {
+            r["id"]: hr.Criteria(
+                r["geldig_vanaf"], r["totaal_uren"], r["primair_proces_uren"], r["vakinhoudelijk_vo_uren"]
+            )
+            for r in await con.fetch(
+                "SELECT id, geldig_vanaf, totaal_uren, primair_proces_uren, "
+                "vakinhoudelijk_vo_uren FROM herregistratiecriteria"
+            )
+        }
         perioden: dict[int, list[asyncpg.Record]] = defaultdict(list)
         activiteiten: dict[int, list[tuple[dt.date, str, float]]] = defaultdict(list)
         if gekozen:
             for r in await con.fetch(
                 "SELECT bevoegdheid_id, periode_start, periode_einde, criteria_id, uitkomst FROM herregistratieperiode "
-                "WHERE bevoegdheid_id = ANY($1::int[]) ORDER BY periode_start", gekozen):
+                "WHERE bevoegdheid_id = ANY($1::int[]) ORDER BY periode_start",
+                gekozen,
+            ):
                 perioden[r["bevoegdheid_id"]].append(r)
             for bid, datum, gebied, uren in await con.fetch(
                 "SELECT pb.bevoegdheid_id, a.datum, a.gebied, a.uren FROM portfolio_bevoegdheid pb "
                 "JOIN portfolio_activiteit a ON a.id = pb.activiteit_id WHERE pb.bevoegdheid_id = ANY($1::int[])",
-                gekozen):
+                gekozen,
+            ):
                 activiteiten[bid].append((datum, gebied, uren))
         staand: dict[int, asyncpg.Record | None] = {i: None for i in alle_ids}
         for r in await con.fetch(
             "SELECT id, bevoegdheid_id, geplaatst_op, status FROM aantekening WHERE bevoegdheid_id = ANY($1::int[]) "
-            "ORDER BY geplaatst_op DESC, id DESC", alle_ids):
+            "ORDER BY geplaatst_op DESC, id DESC",
+            alle_ids,
+        ):
             if r["status"] == "STAAT" and staand[r["bevoegdheid_id"]] is None:
                 staand[r["bevoegdheid_id"]] = r
         standen = {b["id"]: self._huidige(b, perioden[b["id"]], activiteiten[b["id"]], criteria) for b in bevoegdheden}
@@ -129,51 +147,82 @@ class Register:
             return alle[criteria_id]
         return hr.criteria_op(list(alle.values()), start) or min(alle.values(), key=lambda c: c.geldig_vanaf)
 
-    def _stand(self, soort: str, start: dt.date, einde: dt.date, criteria: hr.Criteria, uitkomst: str | None,
-               activiteiten: list[tuple[dt.date, str, float]]) -> Stand:
+    def _stand(
+        self,
+        soort: str,
+        start: dt.date,
+        einde: dt.date,
+        criteria: hr.Criteria,
+        uitkomst: str | None,
+        activiteiten: list[tuple[dt.date, str, float]],
+    ) -> Stand:
         tot = min(einde, self.vandaag)
         uren = hr.tel_uren((g, u) for d, g, u in activiteiten if start <= d <= tot)
         voldaan = hr.voldoet(uren, criteria, soort)
         status = uitkomst or hr.voortgang(start, einde, self.vandaag, uren, criteria, soort)
         return Stand(start, einde, status, uren.totaal, criteria.totaal_uren, voldaan)
 
-    def _huidige(self, bev: asyncpg.Record, opgeslagen: list[asyncpg.Record],
-                 activiteiten: list[tuple[dt.date, str, float]], criteria: dict[int, hr.Criteria]) -> Stand | None:
+    def _huidige(
+        self,
+        bev: asyncpg.Record,
+        opgeslagen: list[asyncpg.Record],
+        activiteiten: list[tuple[dt.date, str, float]],
+        criteria: dict[int, hr.Criteria],
+    ) -> Stand | None:
         if not bev["voor_herregistratie"] or not opgeslagen:
             return None
         soort, vandaag = bev["soort"], self.vandaag
-        standen = [self._stand(soort, p["periode_start"], p["periode_einde"],
-                               self._criteria_op(criteria, p["criteria_id"], p["periode_start"]), p["uitkomst"],
-                               activiteiten) for p in opgeslagen]
+        standen = [
+            self._stand(
+                soort,
+                p["periode_start"],
+                p["periode_einde"],
+                self._criteria_op(criteria, p["criteria_id"], p["periode_start"]),
+                p["uitkomst"],
+                activiteiten,
+            )
+            for p in opgeslagen
+        ]
         laatste = opgeslagen[-1]
         if laatste["periode_einde"] < vandaag:
             start, einde = hr.periode_op(laatste["periode_start"], vandaag)
-            standen.append(self._stand(soort, start, einde, self._criteria_op(criteria, None, start), None,
-                                       activiteiten))
+            standen.append(
+                self._stand(soort, start, einde, self._criteria_op(criteria, None, start), None, activiteiten)
+            )
         standen.sort(key=lambda s: s.start, reverse=True)
         for s in standen:
             if s.start <= vandaag <= s.einde:
                 return s
         return standen[0]
 
-    def waarschuwingen(self, leraar: asyncpg.Record, bevoegdheden: list[asyncpg.Record],
-                       standen: dict[int, Stand | None], staand: dict[int, asyncpg.Record | None],
-                       voorportaal: list[asyncpg.Record]) -> list[ww.Waarschuwing]:
+    def waarschuwingen(
+        self,
+        leraar: asyncpg.Record,
+        bevoegdheden: list[asyncpg.Record],
+        standen: dict[int, Stand | None],
+        staand: dict[int, asyncpg.Record | None],
+        voorportaal: list[asyncpg.Record],
+    ) -> list[ww.Waarschuwing]:
         uit: list[ww.Waarschuwing] = []
-        nb = ww.niet_bevestigd_waarschuwing(leraar["eerste_levering_op"], leraar["status"] == GEREGISTREERD,
-                                            self.vandaag)
+        nb = ww.niet_bevestigd_waarschuwing(
+            leraar["eerste_levering_op"], leraar["status"] == GEREGISTREERD, self.vandaag
+        )
         if nb:
             uit.append(nb)
         for bev in bevoegdheden:
             stand, aantekening = standen[bev["id"]], staand[bev["id"]]
             if stand is not None and stand.status in ("OP_SCHEMA", "RISICO"):
-                uit.extend(ww.periode_waarschuwingen(bev["id"], bev["vak"], stand.einde, stand.status, stand.voldaan,
-                                                     self.vandaag))
+                uit.extend(
+                    ww.periode_waarschuwingen(
+                        bev["id"], bev["vak"], stand.einde, stand.status, stand.voldaan, self.vandaag
+                    )
+                )
             if aantekening is not None:
                 uit.append(ww.aantekening_waarschuwing(bev["id"], bev["vak"], aantekening["geplaatst_op"]))
         for v in voorportaal:
-            w = ww.voorportaal_waarschuwing(v["vak"], v["termijn_einde"], v["afgesloten"], self.vandaag,
-                                            v["schoolbestuur_id"])
+            w = ww.voorportaal_waarschuwing(
+                v["vak"], v["termijn_einde"], v["afgesloten"], self.vandaag, v["schoolbestuur_id"]
+            )
             if w:
                 uit.append(w)
         return sorted(uit, key=lambda x: (x.datum, x.soort))
@@ -191,33 +240,58 @@ class Register:
         norm, exact = normaliseer(term), term.strip()
         exacte = []
         if registernummer_geldig(exact):
-            exacte = await con.fetch(f"SELECT {OPENBAAR} FROM leraar WHERE status = 'GEREGISTREERD' "
-                                     "AND registernummer = $1", exact)
+            exacte = await con.fetch(
+                f"SELECT {OPENBAAR} FROM leraar WHERE status = 'GEREGISTREERD' AND registernummer = $1", exact
+            )
         van, tot = (norm, norm + HOOGSTE) if norm else (HOOGSTE, HOOGSTE)
         namen = 0
         if norm:
             namen = await con.fetchval(f"SELECT count(*) FROM leraar WHERE {NAAM}", van, tot, exact)
         rijen = list(exacte[:20])
         if len(rijen) < 20 and namen:
-            rijen += await con.fetch(f"SELECT {OPENBAAR} FROM leraar WHERE {NAAM} "
-                                     "ORDER BY sorteernaam, registernummer LIMIT $4", van, tot, exact, 20 - len(rijen))
+            rijen += await con.fetch(
+                f"SELECT {OPENBAAR} FROM leraar WHERE {NAAM} ORDER BY sorteernaam, registernummer LIMIT $4",
+                van,
+                tot,
+                exact,
+                20 - len(rijen),
+            )
         bev = await self.bevoegdheden(con, [r["id"] for r in rijen]) if rijen else {}
-        return {"data": {"zoekLeraren": {"totalCount": len(exacte) + namen, "edges": [
-            {"node": self._openbaar(r, bev.get(r["id"], []))} for r in rijen]}}}
+        return {
+            "data": {
+                "zoekLeraren": {
+                    "totalCount": len(exacte) + namen,
+                    "edges": [{"node": self._openbaar(r, bev.get(r["id"], []))} for r in rijen],
+                }
+            }
+        }
 
     def _openbaar(self, r: asyncpg.Record, bevoegdheden: list[asyncpg.Record]) -> dict[str, Any]:
         return {
             "registernummer": r["registernummer"],
-            "naam": {"voorletters": r["voorletters"], "tussenvoegsel": r["tussenvoegsel"],
-                     "achternaam": r["achternaam"],
-                     "weergavenaam": weergavenaam(r["voorletters"], r["tussenvoegsel"], r["achternaam"])},
-            "bevoegdheden": [{"id": str(b["id"]), "vak": b["vak"], "soort": b["soort"],
-                              "voorHerregistratie": b["voor_herregistratie"]} for b in bevoegdheden],
+            "naam": {
+                "voorletters": r["voorletters"],
+                "tussenvoegsel": r["tussenvoegsel"],
+                "achternaam": r["achternaam"],
+                "weergavenaam": weergavenaam(r["voorletters"], r["tussenvoegsel"], r["achternaam"]),
+            },
+            "bevoegdheden": [
+                {
+                    "id": str(b["id"]),
+                    "vak": b["vak"],
+                    "soort": b["soort"],
+                    "voorHerregistratie": b["voor_herregistratie"],
+                }
+                for b in bevoegdheden
+            ],
         }
 
     async def leraar(self, con: asyncpg.Connection, var: dict[str, Any], _viewer: Any) -> dict[str, Any]:
-        r = await con.fetchrow("SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, status FROM leraar "
-                               "WHERE registernummer = $1", var["registernummer"].strip())
+        r = await con.fetchrow(
+            "SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, status FROM leraar "
+            "WHERE registernummer = $1",
+            var["registernummer"].strip(),
+        )
         if r is None or r["status"] != GEREGISTREERD:  # the public finds the public register only
             return {"data": {"leraar": None}}
         bev = await self.bevoegdheden(con, [r["id"]])
@@ -226,18 +300,25 @@ class Register:
     async def bestuur(self, con: asyncpg.Connection, var: dict[str, Any], viewer: Any) -> dict[str, Any]:
         if not isinstance(viewer, SchoolbestuurViewer):
             raise Weigering("log in as a school board")
-        b = await con.fetchrow("SELECT id, bevoegd_gezag_nummer, naam FROM schoolbestuur WHERE bevoegd_gezag_nummer = $1",
-                               viewer.bevoegd_gezag)
+        b = await con.fetchrow(
+            "SELECT id, bevoegd_gezag_nummer, naam FROM schoolbestuur WHERE bevoegd_gezag_nummer = $1",
+            viewer.bevoegd_gezag,
+        )
         if b is None:
             raise Weigering("no such board")
         first = var["first"]
-        huidig = ("EXISTS (SELECT 1 FROM benoeming b WHERE b.leraar_id = leraar.id AND b.schoolbestuur_id = $1 "
-                  "AND b.begindatum <= $2 AND (b.einddatum IS NULL OR b.einddatum >= $2))")
+        huidig = (
+            "EXISTS (SELECT 1 FROM benoeming b WHERE b.leraar_id = leraar.id AND b.schoolbestuur_id = $1 "
+            "AND b.begindatum <= $2 AND (b.einddatum IS NULL OR b.einddatum >= $2))"
+        )
         totaal = await con.fetchval(f"SELECT count(*) FROM leraar WHERE {huidig}", b["id"], self.vandaag)
         rijen = await con.fetch(
             "SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, status, geregistreerd_op, "
             f"eerste_levering_op FROM leraar WHERE {huidig} ORDER BY zoeknaam, registernummer LIMIT $3",
-            b["id"], self.vandaag, first)
+            b["id"],
+            self.vandaag,
+            first,
+        )
         ids = [r["id"] for r in rijen]
         bev = await self.bevoegdheden(con, ids)
         alle_bev = [x for lijst in bev.values() for x in lijst]
@@ -246,35 +327,72 @@ class Register:
         vp: dict[int, list[asyncpg.Record]] = defaultdict(list)
         for v in await con.fetch(
             "SELECT id, leraar_id, schoolbestuur_id, vak, termijn_einde, verlengd, afgesloten FROM voorportaalinschrijving "
-            "WHERE leraar_id = ANY($1::int[]) AND schoolbestuur_id = $2 ORDER BY begindatum DESC, id", ids, b["id"]):
+            "WHERE leraar_id = ANY($1::int[]) AND schoolbestuur_id = $2 ORDER BY begindatum DESC, id",
+            ids,
+            b["id"],
+        ):
             vp[v["leraar_id"]].append(v)
         gevolg = self.gevolg()
         edges = []
         for k, r in enumerate(rijen):
             bevoegdheden = bev.get(r["id"], [])
             waarschuwingen = self.waarschuwingen(r, bevoegdheden, standen, staand, vp.get(r["id"], []))
-            edges.append({"cursor": cursor(k), "node": {
-                "registernummer": r["registernummer"],
-                "naam": {"weergavenaam": weergavenaam(r["voorletters"], r["tussenvoegsel"], r["achternaam"])},
-                "registratie": {"status": r["status"]},
-                "bevoegdheden": [{
-                    "vak": x["vak"], "soort": x["soort"],
-                    "herregistratie": ({"periodeEinde": s.einde.isoformat(), "status": s.status}
-                                       if (s := standen[x["id"]]) else None),
-                    "aantekening": ({"geplaatstOp": a["geplaatst_op"].isoformat(), "gevolg": gevolg}
-                                    if (a := staand[x["id"]]) else None),
-                } for x in bevoegdheden],
-                "waarschuwingen": [{"soort": w.soort, "datum": w.datum.isoformat(), "bericht": w.bericht}
-                                   for w in waarschuwingen],
-                "voorportaal": [{"id": str(v["id"]), "vak": v["vak"], "termijnEinde": v["termijn_einde"].isoformat(),
-                                 "verlengd": v["verlengd"]} for v in vp.get(r["id"], [])],
-            }})
-        return {"data": {"mijnSchoolbestuur": {
-            "bevoegdGezagNummer": b["bevoegd_gezag_nummer"], "naam": b["naam"],
-            "medewerkers": {"totalCount": totaal,
-                            "pageInfo": {"hasNextPage": len(rijen) < totaal,
-                                         "endCursor": cursor(len(rijen) - 1) if rijen else None},
-                            "edges": edges}}}}
+            edges.append(
+                {
+                    "cursor": cursor(k),
+                    "node": {
+                        "registernummer": r["registernummer"],
+                        "naam": {"weergavenaam": weergavenaam(r["voorletters"], r["tussenvoegsel"], r["achternaam"])},
+                        "registratie": {"status": r["status"]},
+                        "bevoegdheden": [
+                            {
+                                "vak": x["vak"],
+                                "soort": x["soort"],
+                                "herregistratie": (
+                                    {"periodeEinde": s.einde.isoformat(), "status": s.status}
+                                    if (s := standen[x["id"]])
+                                    else None
+                                ),
+                                "aantekening": (
+                                    {"geplaatstOp": a["geplaatst_op"].isoformat(), "gevolg": gevolg}
+                                    if (a := staand[x["id"]])
+                                    else None
+                                ),
+                            }
+                            for x in bevoegdheden
+                        ],
+                        "waarschuwingen": [
+                            {"soort": w.soort, "datum": w.datum.isoformat(), "bericht": w.bericht}
+                            for w in waarschuwingen
+                        ],
+                        "voorportaal": [
+                            {
+                                "id": str(v["id"]),
+                                "vak": v["vak"],
+                                "termijnEinde": v["termijn_einde"].isoformat(),
+                                "verlengd": v["verlengd"],
+                            }
+                            for v in vp.get(r["id"], [])
+                        ],
+                    },
+                }
+            )
+        return {
+            "data": {
+                "mijnSchoolbestuur": {
+                    "bevoegdGezagNummer": b["bevoegd_gezag_nummer"],
+                    "naam": b["naam"],
+                    "medewerkers": {
+                        "totalCount": totaal,
+                        "pageInfo": {
+                            "hasNextPage": len(rijen) < totaal,
+                            "endCursor": cursor(len(rijen) - 1) if rijen else None,
+                        },
+                        "edges": edges,
+                    },
+                }
+            }
+        }
 
     async def ik(self, con: asyncpg.Connection, var: dict[str, Any], viewer: Any) -> dict[str, Any]:
         if not isinstance(viewer, LeraarViewer):
@@ -286,28 +404,57 @@ class Register:
         totaal = await con.fetchval("SELECT count(*) FROM portfolio_activiteit WHERE leraar_id = $1", lid)
         activiteiten = await con.fetch(
             "SELECT id, titel, datum, uren, gebied, bron FROM portfolio_activiteit WHERE leraar_id = $1 "
-            "ORDER BY datum DESC, id DESC LIMIT $2", lid, first)
+            "ORDER BY datum DESC, id DESC LIMIT $2",
+            lid,
+            first,
+        )
         koppeling: dict[int, list[int]] = defaultdict(list)
         for aid, bid in await con.fetch(
             "SELECT activiteit_id, bevoegdheid_id FROM portfolio_bevoegdheid WHERE activiteit_id = ANY($1::int[])",
-            [a["id"] for a in activiteiten]):
+            [a["id"] for a in activiteiten],
+        ):
             koppeling[aid].append(bid)
-        vakken = {b["id"]: b["vak"] for b in await con.fetch(
-            "SELECT id, vak FROM bevoegdheid WHERE id = ANY($1::int[])", list({b for v in koppeling.values() for b in v}))}
-        return {"data": {"ik": {
-            "registernummer": r["registernummer"],
-            "portfolio": {
-                "totalCount": totaal,
-                "pageInfo": {"hasNextPage": len(activiteiten) < totaal,
-                             "endCursor": cursor(len(activiteiten) - 1) if activiteiten else None},
-                "edges": [{"cursor": cursor(i), "node": {
-                    "id": str(a["id"]), "titel": a["titel"], "datum": a["datum"].isoformat(), "uren": a["uren"],
-                    "gebied": a["gebied"], "bron": a["bron"], "bewerkbaar": a["bron"] != "VRIJWILLIG_REGISTER",
-                    "bevoegdheden": [{"id": str(bid), "vak": vakken[bid]}
-                                     for bid in sorted(koppeling.get(a["id"], [])) if bid in vakken],
-                }} for i, a in enumerate(activiteiten)],
-            },
-        }}}
+        vakken = {
+            b["id"]: b["vak"]
+            for b in await con.fetch(
+                "SELECT id, vak FROM bevoegdheid WHERE id = ANY($1::int[])",
+                list({b for v in koppeling.values() for b in v}),
+            )
+        }
+        return {
+            "data": {
+                "ik": {
+                    "registernummer": r["registernummer"],
+                    "portfolio": {
+                        "totalCount": totaal,
+                        "pageInfo": {
+                            "hasNextPage": len(activiteiten) < totaal,
+                            "endCursor": cursor(len(activiteiten) - 1) if activiteiten else None,
+                        },
+                        "edges": [
+                            {
+                                "cursor": cursor(i),
+                                "node": {
+                                    "id": str(a["id"]),
+                                    "titel": a["titel"],
+                                    "datum": a["datum"].isoformat(),
+                                    "uren": a["uren"],
+                                    "gebied": a["gebied"],
+                                    "bron": a["bron"],
+                                    "bewerkbaar": a["bron"] != "VRIJWILLIG_REGISTER",
+                                    "bevoegdheden": [
+                                        {"id": str(bid), "vak": vakken[bid]}
+                                        for bid in sorted(koppeling.get(a["id"], []))
+                                        if bid in vakken
+                                    ],
+                                },
+                            }
+                            for i, a in enumerate(activiteiten)
+                        ],
+                    },
+                }
+            }
+        }
 
 
 class Weigering(Exception):
@@ -317,11 +464,17 @@ class Weigering(Exception):
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings()
     register = Register(settings)
-    controle = TokenControle(settings, JwksBron(None, settings.jwks_cache_seconds, vast=demo_jwks(settings))
-                             if settings.demo else JwksBron(settings.oidc_jwks, settings.jwks_cache_seconds))
+    controle = TokenControle(
+        settings,
+        JwksBron(None, settings.jwks_cache_seconds, vast=demo_jwks(settings))
+        if settings.demo
+        else JwksBron(settings.oidc_jwks, settings.jwks_cache_seconds),
+    )
     documenten: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
-        scenarios.ZOEK: register.zoek, scenarios.LERAAR: register.leraar,
-        scenarios.BESTUUR: register.bestuur, scenarios.IK: register.ik,
+        scenarios.ZOEK: register.zoek,
+        scenarios.LERAAR: register.leraar,
+        scenarios.BESTUUR: register.bestuur,
+        scenarios.IK: register.ik,
     }
     # The trusted documents by their id as well (documentId), as ours takes them.
     documenten.update({scenarios.document_id(t): f for t, f in list(documenten.items())})
@@ -368,8 +521,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def gezond(_request: Request) -> Response:
         return Response(b"ok", media_type="text/plain")
 
-    return Starlette(routes=[Route("/graphql", post, methods=["POST"]), Route("/graphql", get, methods=["GET"]),
-                             Route("/health", gezond, methods=["GET"])], lifespan=lifespan)
+    return Starlette(
+        routes=[
+            Route("/graphql", post, methods=["POST"]),
+            Route("/graphql", get, methods=["GET"]),
+            Route("/health", gezond, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 The raw peer recognises these exact document texts (it has no GraphQL parser: it is the stack's
 limit), so the harness sends them byte for byte as written here.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -83,8 +84,9 @@ def _leraar_pg(node: dict[str, Any] | None) -> Any:
     return {
         "registernummer": node["registernummer"],
         "naam": [node["voorletters"], node["tussenvoegsel"], node["achternaam"], node["weergavenaam"]],
-        "bevoegdheden": [[str(b["rowId"]), b["vak"], b["soort"], b["voorHerregistratie"]]
-                         for b in node["bevoegdheden"]["nodes"]],
+        "bevoegdheden": [
+            [str(b["rowId"]), b["vak"], b["soort"], b["voorHerregistratie"]] for b in node["bevoegdheden"]["nodes"]
+        ],
     }
 
 

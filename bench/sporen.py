@@ -22,6 +22,7 @@ A run on the 2-core development machine (shared, so a few per cent either way is
 otel against main at 88d00bd, SQLite, 2000 requests x 3 rounds, CPU µs a request (median):
 voor 5530, uit 5337 (0.965x), aan 7252 (1.311x), aan-1% 6077 (1.099x), strawberry 7397 (1.338x).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-ZOEK = ("query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first: 20) { totalCount edges { node { "
-        "registernummer naam { voorletters tussenvoegsel achternaam weergavenaam } bevoegdheden { id vak soort "
-        "voorHerregistratie } } } } }")
+ZOEK = (
+    "query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first: 20) { totalCount edges { node { "
+    "registernummer naam { voorletters tussenvoegsel achternaam weergavenaam } bevoegdheden { id vak soort "
+    "voorHerregistratie } } } } }"
+)
 OPWARMEN = 200
 
 
@@ -74,6 +77,7 @@ async def _meet(aantal: int, map_: Path, modus: str) -> dict[str, Any]:
     app = create_app(settings, sporen) if sporen is not None else create_app(settings)
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as c:
+
             async def een() -> None:
                 r = await c.post("/graphql", json={"query": ZOEK, "variables": {"zoekterm": "de"}})
                 assert r.status_code == 200 and "errors" not in r.json(), r.text
@@ -87,8 +91,12 @@ async def _meet(aantal: int, map_: Path, modus: str) -> dict[str, Any]:
     otel = sorted(m for m in sys.modules if m.startswith("opentelemetry"))
     import lerarenregister
 
-    return {"cpu_us": cpu / aantal * 1e6, "wand_us": wand / aantal * 1e6, "otel_modules": len(otel),
-            "boom": str(Path(lerarenregister.__file__).parent.parent)}
+    return {
+        "cpu_us": cpu / aantal * 1e6,
+        "wand_us": wand / aantal * 1e6,
+        "otel_modules": len(otel),
+        "boom": str(Path(lerarenregister.__file__).parent.parent),
+    }
 
 
 def _kind(argv: list[str]) -> None:  # one measurement, in a process of its own
@@ -103,7 +111,9 @@ def _kind(argv: list[str]) -> None:  # one measurement, in a process of its own
 
 
 def _voor_boom(commit: str, doel: Path) -> Path:
-    tar = subprocess.run(["git", "archive", commit, "lerarenregister"], cwd=ROOT, capture_output=True, check=True).stdout
+    tar = subprocess.run(
+        ["git", "archive", commit, "lerarenregister"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
     with tarfile.open(fileobj=BytesIO(tar)) as t:
         t.extractall(doel, filter="data")
     return doel
@@ -115,8 +125,12 @@ def main() -> None:
     p.add_argument("--rondes", type=int, default=3)
     p.add_argument("--voor", default=None, help="the commit to compare with (default: merge-base with main)")
     args = p.parse_args()
-    voor = args.voor or subprocess.run(["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True,
-                                       text=True, check=True).stdout.strip()
+    voor = (
+        args.voor
+        or subprocess.run(
+            ["git", "merge-base", "HEAD", "main"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "REGISTER_"))}
     uitkomsten: dict[str, list[dict[str, Any]]] = {m: [] for m in ("voor", "uit", "aan", "aan-1%", "strawberry")}
     with tempfile.TemporaryDirectory(prefix="lr-sporen-") as tmp:
@@ -127,9 +141,18 @@ def main() -> None:
                 map_.mkdir()
                 kind_env = {**env, "PYTHONPATH": str(boom)} if modus == "voor" else env
                 if modus == "aan-1%":
-                    kind_env = {**env, "OTEL_TRACES_SAMPLER": "parentbased_traceidratio", "OTEL_TRACES_SAMPLER_ARG": "0.01"}
-                uit = subprocess.run([sys.executable, __file__, "--kind", str(args.aantal), str(map_), modus],
-                                     env=kind_env, capture_output=True, text=True, cwd=map_)
+                    kind_env = {
+                        **env,
+                        "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+                        "OTEL_TRACES_SAMPLER_ARG": "0.01",
+                    }
+                uit = subprocess.run(
+                    [sys.executable, __file__, "--kind", str(args.aantal), str(map_), modus],
+                    env=kind_env,
+                    capture_output=True,
+                    text=True,
+                    cwd=map_,
+                )
                 if uit.returncode:
                     sys.exit(f"{modus}: {uit.stderr[-3000:]}")
                 uitkomsten[modus].append(json.loads(uit.stdout.strip().splitlines()[-1]))

@@ -1,4 +1,5 @@
 """`lerarenregister serve | migrate | token | importeer-vrijwillig-register | matrix | sdl`."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,9 @@ def _settings() -> Settings:
         settings = Settings()
         settings.check()
     except ValidationError as exc:  # a malformed value: name the variable, not a traceback
-        sys.exit("lerarenregister: " + "; ".join(
-            f"REGISTER_{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors()))
+        sys.exit(
+            "lerarenregister: " + "; ".join(f"REGISTER_{str(e['loc'][0]).upper()}: {e['msg']}" for e in exc.errors())
+        )
     except ConfigError as exc:
         sys.exit(f"lerarenregister: {exc}")
     return settings
@@ -52,7 +54,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         migrate(settings.database_url)
         if settings.vandaag is not None and not settings.demo:
             logging.getLogger("lerarenregister").warning(
-                "REGISTER_VANDAAG=%s outside demo mode: the register's dates are not today's", settings.vandaag)
+                "REGISTER_VANDAAG=%s outside demo mode: the register's dates are not today's", settings.vandaag
+            )
         if settings.demo:
             from .demo import laad_demodata, toon_demo
 
@@ -72,9 +75,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
         # On SIGTERM uvicorn stops accepting, lets requests in flight finish (at most the graceful time;
         # then it cancels them, and an unfinished write is rolled back), and only then runs the
         # lifespan's end, which closes the pools.
-        uvicorn.run(app, factory=args.workers > 1, host=args.host, port=args.port, workers=args.workers,
-                    log_config=log_config, log_level="info", access_log=args.access_log,
-                    timeout_graceful_shutdown=settings.graceful_shutdown_seconds or None)
+        uvicorn.run(
+            app,
+            factory=args.workers > 1,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_config=log_config,
+            log_level="info",
+            access_log=args.access_log,
+            timeout_graceful_shutdown=settings.graceful_shutdown_seconds or None,
+        )
     finally:
         opruimen()
 
@@ -119,12 +130,24 @@ def cmd_token(args: argparse.Namespace) -> None:
     settings = _settings()
     if not settings.demo:
         sys.exit("lerarenregister: tokens are minted only in demo mode (REGISTER_DEMO=true)")
-    nodig = {"leraar": ("bsn", args.bsn), "schoolbestuur": ("bevoegd-gezag", args.bevoegd_gezag),
-             "aanbieder": ("aanbieder", args.aanbieder)}
+    nodig = {
+        "leraar": ("bsn", args.bsn),
+        "schoolbestuur": ("bevoegd-gezag", args.bevoegd_gezag),
+        "aanbieder": ("aanbieder", args.aanbieder),
+    }
     if args.rol in nodig and not nodig[args.rol][1]:
         sys.exit(f"lerarenregister: --rol {args.rol} needs --{nodig[args.rol][0]}")
-    print(maak_token(settings, args.rol, geldig_seconden=args.minuten * 60, bsn=args.bsn,
-                     bevoegd_gezag=args.bevoegd_gezag, aanbieder=args.aanbieder, name=args.naam))
+    print(
+        maak_token(
+            settings,
+            args.rol,
+            geldig_seconden=args.minuten * 60,
+            bsn=args.bsn,
+            bevoegd_gezag=args.bevoegd_gezag,
+            aanbieder=args.aanbieder,
+            name=args.naam,
+        )
+    )
 
 
 def cmd_sdl(_args: argparse.Namespace) -> None:

@@ -1,4 +1,5 @@
 """Engines, sessions and migrations for both stores."""
+
 from __future__ import annotations
 
 import logging
@@ -50,8 +51,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str, echo: bool = False, statement_timeout_ms: int = 0,
-                connect_timeout_seconds: float = 0) -> AsyncEngine:
+def make_engine(
+    url: str, echo: bool = False, statement_timeout_ms: int = 0, connect_timeout_seconds: float = 0
+) -> AsyncEngine:
     """An engine for `url`. `statement_timeout_ms` bounds every statement of its connections except
     those in a transaction of an `unbounded` sessionmaker (writes); 0 bounds nothing.
     `connect_timeout_seconds` (PostgreSQL; 0: the driver's 60 s) is how long a request may wait for a
@@ -69,8 +71,14 @@ def make_engine(url: str, echo: bool = False, statement_timeout_ms: int = 0,
     # planner's estimates switch it on and it adds hundreds of milliseconds to a page of results.
     # A connection per concurrent request kept open: a new one costs a server process and
     # re-preparing every statement, which showed as the slow tail under 16 concurrent requests.
-    engine = create_async_engine(url, echo=echo, hide_parameters=True, pool_size=20, max_overflow=10,
-                                 connect_args=pg_connect_args(statement_timeout_ms, connect_timeout_seconds))
+    engine = create_async_engine(
+        url,
+        echo=echo,
+        hide_parameters=True,
+        pool_size=20,
+        max_overflow=10,
+        connect_args=pg_connect_args(statement_timeout_ms, connect_timeout_seconds),
+    )
     event.listen(engine.sync_engine, "checkout", _weg_als_gesloten)
     return engine
 
@@ -88,8 +96,12 @@ def apart(url: URL) -> AsyncEngine:
         engine = create_async_engine(url, poolclass=NullPool, hide_parameters=True)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, poolclass=NullPool, hide_parameters=True,
-                               connect_args={"server_settings": {"jit": "off", "lock_timeout": str(LOCK_TIMEOUT_MS)}})
+    return create_async_engine(
+        url,
+        poolclass=NullPool,
+        hide_parameters=True,
+        connect_args={"server_settings": {"jit": "off", "lock_timeout": str(LOCK_TIMEOUT_MS)}},
+    )
 
 
 def pg_connect_args(statement_timeout_ms: int = 0, connect_timeout_seconds: float = 0) -> dict[str, Any]:
@@ -130,8 +142,9 @@ def _zonder_statement_timeout(_session: Any, _transaction: Any, connection: Any)
 
 def make_sessionmaker(engine: AsyncEngine, unbounded: bool = False) -> async_sessionmaker[AsyncSession]:
     if unbounded:
-        return async_sessionmaker(engine, expire_on_commit=False, autoflush=False,
-                                  sync_session_class=_OnbegrensdeSessie)
+        return async_sessionmaker(
+            engine, expire_on_commit=False, autoflush=False, sync_session_class=_OnbegrensdeSessie
+        )
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
 

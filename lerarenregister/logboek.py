@@ -6,6 +6,7 @@ http/verzoeklog.py) and a trace under `uitzondering`. The configuration is one `
 dictionary, so that uvicorn applies it in every worker process and its own loggers
 (`uvicorn.error`, `uvicorn.access`) write in the same format.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,11 @@ def configuratie(formaat: str, toegangslog: bool = False) -> dict[str, Any]:
     The request log (`lerarenregister.verzoeken`) is on in the JSON format; in the text format
     uvicorn's access line (`--access-log`) is the per-request line, as before. uvicorn's access
     line never shows a query string (cli.ZonderQueryString)."""
-    opmaak = ({"()": "lerarenregister.logboek.JsonOpmaak"} if formaat == JSON
-              else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"})
+    opmaak = (
+        {"()": "lerarenregister.logboek.JsonOpmaak"}
+        if formaat == JSON
+        else {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
+    )
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -54,14 +58,21 @@ def configuratie(formaat: str, toegangslog: bool = False) -> dict[str, Any]:
         "filters": {"zonder_query_string": {"()": "lerarenregister.cli.ZonderQueryString"}},
         "handlers": {
             "stderr": {"class": "logging.StreamHandler", "formatter": "register", "stream": "ext://sys.stderr"},
-            "toegang": {"class": "logging.StreamHandler", "formatter": "register", "stream": "ext://sys.stdout",
-                        "filters": ["zonder_query_string"]},
+            "toegang": {
+                "class": "logging.StreamHandler",
+                "formatter": "register",
+                "stream": "ext://sys.stdout",
+                "filters": ["zonder_query_string"],
+            },
         },
         "loggers": {
             "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
             "uvicorn.error": {"level": "INFO"},
-            "uvicorn.access": {"handlers": ["toegang"], "level": "INFO" if toegangslog else "WARNING",
-                               "propagate": False},
+            "uvicorn.access": {
+                "handlers": ["toegang"],
+                "level": "INFO" if toegangslog else "WARNING",
+                "propagate": False,
+            },
             "lerarenregister.verzoeken": {"level": "INFO" if formaat == JSON else "WARNING"},
         },
         "root": {"handlers": ["stderr"], "level": "INFO"},

@@ -1,4 +1,5 @@
 """The visibility matrix (every field x every audience), generated from the schema's declarations."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,7 +28,11 @@ def matrix_markdown() -> str:
             cellen = " | ".join("x" if d in toegestaan else "" for d in Doelgroep)
             regels_uit.append(f"| `{naam}.{veld}` | {cellen} |\n")
     legenda = ", ".join(f"{k} = {d.value}" for d, k in KORT.items())
-    return f"{legenda}. Connection, Edge and PageInfo types take their parent field's audiences.\n\n" + kop + "".join(regels_uit)
+    return (
+        f"{legenda}. Connection, Edge and PageInfo types take their parent field's audiences.\n\n"
+        + kop
+        + "".join(regels_uit)
+    )
 
 
 def werk_readme_bij(pad: str) -> bool:
@@ -44,4 +49,4 @@ def werk_readme_bij(pad: str) -> bool:
 
 def readme_sectie(pad: str) -> str:
     tekst = Path(pad).read_text()
-    return tekst[tekst.index(BEGIN) + len(BEGIN) + 1: tekst.index(EINDE)]
+    return tekst[tekst.index(BEGIN) + len(BEGIN) + 1 : tekst.index(EINDE)]

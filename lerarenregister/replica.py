@@ -19,6 +19,7 @@ replica is then left alone for REGISTER_DATABASE_READ_PAUSE_SECONDS, so that not
 the connect timeout; after the pause one anonymous read tries it again (the others meanwhile stay on
 the primary), and when that succeeds they all go to it again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -46,7 +47,9 @@ class Replica:
     def __init__(self, settings: Settings, engine: AsyncEngine, compileer_pool: Any):
         self.pauze = settings.database_read_pause_seconds
         self.engine = engine
-        self.lezer: async_sessionmaker[AsyncSession] = make_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        self.lezer: async_sessionmaker[AsyncSession] = make_sessionmaker(
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self.compileer_pool = compileer_pool
         self.versie: tuple[int, float] | None = None  # (data version, when read), see server.data_versie
         self._weg_tot = 0.0
@@ -60,11 +63,14 @@ class Replica:
         assert settings.database_read_url is not None
         url = settings.database_read_url
         timeout = settings.database_read_connect_timeout_seconds
-        engine = make_engine(url, echo=settings.log_sql, statement_timeout_ms=settings.statement_timeout_ms,
-                             connect_timeout_seconds=timeout)
+        engine = make_engine(
+            url,
+            echo=settings.log_sql,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            connect_timeout_seconds=timeout,
+        )
         pool = await maak_pool(url, timeout)
-        log.info("anonymous reads go to the read replica at %s",
-                 make_url(url).render_as_string(hide_password=True))
+        log.info("anonymous reads go to the read replica at %s", make_url(url).render_as_string(hide_password=True))
         return cls(settings, engine, pool)
 
     def beschikbaar(self) -> bool:
@@ -93,8 +99,11 @@ class Replica:
         self._weg_tot = time.monotonic() + self.pauze
         if not self._weg:  # one line per outage, not one per request
             self._weg = True
-            log.warning("read replica unavailable (%s): anonymous reads go to the primary; trying it again "
-                        "after %.0f s", oorzaak, self.pauze)
+            log.warning(
+                "read replica unavailable (%s): anonymous reads go to the primary; trying it again after %.0f s",
+                oorzaak,
+                self.pauze,
+            )
 
     def gelukt(self) -> None:
         if self._weg:

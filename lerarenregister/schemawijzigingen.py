@@ -21,6 +21,7 @@ A name covers the coordinate itself and everything under it: `Leraar` covers `Le
 `basis` refuses while a change is unnamed, writes the code's SDL to the baseline, and moves the named
 entries under a dated heading, so that they cover nothing any more.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,7 +80,7 @@ def _coordinaat(beschrijving: str) -> str:
 
 
 def doelgroepen(schema: GraphQLSchema) -> dict[str, frozenset[str]]:
-    """"Type.veld" -> the audiences its @zichtbaarVoor names (empty: none declared), for every field of
+    """ "Type.veld" -> the audiences its @zichtbaarVoor names (empty: none declared), for every field of
     every object and interface type."""
     uit: dict[str, frozenset[str]] = {}
     for type_ in schema.type_map.values():
@@ -120,8 +121,9 @@ def wijzigingen(oud_sdl: str, nieuw_sdl: str) -> list[Wijziging]:
         if coordinaat not in was:
             tekst = f"new field, visible to {', '.join(sorted(groepen))}"
         else:
-            tekst = (f"visible to {', '.join(sorted(erbij))} as well "
-                     f"(was: {', '.join(sorted(was[coordinaat])) or 'nobody'})")
+            tekst = (
+                f"visible to {', '.join(sorted(erbij))} as well (was: {', '.join(sorted(was[coordinaat])) or 'nobody'})"
+            )
         uit.append(Wijziging("WIDENED", "AUDIENCE_WIDENED", coordinaat, tekst))
     return uit
 
@@ -171,8 +173,12 @@ def ongenoemd(oud_sdl: str, nieuw_sdl: str, register: str) -> list[Wijziging]:
 def rapport(open_: list[Wijziging], basis: Path = BASIS, register: Path = REGISTER) -> str:
     regels = [f"The schema changed against the baseline {basis.name} in ways that must be reviewed:", ""]
     regels += [f"  {w}" for w in open_]
-    regels += ["", f"If a change is intended, name it under {SECTIE!r} in {register.relative_to(register.parent.parent)}, "
-               "one line each, for example:", ""]
+    regels += [
+        "",
+        f"If a change is intended, name it under {SECTIE!r} in {register.relative_to(register.parent.parent)}, "
+        "one line each, for example:",
+        "",
+    ]
     regels += [f"- `{w.coordinaat}`: <why; who reviewed it>" for w in open_]
     return "\n".join(regels)
 
@@ -206,8 +212,10 @@ def main(argv: list[str]) -> int:
         aantal = len(genoemd(REGISTER.read_text()))
         BASIS.write_text(code)
         REGISTER.write_text(nieuwe_basis(REGISTER.read_text(), dt.date.today()))
-        print(f"{BASIS.relative_to(WORTEL)}: the code's schema; {REGISTER.relative_to(WORTEL)}: "
-              f"{aantal} entries moved under a dated heading")
+        print(
+            f"{BASIS.relative_to(WORTEL)}: the code's schema; {REGISTER.relative_to(WORTEL)}: "
+            f"{aantal} entries moved under a dated heading"
+        )
     else:
         print(f"no unnamed breaking, dangerous or widening change against {BASIS.relative_to(WORTEL)}")
     return 0

@@ -1,10 +1,12 @@
 """The HTTP face of the register: POST/GET /graphql, GET /schema.graphql, and demo mode's JWKS."""
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
@@ -15,11 +17,13 @@ from starlette.routing import Route
 from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle
 from .db import make_engine, make_sessionmaker
-# The GraphQL-over-HTTP handling lives in http/graphql.py; its helpers are re-exported for old imports.
-from .http.graphiql import PAD as GRAPHIQL_PAD, GraphiQL
-from .http.graphql import OrjsonResponse, _fout, graphql_routes, onverwacht_antwoord, request_id  # noqa: F401
 from .http import gezondheid, metrieken, verzoeklog
 from .http.cors import cors_opties
+
+# The GraphQL-over-HTTP handling lives in http/graphql.py; its helpers are re-exported for old imports.
+from .http.graphiql import PAD as GRAPHIQL_PAD
+from .http.graphiql import GraphiQL
+from .http.graphql import OrjsonResponse, _fout, graphql_routes, onverwacht_antwoord, request_id  # noqa: F401
 from .http.meting import Meten
 from .http.snelheid import Snelheidsbegrenzer
 from .http.verzoek_id import VerzoekId
@@ -55,8 +59,13 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
     )
     controle = TokenControle(settings, jwks)
     schema = bouw_schema(sporen.extensie if sporen else None)
-    limieten = Limieten(schema._schema, settings.max_depth, settings.max_kosten_publiek, settings.max_kosten_aangemeld,
-                        toestemmingsvelden=toestemmingsvelden())
+    limieten = Limieten(
+        schema._schema,
+        settings.max_depth,
+        settings.max_kosten_publiek,
+        settings.max_kosten_aangemeld,
+        toestemmingsvelden=toestemmingsvelden(),
+    )
     # luisteraars: called with the text of every statement the compiled path sends (tests count them).
     staat: dict[str, Any] = {"documenten": Documenten.uit_map(schema._schema), "luisteraars": []}
     # Traced, every query goes through the executor: the plans (schema/plannen.py) skip strawberry's
@@ -66,9 +75,12 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         # Reads are bounded by the statement timeout, writes (the `maker`'s transactions) are not.
-        engine = make_engine(settings.database_url, echo=settings.log_sql,
-                             statement_timeout_ms=settings.statement_timeout_ms,
-                             connect_timeout_seconds=settings.database_connect_timeout_seconds)
+        engine = make_engine(
+            settings.database_url,
+            echo=settings.log_sql,
+            statement_timeout_ms=settings.statement_timeout_ms,
+            connect_timeout_seconds=settings.database_connect_timeout_seconds,
+        )
         staat["engine"] = engine
         staat["maker"] = make_sessionmaker(engine, unbounded=True)
         # Queries never write: they run without BEGIN/ROLLBACK round trips. Every statement still sees
@@ -78,14 +90,22 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
         # Registered documents are compiled to PostgreSQL statements, run on a driver pool of their own
         # (schema/gecompileerd.py); on SQLite the executor answers them.
         staat["compileer"] = engine.dialect.name == "postgresql"
-        staat["compileer_pool"] = (await compileer_pool(settings.database_url, staat["luisteraars"],
-                                                        settings.statement_timeout_ms,
-                                                        settings.database_connect_timeout_seconds)
-                                   if staat["compileer"] else None)
+        staat["compileer_pool"] = (
+            await compileer_pool(
+                settings.database_url,
+                staat["luisteraars"],
+                settings.statement_timeout_ms,
+                settings.database_connect_timeout_seconds,
+            )
+            if staat["compileer"]
+            else None
+        )
         staat["replica"] = None
         if settings.database_read_url:  # anonymous reads on the read replica (replica.py)
-            staat["replica"] = await Replica.open(settings, lambda url, timeout: compileer_pool(
-                url, staat["luisteraars"], settings.statement_timeout_ms, timeout))
+            staat["replica"] = await Replica.open(
+                settings,
+                lambda url, timeout: compileer_pool(url, staat["luisteraars"], settings.statement_timeout_ms, timeout),
+            )
         _app.state.engine = engine  # tests count SQL statements on it
         niet_meer_sporen = sporen.instrumenteer(engine) if sporen else None
         pools_niet_meer_volgen = metrieken.volg_pools(engine, staat["compileer_pool"])
@@ -162,4 +182,3 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
     app.state.settings = settings
     app.state.staat = staat
     return app
-

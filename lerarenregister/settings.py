@@ -4,6 +4,7 @@ Demo mode only by REGISTER_DEMO=true: the server then signs its own tokens. Outs
 OIDC variable and the BSN hash key (at least 32 bytes) are required, and an unknown REGISTER_*
 variable stops the start (API.md, "Who is asking").
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,15 @@ DEMO_SECRET_KEY = "demo-only-secret-key-not-for-production"
 
 
 # Variables with the prefix that are not settings of the server: read by the test suite only.
-ALLEEN_VOOR_TESTS = frozenset({"REGISTER_TEST_PG", "REGISTER_VIJANDIG_AANTAL", "REGISTER_VIJANDIG_SEED",
-                               "REGISTER_VIJANDIG_VERSLAG", "REGISTER_LEK_AANTAL"})
+ALLEEN_VOOR_TESTS = frozenset(
+    {
+        "REGISTER_TEST_PG",
+        "REGISTER_VIJANDIG_AANTAL",
+        "REGISTER_VIJANDIG_SEED",
+        "REGISTER_VIJANDIG_VERSLAG",
+        "REGISTER_LEK_AANTAL",
+    }
+)
 MIN_SLEUTEL_BYTES = 32  # the BSN hash's HMAC key: 256 bits
 
 
@@ -48,8 +56,10 @@ def sporen_gevraagd(omgeving: Mapping[str, str] | None = None) -> bool:
     """Traces are asked for by OpenTelemetry's own variables, not REGISTER_ ones (README, "Traces"):
     an OTLP endpoint set, and the SDK not switched off."""
     omgeving = os.environ if omgeving is None else omgeving
-    return (bool(omgeving.get("OTEL_EXPORTER_OTLP_ENDPOINT") or omgeving.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
-            and omgeving.get("OTEL_SDK_DISABLED", "").strip().lower() != "true")
+    return (
+        bool(omgeving.get("OTEL_EXPORTER_OTLP_ENDPOINT") or omgeving.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"))
+        and omgeving.get("OTEL_SDK_DISABLED", "").strip().lower() != "true"
+    )
 
 
 def _sporen_fout(omgeving: Mapping[str, str]) -> str | None:
@@ -62,8 +72,10 @@ def _sporen_fout(omgeving: Mapping[str, str]) -> str | None:
     from importlib.util import find_spec
 
     if find_spec("opentelemetry") is None or find_spec("opentelemetry.exporter.otlp.proto.http") is None:
-        return ("OTEL_EXPORTER_OTLP_ENDPOINT is set, but OpenTelemetry is not installed: "
-                "pip install 'lerarenregister[otel]' (requirements.lock has it)")
+        return (
+            "OTEL_EXPORTER_OTLP_ENDPOINT is set, but OpenTelemetry is not installed: "
+            "pip install 'lerarenregister[otel]' (requirements.lock has it)"
+        )
     return None
 
 
@@ -184,9 +196,8 @@ class Settings(BaseSettings):
         if v.startswith("postgresql://") or v.startswith("postgres://"):
             return "postgresql+asyncpg://" + v.split("://", 1)[1]
         if v.startswith("sqlite:///"):
-            return "sqlite+aiosqlite:///" + v[len("sqlite:///"):]
+            return "sqlite+aiosqlite:///" + v[len("sqlite:///") :]
         return v
-
 
     @property
     def issuer(self) -> str:
@@ -214,10 +225,19 @@ class Settings(BaseSettings):
         if fout := _sporen_fout(omgeving):
             raise ConfigError(fout)
         if self.database_read_url and not self.database_url.startswith("postgresql"):
-            raise ConfigError("REGISTER_DATABASE_READ_URL is a replica of a PostgreSQL primary: "
-                              "REGISTER_DATABASE_URL must be PostgreSQL too")
-        oidc = [n for n, w in (("REGISTER_OIDC_ISSUER", self.oidc_issuer), ("REGISTER_OIDC_AUDIENCE",
-                self.oidc_audience), ("REGISTER_OIDC_JWKS", self.oidc_jwks)) if w]
+            raise ConfigError(
+                "REGISTER_DATABASE_READ_URL is a replica of a PostgreSQL primary: "
+                "REGISTER_DATABASE_URL must be PostgreSQL too"
+            )
+        oidc = [
+            n
+            for n, w in (
+                ("REGISTER_OIDC_ISSUER", self.oidc_issuer),
+                ("REGISTER_OIDC_AUDIENCE", self.oidc_audience),
+                ("REGISTER_OIDC_JWKS", self.oidc_jwks),
+            )
+            if w
+        ]
         if self.demo:
             if oidc:
                 raise ConfigError("REGISTER_DEMO=true signs its own tokens; it cannot go with " + ", ".join(oidc))

@@ -23,6 +23,7 @@ The health and metrics routes are not traced, and their SQL neither: probes and 
 seconds would bury the requests. Refusals before routing (a rate limit's 429, an unknown path) have
 no span; the metrics count them.
 """
+
 from __future__ import annotations
 
 import functools
@@ -85,20 +86,29 @@ class Sporen:
         """The same route, its handler inside a request span (or, for probes, without any)."""
         if not isinstance(route, Route):  # a Mount, say: its own app, left as it is
             return route
-        omhuld = (_ongespoord(route.endpoint) if route.path.startswith(ONGESPOORD)
-                  else self._gespoord(route.path, route.endpoint))
+        omhuld = (
+            _ongespoord(route.endpoint)
+            if route.path.startswith(ONGESPOORD)
+            else self._gespoord(route.path, route.endpoint)
+        )
         return Route(route.path, omhuld, methods=route.methods, name=route.name)
 
-    def _gespoord(self, pad: str, handler: Callable[[Request], Awaitable[Response]]
-                  ) -> Callable[[Request], Awaitable[Response]]:
+    def _gespoord(
+        self, pad: str, handler: Callable[[Request], Awaitable[Response]]
+    ) -> Callable[[Request], Awaitable[Response]]:
         tracer = self.tracer
 
         async def gespoord(request: Request) -> Response:
             # The caller's trace context (W3C traceparent by default; OTEL_PROPAGATORS=none ignores it).
             ouder = propagate.extract(request.headers)
-            with tracer.start_as_current_span(f"{request.method} {pad}", context=ouder, kind=SpanKind.SERVER,
-                                              attributes={"http.request.method": request.method, "http.route": pad},
-                                              record_exception=False, set_status_on_exception=False) as span:
+            with tracer.start_as_current_span(
+                f"{request.method} {pad}",
+                context=ouder,
+                kind=SpanKind.SERVER,
+                attributes={"http.request.method": request.method, "http.route": pad},
+                record_exception=False,
+                set_status_on_exception=False,
+            ) as span:
                 try:
                     antwoord = await handler(request)
                 except BaseException as exc:  # its message may hold what the caller sent: the class only
@@ -156,10 +166,20 @@ class ZonderMeldingen(SpanExporter):
 def _zonder_meldingen(span: ReadableSpan) -> ReadableSpan:
     if not span.status.description and not span.events:
         return span
-    return ReadableSpan(name=span.name, context=span.context, parent=span.parent, resource=span.resource,
-                        attributes=span.attributes, events=(), links=span.links, kind=span.kind,
-                        status=Status(span.status.status_code), start_time=span.start_time,
-                        end_time=span.end_time, instrumentation_scope=span.instrumentation_scope)
+    return ReadableSpan(
+        name=span.name,
+        context=span.context,
+        parent=span.parent,
+        resource=span.resource,
+        attributes=span.attributes,
+        events=(),
+        links=span.links,
+        kind=span.kind,
+        status=Status(span.status.status_code),
+        start_time=span.start_time,
+        end_time=span.end_time,
+        instrumentation_scope=span.instrumentation_scope,
+    )
 
 
 def _noteer(span: Span, request: Request, status: int) -> None:
@@ -170,8 +190,11 @@ def _noteer(span: Span, request: Request, status: int) -> None:
     velden: dict[str, Any] = {"http.response.status_code": status}
     if m.operatie:
         velden["graphql.operation.name"] = m.operatie[:MAX_OPERATIE]
-    for sleutel, waarde in (("lerarenregister.doelgroep", m.doelgroep), ("lerarenregister.kosten", m.kosten),
-                            ("lerarenregister.request_id", request.scope.get("lr_request_id"))):
+    for sleutel, waarde in (
+        ("lerarenregister.doelgroep", m.doelgroep),
+        ("lerarenregister.kosten", m.kosten),
+        ("lerarenregister.request_id", request.scope.get("lr_request_id")),
+    ):
         if waarde is not None:
             velden[sleutel] = waarde
     if m.graphql or status >= 400:
@@ -218,8 +241,9 @@ class GraphQLSporen(OpenTelemetryExtension):
 
     def on_operation(self) -> Iterator[None]:
         ec = self.execution_context
-        span = self._tracer.start_span(_operatienaam(ec.operation_name), kind=SpanKind.INTERNAL,
-                                       attributes={"component": "graphql"})
+        span = self._tracer.start_span(
+            _operatienaam(ec.operation_name), kind=SpanKind.INTERNAL, attributes={"component": "graphql"}
+        )
         self._span_holder[LifecycleStep.OPERATION] = span
         try:
             yield
@@ -242,8 +266,9 @@ class GraphQLSporen(OpenTelemetryExtension):
         # Not sampled (OTEL_TRACES_SAMPLER), or a plain attribute: a call, no span.
         if not operatie.is_recording() or should_skip_tracing(_next, info):
             return _next(root, info, *args, **kwargs)
-        span = self._tracer.start_span(f"GraphQL Resolving: {info.field_name}",
-                                       context=trace.set_span_in_context(operatie))
+        span = self._tracer.start_span(
+            f"GraphQL Resolving: {info.field_name}", context=trace.set_span_in_context(operatie)
+        )
         self.add_tags(span, info, kwargs)
         token = context.attach(trace.set_span_in_context(span))
         try:

@@ -11,6 +11,7 @@ Two faults are not the register's bugs and must not read as INTERNAL_SERVER_ERRO
 
 The exception comes wrapped by SQLAlchemy, by asyncpg's pool or by graphql-core; the chain is walked.
 """
+
 from __future__ import annotations
 
 import errno
@@ -37,8 +38,15 @@ RETRY_AFTER_SECONDEN = 2
 # crash_shutdown, cannot_connect_now (starting up, shutting down), too_many_connections.
 _SQLSTATE_TIMEOUT = {"57014"}
 _SQLSTATE_WEG = {"57P01", "57P02", "57P03", "53300"}
-_NETWERK_ERRNOS = {errno.ECONNREFUSED, errno.ECONNRESET, errno.ECONNABORTED, errno.EHOSTUNREACH,
-                   errno.ENETUNREACH, errno.ETIMEDOUT, errno.EPIPE}
+_NETWERK_ERRNOS = {
+    errno.ECONNREFUSED,
+    errno.ECONNRESET,
+    errno.ECONNABORTED,
+    errno.EHOSTUNREACH,
+    errno.ENETUNREACH,
+    errno.ETIMEDOUT,
+    errno.EPIPE,
+}
 
 
 def _keten(exc: BaseException | None) -> list[BaseException]:
@@ -47,8 +55,7 @@ def _keten(exc: BaseException | None) -> list[BaseException]:
     gezien: list[BaseException] = []
     while exc is not None and len(gezien) < 12 and all(exc is not g for g in gezien):
         gezien.append(exc)
-        exc = (getattr(exc, "original_error", None) or getattr(exc, "orig", None)
-               or exc.__cause__ or exc.__context__)
+        exc = getattr(exc, "original_error", None) or getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
     return gezien
 
 
@@ -65,7 +72,8 @@ def _code_van(exc: BaseException) -> str | None:
     if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
         return SERVICE_UNAVAILABLE
     if type(exc).__name__ in ("ConnectionDoesNotExistError", "ConnectionFailureError") or (
-            type(exc).__name__ == "InterfaceError" and "connection is closed" in str(exc)):
+        type(exc).__name__ == "InterfaceError" and "connection is closed" in str(exc)
+    ):
         return SERVICE_UNAVAILABLE  # asyncpg: the server went away under a connection
     if type(exc).__name__ == "InternalClientError" and "another operation (2)" in str(exc):
         # asyncpg, on a pooled connection whose server sent its last word (PostgreSQL stopping:
@@ -108,8 +116,11 @@ def storingsantwoord(exc: BaseException) -> Response | None:
     if code is None:
         return None
     meld(code, exc)
-    return Response(orjson.dumps({"data": None, "errors": [storingsfout(code)]}), media_type="application/json",
-                    **status_en_koppen(code))
+    return Response(
+        orjson.dumps({"data": None, "errors": [storingsfout(code)]}),
+        media_type="application/json",
+        **status_en_koppen(code),
+    )
 
 
 def ergste_storing(fouten: Iterable[dict[str, Any]]) -> str | None:

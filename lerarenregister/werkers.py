@@ -6,6 +6,7 @@ starts). What workers share lives outside them: rate-limit counters in Redis (RE
 metrics in prometheus-client's multiprocess directory, which `metrics_map` prepares before any
 worker, and before prometheus-client is imported: it picks its storage at import.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,6 +1,7 @@
 """Headless Chromium for the browser tests (GraphiQL, the example pages): Debian's chromium and
 chromedriver through Selenium, a fresh profile, and the network cut off but for 127.0.0.1.
 Screenshots are kept under the test's tmp dir and copied to artefacten/ (git-ignored)."""
+
 from __future__ import annotations
 
 import shutil
@@ -20,16 +21,29 @@ def chromium(profiel: Path, venster: str = "1400,900") -> Any:
 
     for binair in ("/usr/bin/chromium", "/usr/bin/chromedriver"):
         if not Path(binair).exists():
-            pytest.fail(f"{binair} is missing: install the Debian packages chromium and chromium-driver "
-                        "(make test does, as root)")
+            pytest.fail(
+                f"{binair} is missing: install the Debian packages chromium and chromium-driver "
+                "(make test does, as root)"
+            )
     opties = webdriver.ChromeOptions()
     opties.binary_location = "/usr/bin/chromium"
-    for vlag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={profiel}", f"--window-size={venster}",
-                 # The network cut off: every name but 127.0.0.1 resolves to nothing.
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-                 "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=127.0.0.1"):
+    for vlag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={profiel}",
+        f"--window-size={venster}",
+        # The network cut off: every name but 127.0.0.1 resolves to nothing.
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=127.0.0.1",
+    ):
         opties.add_argument(vlag)
     # The explicit driver path keeps Selenium Manager from looking for one on the internet.
     return webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=opties)

@@ -2,6 +2,7 @@
 initdb in a temporary folder, a free port on 127.0.0.1, never the shared cluster. initdb and postgres
 refuse to run as root: as root they run as the `postgres` user (runuser). A cluster that cannot be
 made is a failure of the test that asked for it, never a skip."""
+
 from __future__ import annotations
 
 import glob
@@ -25,8 +26,9 @@ def vrije_poort() -> int:
 
 def pg_programma(naam: str) -> str:
     """initdb / pg_ctl / pg_basebackup: on the PATH, else the newest Debian install."""
-    gevonden = shutil.which(naam) or next(iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{naam}"), reverse=True)),
-                                          None)
+    gevonden = shutil.which(naam) or next(
+        iter(sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{naam}"), reverse=True)), None
+    )
     if gevonden is None:
         pytest.fail(f"{naam} not found (install PostgreSQL's server package): these tests need their own cluster")
     return gevonden
@@ -55,28 +57,61 @@ class Cluster:
             raise RuntimeError(f"{' '.join(opdracht)}: {uit.stdout}{uit.stderr}")
 
     def maak(self) -> None:
-        self._voer_uit(pg_programma("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust",
-                       "-E", "UTF8", "--no-sync")
+        self._voer_uit(
+            pg_programma("initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
 
     def maak_standby_van(self, primary: Cluster) -> None:
         """A streaming replica of `primary`: its base backup, with `-R` writing standby.signal and the
         primary_conninfo that makes it follow the primary once started. initdb's pg_hba.conf lets
         replication connections in from 127.0.0.1 (trust)."""
-        self._voer_uit(pg_programma("pg_basebackup"), "-h", "127.0.0.1", "-p", str(primary.poort), "-U", "postgres",
-                       "-D", str(self.data), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync", wacht=120)
+        self._voer_uit(
+            pg_programma("pg_basebackup"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(primary.poort),
+            "-U",
+            "postgres",
+            "-D",
+            str(self.data),
+            "-R",
+            "-X",
+            "stream",
+            "--checkpoint=fast",
+            "--no-sync",
+            wacht=120,
+        )
 
     def start(self) -> None:
-        opties = (f"-p {self.poort} -k {self.map} -c listen_addresses=127.0.0.1 -c fsync=off "
-                  f"-c synchronous_commit=off -c full_page_writes=off {self.opties}")
-        self._voer_uit(pg_programma("pg_ctl"), "-D", str(self.data), "-o", opties, "-l", str(self.map / "log"),
-                       "-w", "-t", "60", "start")
+        opties = (
+            f"-p {self.poort} -k {self.map} -c listen_addresses=127.0.0.1 -c fsync=off "
+            f"-c synchronous_commit=off -c full_page_writes=off {self.opties}"
+        )
+        self._voer_uit(
+            pg_programma("pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            opties,
+            "-l",
+            str(self.map / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self) -> None:
         self._voer_uit(pg_programma("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "60", "stop")
 
     def draait(self) -> bool:
-        return subprocess.run([*self._als, pg_programma("pg_ctl"), "-D", str(self.data), "status"],
-                              capture_output=True).returncode == 0
+        return (
+            subprocess.run(
+                [*self._als, pg_programma("pg_ctl"), "-D", str(self.data), "status"], capture_output=True
+            ).returncode
+            == 0
+        )
 
     def log(self) -> str:
         pad = self.map / "log"
@@ -84,8 +119,11 @@ class Cluster:
 
     def weg(self) -> None:
         if self.data.exists() and self.draait():
-            subprocess.run([*self._als, pg_programma("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
-                           capture_output=True, timeout=60)
+            subprocess.run(
+                [*self._als, pg_programma("pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"],
+                capture_output=True,
+                timeout=60,
+            )
         shutil.rmtree(self.map, ignore_errors=True)
 
 

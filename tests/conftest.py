@@ -4,6 +4,7 @@ ASGI app driven over HTTP with httpx.
 Every test that takes `api` runs once per store. PostgreSQL being unreachable is a failure, never a
 skip: a green run must mean both stores were tested.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,9 +38,23 @@ VANDAAG = dt.date(2026, 11, 28)
 
 # Tables in an order that respects foreign keys, for emptying between tests.
 TABELLEN = [
-    "bezwaar", "aantekening", "herregistratieperiode", "portfolio_bevoegdheid", "portfolio_activiteit",
-    "foutmelding", "vrijwillig_account", "voorportaalinschrijving", "benoeming", "bevoegdheid", "leraar",
-    "catalogus_activiteit", "aanbieder", "schoolbestuur", "herregistratiecriteria", "registernummer_teller", "inzagelog",
+    "bezwaar",
+    "aantekening",
+    "herregistratieperiode",
+    "portfolio_bevoegdheid",
+    "portfolio_activiteit",
+    "foutmelding",
+    "vrijwillig_account",
+    "voorportaalinschrijving",
+    "benoeming",
+    "bevoegdheid",
+    "leraar",
+    "catalogus_activiteit",
+    "aanbieder",
+    "schoolbestuur",
+    "herregistratiecriteria",
+    "registernummer_teller",
+    "inzagelog",
     "data_versie",
 ]
 
@@ -54,8 +69,14 @@ class Sleutels:
 
     def token(self, rol: str | None, *, sleutel: Any = None, kop: dict[str, Any] | None = None, **claims: Any) -> str:
         nu = int(time.time())
-        inhoud: dict[str, Any] = {"iss": ISSUER, "aud": AUDIENCE, "iat": nu, "nbf": nu - 1, "exp": nu + 600,
-                                  "sub": f"test-{rol}"}
+        inhoud: dict[str, Any] = {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "iat": nu,
+            "nbf": nu - 1,
+            "exp": nu + 600,
+            "sub": f"test-{rol}",
+        }
         if rol is not None:
             inhoud["rol"] = rol
         inhoud.update(claims)
@@ -133,14 +154,16 @@ async def leeg(url: str) -> None:
                 for t in TABELLEN:
                     await conn.execute(text(f"DELETE FROM {t}"))
                 await conn.execute(text("DELETE FROM sqlite_sequence")) if await _heeft_sequence(conn) else None
-            await conn.execute(text(
-                "INSERT INTO herregistratiecriteria (geldig_vanaf, totaal_uren, primair_proces_uren, "
-                "vakinhoudelijk_vo_uren) VALUES ('2018-08-01', 160, 100, 40)"
-            ))
+            await conn.execute(
+                text(
+                    "INSERT INTO herregistratiecriteria (geldig_vanaf, totaal_uren, primair_proces_uren, "
+                    "vakinhoudelijk_vo_uren) VALUES ('2018-08-01', 160, 100, 40)"
+                )
+            )
             await conn.execute(text("INSERT INTO registernummer_teller (id, volgende) VALUES (1, 100000000)"))
-            await conn.execute(text(
-                "INSERT INTO data_versie (id, versie, gewijzigd_op) VALUES (1, 0, '2018-08-01T00:00:00+00:00')"
-            ))
+            await conn.execute(
+                text("INSERT INTO data_versie (id, versie, gewijzigd_op) VALUES (1, 0, '2018-08-01T00:00:00+00:00')")
+            )
     finally:
         await engine.dispose()
 
@@ -153,17 +176,25 @@ async def _heeft_sequence(conn: Any) -> bool:
 class Api:
     """The real app over HTTP, as one store and one 'today'."""
 
-    def __init__(self, store: str, url: str, sleutels: Sleutels, vandaag: dt.date, sporen: Any = None,
-                 **instellingen: Any):
+    def __init__(
+        self, store: str, url: str, sleutels: Sleutels, vandaag: dt.date, sporen: Any = None, **instellingen: Any
+    ):
         self.store = store
         self.url = url
         self.sleutels = sleutels
         self.vandaag = vandaag
         self.instellingen = instellingen
-        self.settings = Settings(**{
-            "database_url": url, "oidc_issuer": ISSUER, "oidc_audience": AUDIENCE,
-            "oidc_jwks": str(sleutels.jwks_pad), "secret_key": SECRET, "vandaag": vandaag, **instellingen,
-        })
+        self.settings = Settings(
+            **{
+                "database_url": url,
+                "oidc_issuer": ISSUER,
+                "oidc_audience": AUDIENCE,
+                "oidc_jwks": str(sleutels.jwks_pad),
+                "secret_key": SECRET,
+                "vandaag": vandaag,
+                **instellingen,
+            }
+        )
         self.app = create_app(self.settings, sporen)  # sporen: traces to a test's exporter (test_sporen.py)
         self._lifespan: Any = None
         self.client: httpx.AsyncClient | None = None
@@ -192,15 +223,22 @@ class Api:
         """`with api.tel() as t: ...; t.aantal` counts the SQL statements of what runs inside."""
         return _Teller(self)
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None,
-                   headers: dict[str, str] | None = None) -> httpx.Response:
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         assert self.client is not None
         h = dict(headers or {})
         if token:
             h["Authorization"] = f"Bearer {token}"
         return await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=h)
 
-    async def gql(self, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:
+    async def gql(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
         """The response body of a request that must be HTTP 200."""
         r = await self.post(query, variables, token)
         assert r.status_code == 200, r.text
@@ -288,8 +326,13 @@ def bsn_wacht(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every `Api.post` of every test: remember the BSNs it sends, fail when any BSN seen comes back."""
     origineel = Api.post
 
-    async def post(self: Api, query: str, variables: dict[str, Any] | None = None, token: str | None = None,
-                   headers: dict[str, str] | None = None) -> httpx.Response:
+    async def post(
+        self: Api,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         _bsns_in(variables, _GEZIENE_BSNS)
         _GEZIENE_BSNS.update(_BSN_IN_DOCUMENT.findall(query or ""))
         kop = (headers or {}).get("Authorization", "")
@@ -299,7 +342,9 @@ def bsn_wacht(monkeypatch: pytest.MonkeyPatch) -> None:
         r = await origineel(self, query, variables, token, headers)
         cijferreeksen = set(re.findall(r"(?<!\d)\d{9}(?!\d)", r.text))
         gelekt = cijferreeksen & _GEZIENE_BSNS
-        assert not gelekt, f"a BSN sent by a test came back in a response (DOMAIN.md: never returned): {gelekt}: {r.text[:500]}"
+        assert not gelekt, (
+            f"a BSN sent by a test came back in a response (DOMAIN.md: never returned): {gelekt}: {r.text[:500]}"
+        )
         return r
 
     monkeypatch.setattr(Api, "post", post)

@@ -1,4 +1,5 @@
 """Test data: valid BSNs, deliveries and the GraphQL documents the tests send."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -27,22 +28,42 @@ def geldige_bsns(aantal: int, start: int = 0) -> list[str]:
     return uit
 
 
-def levering(bsn_: str, achternaam: str = "Vries", tussenvoegsel: str | None = "de",
-             voornamen: str = "Anna Maria", bevoegdheden: list[dict[str, Any]] | None = None,
-             benoemingen: list[dict[str, Any]] | None = None, geboortedatum: str = "1985-03-01") -> dict[str, Any]:
+def levering(
+    bsn_: str,
+    achternaam: str = "Vries",
+    tussenvoegsel: str | None = "de",
+    voornamen: str = "Anna Maria",
+    bevoegdheden: list[dict[str, Any]] | None = None,
+    benoemingen: list[dict[str, Any]] | None = None,
+    geboortedatum: str = "1985-03-01",
+) -> dict[str, Any]:
     return {
-        "bsn": bsn_, "voornamen": voornamen, "tussenvoegsel": tussenvoegsel, "achternaam": achternaam,
+        "bsn": bsn_,
+        "voornamen": voornamen,
+        "tussenvoegsel": tussenvoegsel,
+        "achternaam": achternaam,
         "geboortedatum": geboortedatum,
-        "bevoegdheden": bevoegdheden if bevoegdheden is not None else [
-            {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"}],
+        "bevoegdheden": bevoegdheden
+        if bevoegdheden is not None
+        else [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"}],
         "benoemingen": benoemingen if benoemingen is not None else [],
     }
 
 
-def benoeming(nummer: str, vak: str = "Wiskunde", begindatum: str = "2020-08-01", einddatum: str | None = None,
-              naam: str | None = None) -> dict[str, Any]:
-    return {"bevoegdGezagNummer": nummer, "schoolbestuurNaam": naam or f"Stichting {nummer}", "vak": vak,
-            "begindatum": begindatum, "einddatum": einddatum}
+def benoeming(
+    nummer: str,
+    vak: str = "Wiskunde",
+    begindatum: str = "2020-08-01",
+    einddatum: str | None = None,
+    naam: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "bevoegdGezagNummer": nummer,
+        "schoolbestuurNaam": naam or f"Stichting {nummer}",
+        "vak": vak,
+        "begindatum": begindatum,
+        "einddatum": einddatum,
+    }
 
 
 KLAARZETTEN = """
@@ -80,7 +101,7 @@ async def bevestig_alle(api: Any, bsns: list[str], nummers: list[str]) -> None:
     choosing every bevoegdheid: the ids come from one DUO read per 100, then one mutation each."""
     ids: dict[str, list[str]] = {}
     for i in range(0, len(nummers), 100):
-        data = await api.ok(LERAREN_BEVOEGDHEDEN, {"n": nummers[i:i + 100]}, api.sleutels.duo())
+        data = await api.ok(LERAREN_BEVOEGDHEDEN, {"n": nummers[i : i + 100]}, api.sleutels.duo())
         ids.update({x["registernummer"]: [b["id"] for b in x["bevoegdheden"]] for x in data["leraren"]})
     for b, nr in zip(bsns, nummers):
         await api.ok(BEVESTIG, {"ids": ids[nr]}, api.sleutels.leraar(b))

@@ -1,5 +1,6 @@
 """`lerarenregister serve` in a process of its own on a free loopback port, for tests that speak to
 it from outside Python (the Node audit, a browser)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -27,11 +28,15 @@ def vrije_poort() -> int:
 def omgeving_met_idp(map_: Path, jwks_pad: Path, **extra: str) -> dict[str, str]:
     """A server with the test identity provider's keys and its own SQLite file."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
-    env.update({
-        "REGISTER_DATABASE_URL": f"sqlite:///{map_ / 'register.sqlite3'}",
-        "REGISTER_OIDC_ISSUER": ISSUER, "REGISTER_OIDC_AUDIENCE": AUDIENCE,
-        "REGISTER_OIDC_JWKS": str(jwks_pad), "REGISTER_SECRET_KEY": SECRET,
-    })
+    env.update(
+        {
+            "REGISTER_DATABASE_URL": f"sqlite:///{map_ / 'register.sqlite3'}",
+            "REGISTER_OIDC_ISSUER": ISSUER,
+            "REGISTER_OIDC_AUDIENCE": AUDIENCE,
+            "REGISTER_OIDC_JWKS": str(jwks_pad),
+            "REGISTER_SECRET_KEY": SECRET,
+        }
+    )
     env.update(extra)
     return env
 
@@ -39,8 +44,13 @@ def omgeving_met_idp(map_: Path, jwks_pad: Path, **extra: str) -> dict[str, str]
 def demo_omgeving(map_: Path, **extra: str) -> dict[str, str]:
     """Demo mode as `make demo` starts it: demo data, demo keys, no OIDC settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
-    env.update({"REGISTER_DEMO": "true", "REGISTER_DATABASE_URL": f"sqlite+aiosqlite:///{map_ / 'demo.sqlite3'}",
-                "REGISTER_DEMO_DIR": str(map_)})
+    env.update(
+        {
+            "REGISTER_DEMO": "true",
+            "REGISTER_DATABASE_URL": f"sqlite+aiosqlite:///{map_ / 'demo.sqlite3'}",
+            "REGISTER_DEMO_DIR": str(map_),
+        }
+    )
     env.update(extra)
     return env
 
@@ -52,8 +62,13 @@ def draaiende_server(map_: Path, env: dict[str, str], wacht_seconden: float = 60
     poort = vrije_poort()
     log = map_ / "server.log"
     with log.open("wb") as uit:
-        proces = subprocess.Popen([CLI, "serve", "--host", "127.0.0.1", "--port", str(poort)], env=env, cwd=map_,
-                                  stdout=uit, stderr=subprocess.STDOUT)
+        proces = subprocess.Popen(
+            [CLI, "serve", "--host", "127.0.0.1", "--port", str(poort)],
+            env=env,
+            cwd=map_,
+            stdout=uit,
+            stderr=subprocess.STDOUT,
+        )
     basis = f"http://127.0.0.1:{poort}"
     try:
         einde = time.monotonic() + wacht_seconden

@@ -2,6 +2,7 @@
 (last day before the peildatum), at most one standing aantekening per bevoegdheid, the next period
 starting the day after, the aantekening's gevolg switching on 2027-08-01, the bevoegdheid staying in
 the public register, and a statement count that does not grow with the number of due periods."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,9 +45,18 @@ async def bevestigd_op(api: Any, dag: D, bsns: list[str], nummer: str = "70001")
     """Deliver and confirm these teachers on `dag` (one Wiskunde bevoegdheid each, employed at `nummer`);
     returns their registernummers."""
     async with api.op(dag) as a:
-        nummers = await klaarzetten(a, [levering(b, achternaam=f"Leraar{i}", tussenvoegsel=None,
-                                                 benoemingen=[benoeming(nummer, begindatum="2015-08-01")])
-                                        for i, b in enumerate(bsns)])
+        nummers = await klaarzetten(
+            a,
+            [
+                levering(
+                    b,
+                    achternaam=f"Leraar{i}",
+                    tussenvoegsel=None,
+                    benoemingen=[benoeming(nummer, begindatum="2015-08-01")],
+                )
+                for i, b in enumerate(bsns)
+            ],
+        )
         await bevestig_alle(a, bsns, nummers)
     return nummers
 
@@ -75,7 +85,7 @@ async def test_alleen_de_beroepsgroep_beoordeelt(api):
 
 
 async def test_periode_die_op_de_peildatum_eindigt_wacht(api):
-    await bevestigd_op(api, D(2022, 11, 28), [bsn(72)])          # last day 2026-11-27
+    await bevestigd_op(api, D(2022, 11, 28), [bsn(72)])  # last day 2026-11-27
     assert (await stand(api, bsn(72)))["herregistraties"][-1]["periodeEinde"] == "2026-11-27"
     assert niets(await beoordeel(api, "2026-11-27"))
     assert await beoordeel(api, "2026-11-28") == {"beoordeeld": 1, "voldaan": 0, "nietVoldaan": 1}
@@ -89,11 +99,11 @@ async def test_periode_die_op_de_peildatum_eindigt_wacht(api):
 
 
 async def test_hoogstens_een_staande_aantekening_per_bevoegdheid(api):
-    await bevestigd_op(api, D(2018, 8, 10), [bsn(73), bsn(74)])   # periods end 2022-08-09 and 2026-08-09
+    await bevestigd_op(api, D(2018, 8, 10), [bsn(73), bsn(74)])  # periods end 2022-08-09 and 2026-08-09
     async with api.op(D(2022, 9, 1)) as a:
         assert await beoordeel(a, "2022-09-01") == {"beoordeeld": 2, "voldaan": 0, "nietVoldaan": 2}
         eerste = await stand(a, bsn(73))
-        assert eerste["herregistratie"]["periodeStart"] == "2022-08-10"      # the day after 2022-08-09
+        assert eerste["herregistratie"]["periodeStart"] == "2022-08-10"  # the day after 2022-08-09
         assert eerste["aantekening"]["geplaatstOp"] == "2022-09-01"
     # The second period falls short too: it counts, but no second aantekening is placed.
     assert await beoordeel(api, "2026-11-28") == {"beoordeeld": 2, "voldaan": 0, "nietVoldaan": 2}
@@ -108,9 +118,14 @@ async def test_hoogstens_een_staande_aantekening_per_bevoegdheid(api):
     # The board's page brings periods and the standing aantekening along with each bevoegdheid
     # (one joined statement): three periods still make one bevoegdheid, with the same answers.
     staf = (await api.ok(BESTUUR_STAND, token=api.sleutels.bestuur("70001")))["mijnSchoolbestuur"]["medewerkers"]
-    assert [e["node"]["bevoegdheden"] for e in staf["edges"]] == [[{
-        "herregistratie": {"periodeStart": "2026-08-10", "status": "OP_SCHEMA"},
-        "aantekening": {"geplaatstOp": "2022-09-01", "status": "STAAT"}}]] * 2
+    assert [e["node"]["bevoegdheden"] for e in staf["edges"]] == [
+        [
+            {
+                "herregistratie": {"periodeStart": "2026-08-10", "status": "OP_SCHEMA"},
+                "aantekening": {"geplaatstOp": "2022-09-01", "status": "STAAT"},
+            }
+        ]
+    ] * 2
     assert {w["soort"] for e in staf["edges"] for w in e["node"]["waarschuwingen"]} == {"AANTEKENING"}
 
 
@@ -126,17 +141,22 @@ async def test_twee_verlopen_perioden_in_een_beoordeling_geven_een_aantekening(a
 async def test_gevolg_vanaf_1_augustus_2027_en_bevoegdheid_blijft_openbaar(api):
     [nummer] = await bevestigd_op(api, D(2022, 1, 10), [bsn(76)])
     await beoordeel(api, "2026-11-28")
-    for dag, gevolg in ((D(2026, 11, 28), "GEEN"), (D(2027, 7, 31), "GEEN"),
-                        (D(2027, 8, 1), "ALLEEN_ONDER_BEGELEIDING"), (D(2028, 1, 1), "ALLEEN_ONDER_BEGELEIDING")):
+    for dag, gevolg in (
+        (D(2026, 11, 28), "GEEN"),
+        (D(2027, 7, 31), "GEEN"),
+        (D(2027, 8, 1), "ALLEEN_ONDER_BEGELEIDING"),
+        (D(2028, 1, 1), "ALLEEN_ONDER_BEGELEIDING"),
+    ):
         async with api.op(dag) as a:
             assert (await stand(a, bsn(76)))["aantekening"]["gevolg"] == gevolg, dag
             staf = (await a.ok(BESTUUR, token=a.sleutels.bestuur("70001")))["mijnSchoolbestuur"]["medewerkers"]
-            assert staf["edges"][0]["node"]["bevoegdheden"][0]["aantekening"] == {"geplaatstOp": "2026-11-28",
-                                                                                   "gevolg": gevolg}, dag
+            assert staf["edges"][0]["node"]["bevoegdheden"][0]["aantekening"] == {
+                "geplaatstOp": "2026-11-28",
+                "gevolg": gevolg,
+            }, dag
             # The bevoegdheid is never lost: the public still finds it, chosen for herregistratie.
             publiek = (await a.ok(PUBLIEK, {"r": nummer}))["leraar"]
-            assert publiek["bevoegdheden"] == [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS",
-                                                "voorHerregistratie": True}]
+            assert publiek["bevoegdheden"] == [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "voorHerregistratie": True}]
 
 
 async def _met_uren(api: Any, dag: D, bsns: list[str]) -> None:
@@ -145,14 +165,25 @@ async def _met_uren(api: Any, dag: D, bsns: list[str]) -> None:
         for b in bsns:
             token = a.sleutels.leraar(b)
             bev = (await a.ok(IK_BEVOEGDHEDEN, token=token))["ik"]["bevoegdheden"][0]["id"]
-            await a.ok(ACTIVITEIT, {"i": {"titel": "Vakstudie", "datum": dag.isoformat(), "uren": 160,
-                                          "gebied": "VAKINHOUDELIJK", "bevoegdheden": [bev]}}, token)
+            await a.ok(
+                ACTIVITEIT,
+                {
+                    "i": {
+                        "titel": "Vakstudie",
+                        "datum": dag.isoformat(),
+                        "uren": 160,
+                        "gebied": "VAKINHOUDELIJK",
+                        "bevoegdheden": [bev],
+                    }
+                },
+                token,
+            )
 
 
 async def test_aantal_statements_groeit_niet_met_het_aantal_perioden(api):
     klein, groot = geldige_bsns(5, start=7), geldige_bsns(50, start=8)
-    await bevestigd_op(api, D(2020, 1, 10), klein)                # due from 2024-01-10
-    await bevestigd_op(api, D(2020, 6, 10), groot)                # due from 2024-06-10
+    await bevestigd_op(api, D(2020, 1, 10), klein)  # due from 2024-01-10
+    await bevestigd_op(api, D(2020, 6, 10), groot)  # due from 2024-06-10
     # Some of each group meet the criteria, so both runs place aantekeningen and record VOLDAAN.
     await _met_uren(api, D(2020, 7, 1), klein[:2] + groot[:20])
 
@@ -170,8 +201,8 @@ GEWIJZIGD = """query($s: DateTime) { mijnSchoolbestuur { medewerkers(gewijzigdSi
 async def test_beoordeelde_leraar_is_gewijzigd_voor_het_bestuur(api):
     # The assessment stamps the periods it judges, not the teachers' rows; a board polling with
     # gewijzigdSinds must still find exactly the teachers whose outcome or aantekening is new.
-    [vroeg] = await bevestigd_op(api, D(2020, 1, 10), [bsn(77)])    # due from 2024-01-10
-    [laat] = await bevestigd_op(api, D(2022, 1, 10), [bsn(78)])     # due from 2026-01-10
+    [vroeg] = await bevestigd_op(api, D(2020, 1, 10), [bsn(77)])  # due from 2024-01-10
+    [laat] = await bevestigd_op(api, D(2022, 1, 10), [bsn(78)])  # due from 2026-01-10
 
     async def gewijzigd(sinds: dt.datetime) -> list[str]:
         moment = sinds.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

@@ -1,5 +1,6 @@
 """Objections per party (API.md, "Visible changes only"; README, Rules): a pending objection blocks
 another of the same party only, and a board sees the objections its own board filed only."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,7 +8,7 @@ from typing import Any
 from conftest import Api, fouten
 from test_zichtbaarheid import A, C, bouw_gegevens
 
-DIEN_IN = 'mutation($a: ID!, $m: String!) { dienBezwaarIn(aantekening: $a, motivering: $m) { id ingediendDoor } }'
+DIEN_IN = "mutation($a: ID!, $m: String!) { dienBezwaarIn(aantekening: $a, motivering: $m) { id ingediendDoor } }"
 BEZWAREN = """query($nr: String!) { leraar(registernummer: $nr) { bevoegdheden { vak aantekening { id
   bezwaren { ingediendDoor motivering status } } } } }"""
 
@@ -24,7 +25,9 @@ async def test_per_partij_een_lopend_bezwaar(api: Api) -> None:
     aantekening = ik["bevoegdheden"][0]["aantekening"]["id"]
     # The teacher's pending objection does not block the employer's, nor one board's another's.
     for bestuur in (A, C):
-        data = await api.ok(DIEN_IN, {"a": aantekening, "m": f"Bestuur {bestuur}: begeleiding liep"}, s.bestuur(bestuur))
+        data = await api.ok(
+            DIEN_IN, {"a": aantekening, "m": f"Bestuur {bestuur}: begeleiding liep"}, s.bestuur(bestuur)
+        )
         assert data["dienBezwaarIn"]["ingediendDoor"] == "SCHOOLBESTUUR"
     # The same party again is a conflict, teacher and board alike.
     for token in (s.bestuur(A), s.leraar(g.bsn)):
@@ -48,5 +51,8 @@ async def test_bestuur_ziet_alleen_eigen_bezwaren(api: Api) -> None:
     per_leraar = await _bezwaren(api, g.nummer, s.leraar(g.bsn))
     assert sorted(b["motivering"] for b in per_leraar[0]) == ["Van bestuur A", "Van bestuur C", "Ziek geweest"]
     alle = await api.ok("{ bezwaren { edges { node { motivering } } } }", token=s.beroepsgroep())
-    assert {e["node"]["motivering"] for e in alle["bezwaren"]["edges"]} >= {"Van bestuur A", "Van bestuur C",
-                                                                           "Ziek geweest"}
+    assert {e["node"]["motivering"] for e in alle["bezwaren"]["edges"]} >= {
+        "Van bestuur A",
+        "Van bestuur C",
+        "Ziek geweest",
+    }

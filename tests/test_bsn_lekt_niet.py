@@ -3,6 +3,7 @@
 The scenario sends BSNs every way a client can, right and wrong, then asks for everything each
 audience may see; every response body and every log record is searched for each BSN used.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -117,9 +118,16 @@ async def test_bsn_verlaat_de_server_niet(api: Api, logboek: Vangnet, capfd: pyt
     gebruikt = [g.bsn, g.ander_bsn, nieuw, dubbel, als_getal, onbekend, ONGELDIG]
 
     # DUO delivers again: unchanged, and one new teacher.
-    data = await o.ok(KLAARZETTEN, {"leveringen": [
-        levering(g.bsn, bevoegdheden=BEVOEGDHEDEN, benoemingen=BENOEMINGEN), levering(nieuw, achternaam="Nieuw")]},
-        s.duo())
+    data = await o.ok(
+        KLAARZETTEN,
+        {
+            "leveringen": [
+                levering(g.bsn, bevoegdheden=BEVOEGDHEDEN, benoemingen=BENOEMINGEN),
+                levering(nieuw, achternaam="Nieuw"),
+            ]
+        },
+        s.duo(),
+    )
     assert data["zetGegevensKlaar"]["ongewijzigd"] == 1 and data["zetGegevensKlaar"]["nieuw"] == 1
 
     # Invalid deliveries: a BSN failing the elfproef, the same BSN twice, a BSN sent as a number.
@@ -130,8 +138,10 @@ async def test_bsn_verlaat_de_server_niet(api: Api, logboek: Vangnet, capfd: pyt
     body = await o.gql(KLAARZETTEN, {"leveringen": [{**levering(als_getal), "bsn": int(als_getal)}]}, s.duo())
     assert [e["extensions"].get("field") for e in fouten(body, "BAD_USER_INPUT")] == ["leveringen[0].bsn"], body
     # The same as literals in the document: graphql-core's own messages would quote them.
-    letterlijk = ('mutation { zetGegevensKlaar(leveringen: [{bsn: @BSN@, voornamen: "A", achternaam: "B", '
-                  'geboortedatum: "1980-01-01", bevoegdheden: [], benoemingen: []}]) { nieuw } }')
+    letterlijk = (
+        'mutation { zetGegevensKlaar(leveringen: [{bsn: @BSN@, voornamen: "A", achternaam: "B", '
+        'geboortedatum: "1980-01-01", bevoegdheden: [], benoemingen: []}]) { nieuw } }'
+    )
     body = await o.gql(letterlijk.replace("@BSN@", als_getal), token=s.duo())
     assert body.get("errors") and body.get("data") is None, body
     body = await o.gql(letterlijk.replace("@BSN@", f'"{ONGELDIG}"'), token=s.duo())
@@ -142,32 +152,50 @@ async def test_bsn_verlaat_de_server_niet(api: Api, logboek: Vangnet, capfd: pyt
     await o.alles(ik_vraag, token=s.leraar(g.bsn))
     await o.ok("{ ik { registernummer } }", token=s.leraar(nieuw))
     ids = [b["id"] for b in (await o.ok("{ ik { bevoegdheden { id } } }", token=s.leraar(nieuw)))["ik"]["bevoegdheden"]]
-    await o.ok("mutation($i: [ID!]!) { bevestigRegistratie(herregistratieBevoegdheden: $i) { registernummer } }",
-               {"i": ids}, s.leraar(nieuw))
+    await o.ok(
+        "mutation($i: [ID!]!) { bevestigRegistratie(herregistratieBevoegdheden: $i) { registernummer } }",
+        {"i": ids},
+        s.leraar(nieuw),
+    )
     body = await o.gql("{ ik { registernummer } }", token=s.leraar(onbekend))
     assert fouten(body, "NOT_FOUND"), body
     r = await o.post("{ ik { registernummer } }", token=s.leraar(ONGELDIG))
     assert r.status_code == 401
     # A teacher reports an error in DUO's data; DUO reads the reports back.
     benoeming_id = (await o.ok("{ ik { benoemingen { id } } }", token=s.leraar(g.bsn)))["ik"]["benoemingen"][0]["id"]
-    await o.ok("mutation($b: ID!) { meldFout(benoeming: $b, toelichting: \"Klopt niet\") { id } }",
-               {"b": benoeming_id}, s.leraar(g.bsn))
+    await o.ok(
+        'mutation($b: ID!) { meldFout(benoeming: $b, toelichting: "Klopt niet") { id } }',
+        {"b": benoeming_id},
+        s.leraar(g.bsn),
+    )
 
-    zoek = "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount edges { node { " + _selectie("Leraar") + " } } } }"
+    zoek = (
+        "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount edges { node { " + _selectie("Leraar") + " } } } }"
+    )
     for term in ("de Vries", "Vries", g.nummer):
         assert (await o.alles(zoek, {"t": term}))["zoekLeraren"]["totalCount"] >= 1
 
     # Everything each audience may see of the teacher, the board's staff, DUO's read-back.
     alles = "query($nr: String!) { leraar(registernummer: $nr) { " + _selectie("Leraar") + " } }"
-    for token in (None, s.leraar(g.bsn), s.leraar(g.ander_bsn), s.bestuur(A), s.duo(), s.beroepsgroep(),
-                  s.aanbieder("AANB1")):
+    for token in (
+        None,
+        s.leraar(g.bsn),
+        s.leraar(g.ander_bsn),
+        s.bestuur(A),
+        s.duo(),
+        s.beroepsgroep(),
+        s.aanbieder("AANB1"),
+    ):
         await o.alles(alles, {"nr": g.nummer}, token)
     await o.alles("{ mijnSchoolbestuur { " + _selectie("Schoolbestuur") + " } }", token=s.bestuur(A))
     foutmeldingen = await o.alles("{ foutmeldingen { " + _selectie("FoutmeldingConnection") + " } }", token=s.duo())
     assert foutmeldingen["foutmeldingen"]["totalCount"] == 1
     await o.alles("{ bezwaren { " + _selectie("BezwaarConnection") + " } }", token=s.beroepsgroep())
-    await o.alles("query($nrs: [String!]!) { leraren(registernummers: $nrs) { registernummer naam { voornamen } } }",
-                {"nrs": [g.nummer, g.ander_nummer]}, s.duo())
+    await o.alles(
+        "query($nrs: [String!]!) { leraren(registernummers: $nrs) { registernummer naam { voornamen } } }",
+        {"nrs": [g.nummer, g.ander_nummer]},
+        s.duo(),
+    )
 
     assert len(o.bodies) > 20
     lekken = _lekken(gebruikt, o.bodies)

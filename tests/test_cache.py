@@ -1,6 +1,9 @@
 """Public reads over GET carry an ETag and a short public max-age, answer 304 on If-None-Match, and
 change their ETag after a write; anything asked with a token is private."""
+
 from __future__ import annotations
+
+import json
 
 from gegevens import bevestig, bsn, klaarzetten, levering
 
@@ -33,14 +36,19 @@ async def test_publieke_get_is_cachebaar_en_verandert_na_schrijven(api):
 async def test_met_token_privé_en_mutatie_niet_via_get(api):
     # A GET with a token is revalidated by the asker's own client (tests/test_revalidatie.py); a POST
     # is never kept.
-    r = await api.client.get("/graphql", params={"query": "{ ik { registernummer } }"},
-                             headers={"Authorization": f"Bearer {api.sleutels.leraar(bsn(23))}"})
+    r = await api.client.get(
+        "/graphql",
+        params={"query": "{ ik { registernummer } }"},
+        headers={"Authorization": f"Bearer {api.sleutels.leraar(bsn(23))}"},
+    )
     assert r.headers["cache-control"] == "private, no-cache" and r.headers["etag"].startswith('W/"p')
     r = await api.post("{ ik { registernummer } }", token=api.sleutels.leraar(bsn(23)))
     assert r.headers["cache-control"] == "private, no-store" and "etag" not in r.headers
     r = await api.post(ZOEK)
     assert r.headers["cache-control"] == "private, no-store"
-    r = await api.client.get("/graphql", params={"query": "mutation { zetPortfolioOpenbaar(openbaar: true) { registernummer } }"})
+    r = await api.client.get(
+        "/graphql", params={"query": "mutation { zetPortfolioOpenbaar(openbaar: true) { registernummer } }"}
+    )
     assert r.status_code == 405 and r.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
@@ -51,8 +59,11 @@ async def test_onverwachte_fout_buiten_graphql_is_gemaskeerd(api, caplog):
 
     from lerarenregister.db import make_sessionmaker
 
-    kapot = create_async_engine("postgresql+asyncpg://postgres@127.0.0.1:1/nergens"
-                                if api.store == "postgres" else "sqlite+aiosqlite:////nonexistent/dir/x.db")
+    kapot = create_async_engine(
+        "postgresql+asyncpg://postgres@127.0.0.1:1/nergens"
+        if api.store == "postgres"
+        else "sqlite+aiosqlite:////nonexistent/dir/x.db"
+    )
     api.app.state.staat["maker"] = make_sessionmaker(kapot)
     api.app.state.staat.pop("versie", None)
     try:
@@ -83,17 +94,23 @@ async def test_portfolio_met_toestemming_niet_in_een_gedeelde_cache(api):
     token = api.sleutels.leraar(b)
     await api.ok("mutation { zetPortfolioOpenbaar(openbaar: true) { portfolioOpenbaar } }", token=token)
     vraag = "query($nr: String!) { leraar(registernummer: $nr) { portfolio { totalCount } } }"
-    params = {"query": vraag, "variables": '{"nr": "%s"}' % nummer}
+    params = {"query": vraag, "variables": json.dumps({"nr": nummer})}
     r = await api.client.get("/graphql", params=params)
     assert r.json()["data"]["leraar"]["portfolio"] == {"totalCount": 0}
     assert r.headers["cache-control"] == "no-store" and "etag" not in r.headers
     # Even through a fragment, and when denied: a denial is consent-dependent too.
     await api.ok("mutation { zetPortfolioOpenbaar(openbaar: false) { portfolioOpenbaar } }", token=token)
-    via = ("query($nr: String!) { leraar(registernummer: $nr) { ...P } } fragment P on Leraar { portfolio { totalCount } }")
-    r = await api.client.get("/graphql", params={"query": via, "variables": '{"nr": "%s"}' % nummer})
+    via = (
+        "query($nr: String!) { leraar(registernummer: $nr) { ...P } } fragment P on Leraar { portfolio { totalCount } }"
+    )
+    r = await api.client.get("/graphql", params={"query": via, "variables": json.dumps({"nr": nummer})})
     assert r.json()["data"]["leraar"]["portfolio"] is None and r.headers["cache-control"] == "no-store"
     # The same teacher without the portfolio stays cacheable.
-    r = await api.client.get("/graphql", params={
-        "query": "query($nr: String!) { leraar(registernummer: $nr) { naam { weergavenaam } } }",
-        "variables": '{"nr": "%s"}' % nummer})
+    r = await api.client.get(
+        "/graphql",
+        params={
+            "query": "query($nr: String!) { leraar(registernummer: $nr) { naam { weergavenaam } } }",
+            "variables": json.dumps({"nr": nummer}),
+        },
+    )
     assert r.headers["cache-control"].startswith("public, max-age=") and r.headers["etag"]

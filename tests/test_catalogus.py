@@ -1,6 +1,7 @@
 """The catalogue over HTTP on both stores: providers publish and withdraw their own activities under
 the validation rules, the public searches them (paged, accent- and case-blind, word prefixes, by
 titel), and portfolio entries that name one take its hours and area and keep it when withdrawn."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -20,11 +21,24 @@ PORTFOLIO = """{ ik { portfolio { totalCount edges { node { id titel uren gebied
   bevoegdheden { herregistratie { behaaldeUren } } } }"""
 
 
-def activiteit(titel: str = "Cursus didactiek", contacturen: float = 8, zelfstudieuren: float = 4,
-               toetsing: bool = False, gebied: str = "VAKDIDACTISCH", soort: str = "CURSUS",
-               omschrijving: str | None = None) -> dict[str, Any]:
-    return {"titel": titel, "omschrijving": omschrijving, "soort": soort, "contacturen": contacturen,
-            "zelfstudieuren": zelfstudieuren, "gebied": gebied, "toetsing": toetsing}
+def activiteit(
+    titel: str = "Cursus didactiek",
+    contacturen: float = 8,
+    zelfstudieuren: float = 4,
+    toetsing: bool = False,
+    gebied: str = "VAKDIDACTISCH",
+    soort: str = "CURSUS",
+    omschrijving: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "titel": titel,
+        "omschrijving": omschrijving,
+        "soort": soort,
+        "contacturen": contacturen,
+        "zelfstudieuren": zelfstudieuren,
+        "gebied": gebied,
+        "toetsing": toetsing,
+    }
 
 
 async def publiceer(api: Any, invoer: dict[str, Any], code: str = "NSO", naam: str | None = "Nascholing Oost") -> dict:
@@ -52,8 +66,9 @@ async def test_aanbieder_publiceert_uren_zijn_contact_plus_zelfstudie(api):
 
 
 async def test_meer_zelfstudie_dan_contact_vraagt_toetsing(api):
-    body = await api.gql(PUBLICEER, {"i": activiteit("Zelfstudie pedagogiek", 4, 10, toetsing=False)},
-                         api.sleutels.aanbieder("NSO"))
+    body = await api.gql(
+        PUBLICEER, {"i": activiteit("Zelfstudie pedagogiek", 4, 10, toetsing=False)}, api.sleutels.aanbieder("NSO")
+    )
     assert body["data"] is None
     assert [e["extensions"].get("field") for e in fouten(body, "BAD_USER_INPUT")] == ["toetsing"]
     assert (await zoek(api, None))["totalCount"] == 0, "a rejected activity must not be written"
@@ -107,8 +122,13 @@ async def test_intrekken_alleen_eigen_activiteit(api):
 
 
 async def test_zoeken_woordprefixen_accent_en_hoofdletterblind_op_titel(api):
-    for titel in ("Één dag didactiek", "Differentiëren in de klas", "Klassenmanagement",
-                  "Didactische vaardigheden", "Ouderbetrokkenheid"):
+    for titel in (
+        "Één dag didactiek",
+        "Differentiëren in de klas",
+        "Klassenmanagement",
+        "Didactische vaardigheden",
+        "Ouderbetrokkenheid",
+    ):
         await publiceer(api, activiteit(titel))
 
     assert titels(await zoek(api, "didac")) == ["Didactische vaardigheden", "Één dag didactiek"]
@@ -126,8 +146,13 @@ async def test_zoeken_woordprefixen_accent_en_hoofdletterblind_op_titel(api):
     # No term: every activity, ordered by titel as a reader sorts it ("Één" under E, not after Z).
     alle = await zoek(api, None)
     assert alle["totalCount"] == 5
-    assert titels(alle) == ["Didactische vaardigheden", "Differentiëren in de klas", "Één dag didactiek",
-                            "Klassenmanagement", "Ouderbetrokkenheid"]
+    assert titels(alle) == [
+        "Didactische vaardigheden",
+        "Differentiëren in de klas",
+        "Één dag didactiek",
+        "Klassenmanagement",
+        "Ouderbetrokkenheid",
+    ]
     assert titels(await zoek(api, "   ")) == titels(alle)
 
 
@@ -172,13 +197,20 @@ async def test_portfolio_neemt_uren_en_gebied_van_catalogus_en_houdt_ingetrokken
     token, bev = await _geregistreerde_leraar(api, 21)
 
     # The teacher's own hours and area are overruled by the catalogue's.
-    invoer = {"titel": "Algebra bij NSO", "datum": "2026-11-28", "uren": 1, "gebied": "OVERIG",
-              "bevoegdheden": [bev], "catalogusActiviteit": act["id"]}
+    invoer = {
+        "titel": "Algebra bij NSO",
+        "datum": "2026-11-28",
+        "uren": 1,
+        "gebied": "OVERIG",
+        "bevoegdheden": [bev],
+        "catalogusActiviteit": act["id"],
+    }
     entry = (await api.ok(VOEG_TOE, {"i": invoer}, token))["voegActiviteitToe"]
     assert entry["uren"] == 16.0 and entry["gebied"] == "VAKINHOUDELIJK"
     assert entry["bron"] == "CATALOGUS" and entry["bewerkbaar"] is True
-    eigen = (await api.ok(VOEG_TOE, {"i": {**invoer, "titel": "Eigen leeswerk", "catalogusActiviteit": None}},
-                          token))["voegActiviteitToe"]
+    eigen = (await api.ok(VOEG_TOE, {"i": {**invoer, "titel": "Eigen leeswerk", "catalogusActiviteit": None}}, token))[
+        "voegActiviteitToe"
+    ]
     assert eigen["uren"] == 1.0 and eigen["gebied"] == "OVERIG" and eigen["bron"] == "EIGEN"
 
     await api.ok(TREK_IN, {"id": act["id"]}, api.sleutels.aanbieder("NSO"))
@@ -187,8 +219,13 @@ async def test_portfolio_neemt_uren_en_gebied_van_catalogus_en_houdt_ingetrokken
 
     ik = (await api.ok(PORTFOLIO, token=token))["ik"]
     bewaard = {e["node"]["id"]: e["node"] for e in ik["portfolio"]["edges"]}
-    assert bewaard[entry["id"]] == {"id": entry["id"], "titel": "Algebra bij NSO", "uren": 16.0,
-                                    "gebied": "VAKINHOUDELIJK", "bron": "CATALOGUS"}
+    assert bewaard[entry["id"]] == {
+        "id": entry["id"],
+        "titel": "Algebra bij NSO",
+        "uren": 16.0,
+        "gebied": "VAKINHOUDELIJK",
+        "bron": "CATALOGUS",
+    }
     assert ik["bevoegdheden"][0]["herregistratie"]["behaaldeUren"] == 17.0
 
 

@@ -1,5 +1,6 @@
 """The register as its operators start it: `lerarenregister serve` in a process of its own, with its
 own key set (REGISTER_OIDC_JWKS a file), database and REGISTER_VANDAAG, spoken to over real HTTP."""
+
 from __future__ import annotations
 
 import os
@@ -25,20 +26,29 @@ def _vrije_poort() -> int:
 
 def _omgeving(tmp_path: Path, sleutels, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
-    env.update({
-        "REGISTER_DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'register.sqlite3'}",
-        "REGISTER_OIDC_ISSUER": ISSUER, "REGISTER_OIDC_AUDIENCE": AUDIENCE,
-        "REGISTER_OIDC_JWKS": str(sleutels.jwks_pad), "REGISTER_SECRET_KEY": SECRET,
-        "REGISTER_VANDAAG": "2026-11-28",
-    })
+    env.update(
+        {
+            "REGISTER_DATABASE_URL": f"sqlite:///{tmp_path / 'db' / 'register.sqlite3'}",
+            "REGISTER_OIDC_ISSUER": ISSUER,
+            "REGISTER_OIDC_AUDIENCE": AUDIENCE,
+            "REGISTER_OIDC_JWKS": str(sleutels.jwks_pad),
+            "REGISTER_SECRET_KEY": SECRET,
+            "REGISTER_VANDAAG": "2026-11-28",
+        }
+    )
     env.update(extra)
     return env
 
 
 def test_serve_met_eigen_sleutels_over_http(tmp_path, sleutels):
     poort = _vrije_poort()
-    proces = subprocess.Popen([CLI, "serve", "--port", str(poort)], env=_omgeving(tmp_path, sleutels),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=tmp_path)
+    proces = subprocess.Popen(
+        [CLI, "serve", "--port", str(poort)],
+        env=_omgeving(tmp_path, sleutels),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        cwd=tmp_path,
+    )
     try:
         basis = f"http://127.0.0.1:{poort}"
         for _ in range(200):
@@ -50,17 +60,28 @@ def test_serve_met_eigen_sleutels_over_http(tmp_path, sleutels):
         else:
             pytest.fail("the server did not come up")
         b = bsn(31)
-        r = httpx.post(f"{basis}/graphql", json={"query": KLAARZETTEN, "variables": {"leveringen": [levering(b)]}},
-                       headers={"Authorization": f"Bearer {sleutels.duo()}"})
+        r = httpx.post(
+            f"{basis}/graphql",
+            json={"query": KLAARZETTEN, "variables": {"leveringen": [levering(b)]}},
+            headers={"Authorization": f"Bearer {sleutels.duo()}"},
+        )
         assert r.json()["data"]["zetGegevensKlaar"]["nieuw"] == 1
-        r = httpx.post(f"{basis}/graphql", json={"query": "{ ik { naam { weergavenaam } registratie { status } } }"},
-                       headers={"Authorization": f"Bearer {sleutels.leraar(b)}"})
-        assert r.json()["data"]["ik"] == {"naam": {"weergavenaam": "A.M. de Vries"},
-                                          "registratie": {"status": "KLAARGEZET"}}
+        r = httpx.post(
+            f"{basis}/graphql",
+            json={"query": "{ ik { naam { weergavenaam } registratie { status } } }"},
+            headers={"Authorization": f"Bearer {sleutels.leraar(b)}"},
+        )
+        assert r.json()["data"]["ik"] == {
+            "naam": {"weergavenaam": "A.M. de Vries"},
+            "registratie": {"status": "KLAARGEZET"},
+        }
         # Not demo mode: no demo data was loaded, no demo key set is served, a demo token is refused.
         assert httpx.get(f"{basis}/.well-known/jwks.json").status_code == 404
-        r = httpx.post(f"{basis}/graphql", json={"query": "{ herregistratiecriteria { totaalUren } }"},
-                       headers={"Authorization": "Bearer not.a.token"})
+        r = httpx.post(
+            f"{basis}/graphql",
+            json={"query": "{ herregistratiecriteria { totaalUren } }"},
+            headers={"Authorization": "Bearer not.a.token"},
+        )
         assert r.status_code == 401
         sdl = httpx.get(f"{basis}/schema.graphql").text
         assert "directive @zichtbaarVoor" in sdl
@@ -75,8 +96,9 @@ def test_serve_met_eigen_sleutels_over_http(tmp_path, sleutels):
 def test_serve_zonder_instellingen_start_niet_en_drukt_geen_token_af(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
     env["REGISTER_DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    uit = subprocess.run([CLI, "serve", "--port", str(_vrije_poort())], env=env, capture_output=True, text=True,
-                         timeout=60, cwd=tmp_path)
+    uit = subprocess.run(
+        [CLI, "serve", "--port", str(_vrije_poort())], env=env, capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
     assert uit.returncode != 0 and "REGISTER_DEMO=true" in uit.stderr, uit.stderr
     assert "eyJ" not in uit.stdout + uit.stderr and not (tmp_path / ".lerarenregister").exists()
 
@@ -93,8 +115,9 @@ def test_half_ingestelde_oidc_wordt_geweigerd(tmp_path, sleutels):
 
 
 def test_token_alleen_in_demomodus(tmp_path, sleutels):
-    uit = subprocess.run([CLI, "token", "--rol", "duo"], env=_omgeving(tmp_path, sleutels), capture_output=True,
-                         text=True, timeout=60)
+    uit = subprocess.run(
+        [CLI, "token", "--rol", "duo"], env=_omgeving(tmp_path, sleutels), capture_output=True, text=True, timeout=60
+    )
     assert uit.returncode != 0 and "demo mode" in uit.stderr
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
     env["REGISTER_DEMO_DIR"] = str(tmp_path / "demo")
@@ -110,6 +133,11 @@ def test_token_alleen_in_demomodus(tmp_path, sleutels):
 
 @pytest.mark.parametrize("naam,waarde", [("REGISTER_MAX_DEPTH", "0"), ("REGISTER_MAX_KOSTEN_PUBLIEK", "veel")])
 def test_ongeldige_limiet_noemt_de_variabele(tmp_path, sleutels, naam, waarde):
-    r = subprocess.run([CLI, "migrate"], env=_omgeving(tmp_path, sleutels, **{naam: waarde}),
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [CLI, "migrate"],
+        env=_omgeving(tmp_path, sleutels, **{naam: waarde}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode != 0 and naam in r.stderr and "Traceback" not in r.stderr, r.stderr

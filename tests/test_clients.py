@@ -1,6 +1,7 @@
 """What the register's clients lean on, over HTTP on both stores: the bulk check `leraren`,
 `Leraar.inzage` per asker, `medewerkers(gewijzigdSinds:)` for polling dashboards, and a board page of
 staff whose SQL statement count does not grow with the page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,7 @@ from gegevens import (
 D = dt.date
 LERAREN = "query($n: [String!]!) { leraren(registernummers: $n) { registernummer } }"
 LERAREN_INZAGE = "query($n: [String!]!) { leraren(registernummers: $n) { registernummer inzage } }"
-INZAGE = 'query($r: String!) { leraar(registernummer: $r) { inzage portfolio { totalCount } } }'
+INZAGE = "query($r: String!) { leraar(registernummer: $r) { inzage portfolio { totalCount } } }"
 OPENBAAR = "mutation($o: Boolean!) { zetPortfolioOpenbaar(openbaar: $o) { portfolioOpenbaar } }"
 GEWIJZIGD = """query($s: DateTime) { mijnSchoolbestuur { medewerkers(gewijzigdSinds: $s) {
   totalCount edges { node { registernummer } } } } }"""
@@ -34,20 +35,23 @@ PAGINA = """query($f: MedewerkerFilter) { mijnSchoolbestuur { medewerkers(first:
 async def test_bulkcontrole_in_invoervolgorde_met_null_waar_onbekend_of_onzichtbaar(api):
     s = api.sleutels
     bsns = [bsn(81), bsn(82), bsn(83), bsn(84)]
-    a, b, c, k = await klaarzetten(api, [
-        levering(bsns[0], achternaam="Aa", tussenvoegsel=None),
-        levering(bsns[1], achternaam="Bee", tussenvoegsel=None),
-        levering(bsns[2], achternaam="Cee", tussenvoegsel=None),
-        levering(bsns[3], achternaam="Kaa", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
-    ])
+    a, b, c, k = await klaarzetten(
+        api,
+        [
+            levering(bsns[0], achternaam="Aa", tussenvoegsel=None),
+            levering(bsns[1], achternaam="Bee", tussenvoegsel=None),
+            levering(bsns[2], achternaam="Cee", tussenvoegsel=None),
+            levering(bsns[3], achternaam="Kaa", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
+        ],
+    )
     for x in bsns[:3]:
-        await bevestig(api, x)                                        # k stays KLAARGEZET
+        await bevestig(api, x)  # k stays KLAARGEZET
     onbekend = "0000000000"
     vraag = [c, onbekend, a, k, b, a]
 
     async def antwoord(token: str | None) -> list[str | None]:
         body = await api.gql(LERAREN, {"n": vraag}, token)
-        assert "errors" not in body, body                              # null without an error
+        assert "errors" not in body, body  # null without an error
         return [x["registernummer"] if x else None for x in body["data"]["leraren"]]
 
     assert await antwoord(None) == [c, None, a, None, b, a]
@@ -82,11 +86,18 @@ async def _inzage(api: Any, nummer: str, token: str | None) -> set[str]:
 
 async def test_inzage_per_vrager(api):
     s = api.sleutels
-    t, ander = await klaarzetten(api, [
-        levering(bsn(86), achternaam="Tee", tussenvoegsel=None, benoemingen=[
-            benoeming("80001"), benoeming("80003", begindatum="2019-08-01", einddatum="2025-07-31")]),
-        levering(bsn(87), achternaam="Ander", tussenvoegsel=None, benoemingen=[benoeming("80002")]),
-    ])
+    t, ander = await klaarzetten(
+        api,
+        [
+            levering(
+                bsn(86),
+                achternaam="Tee",
+                tussenvoegsel=None,
+                benoemingen=[benoeming("80001"), benoeming("80003", begindatum="2019-08-01", einddatum="2025-07-31")],
+            ),
+            levering(bsn(87), achternaam="Ander", tussenvoegsel=None, benoemingen=[benoeming("80002")]),
+        ],
+    )
     await bevestig(api, bsn(86))
     await bevestig(api, bsn(87))
 
@@ -94,7 +105,7 @@ async def test_inzage_per_vrager(api):
     assert await _inzage(api, t, s.leraar(bsn(86))) == {"PUBLIEK", "LERAAR_ZELF"}
     assert await _inzage(api, t, s.leraar(bsn(87))) == {"PUBLIEK"}
     assert await _inzage(api, t, s.bestuur("80001")) == {"PUBLIEK", "WERKGEVER"}
-    assert await _inzage(api, t, s.bestuur("80003")) == {"PUBLIEK"}          # no longer employs the teacher
+    assert await _inzage(api, t, s.bestuur("80003")) == {"PUBLIEK"}  # no longer employs the teacher
     assert await _inzage(api, t, s.bestuur("80002")) == {"PUBLIEK"}
     assert "DUO" in await _inzage(api, t, s.duo())
 
@@ -126,15 +137,18 @@ async def _gewijzigd(api: Any, sinds: str | None) -> list[str]:
 
 
 async def test_medewerkers_gewijzigd_sinds(api):
-    a, b = await klaarzetten(api, [
-        levering(bsn(88), achternaam="Aa", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
-        levering(bsn(89), achternaam="Bee", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
-    ])
+    a, b = await klaarzetten(
+        api,
+        [
+            levering(bsn(88), achternaam="Aa", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
+            levering(bsn(89), achternaam="Bee", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
+        ],
+    )
     # The register's changes are stamped with the real clock, so the moments come from it too.
     t1 = dt.datetime.now(dt.UTC)
-    await bevestig(api, bsn(88))                                     # A's registratie changes
+    await bevestig(api, bsn(88))  # A's registratie changes
     t2 = dt.datetime.now(dt.UTC)
-    await bevestig(api, bsn(89))                                     # then B's
+    await bevestig(api, bsn(89))  # then B's
     t3 = dt.datetime.now(dt.UTC)
 
     assert await _gewijzigd(api, None) == [a, b]
@@ -146,10 +160,13 @@ async def test_medewerkers_gewijzigd_sinds(api):
 async def test_medewerkers_gewijzigd_sinds_met_andere_offset(api):
     # DateTime is RFC 3339 with an offset: the same instant written with another offset selects the
     # same staff, also on SQLite, which stores the moment as UTC text.
-    _, b = await klaarzetten(api, [
-        levering(bsn(90), achternaam="Aa", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
-        levering(bsn(91), achternaam="Bee", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
-    ])
+    _, b = await klaarzetten(
+        api,
+        [
+            levering(bsn(90), achternaam="Aa", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
+            levering(bsn(91), achternaam="Bee", tussenvoegsel=None, benoemingen=[benoeming("80001")]),
+        ],
+    )
     await bevestig(api, bsn(90))
     t2 = dt.datetime.now(dt.UTC)
     await bevestig(api, bsn(91))
@@ -160,14 +177,27 @@ async def test_medewerkers_gewijzigd_sinds_met_andere_offset(api):
 async def _bestuur_met_staf(api: Any, nummer: str, bsns: list[str], bevestigd: int) -> list[str]:
     """Deliver staff of a board on 2024-01-10, each with two bevoegdheden and a voorportaal subject;
     the first `bevestigd` confirm then."""
-    bevoegdheden = [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-                    {"vak": "Rekenen", "soort": "PO", "behaaldOp": "2008-06-30"}]
+    bevoegdheden = [
+        {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+        {"vak": "Rekenen", "soort": "PO", "behaaldOp": "2008-06-30"},
+    ]
     async with api.op(D(2024, 1, 10)) as a:
-        nummers = await klaarzetten(a, [
-            levering(b, achternaam=f"Staf{i:03d}", tussenvoegsel=None, bevoegdheden=bevoegdheden,
-                     benoemingen=[benoeming(nummer, begindatum="2023-08-01"),
-                                  benoeming(nummer, vak="Natuurkunde", begindatum="2024-08-01")])
-            for i, b in enumerate(bsns)])
+        nummers = await klaarzetten(
+            a,
+            [
+                levering(
+                    b,
+                    achternaam=f"Staf{i:03d}",
+                    tussenvoegsel=None,
+                    bevoegdheden=bevoegdheden,
+                    benoemingen=[
+                        benoeming(nummer, begindatum="2023-08-01"),
+                        benoeming(nummer, vak="Natuurkunde", begindatum="2024-08-01"),
+                    ],
+                )
+                for i, b in enumerate(bsns)
+            ],
+        )
         await bevestig_alle(a, bsns[:bevestigd], nummers[:bevestigd])
     return nummers
 

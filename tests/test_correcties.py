@@ -2,6 +2,7 @@
 `tussenvoegsel: null` clears it), a later DUO delivery keeps a correction while DUO's value stays the
 same and replaces it when DUO's value changes; teachers report wrong appointments and bevoegdheden,
 DUO lists the open reports and its next delivery for that teacher closes them."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,7 +14,7 @@ NAAM_VELDEN = "naam { voornamen voorletters tussenvoegsel achternaam weergavenaa
 NAAM = "{ ik { " + NAAM_VELDEN + " } }"
 CORRIGEER = "mutation($i: CorrectieInvoer!) { corrigeerPersoonsgegevens(invoer: $i) { " + NAAM_VELDEN + " } }"
 KLAARZETTEN = """mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { nieuw gewijzigd ongewijzigd } }"""
-ZOEK = 'query($t: String!) { zoekLeraren(zoekterm: $t) { edges { node { registernummer } } } }'
+ZOEK = "query($t: String!) { zoekLeraren(zoekterm: $t) { edges { node { registernummer } } } }"
 MELD = """mutation($b: ID, $v: ID, $t: String!) { meldFout(benoeming: $b, bevoegdheid: $v, toelichting: $t) {
   id onderwerp toelichting gemeldOp leraar { registernummer } } }"""
 FOUTMELDINGEN = """{ foutmeldingen { totalCount edges { node { id onderwerp toelichting gemeldOp
@@ -22,8 +23,13 @@ IK_IDS = "{ ik { registernummer benoemingen { id } bevoegdheden { id } } }"
 
 
 def naam(voornamen: str, voorletters: str, tussenvoegsel: str | None, achternaam: str, weergave: str) -> dict:
-    return {"voornamen": voornamen, "voorletters": voorletters, "tussenvoegsel": tussenvoegsel,
-            "achternaam": achternaam, "weergavenaam": weergave}
+    return {
+        "voornamen": voornamen,
+        "voorletters": voorletters,
+        "tussenvoegsel": tussenvoegsel,
+        "achternaam": achternaam,
+        "weergavenaam": weergave,
+    }
 
 
 async def mijn_naam(api: Any, token: str) -> dict:
@@ -40,24 +46,32 @@ async def test_weggelaten_velden_blijven_en_null_wist_tussenvoegsel(api):
     assert await mijn_naam(api, token) == naam("Anna Maria", "A.M.", "de", "Vries", "A.M. de Vries")
 
     assert await corrigeer(api, token, {"achternaam": "Vries-Bakker"}) == naam(
-        "Anna Maria", "A.M.", "de", "Vries-Bakker", "A.M. de Vries-Bakker")
+        "Anna Maria", "A.M.", "de", "Vries-Bakker", "A.M. de Vries-Bakker"
+    )
     assert await corrigeer(api, token, {"voornamen": "Anne  Marie Louise"}) == naam(
-        "Anne Marie Louise", "A.M.L.", "de", "Vries-Bakker", "A.M.L. de Vries-Bakker")
+        "Anne Marie Louise", "A.M.L.", "de", "Vries-Bakker", "A.M.L. de Vries-Bakker"
+    )
     assert await corrigeer(api, token, {"tussenvoegsel": None}) == naam(
-        "Anne Marie Louise", "A.M.L.", None, "Vries-Bakker", "A.M.L. Vries-Bakker")
+        "Anne Marie Louise", "A.M.L.", None, "Vries-Bakker", "A.M.L. Vries-Bakker"
+    )
     assert await corrigeer(api, token, {}) == naam(
-        "Anne Marie Louise", "A.M.L.", None, "Vries-Bakker", "A.M.L. Vries-Bakker")
+        "Anne Marie Louise", "A.M.L.", None, "Vries-Bakker", "A.M.L. Vries-Bakker"
+    )
     assert await mijn_naam(api, token) == naam(
-        "Anne Marie Louise", "A.M.L.", None, "Vries-Bakker", "A.M.L. Vries-Bakker")
+        "Anne Marie Louise", "A.M.L.", None, "Vries-Bakker", "A.M.L. Vries-Bakker"
+    )
 
 
 async def test_lege_verplichte_naam_is_ongeldig_en_schrijft_niets(api):
     await klaarzetten(api, [levering(bsn(42))])
     token = api.sleutels.leraar(bsn(42))
     voor = await mijn_naam(api, token)
-    for invoer, velden in (({"achternaam": ""}, ["achternaam"]), ({"achternaam": "   "}, ["achternaam"]),
-                           ({"achternaam": None}, ["achternaam"]),
-                           ({"voornamen": "", "achternaam": " ", "tussenvoegsel": "van"}, ["voornamen", "achternaam"])):
+    for invoer, velden in (
+        ({"achternaam": ""}, ["achternaam"]),
+        ({"achternaam": "   "}, ["achternaam"]),
+        ({"achternaam": None}, ["achternaam"]),
+        ({"voornamen": "", "achternaam": " ", "tussenvoegsel": "van"}, ["voornamen", "achternaam"]),
+    ):
         body = await api.gql(CORRIGEER, {"i": invoer}, token)
         assert body["data"] is None, body
         assert sorted(e["extensions"].get("field") for e in fouten(body, "BAD_USER_INPUT")) == sorted(velden), body
@@ -116,8 +130,9 @@ async def test_meld_fout_over_eigen_benoeming_en_bevoegdheid(api):
     a, b, _ = await _twee_leraren(api)
     ta = s.leraar(bsn(45))
 
-    m1 = (await api.ok(MELD, {"b": a["benoemingen"][0]["id"], "t": "Ik werk hier sinds 2019, niet 2020"},
-                       ta))["meldFout"]
+    m1 = (await api.ok(MELD, {"b": a["benoemingen"][0]["id"], "t": "Ik werk hier sinds 2019, niet 2020"}, ta))[
+        "meldFout"
+    ]
     assert m1["toelichting"] == "Ik werk hier sinds 2019, niet 2020"
     assert m1["gemeldOp"] == "2026-11-28" and m1["leraar"] == {"registernummer": a["registernummer"]}
     assert m1["onderwerp"].strip()
@@ -125,9 +140,12 @@ async def test_meld_fout_over_eigen_benoeming_en_bevoegdheid(api):
     assert m2["id"] != m1["id"]
 
     # Another teacher's rows: FORBIDDEN; unknown ids: NOT_FOUND; nothing is written.
-    for variabelen, code in (({"b": b["benoemingen"][0]["id"]}, "FORBIDDEN"),
-                             ({"v": b["bevoegdheden"][0]["id"]}, "FORBIDDEN"),
-                             ({"b": "987654"}, "NOT_FOUND"), ({"v": "987654"}, "NOT_FOUND")):
+    for variabelen, code in (
+        ({"b": b["benoemingen"][0]["id"]}, "FORBIDDEN"),
+        ({"v": b["bevoegdheden"][0]["id"]}, "FORBIDDEN"),
+        ({"b": "987654"}, "NOT_FOUND"),
+        ({"v": "987654"}, "NOT_FOUND"),
+    ):
         body = await api.gql(MELD, {**variabelen, "t": "Klopt niet"}, ta)
         assert body["data"] is None and fouten(body, code), (variabelen, body)
     # Only a teacher reports.

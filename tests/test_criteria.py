@@ -1,6 +1,7 @@
 """The herregistratie criteria as dated data over HTTP on both stores: the public sees those in force
 today, only the beroepsgroep sets new ones and never in the past, a period uses the criteria in force
 on its first day, and the vo vakinhoudelijk minimum applies to EERSTEGRAADS and TWEEDEGRAADS only."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,8 +19,7 @@ STAND = """{ ik { bevoegdheden { id soort herregistratie { periodeStart periodeE
 ACTIVITEIT = "mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }"
 BEOORDEEL = "mutation($p: Date!) { beoordeelHerregistraties(peildatum: $p) { beoordeeld voldaan nietVoldaan } }"
 
-STANDAARD = {"geldigVanaf": "2018-08-01", "totaalUren": 160.0, "primairProcesUren": 100.0,
-             "vakinhoudelijkVoUren": 40.0}
+STANDAARD = {"geldigVanaf": "2018-08-01", "totaalUren": 160.0, "primairProcesUren": 100.0, "vakinhoudelijkVoUren": 40.0}
 NIEUW = {"geldigVanaf": "2027-01-01", "totaalUren": 200.0, "primairProcesUren": 120.0, "vakinhoudelijkVoUren": 50.0}
 
 
@@ -63,8 +63,7 @@ async def test_toekomstige_criteria_gelden_vanaf_hun_datum(api):
 
 
 async def _bevestigd(api: Any, n: int, bevoegdheden: list[dict] | None = None) -> list[dict]:
-    await klaarzetten(api, [levering(bsn(n), achternaam=f"Leraar{n}", tussenvoegsel=None,
-                                     bevoegdheden=bevoegdheden)])
+    await klaarzetten(api, [levering(bsn(n), achternaam=f"Leraar{n}", tussenvoegsel=None, bevoegdheden=bevoegdheden)])
     return (await bevestig(api, bsn(n)))["bevoegdheden"]
 
 
@@ -75,17 +74,30 @@ async def _stand(api: Any, n: int) -> list[dict]:
 async def test_periode_gebruikt_criteria_van_haar_eerste_dag(api):
     s = api.sleutels
     await api.ok(STEL_VAST, {"i": NIEUW}, s.beroepsgroep())
-    oud_bev = (await _bevestigd(api, 61))[0]["id"]                       # period from 2026-11-28
+    oud_bev = (await _bevestigd(api, 61))[0]["id"]  # period from 2026-11-28
     async with api.op(D(2027, 2, 1)) as a:
-        nieuw_bev = (await _bevestigd(a, 62))[0]["id"]                  # period from 2027-02-01
+        nieuw_bev = (await _bevestigd(a, 62))[0]["id"]  # period from 2027-02-01
         oud, nieuw = (await _stand(a, 61))[0], (await _stand(a, 62))[0]
         assert (oud["herregistratie"]["periodeStart"], oud["herregistratie"]["vereisteUren"]) == ("2026-11-28", 160.0)
         assert (nieuw["herregistratie"]["periodeStart"], nieuw["herregistratie"]["vereisteUren"]) == (
-            "2027-02-01", 200.0)
+            "2027-02-01",
+            200.0,
+        )
         # 170 hours, all VAKINHOUDELIJK: enough under the old criteria, not under the new.
         for n, bev in ((61, oud_bev), (62, nieuw_bev)):
-            await a.ok(ACTIVITEIT, {"i": {"titel": "Vakstudie", "datum": "2027-02-01", "uren": 170,
-                                          "gebied": "VAKINHOUDELIJK", "bevoegdheden": [bev]}}, s.leraar(bsn(n)))
+            await a.ok(
+                ACTIVITEIT,
+                {
+                    "i": {
+                        "titel": "Vakstudie",
+                        "datum": "2027-02-01",
+                        "uren": 170,
+                        "gebied": "VAKINHOUDELIJK",
+                        "bevoegdheden": [bev],
+                    }
+                },
+                s.leraar(bsn(n)),
+            )
     # Both periods have ended; the assessment applies each period's own criteria.
     async with api.op(D(2031, 3, 1)) as a:
         uit = (await a.ok(BEOORDEEL, {"p": "2031-03-01"}, s.beroepsgroep()))["beoordeelHerregistraties"]
@@ -101,20 +113,36 @@ async def test_periode_gebruikt_criteria_van_haar_eerste_dag(api):
 
 async def test_vo_minimum_vakinhoudelijk_alleen_voor_eerste_en_tweedegraads(api):
     s = api.sleutels
-    bevoegdheden = [{"vak": "Basisonderwijs", "soort": "PO", "behaaldOp": "2010-06-30"},
-                    {"vak": "Engels", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-                    {"vak": "Frans", "soort": "EERSTEGRAADS", "behaaldOp": "2010-06-30"},
-                    {"vak": "Techniek", "soort": "PDG", "behaaldOp": "2010-06-30"}]
+    bevoegdheden = [
+        {"vak": "Basisonderwijs", "soort": "PO", "behaaldOp": "2010-06-30"},
+        {"vak": "Engels", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+        {"vak": "Frans", "soort": "EERSTEGRAADS", "behaaldOp": "2010-06-30"},
+        {"vak": "Techniek", "soort": "PDG", "behaaldOp": "2010-06-30"},
+    ]
     async with api.op(D(2022, 1, 10)) as a:
         bevs = await _bevestigd(a, 63, bevoegdheden)
         # 160 hours, all VAKDIDACTISCH, naming every bevoegdheid: total and primary process met.
-        await a.ok(ACTIVITEIT, {"i": {"titel": "Leergang didactiek", "datum": "2022-01-10", "uren": 160,
-                                      "gebied": "VAKDIDACTISCH", "bevoegdheden": [b["id"] for b in bevs]}},
-                   s.leraar(bsn(63)))
+        await a.ok(
+            ACTIVITEIT,
+            {
+                "i": {
+                    "titel": "Leergang didactiek",
+                    "datum": "2022-01-10",
+                    "uren": 160,
+                    "gebied": "VAKDIDACTISCH",
+                    "bevoegdheden": [b["id"] for b in bevs],
+                }
+            },
+            s.leraar(bsn(63)),
+        )
     uit = (await api.ok(BEOORDEEL, {"p": "2026-11-28"}, s.beroepsgroep()))["beoordeelHerregistraties"]
     assert uit == {"beoordeeld": 4, "voldaan": 2, "nietVoldaan": 2}
     per_soort = {b["soort"]: b for b in await _stand(api, 63)}
     uitkomst = {soort: b["herregistraties"][1]["status"] for soort, b in per_soort.items()}
-    assert uitkomst == {"PO": "VOLDAAN", "PDG": "VOLDAAN", "TWEEDEGRAADS": "NIET_VOLDAAN",
-                        "EERSTEGRAADS": "NIET_VOLDAAN"}
+    assert uitkomst == {
+        "PO": "VOLDAAN",
+        "PDG": "VOLDAAN",
+        "TWEEDEGRAADS": "NIET_VOLDAAN",
+        "EERSTEGRAADS": "NIET_VOLDAAN",
+    }
     assert {soort for soort, b in per_soort.items() if b["aantekening"]} == {"TWEEDEGRAADS", "EERSTEGRAADS"}

@@ -1,5 +1,6 @@
 """The demo data the first README command loads: through the register's own operations, every kind
 of warning a dashboard shows, and loaded once only."""
+
 from __future__ import annotations
 
 from lerarenregister.demo import BESTUREN, laad_demodata
@@ -22,8 +23,14 @@ async def test_demodata_toont_elke_waarschuwing_en_laadt_een_keer(api):
             soorten.update(w["soort"] for w in edge["node"]["waarschuwingen"])
     assert totaal >= 250  # a few hundred teachers, some with two employers
     assert statussen == {"KLAARGEZET", "GEREGISTREERD"}
-    assert {"ACHTER_OP_SCHEMA", "REGISTRATIE_NIET_BEVESTIGD", "VOORPORTAALTERMIJN_VERLOOPT",
-            "AANTEKENING", "HERREGISTRATIE_ZES_MAANDEN", "HERREGISTRATIE_TWAALF_WEKEN"} <= soorten, soorten
+    assert {
+        "ACHTER_OP_SCHEMA",
+        "REGISTRATIE_NIET_BEVESTIGD",
+        "VOORPORTAALTERMIJN_VERLOOPT",
+        "AANTEKENING",
+        "HERREGISTRATIE_ZES_MAANDEN",
+        "HERREGISTRATIE_TWAALF_WEKEN",
+    } <= soorten, soorten
     zoek = await api.ok('{ zoekLeraren(zoekterm: "vries") { totalCount } }')
     assert zoek["zoekLeraren"]["totalCount"] >= 1
 

@@ -1,4 +1,5 @@
 """schema/fouten.py without a server: which errors roll back, and what a client sees of each."""
+
 from __future__ import annotations
 
 import logging
@@ -19,13 +20,16 @@ def test_weigering_onder_het_rootveld_draait_niet_terug() -> None:
     assert not terugdraaien([])
 
 
-@pytest.mark.parametrize("fout", [
-    _fout(Onbevoegd("no"), ["zetGegevensKlaar"]),           # the root field itself
-    _fout(NietGevonden("no"), None),                         # no path at all
-    _fout(InvoerFouten([Invoerfout("a", "b")]), ["a", "b"]),  # invalid input, however deep
-    _fout(None, None, "Cannot query field 'x' on type 'Query'."),  # graphql-core's own
-    _fout(RuntimeError("boom"), ["ik", "naam"]),            # unexpected
-])
+@pytest.mark.parametrize(
+    "fout",
+    [
+        _fout(Onbevoegd("no"), ["zetGegevensKlaar"]),  # the root field itself
+        _fout(NietGevonden("no"), None),  # no path at all
+        _fout(InvoerFouten([Invoerfout("a", "b")]), ["a", "b"]),  # invalid input, however deep
+        _fout(None, None, "Cannot query field 'x' on type 'Query'."),  # graphql-core's own
+        _fout(RuntimeError("boom"), ["ik", "naam"]),  # unexpected
+    ],
+)
 def test_al_het_andere_draait_terug(fout: GraphQLError) -> None:
     assert terugdraaien([_fout(Onbevoegd("no"), ["ik", "bsn"]), fout])
 
@@ -39,12 +43,13 @@ def test_ongeldige_invoer_is_een_fout_per_veld() -> None:
     uit = als_antwoord([_fout(InvoerFouten([Invoerfout("a.b", "is required"), Invoerfout("c", "too long")]), ["m"])])
     assert [(f["message"], f["extensions"]) for f in uit] == [
         ("a.b: is required", {"code": "BAD_USER_INPUT", "field": "a.b"}),
-        ("c: too long", {"code": "BAD_USER_INPUT", "field": "c"})]
+        ("c: too long", {"code": "BAD_USER_INPUT", "field": "c"}),
+    ]
 
 
 def test_onverwachte_fout_gemaskeerd_en_gelogd_onder_correlatie_id(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.ERROR, logger="lerarenregister.fouten"):
-        fout, = als_antwoord([_fout(RuntimeError("SELECT secret FROM leraar"), ["ik"])])
+        (fout,) = als_antwoord([_fout(RuntimeError("SELECT secret FROM leraar"), ["ik"])])
     assert fout["message"] == "internal error" and "secret" not in str(fout)
     assert fout["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert fout["extensions"]["correlationId"] in caplog.text

@@ -2,6 +2,7 @@
 teacher are all kept with exact hours, and fifty parallel wrong voluntary-register logins for one
 user name get no more guesses evaluated than one after the other would (API.md: "atomically,
 parallel guesses count")."""
+
 from __future__ import annotations
 
 import asyncio
@@ -24,9 +25,14 @@ async def _account(api, naam: str) -> tuple[int, bool]:
     engine = create_async_engine(api.url)
     try:
         async with engine.connect() as conn:
-            rij = (await conn.execute(text(
-                "SELECT mislukte_pogingen, laatste_mislukking FROM vrijwillig_account WHERE gebruikersnaam = :g"),
-                {"g": naam})).one()
+            rij = (
+                await conn.execute(
+                    text(
+                        "SELECT mislukte_pogingen, laatste_mislukking FROM vrijwillig_account WHERE gebruikersnaam = :g"
+                    ),
+                    {"g": naam},
+                )
+            ).one()
     finally:
         await engine.dispose()
     return rij[0], rij[1] is not None
@@ -37,16 +43,27 @@ async def _pauze_voorbij(api, naam: str) -> None:
     engine = create_async_engine(api.url)
     try:
         async with engine.begin() as conn:
-            await conn.execute(update(VrijwilligAccount).where(VrijwilligAccount.gebruikersnaam == naam)
-                               .values(laatste_mislukking=dt.datetime(2001, 1, 1, tzinfo=dt.UTC)))
+            await conn.execute(
+                update(VrijwilligAccount)
+                .where(VrijwilligAccount.gebruikersnaam == naam)
+                .values(laatste_mislukking=dt.datetime(2001, 1, 1, tzinfo=dt.UTC))
+            )
     finally:
         await engine.dispose()
 
 
 async def test_honderd_activiteiten_tegelijk_alle_bewaard_uren_exact(api):
     token, bev = await geregistreerd(api, 51)
-    invoeren = [{"titel": f"Activiteit {i}", "datum": "2026-11-28", "uren": 1.25 + (i % 4) * 0.25,
-                 "gebied": "VAKINHOUDELIJK", "bevoegdheden": [bev]} for i in range(100)]
+    invoeren = [
+        {
+            "titel": f"Activiteit {i}",
+            "datum": "2026-11-28",
+            "uren": 1.25 + (i % 4) * 0.25,
+            "gebied": "VAKINHOUDELIJK",
+            "bevoegdheden": [bev],
+        }
+        for i in range(100)
+    ]
     antwoorden = await asyncio.gather(*(api.post(VOEG_TOE, {"i": i}, token) for i in invoeren))
     for r in antwoorden:
         assert r.status_code == 200 and "errors" not in r.json(), r.text
@@ -71,8 +88,9 @@ async def test_vijftig_parallelle_foute_gokken_tellen_allemaal(api, tmp_path):
     await laad(api, export(tmp_path / "e.jsonl", ("jdevries", HASH, ACTIVITEITEN)))
     token, _ = await geregistreerd(api, 52)
     begin = time.monotonic()
-    antwoorden = await asyncio.gather(*(api.post(IMPORTEER, {"g": "jdevries", "w": f"gok-{i}"}, token)
-                                        for i in range(50)))
+    antwoorden = await asyncio.gather(
+        *(api.post(IMPORTEER, {"g": "jdevries", "w": f"gok-{i}"}, token) for i in range(50))
+    )
     for r in antwoorden:
         assert r.status_code == 200, r.text
         body = r.json()
@@ -86,7 +104,8 @@ async def test_vijftig_parallelle_foute_gokken_tellen_allemaal(api, tmp_path):
     # Once the pause is over the right password imports, and the count starts again.
     await _pauze_voorbij(api, "jdevries")
     assert (await api.ok(IMPORTEER, {"g": "jdevries", "w": WACHTWOORD}, token))["importeerVrijwilligPortfolio"] == {
-        "aantal": 3}
+        "aantal": 3
+    }
     assert (await _account(api, "jdevries"))[0] == 0
 
 

@@ -1,4 +1,5 @@
 """Health (API.md, "Production", Operations): live, ready, and why not ready; on both stores."""
+
 from __future__ import annotations
 
 import asyncio

@@ -4,6 +4,7 @@ with every host but 127.0.0.1 unreachable, renders it and runs the public search
 
 The screenshot is kept under the test's tmp dir and copied to artefacten/graphiql.png (git-ignored).
 """
+
 from __future__ import annotations
 
 import base64
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
-from chromium import bewaar, chromium as _chromium, wacht as _wacht
+from chromium import bewaar
+from chromium import chromium as _chromium
+from chromium import wacht as _wacht
 from conftest import Api
-from lerarenregister.http.graphiql import manifest
 from serverproces import demo_omgeving, draaiende_server
+
+from lerarenregister.http.graphiql import manifest
 
 ROOT = Path(__file__).resolve().parent.parent
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
@@ -37,8 +40,10 @@ async def test_pagina_en_eigen_bestanden(api: Api) -> None:
         assert r.status_code == 200 and "content-encoding" not in r.headers, pad
         assert hashlib.sha256(r.content).hexdigest() == manifest()[naam]["sha256"], pad
         r = await api.client.get(pad, headers={"Accept-Encoding": "gzip"})
-        assert r.headers["content-encoding"] == "gzip" and hashlib.sha256(r.content).hexdigest() == \
-            manifest()[naam]["sha256"], pad  # httpx decodes it
+        assert (
+            r.headers["content-encoding"] == "gzip"
+            and hashlib.sha256(r.content).hexdigest() == manifest()[naam]["sha256"]
+        ), pad  # httpx decodes it
         r = await api.client.get(pad, headers={"If-None-Match": r.headers["etag"]})
         assert r.status_code == 304
     assert (await api.client.get("/graphiql/../../settings.py")).status_code == 404
@@ -70,7 +75,14 @@ def test_graphiql_offline_in_chromium(tmp_path: Path) -> None:
         tabs = _tabbladen(httpx.get(f"{basis}/graphql", headers=HTML).text)
         rollen = [t["query"].split("\n")[0] for t in tabs]
         assert [r.split(":")[0].split(" ")[1] for r in rollen] == [
-            "publiek", "leraar", "leraar", "schoolbestuur", "duo", "aanbieder", "beroepsgroep"], rollen
+            "publiek",
+            "leraar",
+            "leraar",
+            "schoolbestuur",
+            "duo",
+            "aanbieder",
+            "beroepsgroep",
+        ], rollen
         assert "headers" not in tabs[0] and all("Bearer ey" in t["headers"] for t in tabs[1:])
         for t in tabs[1:]:
             token = json.loads(t["headers"])["Authorization"].split()[1]
@@ -82,17 +94,24 @@ def test_graphiql_offline_in_chromium(tmp_path: Path) -> None:
         try:
             driver.set_page_load_timeout(60)
             driver.get(f"{basis}/graphql")
-            _wacht(driver, lambda: driver.find_elements(By.CSS_SELECTOR, ".graphiql-execute-button"), 60,
-                   "GraphiQL did not render", scherm)
+            _wacht(
+                driver,
+                lambda: driver.find_elements(By.CSS_SELECTOR, ".graphiql-execute-button"),
+                60,
+                "GraphiQL did not render",
+                scherm,
+            )
             # GraphiQL has read the schema by introspection when the docs know the Query type.
-            tabknoppen = _wacht(driver, lambda: driver.find_elements(By.CSS_SELECTOR, ".graphiql-tab"), 20,
-                                "no tabs", scherm)
+            tabknoppen = _wacht(
+                driver, lambda: driver.find_elements(By.CSS_SELECTOR, ".graphiql-tab"), 20, "no tabs", scherm
+            )
             assert len(tabknoppen) == len(tabs), [k.text for k in tabknoppen]
             # The first tab is the public search: run it from the editor.
             tabknoppen[0].click()
             driver.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
-            resultaat = _wacht(driver, lambda: _resultaat(driver, "totalCount"), 30,
-                               "the search result did not appear", scherm)
+            resultaat = _wacht(
+                driver, lambda: _resultaat(driver, "totalCount"), 30, "the search result did not appear", scherm
+            )
             antwoord = json.loads(resultaat)
             assert antwoord["data"]["zoekLeraren"]["totalCount"] >= 1, resultaat
             assert "Vries" in resultaat
@@ -100,12 +119,18 @@ def test_graphiql_offline_in_chromium(tmp_path: Path) -> None:
             # The teacher's tab runs with the teacher's token from its headers.
             driver.find_elements(By.CSS_SELECTOR, ".graphiql-tab")[1].click()
             driver.find_element(By.CSS_SELECTOR, ".graphiql-execute-button").click()
-            leraar = json.loads(_wacht(driver, lambda: _resultaat(driver, '"ik"'), 30,
-                                       "the teacher's answer did not appear", tmp_path / "leraar.png"))
+            leraar = json.loads(
+                _wacht(
+                    driver,
+                    lambda: _resultaat(driver, '"ik"'),
+                    30,
+                    "the teacher's answer did not appear",
+                    tmp_path / "leraar.png",
+                )
+            )
             assert leraar["data"]["ik"]["registernummer"] and "errors" not in leraar, leraar
             # Everything the page loaded came from the register itself.
-            bronnen = driver.execute_script(
-                "return performance.getEntriesByType('resource').map(e => e.name)")
+            bronnen = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
             assert bronnen and all(b.startswith(basis) for b in bronnen), bronnen
             fouten = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
             assert fouten == [], fouten
@@ -119,5 +144,6 @@ def _resultaat(driver: Any, teken: str) -> str | None:
     """The text of GraphiQL's result pane once it holds `teken` (CodeMirror 5 keeps it in its document)."""
     tekst = driver.execute_script(
         "const cm = document.querySelector('.graphiql-response .CodeMirror');"
-        "return cm && cm.CodeMirror ? cm.CodeMirror.getValue() : null;")
+        "return cm && cm.CodeMirror ? cm.CodeMirror.getValue() : null;"
+    )
     return tekst if tekst and teken in tekst else None

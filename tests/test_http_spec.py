@@ -1,6 +1,7 @@
 """GraphQL over HTTP (graphql.github.io/graphql-over-http, API.md "Operations"): media types, Accept,
 Content-Type, request parameters, status codes per media type; and the spec's reference audit
 (the npm package graphql-http's serverAudits) against `lerarenregister serve`, every audit ok."""
+
 from __future__ import annotations
 
 import json
@@ -45,8 +46,9 @@ async def test_mediatype_volgt_accept(api: Api) -> None:
     assert r.status_code == 200 and r.headers["content-type"] == GRAPHQL_RESPONSE, r.headers
     assert r.json() == {"data": {"__typename": "Query"}}
     for accept in ("*/*", JSON, None):
-        r = await api.client.post("/graphql", json={"query": "{ __typename }"},
-                                  headers={"Accept": accept} if accept else {})
+        r = await api.client.post(
+            "/graphql", json={"query": "{ __typename }"}, headers={"Accept": accept} if accept else {}
+        )
         assert r.status_code == 200 and r.headers["content-type"] == JSON, (accept, r.headers)
     r = await api.client.post("/graphql", json={"query": "{ __typename }"}, headers={"Accept": "text/html"})
     assert r.status_code == 406 and codes(r) == ["NOT_ACCEPTABLE"], r.text
@@ -57,17 +59,24 @@ async def test_mediatype_volgt_accept(api: Api) -> None:
 async def test_post_alleen_json_in_utf8(api: Api) -> None:
     assert api.client is not None
     body = json.dumps({"query": "{ __typename }"}).encode()
-    for inhoudstype in (None, "text/plain", "application/x-www-form-urlencoded", "application/graphql",
-                        "application/json; charset=iso-8859-1"):
-        r = await api.client.post("/graphql", content=body, headers={"Content-Type": inhoudstype} if inhoudstype
-                                  else {})
+    for inhoudstype in (
+        None,
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/graphql",
+        "application/json; charset=iso-8859-1",
+    ):
+        r = await api.client.post(
+            "/graphql", content=body, headers={"Content-Type": inhoudstype} if inhoudstype else {}
+        )
         assert r.status_code == 415 and codes(r) == ["UNSUPPORTED_MEDIA_TYPE"], (inhoudstype, r.text)
         assert r.headers["accept-post"] == JSON
     for inhoudstype in (JSON, "application/json; charset=utf-8", 'Application/JSON;Charset="UTF-8"'):
         r = await api.client.post("/graphql", content=body, headers={"Content-Type": inhoudstype})
         assert r.status_code == 200 and r.json() == {"data": {"__typename": "Query"}}, (inhoudstype, r.text)
-    r = await api.client.post("/graphql", content=b'{"query": "{ __typename }", "x": "\xff"}',
-                              headers={"Content-Type": JSON})
+    r = await api.client.post(
+        "/graphql", content=b'{"query": "{ __typename }", "x": "\xff"}', headers={"Content-Type": JSON}
+    )
     assert r.status_code == 400 and codes(r) == ["BAD_REQUEST"], r.text  # not UTF-8: not JSON
 
 
@@ -75,9 +84,15 @@ async def test_post_alleen_json_in_utf8(api: Api) -> None:
 async def test_parameters_van_het_verkeerde_type(api: Api, media: str) -> None:
     assert api.client is not None
     h = {"Accept": media}
-    for body in ({"query": "{ __typename }", "extensions": "{}"}, {"query": "{ __typename }", "extensions": [1]},
-                 {"query": "{ __typename }", "variables": "{}"}, {"query": "{ __typename }", "operationName": 1},
-                 {"query": {"x": 1}}, {"qeury": "{ __typename }"}, [{"query": "{ __typename }"}]):
+    for body in (
+        {"query": "{ __typename }", "extensions": "{}"},
+        {"query": "{ __typename }", "extensions": [1]},
+        {"query": "{ __typename }", "variables": "{}"},
+        {"query": "{ __typename }", "operationName": 1},
+        {"query": {"x": 1}},
+        {"qeury": "{ __typename }"},
+        [{"query": "{ __typename }"}],
+    ):
         r = await api.client.post("/graphql", json=body, headers=h)
         assert r.status_code == 400 and codes(r) == ["BAD_REQUEST"], (body, r.text)
         assert r.headers["content-type"] == media
@@ -98,11 +113,18 @@ async def test_verzoekfouten_per_mediatype(api: Api) -> None:
     gevallen = [
         ({"query": "{ zoekLeraren(zoekterm: "}, ["GRAPHQL_PARSE_FAILED"]),
         ({"query": "{ bestaatNiet }"}, ["GRAPHQL_VALIDATION_FAILED"]),
-        ({"query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }", "variables": {"t": None}},
-         ["BAD_USER_INPUT"]),
+        (
+            {"query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }", "variables": {"t": None}},
+            ["BAD_USER_INPUT"],
+        ),
         ({"query": "{ " + " ".join(f"a{i}: " + PAGINA for i in range(20)) + " }"}, ["QUERY_TOO_COMPLEX"]),
-        ({"query": 'query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }', "variables": {"t": "a\u202eb"}},
-         ["BAD_USER_INPUT"]),
+        (
+            {
+                "query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }",
+                "variables": {"t": "a\u202eb"},
+            },
+            ["BAD_USER_INPUT"],
+        ),
     ]
     for body, verwacht in gevallen:
         with api.tel() as t:
@@ -138,14 +160,17 @@ async def test_veldfouten_blijven_200(api: Api) -> None:
         r = await api.client.post("/graphql", json={"query": "{ ik { registernummer } }"}, headers={"Accept": media})
         assert r.status_code == 200 and r.json()["data"] == {"ik": None}, r.text
         assert codes(r) == ["UNAUTHENTICATED"]
-        r = await api.client.post("/graphql", json={"query": '{ zoekLeraren(zoekterm: "a", first: 51) { totalCount } }'},
-                                  headers={"Accept": media})
+        r = await api.client.post(
+            "/graphql",
+            json={"query": '{ zoekLeraren(zoekterm: "a", first: 51) { totalCount } }'},
+            headers={"Accept": media},
+        )
         assert r.status_code == 200 and "data" in r.json() and codes(r) == ["BAD_USER_INPUT"], r.text
 
 
 async def test_get_alleen_queries(api: Api) -> None:
     assert api.client is not None
-    mutatie = 'mutation { bevestigRegistratie(bevoegdheden: []) { registernummer } }'
+    mutatie = "mutation { bevestigRegistratie(bevoegdheden: []) { registernummer } }"
     for media in (JSON, GRAPHQL_RESPONSE):
         with api.tel() as t:
             r = await api.client.get("/graphql", params={"query": mutatie}, headers={"Accept": media})
@@ -168,26 +193,33 @@ async def test_etag_per_mediatype(api: Api) -> None:
     # (CORS adds Origin to Vary as well.)
     for r in (a, b):
         assert {"Authorization", "Accept"} <= {v.strip() for v in r.headers["vary"].split(",")}
-    r = await api.client.get("/graphql", params={"query": ZOEK},
-                             headers={"Accept": GRAPHQL_RESPONSE, "If-None-Match": b.headers["etag"]})
+    r = await api.client.get(
+        "/graphql", params={"query": ZOEK}, headers={"Accept": GRAPHQL_RESPONSE, "If-None-Match": b.headers["etag"]}
+    )
     assert r.status_code == 304
-    r = await api.client.get("/graphql", params={"query": ZOEK},
-                             headers={"Accept": JSON, "If-None-Match": b.headers["etag"]})
+    r = await api.client.get(
+        "/graphql", params={"query": ZOEK}, headers={"Accept": JSON, "If-None-Match": b.headers["etag"]}
+    )
     assert r.status_code == 200
 
 
 async def test_fouten_van_de_rand_in_het_gekozen_mediatype(api: Api) -> None:
     """401 and 413 are GraphQL responses too: in the negotiated media type, with a code."""
     assert api.client is not None
-    r = await api.client.post("/graphql", json={"query": "{ __typename }"},
-                              headers={**GRJ, "Authorization": "Bearer kapot"})
+    r = await api.client.post(
+        "/graphql", json={"query": "{ __typename }"}, headers={**GRJ, "Authorization": "Bearer kapot"}
+    )
     assert r.status_code == 401 and r.headers["content-type"] == GRAPHQL_RESPONSE and codes(r) == ["UNAUTHENTICATED"]
-    r = await api.client.post("/graphql", json={"query": "{ ik { registernummer } }"},
-                              headers={**GRJ, "Authorization": f"Bearer {api.sleutels.leraar(bsn(1))}"})
+    r = await api.client.post(
+        "/graphql",
+        json={"query": "{ ik { registernummer } }"},
+        headers={**GRJ, "Authorization": f"Bearer {api.sleutels.leraar(bsn(1))}"},
+    )
     assert r.status_code == 200 and r.headers["content-type"] == GRAPHQL_RESPONSE, r.text
 
 
 # --- the spec's reference audit ------------------------------------------------------------------
+
 
 def _npm_ci() -> None:
     """The audit's npm packages from the committed lock file; a missing Node or npm is a failure."""
@@ -196,8 +228,13 @@ def _npm_ci() -> None:
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         pytest.fail("Node.js and npm are needed for the GraphQL-over-HTTP audit (Debian: apt-get install nodejs npm)")
-    uit = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=AUDIT, capture_output=True,
-                         text=True, timeout=300)
+    uit = subprocess.run(
+        [npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+        cwd=AUDIT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if uit.returncode != 0:
         pytest.fail(f"npm ci in {AUDIT} failed ({uit.returncode}):\n{uit.stdout}\n{uit.stderr}")
 
@@ -205,8 +242,13 @@ def _npm_ci() -> None:
 def test_graphql_over_http_audit(tmp_path: Path, sleutels: Any) -> None:
     _npm_ci()
     with draaiende_server(tmp_path / "server", omgeving_met_idp(tmp_path / "server", sleutels.jwks_pad)) as basis:
-        uit = subprocess.run(["node", str(AUDIT / "audit.mjs"), f"{basis}/graphql"], cwd=AUDIT, capture_output=True,
-                             text=True, timeout=300)
+        uit = subprocess.run(
+            ["node", str(AUDIT / "audit.mjs"), f"{basis}/graphql"],
+            cwd=AUDIT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
     assert uit.returncode == 0, uit.stderr
     uitkomsten = json.loads(uit.stdout)
     assert len(uitkomsten) >= 60, f"graphql-http ran only {len(uitkomsten)} audits"

@@ -1,5 +1,6 @@
 """Settings (API.md, "Who is asking"): demo mode only when asked for, a typo fails loudly, and a
 production register gets a real key and a JWKS it can trust."""
+
 from __future__ import annotations
 
 import stat
@@ -15,8 +16,13 @@ SLEUTEL = "k" * 32
 
 
 def _prod(**extra: Any) -> Settings:
-    return Settings(oidc_issuer="https://idp.example", oidc_audience="lr", oidc_jwks="/etc/idp/jwks.json",
-                    secret_key=SLEUTEL, **extra)
+    return Settings(
+        oidc_issuer="https://idp.example",
+        oidc_audience="lr",
+        oidc_jwks="/etc/idp/jwks.json",
+        secret_key=SLEUTEL,
+        **extra,
+    )
 
 
 def test_geen_demomodus_zonder_erom_te_vragen() -> None:
@@ -40,8 +46,9 @@ def test_onbekende_variabele_is_een_fout() -> None:
 
 @pytest.mark.parametrize("sleutel,goed", [("k" * 31, False), ("k" * 32, True), ("é" * 16, True)])
 def test_sleutel_minstens_32_bytes(sleutel: str, goed: bool) -> None:
-    s = Settings(oidc_issuer="https://idp.example", oidc_audience="lr", oidc_jwks="/etc/idp/jwks.json",
-                 secret_key=sleutel)
+    s = Settings(
+        oidc_issuer="https://idp.example", oidc_audience="lr", oidc_jwks="/etc/idp/jwks.json", secret_key=sleutel
+    )
     if goed:
         s.check({})
     else:
@@ -49,11 +56,18 @@ def test_sleutel_minstens_32_bytes(sleutel: str, goed: bool) -> None:
             s.check({})
 
 
-@pytest.mark.parametrize("jwks,goed", [
-    ("https://idp.example/jwks", True), ("http://idp.example/jwks", False), ("http://127.0.0.1:8080/jwks", True),
-    ("http://localhost/jwks", True), ("http://[::1]/jwks", True), ("ftp://idp.example/jwks", False),
-    ("/etc/idp/jwks.json", True),
-])
+@pytest.mark.parametrize(
+    "jwks,goed",
+    [
+        ("https://idp.example/jwks", True),
+        ("http://idp.example/jwks", False),
+        ("http://127.0.0.1:8080/jwks", True),
+        ("http://localhost/jwks", True),
+        ("http://[::1]/jwks", True),
+        ("ftp://idp.example/jwks", False),
+        ("/etc/idp/jwks.json", True),
+    ],
+)
 def test_jwks_via_https(jwks: str, goed: bool) -> None:
     s = Settings(oidc_issuer="https://idp.example", oidc_audience="lr", oidc_jwks=jwks, secret_key=SLEUTEL)
     if goed:

@@ -1,5 +1,6 @@
 """schema/invoer.py's `zonder_omzetting`: coerced input values under their Python names, names taken
 from strawberry's own field definitions (so a new input field needs no hand-kept map)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,8 +38,14 @@ def test_waarden_onder_pythonnamen_zonder_invoerklassen() -> None:
 
     schema = strawberry.Schema(query=Query)
     uitkomst = schema.execute_sync(
-        'query($i: [Buiten!]!) { neem(invoer: $i) }',
-        variable_values={"i": [{"bevoegdGezagNummer": "12AB", "binnen": [{"behaaldOp": "2024-02-29"}]}]})
+        "query($i: [Buiten!]!) { neem(invoer: $i) }",
+        variable_values={"i": [{"bevoegdGezagNummer": "12AB", "binnen": [{"behaaldOp": "2024-02-29"}]}]},
+    )
     assert uitkomst.errors is None
-    assert gekregen == [SimpleNamespace(bevoegd_gezag_nummer="12AB", binnen=[SimpleNamespace(behaald_op=dt.date(2024, 2, 29))],
-                                        nieuw_veld_later=None)]
+    assert gekregen == [
+        SimpleNamespace(
+            bevoegd_gezag_nummer="12AB",
+            binnen=[SimpleNamespace(behaald_op=dt.date(2024, 2, 29))],
+            nieuw_veld_later=None,
+        )
+    ]

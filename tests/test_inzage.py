@@ -1,4 +1,5 @@
 """resolvers/inzage.py on its own: the asker's audiences per teacher, over a real session on both stores."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,10 +22,17 @@ VROEGER, LATER = "2020-08-01", "2030-08-01"
 
 async def _lever(api: Any) -> dict[str, int]:
     """Teacher 1 works at B1 now, teacher 2 worked there and works at B2, teacher 3 starts at B1 later."""
-    leveringen = [levering(bsn(1), benoemingen=[benoeming("B1", begindatum=VROEGER)]),
-                  levering(bsn(2), benoemingen=[benoeming("B1", begindatum=VROEGER, einddatum="2025-07-31"),
-                                                benoeming("B2", begindatum=VROEGER)]),
-                  levering(bsn(3), benoemingen=[benoeming("B1", begindatum=LATER)])]
+    leveringen = [
+        levering(bsn(1), benoemingen=[benoeming("B1", begindatum=VROEGER)]),
+        levering(
+            bsn(2),
+            benoemingen=[
+                benoeming("B1", begindatum=VROEGER, einddatum="2025-07-31"),
+                benoeming("B2", begindatum=VROEGER),
+            ],
+        ),
+        levering(bsn(3), benoemingen=[benoeming("B1", begindatum=LATER)]),
+    ]
     await api.ok(KLAARZETTEN, {"leveringen": leveringen}, api.sleutels.duo())
     async with api.app.state.engine.connect() as conn:
         rijen = (await conn.execute(select(Leraar.id, Leraar.bsn_hash))).all()
@@ -52,7 +60,9 @@ async def test_een_bestuur_is_werkgever_van_wie_er_vandaag_werkt(api) -> None:  
         assert D.WERKGEVER in _groepen(inzage, ids[1])
         assert D.WERKGEVER not in _groepen(inzage, ids[2])  # the appointment at B1 ended
         assert D.WERKGEVER not in _groepen(inzage, ids[3])  # starts later
-        bestuur_id = (await db.execute(select(Schoolbestuur.id).where(Schoolbestuur.bevoegd_gezag_nummer == "B1"))).scalar()
+        bestuur_id = (
+            await db.execute(select(Schoolbestuur.id).where(Schoolbestuur.bevoegd_gezag_nummer == "B1"))
+        ).scalar()
         assert await inzage.eigen_bestuur_id() == bestuur_id
         assert inzage.alleen_bestuur(ids[1]) == (True, bestuur_id)  # an employer sees its own rows only
         assert inzage.alleen_bestuur(ids[2]) == (True, None)  # not through WERKGEVER: no rows to narrow
@@ -107,4 +117,3 @@ async def test_onbekende_leraar_en_gegevens_zonder_leraar(api) -> None:  # type:
     anoniem, db = _inzage(api, ANONIEM)
     assert anoniem.rol == {D.PUBLIEK}
     await db.close(commit=False)
-

@@ -4,6 +4,7 @@ Reads through WERKGEVER, DUO or BEROEPSGROEP are recorded by the enforcement poi
 request and teacher, field names only; public, consented and own reads are not; an answer whose
 access cannot be recorded is not given; old entries are pruned.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,17 +30,23 @@ async def _sql(api: Api, sql: str) -> Any:
     engine = create_async_engine(api.url)
     try:
         async with engine.begin() as conn:
-            return (await conn.execute(text(sql))).all() if sql.lstrip().upper().startswith("SELECT") else \
-                await conn.execute(text(sql))
+            return (
+                (await conn.execute(text(sql))).all()
+                if sql.lstrip().upper().startswith("SELECT")
+                else await conn.execute(text(sql))
+            )
     finally:
         await engine.dispose()
 
 
 async def _twee_leraren(api: Api) -> list[str]:
-    nummers = await klaarzetten(api, [
-        levering(bsn(1), benoemingen=[benoeming("41207", naam="Stichting Amstelland")]),
-        levering(bsn(2), achternaam="Jansen", benoemingen=[benoeming("41207", naam="Stichting Amstelland")]),
-    ])
+    nummers = await klaarzetten(
+        api,
+        [
+            levering(bsn(1), benoemingen=[benoeming("41207", naam="Stichting Amstelland")]),
+            levering(bsn(2), achternaam="Jansen", benoemingen=[benoeming("41207", naam="Stichting Amstelland")]),
+        ],
+    )
     await bevestig(api, bsn(1))
     return nummers
 
@@ -77,16 +84,21 @@ async def test_openbaar_eigen_en_met_toestemming_niet(api: Api) -> None:
     [nummer, _] = await _twee_leraren(api)
     token = api.sleutels.leraar(bsn(1))
     await api.ok("mutation { zetPortfolioOpenbaar(openbaar: true) { portfolioOpenbaar } }", token=token)
-    vraag = "query($nr: String!) { leraar(registernummer: $nr) { naam { weergavenaam } bevoegdheden { vak } " \
-            "portfolio { totalCount } } }"
+    vraag = (
+        "query($nr: String!) { leraar(registernummer: $nr) { naam { weergavenaam } bevoegdheden { vak } "
+        "portfolio { totalCount } } }"
+    )
     await api.ok(vraag, {"nr": nummer})  # the public
     await api.ok(vraag, {"nr": nummer}, api.sleutels.leraar(bsn(2)))  # another teacher, with consent
     await api.ok(vraag, {"nr": nummer}, api.sleutels.bestuur("41207"))  # the employer, public fields only
     await api.ok("{ ik { geboortedatum portfolio { totalCount } } }", token=token)  # the teacher
     assert await _log(api, bsn(1)) == []
     # What a board may not see is denied, and a denial is no access either.
-    body = await api.gql("query($nr: String!) { leraar(registernummer: $nr) { geboortedatum } }", {"nr": nummer},
-                         api.sleutels.bestuur("99999"))
+    body = await api.gql(
+        "query($nr: String!) { leraar(registernummer: $nr) { geboortedatum } }",
+        {"nr": nummer},
+        api.sleutels.bestuur("99999"),
+    )
     assert fouten(body, "FORBIDDEN") and await _log(api, bsn(1)) == []
 
 
@@ -101,8 +113,9 @@ async def test_een_insert_voor_een_pagina(api: Api) -> None:
 
 async def test_niet_vastgelegd_is_niet_gegeven(api: Api) -> None:
     """Fail closed: with the log's table away, the board gets no data; nor does a mutation stand."""
-    await klaarzetten(api, [levering(bsn(1), bevoegdheden=[WIS], benoemingen=[
-        benoeming("41207", "Natuurkunde", "2026-08-01")])])
+    await klaarzetten(
+        api, [levering(bsn(1), bevoegdheden=[WIS], benoemingen=[benoeming("41207", "Natuurkunde", "2026-08-01")])]
+    )
     ik = (await api.ok("{ ik { voorportaal { id termijnEinde } } }", token=api.sleutels.leraar(bsn(1))))["ik"]
     [inschrijving] = ik["voorportaal"]
     await _sql(api, "ALTER TABLE inzagelog RENAME TO inzagelog_weg")
@@ -127,12 +140,18 @@ async def test_niet_vastgelegd_is_niet_gegeven(api: Api) -> None:
 
 async def test_nieuwste_eerst_en_oude_regels_weg(api: Api) -> None:
     await _twee_leraren(api)
-    await _sql(api, "INSERT INTO inzagelog (leraar_id, tijdstip, doelgroep, door, sub, velden, operatie, request_id) "
-                    "SELECT id, '2020-01-01T00:00:00+00:00', 'DUO', 'DUO', 's', '[\"Leraar.geboortedatum\"]', "
-                    "'Oud', 'r' FROM leraar")
-    await _sql(api, "INSERT INTO inzagelog (leraar_id, tijdstip, doelgroep, door, sub, velden, operatie, request_id) "
-                    "SELECT id, '2026-11-01T00:00:00+00:00', 'DUO', 'DUO', 's', '[\"Leraar.geboortedatum\"]', "
-                    "'Recent', 'r' FROM leraar")
+    await _sql(
+        api,
+        "INSERT INTO inzagelog (leraar_id, tijdstip, doelgroep, door, sub, velden, operatie, request_id) "
+        "SELECT id, '2020-01-01T00:00:00+00:00', 'DUO', 'DUO', 's', '[\"Leraar.geboortedatum\"]', "
+        "'Oud', 'r' FROM leraar",
+    )
+    await _sql(
+        api,
+        "INSERT INTO inzagelog (leraar_id, tijdstip, doelgroep, door, sub, velden, operatie, request_id) "
+        "SELECT id, '2026-11-01T00:00:00+00:00', 'DUO', 'DUO', 's', '[\"Leraar.geboortedatum\"]', "
+        "'Recent', 'r' FROM leraar",
+    )
     await api.ok(STAF, token=api.sleutels.bestuur("41207"))
     assert [r["operatie"] for r in await _log(api, bsn(1))] == ["Personeel", "Recent", "Oud"]
     # A server start prunes what is older than REGISTER_INZAGELOG_DAGEN (here 365 days).

@@ -5,6 +5,7 @@ that the declarations deny it. `REGISTER_LEK_AANTAL` (default 500 a audience) fo
 
     REGISTER_LEK_AANTAL=20000 make test PYTEST_ARGS='tests/test_lekken.py'
 """
+
 from __future__ import annotations
 
 import os
@@ -84,21 +85,35 @@ async def test_geen_kanarie_bij_wie_het_niet_mag_zien(api: Api) -> None:
     token = s.leraar(g.bsn)
     lev = levering(g.bsn, bevoegdheden=BEVOEGDHEDEN, benoemingen=BENOEMINGEN, geboortedatum="1971-07-17")
     await api.ok(KLAARZETTEN, {"leveringen": [lev]}, s.duo())
-    await api.ok('mutation { corrigeerPersoonsgegevens(invoer: { voornamen: "Kanariezang" }) { registernummer } }',
-                 token=token)
+    await api.ok(
+        'mutation { corrigeerPersoonsgegevens(invoer: { voornamen: "Kanariezang" }) { registernummer } }', token=token
+    )
     ik = (await api.ok("{ ik { bevoegdheden { id } benoemingen { id } } }", token=token))["ik"]
-    await api.ok("mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }", {"i": {
-        "titel": "Kanarieportfolio", "datum": "2026-11-02", "uren": 1, "gebied": "PEDAGOGISCH",
-        "bevoegdheden": [b["id"] for b in ik["bevoegdheden"]]}}, token)
-    await api.ok('mutation($b: ID) { meldFout(benoeming: $b, toelichting: "Kanariemelding") { id } }',
-                 {"b": ik["benoemingen"][0]["id"]}, token)
+    await api.ok(
+        "mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }",
+        {
+            "i": {
+                "titel": "Kanarieportfolio",
+                "datum": "2026-11-02",
+                "uren": 1,
+                "gebied": "PEDAGOGISCH",
+                "bevoegdheden": [b["id"] for b in ik["bevoegdheden"]],
+            }
+        },
+        token,
+    )
+    await api.ok(
+        'mutation($b: ID) { meldFout(benoeming: $b, toelichting: "Kanariemelding") { id } }',
+        {"b": ik["benoemingen"][0]["id"]},
+        token,
+    )
     vragen = _vragen(AANTAL, g.nummer)
     assert len(vragen) >= min(AANTAL, 100), len(vragen)
     gezien = {c: 0 for c in CANARIES}  # the test is only as good as the canaries it shows somebody
     lekken: list[str] = []
     for toestemming in (False, True):
         await zet_toestemming(api, g, toestemming)
-        deel = vragen[: len(vragen) // 2] if not toestemming else [vragen[0], *vragen[len(vragen) // 2:]]
+        deel = vragen[: len(vragen) // 2] if not toestemming else [vragen[0], *vragen[len(vragen) // 2 :]]
         for naam, vrager in VRAGERS.items():
             groepen = vrager.voor_leraar(toestemming)
             tok = vrager.token(s, g)

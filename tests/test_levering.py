@@ -4,6 +4,7 @@ API.md, "Deliveries" and "Errors": registernummers in input order, idempotent re
 keyed by (board, vak, begindatum), bevoegdheden never removed, the voorportaal, and bad input that
 writes nothing of its call.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -42,7 +43,7 @@ query Teruglezen($nr: String!) {
 
 BULK = "query($n: [String!]!) { leraren(registernummers: $n) { registernummer naam { achternaam } } }"
 
-ZOEK = 'query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount edges { node { registernummer } } } }'
+ZOEK = "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount edges { node { registernummer } } } }"
 
 
 async def lever(api: Any, leveringen: list[dict[str, Any]]) -> dict[str, Any]:
@@ -87,9 +88,14 @@ async def test_registernummers_in_invoervolgorde_geldig_en_nooit_hergebruikt(api
         assert (await teruglezen(api, nr))["naam"]["achternaam"] == naam
 
     # A mixed call: a known BSN keeps its number, the new ones get fresh numbers, still in input order.
-    tweede = await lever(api, [levering(bsns[3], achternaam=namen[3], tussenvoegsel=None),
-                               levering(bsns[1], achternaam=namen[1], tussenvoegsel=None),
-                               levering(bsns[4], achternaam=namen[4], tussenvoegsel=None)])
+    tweede = await lever(
+        api,
+        [
+            levering(bsns[3], achternaam=namen[3], tussenvoegsel=None),
+            levering(bsns[1], achternaam=namen[1], tussenvoegsel=None),
+            levering(bsns[4], achternaam=namen[4], tussenvoegsel=None),
+        ],
+    )
     assert (tweede["nieuw"], tweede["gewijzigd"], tweede["ongewijzigd"]) == (2, 0, 1)
     assert tweede["registernummers"][1] == nummers[1]
     nieuw = [tweede["registernummers"][0], tweede["registernummers"][2]]
@@ -130,13 +136,14 @@ async def test_gelijktijdige_leveringen_van_dezelfde_nieuwe_leraren(api):
     for ronde in range(3):  # the calls race differently each time; any clash would show
         a, b, c = geldige_bsns(3, start=61 + ronde)
         eerste, tweede = [levering(a), levering(b)], [levering(b), levering(a), levering(c)]
-        bodies = await asyncio.gather(*(api.gql(KLAARZETTEN, {"leveringen": g}, api.sleutels.duo())
-                                        for g in (eerste, tweede)))
+        bodies = await asyncio.gather(
+            *(api.gql(KLAARZETTEN, {"leveringen": g}, api.sleutels.duo()) for g in (eerste, tweede))
+        )
         assert [x.get("errors") for x in bodies] == [None, None], bodies
         uit = [x["data"]["zetGegevensKlaar"] for x in bodies]
         per_bsn = [dict(zip([lv["bsn"] for lv in g], u["registernummers"])) for g, u in zip((eerste, tweede), uit)]
         for bsn_ in per_bsn[0]:
-            assert per_bsn[0][bsn_] == per_bsn[1][bsn_], (ronde, per_bsn)   # one teacher, one number
+            assert per_bsn[0][bsn_] == per_bsn[1][bsn_], (ronde, per_bsn)  # one teacher, one number
         nieuw = len(set(per_bsn[0]) | set(per_bsn[1]))
         assert sum(u["nieuw"] for u in uit) == nieuw, (ronde, uit)
         assert sum(u["ongewijzigd"] for u in uit) == len(eerste) + len(tweede) - nieuw, (ronde, uit)
@@ -157,8 +164,10 @@ async def test_herhaalde_ongewijzigde_levering_telt_ongewijzigd(api):
     # The same state listed in another order is the same delivery.
     omgekeerd = copy.deepcopy(lev)
     omgekeerd["benoemingen"].reverse()
-    omgekeerd["bevoegdheden"] = [{"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2012-06-30"},
-                                 *omgekeerd["bevoegdheden"]]
+    omgekeerd["bevoegdheden"] = [
+        {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2012-06-30"},
+        *omgekeerd["bevoegdheden"],
+    ]
     await lever(api, [copy.deepcopy(omgekeerd)])
     omgekeerd["bevoegdheden"].reverse()
     herhaal = await lever(api, [omgekeerd])
@@ -169,19 +178,40 @@ async def test_herhaalde_ongewijzigde_levering_telt_ongewijzigd(api):
 
 async def test_gewijzigde_naam_en_benoeming_tellen_gewijzigd_en_zijn_terug_te_lezen(api):
     b1, b2 = geldige_bsns(2)
-    nrs = (await lever(api, [levering(b1, benoemingen=[benoeming("10001")]),
-                             levering(b2, achternaam="Bakker", tussenvoegsel=None)]))["registernummers"]
+    nrs = (
+        await lever(
+            api, [levering(b1, benoemingen=[benoeming("10001")]), levering(b2, achternaam="Bakker", tussenvoegsel=None)]
+        )
+    )["registernummers"]
 
-    naam = await lever(api, [levering(b1, achternaam="Jansen", tussenvoegsel=None, voornamen="Anna",
-                                      benoemingen=[benoeming("10001")]),
-                             levering(b2, achternaam="Bakker", tussenvoegsel=None)])
+    naam = await lever(
+        api,
+        [
+            levering(b1, achternaam="Jansen", tussenvoegsel=None, voornamen="Anna", benoemingen=[benoeming("10001")]),
+            levering(b2, achternaam="Bakker", tussenvoegsel=None),
+        ],
+    )
     assert (naam["nieuw"], naam["gewijzigd"], naam["ongewijzigd"]) == (0, 1, 1)
     terug = await teruglezen(api, nrs[0])
-    assert terug["naam"] == {"voornamen": "Anna", "tussenvoegsel": None, "achternaam": "Jansen",
-                             "weergavenaam": "A. Jansen"}
+    assert terug["naam"] == {
+        "voornamen": "Anna",
+        "tussenvoegsel": None,
+        "achternaam": "Jansen",
+        "weergavenaam": "A. Jansen",
+    }
 
-    einde = await lever(api, [levering(b1, achternaam="Jansen", tussenvoegsel=None, voornamen="Anna",
-                                       benoemingen=[benoeming("10001", einddatum="2027-07-31")])])
+    einde = await lever(
+        api,
+        [
+            levering(
+                b1,
+                achternaam="Jansen",
+                tussenvoegsel=None,
+                voornamen="Anna",
+                benoemingen=[benoeming("10001", einddatum="2027-07-31")],
+            )
+        ],
+    )
     assert (einde["nieuw"], einde["gewijzigd"], einde["ongewijzigd"]) == (0, 1, 0)
     terug = await teruglezen(api, nrs[0])
     # Same key (board, vak, begindatum): the appointment is updated, not doubled.
@@ -196,8 +226,10 @@ async def test_gewijzigde_naam_en_benoeming_tellen_gewijzigd_en_zijn_terug_te_le
 
 
 def _vijf() -> list[dict[str, Any]]:
-    return [levering(b, achternaam=f"Goed{i}", tussenvoegsel=None, benoemingen=[benoeming("20001")])
-            for i, b in enumerate(geldige_bsns(5, start=3))]
+    return [
+        levering(b, achternaam=f"Goed{i}", tussenvoegsel=None, benoemingen=[benoeming("20001")])
+        for i, b in enumerate(geldige_bsns(5, start=3))
+    ]
 
 
 def _bsn_elfproef(ls):  # type: ignore[no-untyped-def]
@@ -298,7 +330,10 @@ async def test_een_fout_per_ongeldig_veld(api):
     velden = invoervelden(body)
     assert len(velden) == len(set(velden)) == 4, velden
     assert set(velden) - {"leveringen[4].benoemingen[0].einddatum", "leveringen[4].benoemingen[0].begindatum"} == {
-        "leveringen[0].bsn", "leveringen[2].achternaam", "leveringen[2].geboortedatum"}
+        "leveringen[0].bsn",
+        "leveringen[2].achternaam",
+        "leveringen[2].geboortedatum",
+    }
     opnieuw = await lever(api, _vijf())
     assert opnieuw["nieuw"] == 5
 
@@ -321,20 +356,28 @@ async def test_ontbrekend_verplicht_veld_noemt_dat_veld(api):
     assert invoervelden(body) == ["leveringen[3].achternaam"]
 
 
-LETTERLIJK = ('mutation { zetGegevensKlaar(leveringen: [{bsn: "111222333", voornamen: "A", achternaam: "B", '
-              'geboortedatum: "1980-01-01", bevoegdheden: [], benoemingen: []}, {@TWEEDE@}]) { nieuw } }')
-TWEEDE = 'bsn: "111222345", voornamen: "C", achternaam: "D", geboortedatum: "1981-02-02", bevoegdheden: [], benoemingen: []'
+LETTERLIJK = (
+    'mutation { zetGegevensKlaar(leveringen: [{bsn: "111222333", voornamen: "A", achternaam: "B", '
+    'geboortedatum: "1980-01-01", bevoegdheden: [], benoemingen: []}, {@TWEEDE@}]) { nieuw } }'
+)
+TWEEDE = (
+    'bsn: "111222345", voornamen: "C", achternaam: "D", geboortedatum: "1981-02-02", bevoegdheden: [], benoemingen: []'
+)
 
 
 async def test_ongeldige_letterlijke_invoer_noemt_het_veld(api):
     # Input written into the document itself (not as variables) is rejected by graphql-core while
     # validating; the error still names the field at fault, in the same notation as for variables.
     gevallen = [
-        (TWEEDE.replace('"1981-02-02"', "19810202"), "leveringen[1].geboortedatum"),                # wrong type
-        (TWEEDE.replace('achternaam: "D", ', ""), "leveringen[1].achternaam"),                      # missing
-        (TWEEDE + ", hobby: \"zeilen\"", "leveringen[1].hobby"),                                   # unknown
-        (TWEEDE.replace("bevoegdheden: []", 'bevoegdheden: [{vak: "Wiskunde", soort: HBO, behaaldOp: "2010-06-30"}]'),
-         "leveringen[1].bevoegdheden[0].soort"),                                                    # no such enum value
+        (TWEEDE.replace('"1981-02-02"', "19810202"), "leveringen[1].geboortedatum"),  # wrong type
+        (TWEEDE.replace('achternaam: "D", ', ""), "leveringen[1].achternaam"),  # missing
+        (TWEEDE + ', hobby: "zeilen"', "leveringen[1].hobby"),  # unknown
+        (
+            TWEEDE.replace(
+                "bevoegdheden: []", 'bevoegdheden: [{vak: "Wiskunde", soort: HBO, behaaldOp: "2010-06-30"}]'
+            ),
+            "leveringen[1].bevoegdheden[0].soort",
+        ),  # no such enum value
     ]
     for tweede, veld in gevallen:
         body = await api.gql(LETTERLIJK.replace("@TWEEDE@", tweede), token=api.sleutels.duo())
@@ -342,7 +385,7 @@ async def test_ongeldige_letterlijke_invoer_noemt_het_veld(api):
         assert invoervelden(body) == [veld], (tweede, body)
     body = await api.gql('{ zoekLeraren(zoekterm: "Jansen", first: "tien") { totalCount } }')
     assert invoervelden(body) == ["first"], body
-    body = await api.gql("{ zoekLeraren { totalCount } }")                                    # a required argument left out
+    body = await api.gql("{ zoekLeraren { totalCount } }")  # a required argument left out
     assert invoervelden(body) == ["zoekterm"], body
 
 
@@ -361,7 +404,11 @@ async def test_alleen_duo_levert(api):
 
 async def test_weggelaten_benoeming_wordt_verwijderd(api):
     b = bsn(2)
-    drie = [benoeming("10001"), benoeming("10002", begindatum="2022-08-01"), benoeming("10001", begindatum="2024-08-01")]
+    drie = [
+        benoeming("10001"),
+        benoeming("10002", begindatum="2022-08-01"),
+        benoeming("10001", begindatum="2024-08-01"),
+    ]
     nr = (await lever(api, [levering(b, benoemingen=drie)]))["registernummers"][0]
     assert len((await teruglezen(api, nr))["benoemingen"]) == 3
 
@@ -370,13 +417,17 @@ async def test_weggelaten_benoeming_wordt_verwijderd(api):
     assert uitkomst["gewijzigd"] == 1
     terug = await teruglezen(api, nr)
     assert sorted(sleutel_benoeming(x) for x in terug["benoemingen"]) == [
-        ("10001", "Wiskunde", "2020-08-01", None), ("10002", "Wiskunde", "2022-08-01", None)]
+        ("10001", "Wiskunde", "2020-08-01", None),
+        ("10002", "Wiskunde", "2022-08-01", None),
+    ]
 
     # A new begindatum is another appointment: the old key goes, the new one comes.
     await lever(api, [levering(b, benoemingen=[benoeming("10001"), benoeming("10002", begindatum="2023-01-01")])])
     terug = await teruglezen(api, nr)
     assert sorted(sleutel_benoeming(x) for x in terug["benoemingen"]) == [
-        ("10001", "Wiskunde", "2020-08-01", None), ("10002", "Wiskunde", "2023-01-01", None)]
+        ("10001", "Wiskunde", "2020-08-01", None),
+        ("10002", "Wiskunde", "2023-01-01", None),
+    ]
 
     # benoemingen may be empty: the teacher then has none.
     leeg = await lever(api, [levering(b, benoemingen=[])])
@@ -386,20 +437,29 @@ async def test_weggelaten_benoeming_wordt_verwijderd(api):
 
 async def test_bevoegdheden_worden_nooit_verwijderd(api):
     b = bsn(3)
-    twee = [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-            {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2015-06-30"}]
+    twee = [
+        {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+        {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2015-06-30"},
+    ]
     nr = (await lever(api, [levering(b, bevoegdheden=twee)]))["registernummers"][0]
     await lever(api, [levering(b, bevoegdheden=twee[:1])])
     await lever(api, [levering(b, bevoegdheden=[])])
     terug = await teruglezen(api, nr)
     assert sorted((x["vak"], x["soort"]) for x in terug["bevoegdheden"]) == [
-        ("Natuurkunde", "EERSTEGRAADS"), ("Wiskunde", "TWEEDEGRAADS")]
+        ("Natuurkunde", "EERSTEGRAADS"),
+        ("Wiskunde", "TWEEDEGRAADS"),
+    ]
 
     # Keyed by (vak, soort): the same vak at another soort is another bevoegdheid.
-    await lever(api, [levering(b, bevoegdheden=[{"vak": "Wiskunde", "soort": "EERSTEGRAADS", "behaaldOp": "2018-06-30"}])])
+    await lever(
+        api, [levering(b, bevoegdheden=[{"vak": "Wiskunde", "soort": "EERSTEGRAADS", "behaaldOp": "2018-06-30"}])]
+    )
     terug = await teruglezen(api, nr)
     assert sorted((x["vak"], x["soort"]) for x in terug["bevoegdheden"]) == [
-        ("Natuurkunde", "EERSTEGRAADS"), ("Wiskunde", "EERSTEGRAADS"), ("Wiskunde", "TWEEDEGRAADS")]
+        ("Natuurkunde", "EERSTEGRAADS"),
+        ("Wiskunde", "EERSTEGRAADS"),
+        ("Wiskunde", "TWEEDEGRAADS"),
+    ]
 
 
 # --- the voorportaal ------------------------------------------------------------------------------
@@ -407,19 +467,31 @@ async def test_bevoegdheden_worden_nooit_verwijderd(api):
 
 async def test_benoeming_zonder_bevoegdheid_opent_voorportaal_tot_twee_jaar_min_een_dag(api):
     b = bsn(4)
-    bevoegd = [{"vak": "Wiskunde", "soort": "EERSTEGRAADS", "behaaldOp": "2010-06-30"},
-               {"vak": "Économie", "soort": "PDG", "behaaldOp": "2012-06-30"}]
+    bevoegd = [
+        {"vak": "Wiskunde", "soort": "EERSTEGRAADS", "behaaldOp": "2010-06-30"},
+        {"vak": "Économie", "soort": "PDG", "behaaldOp": "2012-06-30"},
+    ]
     benoemingen = [
         # Matching bevoegdheid: vak compared trimmed, case- and accent-blind, any soort.
-        benoeming("10001", vak="  wiskunde "), benoeming("10001", vak="ECONOMIE", begindatum="2021-08-01"),
+        benoeming("10001", vak="  wiskunde "),
+        benoeming("10001", vak="ECONOMIE", begindatum="2021-08-01"),
         # No matching bevoegdheid: voorportaal from the appointment's begindatum.
         benoeming("10001", vak="Natuurkunde", begindatum="2026-08-01"),
         benoeming("10002", vak="Scheikunde", begindatum="2024-02-29"),
     ]
     nr = (await lever(api, [levering(b, bevoegdheden=bevoegd, benoemingen=benoemingen)]))["registernummers"][0]
     terug = await teruglezen(api, nr)
-    vp = sorted((p["vak"], p["schoolbestuur"]["bevoegdGezagNummer"], p["begindatum"], p["termijnEinde"],
-                 p["verlengd"], p["afgesloten"]) for p in terug["voorportaal"])
+    vp = sorted(
+        (
+            p["vak"],
+            p["schoolbestuur"]["bevoegdGezagNummer"],
+            p["begindatum"],
+            p["termijnEinde"],
+            p["verlengd"],
+            p["afgesloten"],
+        )
+        for p in terug["voorportaal"]
+    )
     assert vp == [
         ("Natuurkunde", "10001", "2026-08-01", "2028-07-31", False, False),
         # The second anniversary of 29 February is 1 March, so the term ends on 28 February.
@@ -434,24 +506,40 @@ async def test_later_geleverde_bevoegdheid_sluit_het_voorportaal(api):
     [open_] = (await teruglezen(api, nr))["voorportaal"]
     assert open_["afgesloten"] is False and open_["termijnEinde"] == "2027-07-31"
 
-    met = [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-           {"vak": " natuurkunde", "soort": "PDG", "behaaldOp": "2026-07-01"}]
+    met = [
+        {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+        {"vak": " natuurkunde", "soort": "PDG", "behaaldOp": "2026-07-01"},
+    ]
     uitkomst = await lever(api, [levering(b, bevoegdheden=met, benoemingen=ben)])
     assert uitkomst["gewijzigd"] == 1
     terug = await teruglezen(api, nr)
     assert [(p["vak"], p["begindatum"], p["afgesloten"]) for p in terug["voorportaal"]] == [
-        ("Natuurkunde", "2025-08-01", True)]
+        ("Natuurkunde", "2025-08-01", True)
+    ]
     assert (await lever(api, [levering(b, bevoegdheden=met, benoemingen=ben)]))["ongewijzigd"] == 1
 
 
 async def test_leraar_zonder_bevoegdheid_staat_alleen_in_het_voorportaal(api):
     b = bsn(6)
-    nr = (await lever(api, [levering(b, achternaam="Starter", tussenvoegsel=None, bevoegdheden=[],
-                                     benoemingen=[benoeming("10001", begindatum="2026-08-01")])]))["registernummers"][0]
+    nr = (
+        await lever(
+            api,
+            [
+                levering(
+                    b,
+                    achternaam="Starter",
+                    tussenvoegsel=None,
+                    bevoegdheden=[],
+                    benoemingen=[benoeming("10001", begindatum="2026-08-01")],
+                )
+            ],
+        )
+    )["registernummers"][0]
     terug = await teruglezen(api, nr)
     assert terug["bevoegdheden"] == [] and terug["registratie"] == {"status": "KLAARGEZET"}
     assert [(p["vak"], p["termijnEinde"], p["afgesloten"]) for p in terug["voorportaal"]] == [
-        ("Wiskunde", "2028-07-31", False)]
+        ("Wiskunde", "2028-07-31", False)
+    ]
 
     # Confirming needs a bevoegdheid of one's own: there is none to choose.
     token = api.sleutels.leraar(b)
@@ -471,8 +559,10 @@ async def test_leraar_zonder_bevoegdheid_staat_alleen_in_het_voorportaal(api):
 
 async def test_duizend_leraren_in_een_levering(api):
     bsns = geldige_bsns(1000)
-    leveringen = [levering(b, achternaam=f"Leraar{i:04d}", tussenvoegsel=None,
-                           benoemingen=[benoeming(f"3{i % 7:04d}")]) for i, b in enumerate(bsns)]
+    leveringen = [
+        levering(b, achternaam=f"Leraar{i:04d}", tussenvoegsel=None, benoemingen=[benoeming(f"3{i % 7:04d}")])
+        for i, b in enumerate(bsns)
+    ]
     eerste = await lever(api, leveringen)
     assert (eerste["nieuw"], eerste["gewijzigd"], eerste["ongewijzigd"]) == (1000, 0, 0)
     nummers = eerste["registernummers"]
@@ -489,10 +579,14 @@ async def test_lange_namen_passen_in_hun_afgeleide_kolommen(api):
     # 100 given names of one letter (199 characters) make 100 initials; 'ß' folds to 'ss' in the search
     # key. Both lie within the delivery's limits and must be stored, with as many whole initials as fit.
     b = bsn(62)
-    [nummer] = (await lever(api, [levering(b, voornamen=" ".join(["a"] * 100), achternaam="ß" * 200,
-                                           tussenvoegsel=None)]))["registernummers"]
-    data = await api.ok("query($n: [String!]!) { leraren(registernummers: $n) { naam { voorletters achternaam } } }",
-                        {"n": [nummer]}, api.sleutels.duo())
+    [nummer] = (
+        await lever(api, [levering(b, voornamen=" ".join(["a"] * 100), achternaam="ß" * 200, tussenvoegsel=None)])
+    )["registernummers"]
+    data = await api.ok(
+        "query($n: [String!]!) { leraren(registernummers: $n) { naam { voorletters achternaam } } }",
+        {"n": [nummer]},
+        api.sleutels.duo(),
+    )
     assert data["leraren"] == [{"naam": {"voorletters": "A." * 30, "achternaam": "ß" * 200}}]
 
 
@@ -504,7 +598,9 @@ async def test_benoeming_zo_ver_vooruit_dat_het_voorportaal_niet_te_volgen_is(ap
     body = await api.gql(KLAARZETTEN, {"leveringen": [ver]}, api.sleutels.duo())
     assert invoervelden(body) == ["leveringen[0].benoemingen[0].begindatum"], body
     # An open end of 9999-12-31, as registers often write it, is no problem.
-    open_einde = levering(bsn(64), bevoegdheden=[], benoemingen=[benoeming("80001", "Frans", "2026-01-01", "9999-12-31")])
+    open_einde = levering(
+        bsn(64), bevoegdheden=[], benoemingen=[benoeming("80001", "Frans", "2026-01-01", "9999-12-31")]
+    )
     assert (await lever(api, [open_einde]))["nieuw"] == 1
 
 

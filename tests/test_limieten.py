@@ -4,6 +4,7 @@ What first-party clients send passes for the roles that run it; the hostile docu
 are refused with their codes before any SQL; every text input obeys the free-text rules; cursors
 and ids beyond anything the register holds are bad input, never an internal error.
 """
+
 from __future__ import annotations
 
 import base64
@@ -28,8 +29,14 @@ LIMIETEN = Limieten(SCHEMA, STANDAARD.max_depth, STANDAARD.max_kosten_publiek, S
 
 # --- what clients send ----------------------------------------------------------------------------
 
-_ROLLEN = {"The public": "publiek", "A teacher": "leraar", "A school board": "schoolbestuur", "DUO": "duo",
-           "A provider": "aanbieder", "The beroepsgroep": "beroepsgroep"}
+_ROLLEN = {
+    "The public": "publiek",
+    "A teacher": "leraar",
+    "A school board": "schoolbestuur",
+    "DUO": "duo",
+    "A provider": "aanbieder",
+    "The beroepsgroep": "beroepsgroep",
+}
 
 
 def readme_voorbeelden() -> list[tuple[str, str, str]]:
@@ -42,8 +49,11 @@ def readme_voorbeelden() -> list[tuple[str, str, str]]:
             doc = re.sub(r"first: \d+", "first: 100", doc)
             doc = re.sub(r"(zoekLeraren\([^)]*first: )100", r"\g<1>50", doc)
             # A connection left at its default is asked at its maximum too.
-            doc = re.sub(r"\b(foutmeldingen|bezwaren\(status: \w+)(\)?) \{", lambda m: (
-                f"{m.group(1)}, first: 100) {{" if m.group(2) else f"{m.group(1)}(first: 100) {{"), doc)
+            doc = re.sub(
+                r"\b(foutmeldingen|bezwaren\(status: \w+)(\)?) \{",
+                lambda m: f"{m.group(1)}, first: 100) {{" if m.group(2) else f"{m.group(1)}(first: 100) {{",
+                doc,
+            )
             veld = re.search(r"\{\s*(\w+)", doc).group(1)  # type: ignore[union-attr]
             uit.append((rol, veld, doc))
     return uit
@@ -53,8 +63,11 @@ def elk_veld_eenmaal() -> str:
     """Every field of the schema once, along paths that repeat no type: a type's fields are selected
     where the type is first met (schema order, depth first); a later field leading to it selects
     `__typename`. Connections at their default page size, ten registernummers for `leraren`."""
-    verplicht = {"zoekterm": '"a"', "registernummer": '"1000000008"',
-                 "registernummers": "[" + ", ".join(['"1000000008"'] * 10) + "]"}
+    verplicht = {
+        "zoekterm": '"a"',
+        "registernummer": '"1000000008"',
+        "registernummers": "[" + ", ".join(['"1000000008"'] * 10) + "]",
+    }
     gezien = {SCHEMA.query_type.name}
 
     def selectie(type_: GraphQLObjectType) -> str:
@@ -76,19 +89,28 @@ def elk_veld_eenmaal() -> str:
 
 
 def _zoekpagina(n: int) -> str:
-    return "{ " + " ".join(
-        f'a{i}: zoekLeraren(zoekterm: "a", first: 50) {{ edges {{ node {{ registernummer bevoegdheden {{ vak }} '
-        f'portfolio(first: 100) {{ totalCount }} }} }} }}' for i in range(n)) + " }"
+    return (
+        "{ "
+        + " ".join(
+            f'a{i}: zoekLeraren(zoekterm: "a", first: 50) {{ edges {{ node {{ registernummer bevoegdheden {{ vak }} '
+            f"portfolio(first: 100) {{ totalCount }} }} }} }}"
+            for i in range(n)
+        )
+        + " }"
+    )
 
 
-BESTUUR_WANDELING = ("{ mijnSchoolbestuur { medewerkers(first: 20) { edges { node { benoemingen { schoolbestuur { "
-                     "medewerkers(first: 20) { edges { node { benoemingen { schoolbestuur { medewerkers(first: 20) { "
-                     "edges { node { registernummer } } } } } } } } } } } } } } }")
+BESTUUR_WANDELING = (
+    "{ mijnSchoolbestuur { medewerkers(first: 20) { edges { node { benoemingen { schoolbestuur { "
+    "medewerkers(first: 20) { edges { node { benoemingen { schoolbestuur { medewerkers(first: 20) { "
+    "edges { node { registernummer } } } } } } } } } } } } } } }"
+)
 HONDERD_MET_GESCHIEDENIS = (
     "{ leraren(registernummers: [" + ", ".join(f'"{1000000000 + i}"' for i in range(100)) + "]) { "
     "portfolio(first: 100) { edges { node { id titel datum uren gebied } } } "
     "bevoegdheden { vak herregistraties { periodeStart periodeEinde status } "
-    "aantekeningen { id geplaatstOp status bezwaren { id status } } } } }")
+    "aantekeningen { id geplaatstOp status bezwaren { id status } } } } }"
+)
 
 
 def test_eerste_partij_documenten_passen() -> None:
@@ -133,7 +155,7 @@ def test_kostenmodel() -> None:
     assert LIMIETEN.kosten(doc, None, {"n": 10**12}) == 1 + 50 * 3  # never more than a page may hold
     # leraren by the length of its list; other lists of objects by 5.
     assert LIMIETEN.kosten('{ leraren(registernummers: ["1", "2"]) { bevoegdheden { vak } } }') == 1 + 2 * (1 + 5 * 1)
-    doc = 'query($r: [String!]!) { leraren(registernummers: $r) { registernummer } }'
+    doc = "query($r: [String!]!) { leraren(registernummers: $r) { registernummer } }"
     assert LIMIETEN.kosten(doc, None, {"r": ["1"] * 7}) == 1 + 7
 
 
@@ -158,8 +180,11 @@ async def test_vijandige_documenten_geweigerd_zonder_sql(api: Api, naam: str) ->
     with api.tel() as t:
         body = await api.gql(doc, token=token)
         # By GET too (a URL holds less: the 200 aliases become 20, still far over the limit).
-        get = await api.client.get("/graphql", params={"query": doc if len(doc) < 8000 else _zoekpagina(20)},
-                                   headers={"Authorization": f"Bearer {token}"} if token else {})
+        get = await api.client.get(
+            "/graphql",
+            params={"query": doc if len(doc) < 8000 else _zoekpagina(20)},
+            headers={"Authorization": f"Bearer {token}"} if token else {},
+        )
     assert t.aantal == 0, api.statements
     assert body["data"] is None and code in [e["extensions"]["code"] for e in body["errors"]], body
     assert code in [e["extensions"]["code"] for e in get.json()["errors"]], get.text
@@ -214,13 +239,14 @@ async def test_te_grote_body(api: Api) -> None:
         r = await api.client.post("/graphql", content=body(2100), headers={"Content-Type": "application/json"})
     assert t.aantal == 0
     assert r.status_code == 413 and r.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE", r.text
-    assert (await api.client.post("/graphql", content=body(1900),
-                                  headers={"Content-Type": "application/json"})).status_code == 200
+    assert (
+        await api.client.post("/graphql", content=body(1900), headers={"Content-Type": "application/json"})
+    ).status_code == 200
 
     async def zonder_lengte() -> Any:  # chunked: no Content-Length to go by, the reading stops at the limit
         groot = body(2100)
         for i in range(0, len(groot), 500):
-            yield groot[i:i + 500].encode()
+            yield groot[i : i + 500].encode()
 
     r = await api.client.post("/graphql", content=zonder_lengte(), headers={"Content-Type": "application/json"})
     assert r.status_code == 413, r.text
@@ -228,16 +254,25 @@ async def test_te_grote_body(api: Api) -> None:
     assert r.status_code == 413, r.text
     # A teacher's token is no reason for more; DUO's, for its deliveries, is (test_levering sends 1000).
     for token, status in ((api.sleutels.leraar(bsn(1)), 413), (api.sleutels.duo(), 200)):
-        r = await api.client.post("/graphql", content=body(3000), headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        r = await api.client.post(
+            "/graphql",
+            content=body(3000),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        )
         assert r.status_code == status, r.text
-    r = await api.client.post("/graphql", content=body(6000), headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {api.sleutels.duo()}"})
+    r = await api.client.post(
+        "/graphql",
+        content=body(6000),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {api.sleutels.duo()}"},
+    )
     assert r.status_code == 413, r.text
     # DUO's room is for the delivery's variables: its query text has the common limit.
     lange_tekst = '{"query": "{ __typename ' + "#" * 2500 + '\\n}"}'
-    r = await api.client.post("/graphql", content=lange_tekst, headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {api.sleutels.duo()}"})
+    r = await api.client.post(
+        "/graphql",
+        content=lange_tekst,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {api.sleutels.duo()}"},
+    )
     assert r.status_code == 413 and "query text" in r.text, r.text
 
 
@@ -246,10 +281,16 @@ async def test_te_grote_body(api: Api) -> None:
 ZOEK = "query($t: String!, $after: String) { zoekLeraren(zoekterm: $t, after: $after) { totalCount } }"
 
 
-@pytest.mark.parametrize("term,reden", [
-    ("a\u0000", "U+0000"), ("de\tVries", "U+0009"), ("\u202eseirv", "U+202E"), ("\u2066x", "U+2066"),
-    ("a" * 101, "at most 100"),
-])
+@pytest.mark.parametrize(
+    "term,reden",
+    [
+        ("a\u0000", "U+0000"),
+        ("de\tVries", "U+0009"),
+        ("\u202eseirv", "U+202E"),
+        ("\u2066x", "U+2066"),
+        ("a" * 101, "at most 100"),
+    ],
+)
 async def test_zoekterm_regels(api: Api, term: str, reden: str) -> None:
     with api.tel() as t:
         body = await api.gql(ZOEK, {"t": term})
@@ -279,14 +320,32 @@ async def test_naamcorrectie_met_richtingsteken_schrijft_niets(api: Api) -> None
     doc = "mutation($i: CorrectieInvoer!) { corrigeerPersoonsgegevens(invoer: $i) { naam { achternaam } } }"
     body = await api.gql(doc, {"i": {"achternaam": "\u202eseirV", "voornamen": "Anna\nMaria"}}, token)
     assert sorted(e["extensions"]["field"] for e in fouten(body, "BAD_USER_INPUT")) == [
-        "invoer.achternaam", "invoer.voornamen"], body
+        "invoer.achternaam",
+        "invoer.voornamen",
+    ], body
     assert (await api.ok("{ ik { naam { achternaam voornamen } } }", token=token))["ik"]["naam"] == {
-        "achternaam": "Vries", "voornamen": "Anna Maria"}
+        "achternaam": "Vries",
+        "voornamen": "Anna Maria",
+    }
 
 
 async def test_lange_teksten_mogen_regels_hebben(api: Api) -> None:
-    await klaarzetten(api, [levering(bsn(1), benoemingen=[{"bevoegdGezagNummer": "41207", "schoolbestuurNaam": "S",
-                                                              "vak": "Wiskunde", "begindatum": "2026-08-01"}])])
+    await klaarzetten(
+        api,
+        [
+            levering(
+                bsn(1),
+                benoemingen=[
+                    {
+                        "bevoegdGezagNummer": "41207",
+                        "schoolbestuurNaam": "S",
+                        "vak": "Wiskunde",
+                        "begindatum": "2026-08-01",
+                    }
+                ],
+            )
+        ],
+    )
     token = api.sleutels.leraar(bsn(1))
     benoeming = (await api.ok("{ ik { benoemingen { id } } }", token=token))["ik"]["benoemingen"][0]["id"]
     doc = "mutation($b: ID, $t: String!) { meldFout(benoeming: $b, toelichting: $t) { toelichting } }"
@@ -302,7 +361,8 @@ async def test_levering_noemt_het_veld_in_de_lijst(api: Api) -> None:
         body = await api.gql(KLAARZETTEN, {"leveringen": leveringen}, api.sleutels.duo())
     assert t.aantal == 0
     assert [e["extensions"] for e in body["errors"]] == [
-        {"code": "BAD_USER_INPUT", "field": "leveringen[1].achternaam"}], body
+        {"code": "BAD_USER_INPUT", "field": "leveringen[1].achternaam"}
+    ], body
 
 
 @pytest.mark.parametrize("positie", ["99999999999999999999999", "1000000", "-5", "1e9", "0x10", " 7"])

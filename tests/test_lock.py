@@ -1,5 +1,6 @@
 """Reproducible installs: `make install` installs requirements-test.lock (hashes required), and the lock
 files fit pyproject.toml's dependency declarations (tools/lock.py)."""
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -91,9 +92,11 @@ def test_check_ziet_een_gewijzigde_afhankelijkheid(tmp_path: Path) -> None:
     pyproject.write_text(pyproject.read_text().replace('addopts = "', 'addopts = "-q '))
     assert lock.verouderd(pyproject, locks) == []
 
-    for wijziging in [('"redis>=5.0",', '"redis>=5.0",\n  "prometheus-client>=0.20",'),
-                      ('"pytest>=8"', '"pytest>=8.1"'),
-                      ('requires = ["setuptools>=68"]', 'requires = ["setuptools>=69"]')]:
+    for wijziging in [
+        ('"redis>=5.0",', '"redis>=5.0",\n  "prometheus-client>=0.20",'),
+        ('"pytest>=8"', '"pytest>=8.1"'),
+        ('requires = ["setuptools>=68"]', 'requires = ["setuptools>=69"]'),
+    ]:
         origineel = pyproject.read_text()
         assert wijziging[0] in origineel
         pyproject.write_text(origineel.replace(*wijziging))

@@ -2,6 +2,7 @@
 personal value is a canary is driven through deliveries, confirmation, portfolio, corrections,
 reports, objections, bad input and a failing database write, with every logger at DEBUG and the
 SQL log on; no canary, no BSN and no token may appear in anything the server logged or printed."""
+
 from __future__ import annotations
 
 import logging
@@ -17,8 +18,16 @@ from test_zichtbaarheid import A, bouw_gegevens
 
 from lerarenregister.logboek import JsonOpmaak
 
-CANARIES = ["Kanarievogel", "Kanariecorrectie", "Kanarietitel", "Kanarietoelichting", "Kanariemotivering",
-            "Kanariezoekterm", "Kanariewachtwoord", "1977-07-07"]
+CANARIES = [
+    "Kanarievogel",
+    "Kanariecorrectie",
+    "Kanarietitel",
+    "Kanarietoelichting",
+    "Kanariemotivering",
+    "Kanariezoekterm",
+    "Kanariewachtwoord",
+    "1977-07-07",
+]
 LEVER = """mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { nieuw } }"""
 
 
@@ -54,9 +63,21 @@ async def kanarieverkeer(api: Api) -> list[str]:
     b = bsn(401)
     tokens: list[str] = [s.duo(), s.leraar(b), s.bestuur(A), s.beroepsgroep(), s.leraar(g.bsn)]
     duo, leraar, bestuur, beroepsgroep, eerste = tokens
-    lev = levering(b, achternaam="Kanarievogel", voornamen="Pietje", geboortedatum="1977-07-07",
-                   benoemingen=[{"bevoegdGezagNummer": A, "schoolbestuurNaam": "S", "vak": "Wiskunde",
-                                 "begindatum": "2020-08-01", "einddatum": None}])
+    lev = levering(
+        b,
+        achternaam="Kanarievogel",
+        voornamen="Pietje",
+        geboortedatum="1977-07-07",
+        benoemingen=[
+            {
+                "bevoegdGezagNummer": A,
+                "schoolbestuurNaam": "S",
+                "vak": "Wiskunde",
+                "begindatum": "2020-08-01",
+                "einddatum": None,
+            }
+        ],
+    )
     await api.ok(LEVER, {"l": [lev]}, duo)
     # The same BSN twice, and a bad birth date: errors that name fields, not values.
     body = await api.gql(LEVER, {"l": [lev, lev]}, duo)
@@ -66,32 +87,53 @@ async def kanarieverkeer(api: Api) -> list[str]:
     await bevestig(api, b)
     ik = (await api.ok("{ ik { bevoegdheden { id } benoemingen { id } } }", token=leraar))["ik"]
     ids = [x["id"] for x in ik["bevoegdheden"]]
-    activiteit = {"titel": "Kanarietitel", "datum": "2026-11-01", "uren": 3, "gebied": "PEDAGOGISCH",
-                  "bevoegdheden": ids}
+    activiteit = {
+        "titel": "Kanarietitel",
+        "datum": "2026-11-01",
+        "uren": 3,
+        "gebied": "PEDAGOGISCH",
+        "bevoegdheden": ids,
+    }
     voeg_toe = "mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }"
     await api.ok(voeg_toe, {"i": activiteit}, leraar)
     assert fouten(await api.gql(voeg_toe, {"i": {**activiteit, "datum": "2099-01-01"}}, leraar), "BAD_USER_INPUT")
-    await api.ok("mutation($i: CorrectieInvoer!) { corrigeerPersoonsgegevens(invoer: $i) { registernummer } }",
-                 {"i": {"achternaam": "Kanariecorrectie"}}, leraar)
-    await api.ok("mutation($b: ID, $t: String!) { meldFout(benoeming: $b, toelichting: $t) { id } }",
-                 {"b": ik["benoemingen"][0]["id"], "t": "Kanarietoelichting"}, leraar)
-    body = await api.gql("mutation($g: String!, $w: String!) { importeerVrijwilligPortfolio(gebruikersnaam: $g, "
-                         "wachtwoord: $w) { aantal } }", {"g": "Kanarievogel", "w": "Kanariewachtwoord"}, leraar)
+    await api.ok(
+        "mutation($i: CorrectieInvoer!) { corrigeerPersoonsgegevens(invoer: $i) { registernummer } }",
+        {"i": {"achternaam": "Kanariecorrectie"}},
+        leraar,
+    )
+    await api.ok(
+        "mutation($b: ID, $t: String!) { meldFout(benoeming: $b, toelichting: $t) { id } }",
+        {"b": ik["benoemingen"][0]["id"], "t": "Kanarietoelichting"},
+        leraar,
+    )
+    body = await api.gql(
+        "mutation($g: String!, $w: String!) { importeerVrijwilligPortfolio(gebruikersnaam: $g, "
+        "wachtwoord: $w) { aantal } }",
+        {"g": "Kanarievogel", "w": "Kanariewachtwoord"},
+        leraar,
+    )
     assert fouten(body, "BAD_USER_INPUT")
     await api.gql("query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }", {"t": "Kanariezoekterm"})
     # An objection whose text is a canary, then a database write that fails (the access log's table
     # gone: the fail-closed path logs why, not what).
-    aantekening = (await api.ok("{ ik { bevoegdheden { aantekening { id } } } }", token=eerste)
-                   )["ik"]["bevoegdheden"][0]["aantekening"]["id"]
-    await api.ok('mutation($a: ID!, $m: String!) { dienBezwaarIn(aantekening: $a, motivering: $m) { id } }',
-                 {"a": aantekening, "m": "Kanariemotivering"}, bestuur)
+    aantekening = (await api.ok("{ ik { bevoegdheden { aantekening { id } } } }", token=eerste))["ik"]["bevoegdheden"][
+        0
+    ]["aantekening"]["id"]
+    await api.ok(
+        "mutation($a: ID!, $m: String!) { dienBezwaarIn(aantekening: $a, motivering: $m) { id } }",
+        {"a": aantekening, "m": "Kanariemotivering"},
+        bestuur,
+    )
     await api.ok("{ bezwaren { edges { node { motivering } } } }", token=beroepsgroep)
     engine = create_async_engine(api.url)
     try:
         async with engine.begin() as conn:
             await conn.execute(text("ALTER TABLE inzagelog RENAME TO inzagelog_weg"))
-        r = await api.post("{ mijnSchoolbestuur { medewerkers { edges { node { geboortedatum "
-                           "registratie { status } } } } } }", token=bestuur)
+        r = await api.post(
+            "{ mijnSchoolbestuur { medewerkers { edges { node { geboortedatum registratie { status } } } } } }",
+            token=bestuur,
+        )
         assert r.status_code == 503
     finally:
         async with engine.begin() as conn:
@@ -101,8 +143,12 @@ async def kanarieverkeer(api: Api) -> list[str]:
 
 
 @pytest.mark.instellingen(log_sql=True)
-async def test_geen_persoonsgegevens_in_de_logs(api: Api, logboek: Vangnet, json_logboek: JsonVangnet,  # noqa: F811
-                                                capfd: pytest.CaptureFixture[str]) -> None:
+async def test_geen_persoonsgegevens_in_de_logs(
+    api: Api,
+    logboek: Vangnet,  # noqa: F811  (the fixture imported above)
+    json_logboek: JsonVangnet,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
     geheimen = await kanarieverkeer(api)
     uit, err = capfd.readouterr()
     alles = logboek.regels + json_logboek.regels + [uit, err]
@@ -118,8 +164,14 @@ def test_toegangslog_zonder_query_string() -> None:
 
     from lerarenregister.cli import ZonderQueryString
 
-    record = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, '%s - "%s %s HTTP/%s" %d',
-                               ("127.0.0.1:5000", "GET", '/graphql?variables={"bsn":"123456782"}&query=x', "1.1", 200),
-                               None)
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", '/graphql?variables={"bsn":"123456782"}&query=x', "1.1", 200),
+        None,
+    )
     assert ZonderQueryString().filter(record)
     assert record.getMessage() == '127.0.0.1:5000 - "GET /graphql?… HTTP/1.1" 200'

@@ -1,6 +1,7 @@
 """/metrics (API.md, "Production", Operations): the figures an operator watches, on both stores, and
 who may read them. The app in these tests keeps its figures in this process (no multiprocess
 directory); test_werkers.py reads them across two workers of a real `serve`."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,9 +14,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from lerarenregister.http import metrieken
 
 ZOEK = "query ZoekVoorMetrics($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }"
-GEREGISTREERD = ("query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first: 20) { totalCount edges { "
-                 "node { registernummer naam { voorletters tussenvoegsel achternaam weergavenaam } bevoegdheden { "
-                 "id vak soort voorHerregistratie } } } } }")  # documenten/zoek_leraren.graphql: compiled on PostgreSQL
+GEREGISTREERD = (
+    "query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first: 20) { totalCount edges { "
+    "node { registernummer naam { voorletters tussenvoegsel achternaam weergavenaam } bevoegdheden { "
+    "id vak soort voorHerregistratie } } } } }"
+)  # documenten/zoek_leraren.graphql: compiled on PostgreSQL
 
 
 async def cijfers(api: Api) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -24,8 +27,11 @@ async def cijfers(api: Api) -> dict[tuple[str, frozenset[tuple[str, str]]], floa
     r = await api.client.get("/metrics")
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/plain")
-    return {(s.name, frozenset(s.labels.items())): s.value
-            for f in text_string_to_metric_families(r.text) for s in f.samples}
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for f in text_string_to_metric_families(r.text)
+        for s in f.samples
+    }
 
 
 def waarde(c: dict[Any, float], naam: str, **labels: str) -> float:
@@ -51,14 +57,14 @@ async def test_verzoeken_fouten_kosten_en_duur(api: Api) -> None:
 
     assert meer("lerarenregister_verzoeken_total", operatie="ZoekVoorMetrics", doelgroep="publiek", code="OK") == 1
     assert meer("lerarenregister_verzoeken_total", operatie="Zoek", doelgroep="publiek", code="OK") == 1
-    assert meer("lerarenregister_verzoeken_total", operatie="unknown", doelgroep="onbekend",
-                code="UNAUTHENTICATED") == 1
+    assert (
+        meer("lerarenregister_verzoeken_total", operatie="unknown", doelgroep="onbekend", code="UNAUTHENTICATED") == 1
+    )
     assert meer("lerarenregister_verzoeken_total", operatie="anonymous", doelgroep="duo", code=codes[0]) == 1
     for code in set(codes):
         assert meer("lerarenregister_fouten_total", code=code) == codes.count(code)
     assert meer("lerarenregister_fouten_total", code="UNAUTHENTICATED") == 1
-    assert meer("lerarenregister_verzoeken_total", operatie="unknown", doelgroep="publiek",
-                code="BAD_USER_INPUT") == 1
+    assert meer("lerarenregister_verzoeken_total", operatie="unknown", doelgroep="publiek", code="BAD_USER_INPUT") == 1
     # The cost of each operation that passed the limits: two public searches (the refused one is not
     # measured, its cost is in its error), one DUO request.
     assert meer("lerarenregister_kosten_count", doelgroep="publiek") == 2
@@ -77,11 +83,14 @@ async def test_snelheidsweigeringen(api: Api) -> None:
     statussen = [(await api.post("{ herregistratiecriteria { totaalUren } }")).status_code for _ in range(3)]
     assert statussen == [200, 200, 429]
     na = await cijfers(api)
-    assert (waarde(na, "lerarenregister_snelheid_geweigerd_total", limiet="publiek")
-            - waarde(voor, "lerarenregister_snelheid_geweigerd_total", limiet="publiek")) == 1
-    assert (waarde(na, "lerarenregister_verzoeken_total", operatie="unknown", doelgroep="onbekend", code="RATE_LIMITED")
-            - waarde(voor, "lerarenregister_verzoeken_total", operatie="unknown", doelgroep="onbekend",
-                     code="RATE_LIMITED")) == 1
+    assert (
+        waarde(na, "lerarenregister_snelheid_geweigerd_total", limiet="publiek")
+        - waarde(voor, "lerarenregister_snelheid_geweigerd_total", limiet="publiek")
+    ) == 1
+    assert (
+        waarde(na, "lerarenregister_verzoeken_total", operatie="unknown", doelgroep="onbekend", code="RATE_LIMITED")
+        - waarde(voor, "lerarenregister_verzoeken_total", operatie="unknown", doelgroep="onbekend", code="RATE_LIMITED")
+    ) == 1
 
 
 async def test_verbindingen_in_gebruik(api: Api) -> None:
@@ -111,8 +120,9 @@ async def test_operatienamen_van_een_vijandige_client_blijven_begrensd(api: Api)
 
 
 def _klant(api: Api, adres: str, app: Any = None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app or api.app, client=(adres, 40000)),
-                             base_url="http://register.test")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app or api.app, client=(adres, 40000)), base_url="http://register.test"
+    )
 
 
 async def test_alleen_van_loopback(api: Api) -> None:

@@ -1,4 +1,5 @@
 """Migrations are the only way the schema is made: what they build must be what the models say."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata

@@ -4,6 +4,7 @@ Activities are validated field by field; hours count in full for each bevoegdhei
 period that contains the activity's date; pace is checked against the expected share of each
 criterion, and falling behind warns the teacher and the current employer.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,9 +13,11 @@ from typing import Any
 from conftest import assert_forbidden, fouten
 from gegevens import BEVESTIG, benoeming, bsn, klaarzetten, levering
 
-DRIE = [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-        {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2014-06-30"},
-        {"vak": "Scheikunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2016-06-30"}]
+DRIE = [
+    {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+    {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2014-06-30"},
+    {"vak": "Scheikunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2016-06-30"},
+]
 
 TOEVOEGEN = """
 mutation($invoer: ActiviteitInvoer!) {
@@ -65,7 +68,9 @@ async def klaargezet(api: Any, b: str, **extra: Any) -> Leraar:
     return Leraar(api, b, nr, {x["vak"]: x["id"] for x in ik["bevoegdheden"]})
 
 
-async def geregistreerd(api: Any, b: str, vakken: tuple[str, ...] = ("Wiskunde", "Natuurkunde"), **extra: Any) -> Leraar:
+async def geregistreerd(
+    api: Any, b: str, vakken: tuple[str, ...] = ("Wiskunde", "Natuurkunde"), **extra: Any
+) -> Leraar:
     """Delivered and confirmed today, choosing these vakken for herregistratie."""
     leraar = await klaargezet(api, b, **extra)
     await api.ok(BEVESTIG, {"ids": [leraar.ids[v] for v in vakken]}, leraar.token)
@@ -73,8 +78,14 @@ async def geregistreerd(api: Any, b: str, vakken: tuple[str, ...] = ("Wiskunde",
 
 
 def activiteit(bevoegdheden: list[str], **velden: Any) -> dict[str, Any]:
-    return {"titel": "Cursus vakdidactiek", "datum": "2026-11-28", "uren": 8, "gebied": "VAKINHOUDELIJK",
-            "bevoegdheden": bevoegdheden, **velden}
+    return {
+        "titel": "Cursus vakdidactiek",
+        "datum": "2026-11-28",
+        "uren": 8,
+        "gebied": "VAKINHOUDELIJK",
+        "bevoegdheden": bevoegdheden,
+        **velden,
+    }
 
 
 async def voeg_toe(api: Any, leraar: Leraar, **velden: Any) -> dict[str, Any]:
@@ -111,8 +122,11 @@ async def test_ongeldige_activiteit(api):
     leraar = await geregistreerd(api, bsn(1))
     ander = await geregistreerd(api, bsn(2), achternaam="Ander")
     for naam, velden, bevoegdheden, verwacht in ONGELDIG:
-        ids = [leraar.ids["Wiskunde"]] if bevoegdheden is None else [
-            ander.ids["Wiskunde"] if v == "ander" else leraar.ids.get(v, v) for v in bevoegdheden]
+        ids = (
+            [leraar.ids["Wiskunde"]]
+            if bevoegdheden is None
+            else [ander.ids["Wiskunde"] if v == "ander" else leraar.ids.get(v, v) for v in bevoegdheden]
+        )
         body = await api.gql(TOEVOEGEN, {"invoer": activiteit(ids, **velden)}, leraar.token)
         assert (body["data"] or {}).get("voegActiviteitToe") is None, (naam, body)
         assert all(e["extensions"]["code"] == "BAD_USER_INPUT" for e in body["errors"]), (naam, body)
@@ -131,11 +145,21 @@ async def test_ongeldig_gebied_bij_het_omzetten_van_variabelen(api):
 
 async def test_geldige_activiteit_van_vandaag(api):
     leraar = await geregistreerd(api, bsn(1))
-    nieuw = await voeg_toe(api, leraar, titel="  Studiedag   rekenen ", uren=2.5,
-                           bevoegdheden=[leraar.ids["Wiskunde"], leraar.ids["Natuurkunde"]])
+    nieuw = await voeg_toe(
+        api,
+        leraar,
+        titel="  Studiedag   rekenen ",
+        uren=2.5,
+        bevoegdheden=[leraar.ids["Wiskunde"], leraar.ids["Natuurkunde"]],
+    )
     assert {k: nieuw[k] for k in ("titel", "datum", "uren", "gebied", "bron", "bewerkbaar")} == {
-        "titel": "Studiedag rekenen", "datum": "2026-11-28", "uren": 2.5, "gebied": "VAKINHOUDELIJK",
-        "bron": "EIGEN", "bewerkbaar": True}
+        "titel": "Studiedag rekenen",
+        "datum": "2026-11-28",
+        "uren": 2.5,
+        "gebied": "VAKINHOUDELIJK",
+        "bron": "EIGEN",
+        "bewerkbaar": True,
+    }
     assert sorted(x["vak"] for x in nieuw["bevoegdheden"]) == ["Natuurkunde", "Wiskunde"]
 
 
@@ -171,8 +195,9 @@ async def test_uren_tellen_volledig_per_bevoegdheid_en_alleen_binnen_de_periode(
         stand = await uren(later, leraar)
     assert stand["Wiskunde"]["herregistratie"]["periodeStart"] == "2029-01-10"
     assert stand["Wiskunde"]["herregistratie"]["behaaldeUren"] == 0.0
-    assert [(p["periodeStart"], p["periodeEinde"], p["behaaldeUren"]) for p in stand["Wiskunde"]["herregistraties"]] == [
-        ("2029-01-10", "2033-01-09", 0.0), ("2025-01-10", "2029-01-09", 10.0)]
+    assert [
+        (p["periodeStart"], p["periodeEinde"], p["behaaldeUren"]) for p in stand["Wiskunde"]["herregistraties"]
+    ] == [("2029-01-10", "2033-01-09", 0.0), ("2025-01-10", "2029-01-09", 10.0)]
 
 
 # --- deleting -------------------------------------------------------------------------------------
@@ -207,7 +232,9 @@ async def test_portfolio_nieuwste_datum_eerst_en_paginering(api):
     after = None
     paginas = 0
     while True:
-        p = (await api.ok(PORTFOLIO, {"first": 3, **({"after": after} if after else {})}, leraar.token))["ik"]["portfolio"]
+        p = (await api.ok(PORTFOLIO, {"first": 3, **({"after": after} if after else {})}, leraar.token))["ik"][
+            "portfolio"
+        ]
         paginas += 1
         assert p["totalCount"] == 7
         gezien += [e["node"] for e in p["edges"]]
@@ -231,8 +258,9 @@ OP_DE_GRENS = dt.date(2028, 4, 12)
 async def _achterblijver(api: Any) -> tuple[Leraar, Leraar]:
     benoemingen = [benoeming("10001"), benoeming("10002", begindatum="2015-08-01", einddatum="2020-07-31")]
     weinig = await geregistreerd(api, bsn(1), vakken=("Wiskunde",), benoemingen=benoemingen)
-    genoeg = await geregistreerd(api, bsn(2), vakken=("Wiskunde",), achternaam="Vlijtig",
-                                 benoemingen=[benoeming("10001")])
+    genoeg = await geregistreerd(
+        api, bsn(2), vakken=("Wiskunde",), achternaam="Vlijtig", benoemingen=[benoeming("10001")]
+    )
     await voeg_toe(api, weinig, uren=20, gebied="VAKINHOUDELIJK")
     await voeg_toe(api, genoeg, uren=60, gebied="VAKINHOUDELIJK")
     return weinig, genoeg
@@ -261,8 +289,7 @@ async def test_achter_op_schema_waarschuwt_leraar_en_huidige_werkgever(api):
     async with api.op(dag) as a:
         zelf = await a.ok(WAARSCHUWINGEN, {"n": weinig.nr}, weinig.token)
         assert zelf["leraar"]["waarschuwingen"] == verwacht
-        assert wiskunde(zelf) == {
-            "status": "RISICO", "periodeEinde": "2030-11-27", "behaaldeUren": 20.0}
+        assert wiskunde(zelf) == {"status": "RISICO", "periodeEinde": "2030-11-27", "behaaldeUren": 20.0}
         ander = await a.ok(WAARSCHUWINGEN, {"n": genoeg.nr}, genoeg.token)
         assert ander["leraar"]["waarschuwingen"] == []
         assert wiskunde(ander)["status"] == "OP_SCHEMA"
@@ -273,12 +300,15 @@ async def test_achter_op_schema_waarschuwt_leraar_en_huidige_werkgever(api):
         assert wiskunde(werkgever["data"]) == {"status": "RISICO", "periodeEinde": "2030-11-27", "behaaldeUren": None}
         plek = [b["vak"] for b in werkgever["data"]["leraar"]["bevoegdheden"]].index("Wiskunde")
         assert_forbidden(werkgever, ["leraar", "bevoegdheden", plek, "herregistratie", "behaaldeUren"])
-        lijst = await a.ok('{ mijnSchoolbestuur { medewerkers(filter: {metWaarschuwing: true}) { totalCount '
-                           'edges { node { registernummer waarschuwingen { soort } } } } } }',
-                           token=a.sleutels.bestuur("10001"))
+        lijst = await a.ok(
+            "{ mijnSchoolbestuur { medewerkers(filter: {metWaarschuwing: true}) { totalCount "
+            "edges { node { registernummer waarschuwingen { soort } } } } } }",
+            token=a.sleutels.bestuur("10001"),
+        )
         assert lijst["mijnSchoolbestuur"]["medewerkers"] == {
             "totalCount": 1,
-            "edges": [{"node": {"registernummer": weinig.nr, "waarschuwingen": [{"soort": "ACHTER_OP_SCHEMA"}]}}]}
+            "edges": [{"node": {"registernummer": weinig.nr, "waarschuwingen": [{"soort": "ACHTER_OP_SCHEMA"}]}}],
+        }
 
         # A former employer sees none of it.
         vroeger = await a.gql(WAARSCHUWINGEN, {"n": weinig.nr}, a.sleutels.bestuur("10002"))

@@ -1,4 +1,5 @@
 """README.md's "Running in production" covers what an operator needs, and its links lead somewhere."""
+
 from __future__ import annotations
 
 import re
@@ -15,17 +16,32 @@ def _anker(kop: str) -> str:
 def _sectie(tekst: str, kop: str) -> str:
     begin = tekst.index(f"\n## {kop}\n")
     eind = tekst.find("\n## ", begin + 1)
-    return tekst[begin:eind if eind != -1 else None]
+    return tekst[begin : eind if eind != -1 else None]
 
 
 def test_draaien_in_productie() -> None:
     tekst = README.read_text()
     sectie = _sectie(tekst, "Running in production")
-    for onderdeel in ("**Settings.**", "**Topology.**", "**Migrations on deploy.**", "**Key rotation.**",
-                      "**Backups.**", "**What to watch.**"):
+    for onderdeel in (
+        "**Settings.**",
+        "**Topology.**",
+        "**Migrations on deploy.**",
+        "**Key rotation.**",
+        "**Backups.**",
+        "**What to watch.**",
+    ):
         assert onderdeel in sectie, onderdeel
-    for woord in ("lerarenregister migrate", "pg_basebackup", "pg_dump", "WAL", "REGISTER_INZAGELOG_DAGEN",
-                  "lerarenregister_", "requirements.lock", "streaming replicas", "Redis"):
+    for woord in (
+        "lerarenregister migrate",
+        "pg_basebackup",
+        "pg_dump",
+        "WAL",
+        "REGISTER_INZAGELOG_DAGEN",
+        "lerarenregister_",
+        "requirements.lock",
+        "streaming replicas",
+        "Redis",
+    ):
         assert woord in sectie, woord
     ankers = {_anker(k) for k in re.findall(r"^#{2,4} (.+)$", tekst, flags=re.M)}
     links = re.findall(r"\]\(#([^)]+)\)", sectie)

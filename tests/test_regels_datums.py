@@ -1,4 +1,5 @@
 """Date arithmetic (API.md, "Dates"): a date that ends something is the last day on which it holds."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,29 +22,35 @@ def dagen(van: dt.date, tot: dt.date) -> Iterator[dt.date]:
         d += DAG
 
 
-@pytest.mark.parametrize(("start", "jaren", "verwacht"), [
-    (D(2026, 12, 1), 4, D(2030, 12, 1)),
-    (D(2024, 2, 29), 4, D(2028, 2, 29)),   # leap year to leap year: the day itself
-    (D(2024, 2, 29), 1, D(2025, 3, 1)),    # the anniversary of 29 February is 1 March
-    (D(2024, 2, 29), 2, D(2026, 3, 1)),
-    (D(2023, 3, 1), 1, D(2024, 3, 1)),
-    (D(2023, 2, 28), 1, D(2024, 2, 28)),
-    (D(2026, 8, 1), 2, D(2028, 8, 1)),
-])
+@pytest.mark.parametrize(
+    ("start", "jaren", "verwacht"),
+    [
+        (D(2026, 12, 1), 4, D(2030, 12, 1)),
+        (D(2024, 2, 29), 4, D(2028, 2, 29)),  # leap year to leap year: the day itself
+        (D(2024, 2, 29), 1, D(2025, 3, 1)),  # the anniversary of 29 February is 1 March
+        (D(2024, 2, 29), 2, D(2026, 3, 1)),
+        (D(2023, 3, 1), 1, D(2024, 3, 1)),
+        (D(2023, 2, 28), 1, D(2024, 2, 28)),
+        (D(2026, 8, 1), 2, D(2028, 8, 1)),
+    ],
+)
 def test_verjaardag(start: dt.date, jaren: int, verwacht: dt.date) -> None:
     assert datums.verjaardag(start, jaren) == verwacht
 
 
-@pytest.mark.parametrize(("start", "jaren", "verwacht"), [
-    (D(2026, 12, 1), 4, D(2030, 11, 30)),  # API.md's own example
-    (D(2024, 2, 29), 4, D(2028, 2, 28)),
-    (D(2024, 2, 29), 1, D(2025, 2, 28)),   # day before 1 March
-    (D(2024, 3, 1), 4, D(2028, 2, 29)),    # ends on a leap day
-    (D(2023, 3, 1), 1, D(2024, 2, 29)),
-    (D(2023, 3, 1), 4, D(2027, 2, 28)),
-    (D(2024, 1, 1), 4, D(2027, 12, 31)),
-    (D(2026, 8, 1), 2, D(2028, 7, 31)),
-])
+@pytest.mark.parametrize(
+    ("start", "jaren", "verwacht"),
+    [
+        (D(2026, 12, 1), 4, D(2030, 11, 30)),  # API.md's own example
+        (D(2024, 2, 29), 4, D(2028, 2, 28)),
+        (D(2024, 2, 29), 1, D(2025, 2, 28)),  # day before 1 March
+        (D(2024, 3, 1), 4, D(2028, 2, 29)),  # ends on a leap day
+        (D(2023, 3, 1), 1, D(2024, 2, 29)),
+        (D(2023, 3, 1), 4, D(2027, 2, 28)),
+        (D(2024, 1, 1), 4, D(2027, 12, 31)),
+        (D(2026, 8, 1), 2, D(2028, 7, 31)),
+    ],
+)
 def test_laatste_dag(start: dt.date, jaren: int, verwacht: dt.date) -> None:
     assert datums.laatste_dag(start, jaren) == verwacht
 
@@ -84,6 +91,7 @@ def test_is_lopend_randen() -> None:
 
 
 # Property-style loops: every start day of a leap year and the common year around it.
+
 
 def test_elke_start_eindigt_de_dag_voor_de_verjaardag() -> None:
     for start in dagen(D(2023, 1, 1), D(2025, 12, 31)):

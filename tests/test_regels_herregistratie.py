@@ -1,4 +1,5 @@
 """Herregistratie rules (API.md, "Criteria and pace"): hours per criterion, the outcome and the pace."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,7 +23,7 @@ from lerarenregister.regels.herregistratie import (
 
 D = dt.date
 DAG = dt.timedelta(days=1)
-STANDAARD = Criteria(D(2018, 8, 1), 160.0, 100.0, 40.0)   # the voluntary register's defaults
+STANDAARD = Criteria(D(2018, 8, 1), 160.0, 100.0, 40.0)  # the voluntary register's defaults
 ALLE_SOORTEN = ("PO", "EERSTEGRAADS", "TWEEDEGRAADS", "PDG")
 VO = ("EERSTEGRAADS", "TWEEDEGRAADS")
 NIET_VO = ("PO", "PDG")
@@ -30,11 +31,17 @@ NIET_VO = ("PO", "PDG")
 
 # tel_uren
 
+
 def test_tel_uren_per_criterium() -> None:
-    uren = tel_uren([
-        ("VAKINHOUDELIJK", 10.0), ("VAKDIDACTISCH", 5.5), ("PEDAGOGISCH", 3.0), ("OVERIG", 7.0),
-        ("VAKINHOUDELIJK", 2.5),
-    ])
+    uren = tel_uren(
+        [
+            ("VAKINHOUDELIJK", 10.0),
+            ("VAKDIDACTISCH", 5.5),
+            ("PEDAGOGISCH", 3.0),
+            ("OVERIG", 7.0),
+            ("VAKINHOUDELIJK", 2.5),
+        ]
+    )
     assert uren == Uren(totaal=28.0, primair_proces=21.0, vakinhoudelijk=12.5)
 
 
@@ -48,6 +55,7 @@ def test_tel_uren_leeg() -> None:
 
 
 # voldoet
+
 
 def test_voldoet_precies_op_de_grens() -> None:
     for soort in ALLE_SOORTEN:
@@ -108,6 +116,7 @@ def test_voldoet_telt_decimale_uren_zonder_afrondingsfout() -> None:
 
 # verwacht_aandeel
 
+
 def _n(start: dt.date) -> int:
     """Days from the first anniversary to the last day inclusive, computed without the code under test."""
     s1 = D(start.year + 1, 3, 1) if (start.month, start.day) == (2, 29) else start.replace(year=start.year + 1)
@@ -119,19 +128,19 @@ def test_niets_verwacht_in_het_eerste_jaar() -> None:
     start = D(2026, 12, 1)
     einde = D(2030, 11, 30)
     assert verwacht_aandeel(start, einde, start) == 0
-    assert verwacht_aandeel(start, einde, D(2027, 11, 30)) == 0      # the day before s1
-    assert verwacht_aandeel(start, einde, start - DAG) == 0            # before the period
+    assert verwacht_aandeel(start, einde, D(2027, 11, 30)) == 0  # the day before s1
+    assert verwacht_aandeel(start, einde, start - DAG) == 0  # before the period
 
 
 def test_aandeel_vanaf_de_eerste_verjaardag() -> None:
     start, einde = D(2026, 12, 1), D(2030, 11, 30)
     n = (einde - D(2027, 12, 1)).days + 1
     assert n == 1096
-    assert verwacht_aandeel(start, einde, D(2027, 12, 1)) == pytest.approx(1 / n)   # s1 itself counts
+    assert verwacht_aandeel(start, einde, D(2027, 12, 1)) == pytest.approx(1 / n)  # s1 itself counts
     assert verwacht_aandeel(start, einde, D(2027, 12, 2)) == pytest.approx(2 / n)
     assert verwacht_aandeel(start, einde, einde - DAG) == pytest.approx((n - 1) / n)
     assert verwacht_aandeel(start, einde, einde) == 1
-    assert verwacht_aandeel(start, einde, einde + DAG) == 1            # clamped
+    assert verwacht_aandeel(start, einde, einde + DAG) == 1  # clamped
     assert verwacht_aandeel(start, einde, D(2040, 1, 1)) == 1
 
 
@@ -166,6 +175,7 @@ def test_aandeel_is_exact_de_formule_voor_elke_dag() -> None:
 
 # voortgang
 
+
 def test_op_schema_in_het_eerste_jaar_zonder_uren() -> None:
     start, einde = D(2026, 12, 1), D(2030, 11, 30)
     for soort in ALLE_SOORTEN:
@@ -190,14 +200,13 @@ def test_op_de_grens_van_elk_criterium() -> None:
             assert voortgang(start, einde, dag, precies, STANDAARD, soort) == OP_SCHEMA, (dag, soort)
         tekort = 0.01
         assert voortgang(start, einde, dag, Uren(precies.totaal - tekort, 160, 160), STANDAARD, "PO") == RISICO
-        assert voortgang(start, einde, dag, Uren(160, precies.primair_proces - tekort, 160), STANDAARD,
-                         "PO") == RISICO
+        assert voortgang(start, einde, dag, Uren(160, precies.primair_proces - tekort, 160), STANDAARD, "PO") == RISICO
 
 
 def test_risico_bij_elk_criterium_apart() -> None:
     """RISICO when below the expected share of ANY criterion, even with plenty for the others."""
     start, einde = D(2026, 12, 1), D(2030, 11, 30)
-    dag = D(2029, 12, 1)   # n = 1096; 2028 is a leap year, so this is day 732 from s1
+    dag = D(2029, 12, 1)  # n = 1096; 2028 is a leap year, so this is day 732 from s1
     aandeel = verwacht_aandeel(start, einde, dag)
     assert aandeel == pytest.approx(732 / 1096)
     ruim = 1000.0
@@ -214,7 +223,7 @@ def test_risico_bij_elk_criterium_apart() -> None:
 def test_uren_precies_op_schema_met_afrondingsfout() -> None:
     """Fifty activities of 1.6 hours are the 80 hours due half-way, though their float sum is just below."""
     start, einde = D(2026, 12, 1), D(2030, 11, 30)
-    half = D(2027, 12, 1) + DAG * (548 - 1)           # n = 1096, so day 548 from s1 is exactly half
+    half = D(2027, 12, 1) + DAG * (548 - 1)  # n = 1096, so day 548 from s1 is exactly half
     assert verwacht_aandeel(start, einde, half) == 0.5
     uren = tel_uren([("PEDAGOGISCH", 1.6)] * 50)
     assert uren.totaal < 80.0
@@ -237,7 +246,7 @@ def test_vaste_uren_worden_op_een_dag_risico_en_blijven_het() -> None:
     """With a fixed number of hours the status flips once, from OP_SCHEMA to RISICO, and stays."""
     start = D(2024, 2, 29)
     einde = datums.periode_einde(start)
-    uren = Uren(80.0, 80.0, 40.0)                  # half the total: at risk from just past half-way
+    uren = Uren(80.0, 80.0, 40.0)  # half the total: at risk from just past half-way
     statussen = []
     d = start
     while d <= einde:
@@ -256,11 +265,12 @@ def test_vaste_uren_worden_op_een_dag_risico_en_blijven_het() -> None:
 
 # criteria_op
 
+
 def test_criteria_op_neemt_de_laatste_die_al_geldt() -> None:
     a = Criteria(D(2018, 8, 1), 160.0, 100.0, 40.0)
     b = Criteria(D(2027, 8, 1), 180.0, 110.0, 45.0)
     c = Criteria(D(2030, 1, 1), 200.0, 120.0, 50.0)
-    alle = [c, a, b]    # order of the records does not matter
+    alle = [c, a, b]  # order of the records does not matter
     assert criteria_op(alle, D(2018, 7, 31)) is None
     assert criteria_op(alle, D(2018, 8, 1)) == a
     assert criteria_op(alle, D(2027, 7, 31)) == a
@@ -272,6 +282,7 @@ def test_criteria_op_neemt_de_laatste_die_al_geldt() -> None:
 
 
 # periode_op
+
 
 def test_periode_op() -> None:
     eerste = D(2026, 12, 1)

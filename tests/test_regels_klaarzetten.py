@@ -1,4 +1,5 @@
 """A delivery against what is stored, for one teacher (regels/klaarzetten.py), without a database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -82,8 +83,9 @@ def test_weggelaten_benoeming_weg_en_overige_rijen_van_dat_bestuur_gestempeld() 
     weg, blijft = BenRij(1, "Frans", BEGIN), BenRij(1, "Duits", BEGIN)
     elders = BenRij(2, "Frans", BEGIN)
     bevoegd = [BevRij("Frans", "PO", D(2020, 1, 1)), BevRij("Duits", "PO", D(2020, 1, 1))]
-    besluit = stem_af(bevoegd, [weg, blijft, elders], [], [],
-                      [Ben(1, "Duits", BEGIN, None), Ben(2, "Frans", BEGIN, None)])
+    besluit = stem_af(
+        bevoegd, [weg, blijft, elders], [], [], [Ben(1, "Duits", BEGIN, None), Ben(2, "Frans", BEGIN, None)]
+    )
     assert besluit.benoemingen_weg == [weg]
     assert besluit.benoemingen_gestempeld == [blijft]  # board 2 lost nothing: its row keeps its moment
     assert besluit.veranderd and not besluit.voor_elk_bestuur
@@ -92,16 +94,18 @@ def test_weggelaten_benoeming_weg_en_overige_rijen_van_dat_bestuur_gestempeld() 
 def test_gewijzigde_einddatum_overgenomen_beide_kanten_op() -> None:
     open_, gesloten = BenRij(1, "Frans", BEGIN), BenRij(1, "Duits", BEGIN, D(2025, 7, 31))
     bevoegd = [BevRij("Frans", "PO", D(2020, 1, 1)), BevRij("Duits", "PO", D(2020, 1, 1))]
-    besluit = stem_af(bevoegd, [open_, gesloten], [], [],
-                      [Ben(1, "Frans", BEGIN, D(2025, 7, 31)), Ben(1, "Duits", BEGIN, None)])
+    besluit = stem_af(
+        bevoegd, [open_, gesloten], [], [], [Ben(1, "Frans", BEGIN, D(2025, 7, 31)), Ben(1, "Duits", BEGIN, None)]
+    )
     assert besluit.benoemingen_einde == [(open_, D(2025, 7, 31)), (gesloten, None)]
     assert not besluit.benoemingen_weg and not besluit.benoemingen_nieuw and not besluit.benoemingen_gestempeld
 
 
 def test_benoeming_een_dag_later_is_een_andere_benoeming() -> None:
     rij = BenRij(1, "Frans", BEGIN)
-    besluit = stem_af([BevRij("Frans", "PO", D(2020, 1, 1))], [rij], [], [],
-                      [Ben(1, " Frans ", BEGIN + dt.timedelta(days=1), None)])
+    besluit = stem_af(
+        [BevRij("Frans", "PO", D(2020, 1, 1))], [rij], [], [], [Ben(1, " Frans ", BEGIN + dt.timedelta(days=1), None)]
+    )
     assert besluit.benoemingen_weg == [rij]
     assert besluit.benoemingen_nieuw == [Ben(1, "Frans", BEGIN + dt.timedelta(days=1), None)]
 
@@ -109,12 +113,16 @@ def test_benoeming_een_dag_later_is_een_andere_benoeming() -> None:
 def test_benoeming_zonder_bevoegdheid_opent_een_inschrijving_per_vak() -> None:
     besluit = stem_af([], [], [], [], [Ben(1, "Frans", BEGIN, None), Ben(1, "frans", BEGIN, None)])
     assert len(besluit.benoemingen_nieuw) == 2  # two appointments ...
-    assert besluit.voorportaal_nieuw == [NieuweInschrijving(1, "Frans", "frans", BEGIN, D(2026, 2, 28))]  # ... one entry
+    assert besluit.voorportaal_nieuw == [
+        NieuweInschrijving(1, "Frans", "frans", BEGIN, D(2026, 2, 28))
+    ]  # ... one entry
 
 
 def test_opgeslagen_of_geleverde_bevoegdheid_van_elke_soort_geen_voorportaal() -> None:
-    for opgeslagen, geleverd in (([BevRij("Frans", "PDG", D(2020, 1, 1))], []),
-                                 ([], [Bev("FRANS", "PO", D(2020, 1, 1))])):
+    for opgeslagen, geleverd in (
+        ([BevRij("Frans", "PDG", D(2020, 1, 1))], []),
+        ([], [Bev("FRANS", "PO", D(2020, 1, 1))]),
+    ):
         assert not stem_af(opgeslagen, [], [], geleverd, [Ben(1, "Frans", BEGIN, None)]).voorportaal_nieuw
 
 
@@ -126,8 +134,9 @@ def test_nog_nodige_inschrijving_blijft_open_en_komt_niet_dubbel() -> None:
 
 def test_inschrijving_sluit_als_bevoegdheid_komt_of_benoeming_gaat() -> None:
     entry = VpRij(1, "frans", BEGIN)
-    bevoegd = stem_af([], [BenRij(1, "Frans", BEGIN)], [entry], [Bev("Frans", "PO", D(2025, 1, 1))],
-                      [Ben(1, "Frans", BEGIN, None)])
+    bevoegd = stem_af(
+        [], [BenRij(1, "Frans", BEGIN)], [entry], [Bev("Frans", "PO", D(2025, 1, 1))], [Ben(1, "Frans", BEGIN, None)]
+    )
     assert bevoegd.voorportaal_gesloten == [entry] and bevoegd.voor_elk_bestuur
     weg = stem_af([], [BenRij(1, "Frans", BEGIN)], [entry], [], [])
     assert weg.voorportaal_gesloten == [entry] and weg.benoemingen_weg

@@ -1,4 +1,5 @@
 """The free-text rules (regels/tekst.py) at their edges: which characters, how long, how many words."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,9 +9,28 @@ from lerarenregister.regels.tekst import CATALOGUS_MAX_WOORDEN, ZOEKTERM_MAX_TEK
 K, L, Z, C = Tekstsoort.KORT, Tekstsoort.LANG, Tekstsoort.ZOEKTERM, Tekstsoort.ZOEKTERM_CATALOGUS
 
 
-@pytest.mark.parametrize("teken", ["\x00", "\x01", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f",
-                                   "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068",
-                                   "\u2069"])
+@pytest.mark.parametrize(
+    "teken",
+    [
+        "\x00",
+        "\x01",
+        "\x1b",
+        "\x1f",
+        "\x7f",
+        "\x80",
+        "\x85",
+        "\x9f",
+        "\u202a",
+        "\u202b",
+        "\u202c",
+        "\u202d",
+        "\u202e",
+        "\u2066",
+        "\u2067",
+        "\u2068",
+        "\u2069",
+    ],
+)
 def test_verboden_overal(teken: str) -> None:
     for soort in Tekstsoort:
         assert tekstfout(f"de{teken}Vries", soort) is not None, (soort, teken)
@@ -23,8 +43,10 @@ def test_regels_alleen_in_lange_teksten(teken: str) -> None:
         assert tekstfout(f"een{teken}twee", soort) is not None
 
 
-@pytest.mark.parametrize("tekst", ["Öztürk", "d'Ancona", "van 't Hek", "Ærø", "李", "\u202f", "\u2065", "\u2029x",
-                                   "\u200f", "\xa0", "😀", ""])
+@pytest.mark.parametrize(
+    "tekst",
+    ["Öztürk", "d'Ancona", "van 't Hek", "Ærø", "李", "\u202f", "\u2065", "\u2029x", "\u200f", "\xa0", "😀", ""],
+)
 def test_gewone_tekst_mag(tekst: str) -> None:
     # Letters of any script, apostrophes, emoji; the neighbours of the refused ranges are not refused.
     for soort in Tekstsoort:

@@ -1,4 +1,5 @@
 """Warning windows (API.md, "Warnings"): the first and last day each one shows, and the days around."""
+
 from __future__ import annotations
 
 import calendar
@@ -36,20 +37,24 @@ def soorten(einde: dt.date, vandaag: dt.date, *, status: str = "OP_SCHEMA", vold
 
 # maanden_terug
 
-@pytest.mark.parametrize(("dag", "maanden", "verwacht"), [
-    (D(2030, 12, 1), 6, D(2030, 6, 1)),
-    (D(2030, 8, 31), 6, D(2030, 2, 28)),     # clamped to the end of February
-    (D(2028, 8, 31), 6, D(2028, 2, 29)),     # ... in a leap year
-    (D(2028, 8, 30), 6, D(2028, 2, 29)),
-    (D(2028, 8, 29), 6, D(2028, 2, 29)),
-    (D(2028, 8, 28), 6, D(2028, 2, 28)),
-    (D(2030, 12, 31), 6, D(2030, 6, 30)),    # 31 to a 30-day month
-    (D(2031, 5, 31), 3, D(2031, 2, 28)),
-    (D(2031, 3, 31), 3, D(2030, 12, 31)),    # across a year boundary, no clamping needed
-    (D(2030, 2, 15), 6, D(2029, 8, 15)),
-    (D(2030, 1, 31), 12, D(2029, 1, 31)),
-    (D(2030, 3, 1), 0, D(2030, 3, 1)),
-])
+
+@pytest.mark.parametrize(
+    ("dag", "maanden", "verwacht"),
+    [
+        (D(2030, 12, 1), 6, D(2030, 6, 1)),
+        (D(2030, 8, 31), 6, D(2030, 2, 28)),  # clamped to the end of February
+        (D(2028, 8, 31), 6, D(2028, 2, 29)),  # ... in a leap year
+        (D(2028, 8, 30), 6, D(2028, 2, 29)),
+        (D(2028, 8, 29), 6, D(2028, 2, 29)),
+        (D(2028, 8, 28), 6, D(2028, 2, 28)),
+        (D(2030, 12, 31), 6, D(2030, 6, 30)),  # 31 to a 30-day month
+        (D(2031, 5, 31), 3, D(2031, 2, 28)),
+        (D(2031, 3, 31), 3, D(2030, 12, 31)),  # across a year boundary, no clamping needed
+        (D(2030, 2, 15), 6, D(2029, 8, 15)),
+        (D(2030, 1, 31), 12, D(2029, 1, 31)),
+        (D(2030, 3, 1), 0, D(2030, 3, 1)),
+    ],
+)
 def test_maanden_terug(dag: dt.date, maanden: int, verwacht: dt.date) -> None:
     assert maanden_terug(dag, maanden) == verwacht
 
@@ -64,14 +69,15 @@ def test_maanden_terug_voor_elke_dag() -> None:
 
 # HERREGISTRATIE_ZES_MAANDEN and _TWAALF_WEKEN
 
+
 def test_herregistratie_vensters() -> None:
-    einde = D(2030, 11, 30)          # day after: 2030-12-01; six months before: 2030-06-01; 84 days: 2030-09-08
+    einde = D(2030, 11, 30)  # day after: 2030-12-01; six months before: 2030-06-01; 84 days: 2030-09-08
     assert soorten(einde, D(2030, 5, 31)) == []
     assert soorten(einde, D(2030, 6, 1)) == [ZES]
     assert soorten(einde, D(2030, 9, 7)) == [ZES]
-    assert soorten(einde, D(2030, 9, 8)) == [TWAALF]    # replaces it
-    assert soorten(einde, einde) == [TWAALF]             # the last day
-    assert soorten(einde, einde + DAG) == []             # the day after: the next period's business
+    assert soorten(einde, D(2030, 9, 8)) == [TWAALF]  # replaces it
+    assert soorten(einde, einde) == [TWAALF]  # the last day
+    assert soorten(einde, einde + DAG) == []  # the day after: the next period's business
 
 
 def test_datum_is_de_dag_dat_het_venster_opende() -> None:
@@ -91,13 +97,16 @@ def test_geen_herregistratiewaarschuwing_als_alles_voldaan_is() -> None:
         assert soorten(einde, dag, voldaan=True) == []
 
 
-@pytest.mark.parametrize(("einde", "zes", "twaalf"), [
-    (D(2028, 2, 28), D(2027, 8, 29), D(2027, 12, 7)),   # start 2024-02-29: day after is a leap day
-    (D(2028, 2, 29), D(2027, 9, 1), D(2027, 12, 8)),    # start 2024-03-01: ends on a leap day
-    (D(2027, 2, 28), D(2026, 9, 1), D(2026, 12, 7)),    # start 2023-03-01
-    (D(2030, 8, 30), D(2030, 2, 28), D(2030, 6, 8)),    # day after 2030-08-31: six months back is clamped
-    (D(2030, 12, 31), D(2030, 7, 1), D(2030, 10, 9)),
-])
+@pytest.mark.parametrize(
+    ("einde", "zes", "twaalf"),
+    [
+        (D(2028, 2, 28), D(2027, 8, 29), D(2027, 12, 7)),  # start 2024-02-29: day after is a leap day
+        (D(2028, 2, 29), D(2027, 9, 1), D(2027, 12, 8)),  # start 2024-03-01: ends on a leap day
+        (D(2027, 2, 28), D(2026, 9, 1), D(2026, 12, 7)),  # start 2023-03-01
+        (D(2030, 8, 30), D(2030, 2, 28), D(2030, 6, 8)),  # day after 2030-08-31: six months back is clamped
+        (D(2030, 12, 31), D(2030, 7, 1), D(2030, 10, 9)),
+    ],
+)
 def test_herregistratie_vensters_randen(einde: dt.date, zes: dt.date, twaalf: dt.date) -> None:
     assert soorten(einde, zes - DAG) == []
     assert soorten(einde, zes) == [ZES]
@@ -112,7 +121,7 @@ def test_achter_op_schema_staat_los_van_de_vensters() -> None:
     einde = D(2030, 11, 30)
     vandaag = D(2028, 3, 3)
     [achter] = periode_waarschuwingen(7, "Wiskunde", einde, "RISICO", False, vandaag)
-    assert (achter.soort, achter.datum, achter.bevoegdheid_id) == (ACHTER, vandaag, 7)   # datum: today
+    assert (achter.soort, achter.datum, achter.bevoegdheid_id) == (ACHTER, vandaag, 7)  # datum: today
     assert soorten(einde, vandaag, status="OP_SCHEMA") == []
     # in a window both stand
     assert sorted(soorten(einde, D(2030, 7, 1), status="RISICO")) == sorted([ACHTER, ZES])
@@ -142,19 +151,24 @@ def test_herregistratie_vensters_voor_elke_start_in_2024() -> None:
             d += DAG
         for d in (zes, twaalf, einde):
             assert periode_waarschuwingen(1, "Frans", einde, "OP_SCHEMA", True, d) == []
-        assert gezien == [ZES, TWAALF]   # one after the other, never back
+        assert gezien == [ZES, TWAALF]  # one after the other, never back
         start += DAG
 
 
 # VOORPORTAALTERMIJN_VERLOOPT
 
+
 def test_voorportaal_venster() -> None:
-    einde = D(2028, 7, 31)           # begindatum 2026-08-01; day after 2028-08-01; three months: 2028-05-01
+    einde = D(2028, 7, 31)  # begindatum 2026-08-01; day after 2028-08-01; three months: 2028-05-01
     assert voorportaal_waarschuwing("Natuurkunde", einde, False, D(2028, 4, 30)) is None
     eerste = voorportaal_waarschuwing("Natuurkunde", einde, False, D(2028, 5, 1), schoolbestuur_id=3)
     assert eerste is not None
     assert (eerste.soort, eerste.datum, eerste.schoolbestuur_id, eerste.bevoegdheid_id) == (
-        "VOORPORTAALTERMIJN_VERLOOPT", D(2028, 5, 1), 3, None)
+        "VOORPORTAALTERMIJN_VERLOOPT",
+        D(2028, 5, 1),
+        3,
+        None,
+    )
     assert "Natuurkunde" in eerste.bericht and "2028-07-31" in eerste.bericht
     laatste = voorportaal_waarschuwing("Natuurkunde", einde, False, einde)
     assert laatste is not None and laatste.datum == D(2028, 5, 1)
@@ -167,13 +181,16 @@ def test_voorportaal_afgesloten_waarschuwt_niet() -> None:
         assert voorportaal_waarschuwing("Natuurkunde", einde, True, dag) is None
 
 
-@pytest.mark.parametrize(("termijn_einde", "opent"), [
-    (D(2028, 5, 30), D(2028, 2, 29)),   # day after 2028-05-31, clamped into a leap February
-    (D(2027, 5, 30), D(2027, 2, 28)),
-    (D(2028, 2, 28), D(2027, 11, 29)),  # begindatum 2024-02-29, extended: the day after is a leap day
-    (D(2030, 12, 31), D(2030, 10, 1)),
-    (D(2029, 3, 30), D(2028, 12, 31)),
-])
+@pytest.mark.parametrize(
+    ("termijn_einde", "opent"),
+    [
+        (D(2028, 5, 30), D(2028, 2, 29)),  # day after 2028-05-31, clamped into a leap February
+        (D(2027, 5, 30), D(2027, 2, 28)),
+        (D(2028, 2, 28), D(2027, 11, 29)),  # begindatum 2024-02-29, extended: the day after is a leap day
+        (D(2030, 12, 31), D(2030, 10, 1)),
+        (D(2029, 3, 30), D(2028, 12, 31)),
+    ],
+)
 def test_voorportaal_venster_randen(termijn_einde: dt.date, opent: dt.date) -> None:
     assert voorportaal_waarschuwing("Frans", termijn_einde, False, opent - DAG) is None
     w = voorportaal_waarschuwing("Frans", termijn_einde, False, opent)
@@ -198,9 +215,10 @@ def test_voorportaal_venster_voor_elke_begindatum() -> None:
 
 # REGISTRATIE_NIET_BEVESTIGD
 
+
 def test_niet_bevestigd_venster() -> None:
     levering = D(2026, 10, 1)
-    opent = D(2026, 11, 1)           # 31 days after
+    opent = D(2026, 11, 1)  # 31 days after
     assert niet_bevestigd_waarschuwing(levering, False, levering) is None
     assert niet_bevestigd_waarschuwing(levering, False, opent - DAG) is None
     w = niet_bevestigd_waarschuwing(levering, False, opent)
@@ -232,6 +250,7 @@ def test_niet_bevestigd_over_schrikkeldag_en_jaargrens() -> None:
 
 
 # AANTEKENING
+
 
 def test_aantekening_waarschuwing() -> None:
     w = aantekening_waarschuwing(9, "Biologie", D(2031, 1, 2))

@@ -3,6 +3,7 @@
 `ik` shows what DUO prepared; bevestigRegistratie starts a four-year period per chosen bevoegdheid;
 kiesHerregistratieBevoegdheden adds and drops; zetPortfolioOpenbaar is the teacher's consent.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,9 +36,11 @@ mutation($ids: [ID!]!) {
   kiesHerregistratieBevoegdheden(bevoegdheden: $ids) { bevoegdheden { vak voorHerregistratie } }
 }"""
 
-DRIE = [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-        {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2014-06-30"},
-        {"vak": "Scheikunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2016-06-30"}]
+DRIE = [
+    {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+    {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2014-06-30"},
+    {"vak": "Scheikunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2016-06-30"},
+]
 
 
 async def ik(api: Any, b: str) -> dict[str, Any]:
@@ -56,24 +59,42 @@ def invoervelden(body: dict[str, Any]) -> list[str]:
 
 async def test_ik_toont_de_klaargezette_gegevens(api):
     b = bsn(1)
-    [nr] = await klaarzetten(api, [levering(b, bevoegdheden=DRIE[:2],
-                                            benoemingen=[benoeming("10001", naam="Stichting Het Lyceum")])])
+    [nr] = await klaarzetten(
+        api, [levering(b, bevoegdheden=DRIE[:2], benoemingen=[benoeming("10001", naam="Stichting Het Lyceum")])]
+    )
     leraar = await ik(api, b)
     assert leraar["registernummer"] == nr
-    assert leraar["naam"] == {"voornamen": "Anna Maria", "voorletters": "A.M.", "tussenvoegsel": "de",
-                              "achternaam": "Vries", "weergavenaam": "A.M. de Vries"}
+    assert leraar["naam"] == {
+        "voornamen": "Anna Maria",
+        "voorletters": "A.M.",
+        "tussenvoegsel": "de",
+        "achternaam": "Vries",
+        "weergavenaam": "A.M. de Vries",
+    }
     assert leraar["geboortedatum"] == "1985-03-01"
     assert leraar["registratie"] == {"status": "KLAARGEZET", "geregistreerdOp": None}
-    assert sorted((x["vak"], x["soort"], x["behaaldOp"], x["voorHerregistratie"], x["herregistratie"])
-                  for x in leraar["bevoegdheden"]) == [
+    assert sorted(
+        (x["vak"], x["soort"], x["behaaldOp"], x["voorHerregistratie"], x["herregistratie"])
+        for x in leraar["bevoegdheden"]
+    ) == [
         ("Natuurkunde", "EERSTEGRAADS", "2014-06-30", False, None),
-        ("Wiskunde", "TWEEDEGRAADS", "2010-06-30", False, None)]
-    assert leraar["benoemingen"] == [{"schoolbestuur": {"bevoegdGezagNummer": "10001", "naam": "Stichting Het Lyceum"},
-                                      "vak": "Wiskunde", "begindatum": "2020-08-01", "einddatum": None}]
+        ("Wiskunde", "TWEEDEGRAADS", "2010-06-30", False, None),
+    ]
+    assert leraar["benoemingen"] == [
+        {
+            "schoolbestuur": {"bevoegdGezagNummer": "10001", "naam": "Stichting Het Lyceum"},
+            "vak": "Wiskunde",
+            "begindatum": "2020-08-01",
+            "einddatum": None,
+        }
+    ]
     assert leraar["portfolioOpenbaar"] is False
     # Outside the public register `leraar` still finds the teacher for the teacher.
-    zelf = await api.ok('query($n: String!) { leraar(registernummer: $n) { registratie { status } } }', {"n": nr},
-                        api.sleutels.leraar(b))
+    zelf = await api.ok(
+        "query($n: String!) { leraar(registernummer: $n) { registratie { status } } }",
+        {"n": nr},
+        api.sleutels.leraar(b),
+    )
     assert zelf["leraar"] == {"registratie": {"status": "KLAARGEZET"}}
 
 
@@ -108,24 +129,37 @@ async def test_bevestigen_start_een_periode_per_gekozen_bevoegdheid(api):
     [nr] = await klaarzetten(api, [levering(b, bevoegdheden=DRIE)])
     ids = {x["vak"]: x["id"] for x in (await ik(api, b))["bevoegdheden"]}
     data = await api.ok(BEVESTIG, {"ids": [ids["Wiskunde"], ids["Scheikunde"]]}, api.sleutels.leraar(b))
-    assert data["bevestigRegistratie"] == {"registernummer": nr,
-                                           "registratie": {"status": "GEREGISTREERD", "geregistreerdOp": "2026-11-28"}}
+    assert data["bevestigRegistratie"] == {
+        "registernummer": nr,
+        "registratie": {"status": "GEREGISTREERD", "geregistreerdOp": "2026-11-28"},
+    }
     leraar = per_vak(await ik(api, b))
     for vak in ("Wiskunde", "Scheikunde"):
         assert leraar[vak]["voorHerregistratie"] is True
         # Four years from 2026-11-28 end the day before the fourth anniversary.
-        assert leraar[vak]["herregistratie"] == {"periodeStart": "2026-11-28", "periodeEinde": "2030-11-27",
-                                                 "status": "OP_SCHEMA", "behaaldeUren": 0.0, "vereisteUren": 160.0}
+        assert leraar[vak]["herregistratie"] == {
+            "periodeStart": "2026-11-28",
+            "periodeEinde": "2030-11-27",
+            "status": "OP_SCHEMA",
+            "behaaldeUren": 0.0,
+            "vereisteUren": 160.0,
+        }
         assert leraar[vak]["herregistraties"] == [{"periodeStart": "2026-11-28", "periodeEinde": "2030-11-27"}]
     assert leraar["Natuurkunde"]["voorHerregistratie"] is False
     assert leraar["Natuurkunde"]["herregistratie"] is None and leraar["Natuurkunde"]["herregistraties"] == []
 
     # Now in the public register, with the chosen bevoegdheden marked.
-    publiek = await api.ok('query($n: String!) { zoekLeraren(zoekterm: $n) { edges { node { '
-                           'bevoegdheden { vak voorHerregistratie } } } } }', {"n": nr})
+    publiek = await api.ok(
+        "query($n: String!) { zoekLeraren(zoekterm: $n) { edges { node { "
+        "bevoegdheden { vak voorHerregistratie } } } } }",
+        {"n": nr},
+    )
     [knoop] = publiek["zoekLeraren"]["edges"]
     assert sorted((x["vak"], x["voorHerregistratie"]) for x in knoop["node"]["bevoegdheden"]) == [
-        ("Natuurkunde", False), ("Scheikunde", True), ("Wiskunde", True)]
+        ("Natuurkunde", False),
+        ("Scheikunde", True),
+        ("Wiskunde", True),
+    ]
 
 
 async def test_tweede_bevestiging_is_conflict(api):
@@ -146,9 +180,12 @@ async def test_vereiste_uren_komen_uit_de_opgeslagen_criteria(api):
     try:
         async with engine.begin() as conn:
             # The beroepsgroep's records: one in force since November, one that starts next month.
-            await conn.execute(text(
-                "INSERT INTO herregistratiecriteria (geldig_vanaf, totaal_uren, primair_proces_uren, "
-                "vakinhoudelijk_vo_uren) VALUES ('2026-11-01', 200, 120, 50), ('2026-12-01', 300, 150, 60)"))
+            await conn.execute(
+                text(
+                    "INSERT INTO herregistratiecriteria (geldig_vanaf, totaal_uren, primair_proces_uren, "
+                    "vakinhoudelijk_vo_uren) VALUES ('2026-11-01', 200, 120, 50), ('2026-12-01', 300, 150, 60)"
+                )
+            )
     finally:
         await engine.dispose()
     b = bsn(1)
@@ -178,13 +215,17 @@ async def test_kiezen_voegt_toe_en_laat_geschiedenis_staan(api):
     async with api.op(dt.date(2027, 6, 1)) as a:
         await a.ok(KIES, {"ids": [ids["Natuurkunde"]]}, a.sleutels.leraar(b))
         leraar = per_vak(await ik(a, b))
-        publiek = await a.ok('query($n: String!) { leraar(registernummer: $n) { bevoegdheden { vak voorHerregistratie } } }',
-                             {"n": nr})
+        publiek = await a.ok(
+            "query($n: String!) { leraar(registernummer: $n) { bevoegdheden { vak voorHerregistratie } } }", {"n": nr}
+        )
     assert leraar["Wiskunde"]["voorHerregistratie"] is False
     assert leraar["Wiskunde"]["herregistratie"] is None  # not chosen: no current period
     assert leraar["Wiskunde"]["herregistraties"] == [wiskunde]  # but the history stays
     assert {x["vak"]: x["voorHerregistratie"] for x in publiek["leraar"]["bevoegdheden"]} == {
-        "Wiskunde": False, "Natuurkunde": True, "Scheikunde": False}
+        "Wiskunde": False,
+        "Natuurkunde": True,
+        "Scheikunde": False,
+    }
 
     async with api.op(dt.date(2027, 9, 1)) as a:
         await a.ok(KIES, {"ids": [ids["Natuurkunde"], ids["Wiskunde"]]}, a.sleutels.leraar(b))
@@ -230,8 +271,19 @@ async def test_portfolio_openbaar_maken_en_intrekken(api):
     ids = [x["id"] for x in (await ik(api, b))["bevoegdheden"]]
     token = api.sleutels.leraar(b)
     await api.ok(BEVESTIG, {"ids": ids}, token)
-    await api.ok(TOEVOEGEN, {"invoer": {"titel": "Cursus didactiek", "datum": "2026-11-28", "uren": 8,
-                                        "gebied": "VAKDIDACTISCH", "bevoegdheden": ids}}, token)
+    await api.ok(
+        TOEVOEGEN,
+        {
+            "invoer": {
+                "titel": "Cursus didactiek",
+                "datum": "2026-11-28",
+                "uren": 8,
+                "gebied": "VAKDIDACTISCH",
+                "bevoegdheden": ids,
+            }
+        },
+        token,
+    )
     buitenstaanders = [None, api.sleutels.bestuur("99999"), api.sleutels.leraar(bsn(2))]
 
     for t in buitenstaanders:
@@ -243,10 +295,12 @@ async def test_portfolio_openbaar_maken_en_intrekken(api):
     assert (await ik(api, b))["portfolioOpenbaar"] is True
     for t in buitenstaanders:
         data = await api.ok(PORTFOLIO, {"n": nr}, t)
-        assert data["leraar"]["portfolio"] == {"totalCount": 1, "edges": [{"node": {"titel": "Cursus didactiek",
-                                                                                    "uren": 8.0}}]}
+        assert data["leraar"]["portfolio"] == {
+            "totalCount": 1,
+            "edges": [{"node": {"titel": "Cursus didactiek", "uren": 8.0}}],
+        }
     # Whether it is public is the teacher's own business.
-    body = await api.gql('query($n: String!) { leraar(registernummer: $n) { portfolioOpenbaar } }', {"n": nr})
+    body = await api.gql("query($n: String!) { leraar(registernummer: $n) { portfolioOpenbaar } }", {"n": nr})
     assert_forbidden(body, ["leraar", "portfolioOpenbaar"])
 
     assert (await api.ok(OPENBAAR, {"o": False}, token))["zetPortfolioOpenbaar"] == {"portfolioOpenbaar": False}

@@ -11,6 +11,7 @@ replayed it; with the replica stopped every answer is still right, from the prim
 Replication is asynchronous, so "visible there" is polled with a generous bound, never timed. When
 the clusters cannot be made the tests fail, never skip.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -29,13 +30,20 @@ from pydantic import ValidationError
 from lerarenregister.db import migrate
 from lerarenregister.settings import ConfigError, Settings
 
-OPTIES = ("-c wal_level=replica -c max_wal_senders=5 -c hot_standby=on -c hot_standby_feedback=on "
-          "-c shared_preload_libraries=pg_stat_statements")
-ZOEK_DOCUMENT = (Path(__file__).resolve().parent.parent / "lerarenregister" / "documenten"
-                 / "zoek_leraren.graphql").read_text().strip()  # a registered text: the compiled path
+OPTIES = (
+    "-c wal_level=replica -c max_wal_senders=5 -c hot_standby=on -c hot_standby_feedback=on "
+    "-c shared_preload_libraries=pg_stat_statements"
+)
+ZOEK_DOCUMENT = (
+    (Path(__file__).resolve().parent.parent / "lerarenregister" / "documenten" / "zoek_leraren.graphql")
+    .read_text()
+    .strip()
+)  # a registered text: the compiled path
 ZOEK_UITGEVOERD = '{ zoekLeraren(zoekterm: "vries", first: 5) { totalCount edges { node { registernummer } } } }'
 IK = "{ ik { registernummer registratie { status } } }"
-STAF = "query Personeel { mijnSchoolbestuur { medewerkers { edges { node { registernummer registratie { status } } } } } }"
+STAF = (
+    "query Personeel { mijnSchoolbestuur { medewerkers { edges { node { registernummer registratie { status } } } } } }"
+)
 BESTUUR = "41207"
 ZICHTBAAR_BINNEN = 30.0  # seconds for the replica to replay a write: generous, it is milliseconds when idle
 PAUZE = 2.0  # REGISTER_DATABASE_READ_PAUSE_SECONDS in these tests
@@ -84,7 +92,8 @@ async def _statistiek(dsn: str) -> dict[str, int]:
         rijen = await verbinding.fetch(
             "SELECT s.query, sum(s.calls)::bigint AS calls FROM pg_stat_statements s "
             "JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = 'register' "
-            "AND s.query NOT ILIKE '%pg_stat_statements%' GROUP BY s.query")
+            "AND s.query NOT ILIKE '%pg_stat_statements%' GROUP BY s.query"
+        )
         return {r["query"]: r["calls"] for r in rijen}
     finally:
         await verbinding.close()
@@ -100,13 +109,17 @@ class Meting:
         self._na: dict[str, dict[str, int]] = {}
 
     async def __aenter__(self) -> Meting:
-        self._voor = {"primary": await _statistiek(self.paar.primary.dsn),
-                      "replica": await _statistiek(self.paar.replica.dsn) if self.paar.replica.draait() else {}}
+        self._voor = {
+            "primary": await _statistiek(self.paar.primary.dsn),
+            "replica": await _statistiek(self.paar.replica.dsn) if self.paar.replica.draait() else {},
+        }
         return self
 
     async def __aexit__(self, *_: Any) -> None:
-        self._na = {"primary": await _statistiek(self.paar.primary.dsn),
-                    "replica": await _statistiek(self.paar.replica.dsn) if self.paar.replica.draait() else {}}
+        self._na = {
+            "primary": await _statistiek(self.paar.primary.dsn),
+            "replica": await _statistiek(self.paar.replica.dsn) if self.paar.replica.draait() else {},
+        }
 
     def _calls(self, server: str, woord: str) -> int:
         voor, na = self._voor[server], self._na[server]
@@ -123,8 +136,15 @@ class Meting:
 async def register(paar: Paar, sleutels: Sleutels) -> AsyncIterator[Api]:
     if not paar.replica.draait():
         paar.replica.start()
-    async with Api("postgres", paar.primary.url, sleutels, VANDAAG, database_read_url=paar.replica.url,
-                   database_read_pause_seconds=PAUZE, limiet_publiek="uit") as api:
+    async with Api(
+        "postgres",
+        paar.primary.url,
+        sleutels,
+        VANDAAG,
+        database_read_url=paar.replica.url,
+        database_read_pause_seconds=PAUZE,
+        limiet_publiek="uit",
+    ) as api:
         yield api
 
 
@@ -132,8 +152,7 @@ async def _zoek_alle_paden(api: Api, term: str = "vries") -> list[int]:
     """totalCount of a public search by each anonymous path: the compiled document, the executor,
     and GET (ETag from the data version) followed by its revalidation (304)."""
     uit = []
-    for query, variabelen in ((ZOEK_DOCUMENT, {"zoekterm": term}),
-                              (ZOEK_UITGEVOERD.replace("vries", term), {})):
+    for query, variabelen in ((ZOEK_DOCUMENT, {"zoekterm": term}), (ZOEK_UITGEVOERD.replace("vries", term), {})):
         r = await api.post(query, variabelen)
         assert r.status_code == 200 and "errors" not in r.json(), r.text
         uit.append(r.json()["data"]["zoekLeraren"]["totalCount"])
@@ -142,8 +161,11 @@ async def _zoek_alle_paden(api: Api, term: str = "vries") -> list[int]:
     assert r.status_code == 200 and "errors" not in r.json(), r.text
     assert r.headers["cache-control"].startswith("public") and r.headers["etag"]
     uit.append(r.json()["data"]["zoekLeraren"]["totalCount"])
-    r304 = await api.client.get("/graphql", params={"query": ZOEK_UITGEVOERD.replace("vries", term)},
-                                headers={"If-None-Match": r.headers["etag"]})
+    r304 = await api.client.get(
+        "/graphql",
+        params={"query": ZOEK_UITGEVOERD.replace("vries", term)},
+        headers={"If-None-Match": r.headers["etag"]},
+    )
     assert r304.status_code == 304, r304.text
     return uit
 
@@ -215,9 +237,11 @@ async def test_replica_gestopt_primary_antwoordt(paar: Paar, register: Api) -> N
     # executor's as an answer of 503, the compiled path's and the data version's as an exception), then
     # the pause passes so that the next path tries the replica again.
     assert api.client is not None
-    paden = [lambda: api.post(ZOEK_UITGEVOERD.replace("vries", "visser")),
-             lambda: api.post(ZOEK_DOCUMENT, {"zoekterm": "visser"}),
-             lambda: api.client.get("/graphql", params={"query": ZOEK_UITGEVOERD.replace("vries", "visser")})]
+    paden = [
+        lambda: api.post(ZOEK_UITGEVOERD.replace("vries", "visser")),
+        lambda: api.post(ZOEK_DOCUMENT, {"zoekterm": "visser"}),
+        lambda: api.client.get("/graphql", params={"query": ZOEK_UITGEVOERD.replace("vries", "visser")}),
+    ]
     async with Meting(paar) as uitval:
         for pad in paden:
             voor = replica.uitgevallen
@@ -258,8 +282,7 @@ async def test_replica_gestopt_primary_antwoordt(paar: Paar, register: Api) -> N
 async def test_replica_onbereikbaar_bij_start(paar: Paar, sleutels: Sleutels) -> None:
     """A replica that is not there when the register starts does not stop the start; the primary answers."""
     weg = f"postgresql+asyncpg://postgres@127.0.0.1:{vrije_poort()}/register"
-    async with Api("postgres", paar.primary.url, sleutels, VANDAAG, database_read_url=weg,
-                   limiet_publiek="uit") as api:
+    async with Api("postgres", paar.primary.url, sleutels, VANDAAG, database_read_url=weg, limiet_publiek="uit") as api:
         for _ in range(2):
             r = await api.post(ZOEK_DOCUMENT, {"zoekterm": "vries"})
             assert r.status_code == 200 and "errors" not in r.json(), r.text

@@ -6,6 +6,7 @@ Boards A and C both employ the teacher of test_zichtbaarheid's data now; board D
 teacher. Every poll below is checked the safe way round too: a 304 (an ETag that stayed) must stand
 for the very answer the asker has (asked again without If-None-Match, byte for byte the same).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,9 +37,16 @@ EIGEN_LOG = "{ ik { inzagelog { totalCount edges { node { doelgroep door velden 
 IK_NAAM = "{ ik { naam { weergavenaam } } }"
 
 
-async def get(api: Api, token: str | None, *, document: str | None = None, query: str | None = None,
-              variables: str | None = None, etag: str | None = None,
-              kop: dict[str, str] | None = None) -> httpx.Response:
+async def get(
+    api: Api,
+    token: str | None,
+    *,
+    document: str | None = None,
+    query: str | None = None,
+    variables: str | None = None,
+    etag: str | None = None,
+    kop: dict[str, str] | None = None,
+) -> httpx.Response:
     params = {k: v for k, v in (("documentId", document), ("query", query), ("variables", variables)) if v}
     headers = dict(kop or {})
     if token:
@@ -89,9 +97,21 @@ def _levering(g: Gegevens, **wijziging: Any) -> dict[str, Any]:
 
 def _ander(g: Gegevens) -> dict[str, Any]:
     """The other teacher, at board D only, with a new name."""
-    return levering(g.ander_bsn, achternaam="Smit", tussenvoegsel=None, voornamen="Piet",
-                    benoemingen=[{"bevoegdGezagNummer": D, "schoolbestuurNaam": "Stichting 20004",
-                                  "vak": "Wiskunde", "begindatum": "2015-08-01", "einddatum": None}])
+    return levering(
+        g.ander_bsn,
+        achternaam="Smit",
+        tussenvoegsel=None,
+        voornamen="Piet",
+        benoemingen=[
+            {
+                "bevoegdGezagNummer": D,
+                "schoolbestuurNaam": "Stichting 20004",
+                "vak": "Wiskunde",
+                "begindatum": "2015-08-01",
+                "einddatum": None,
+            }
+        ],
+    )
 
 
 @pytest.fixture
@@ -155,37 +175,76 @@ async def test_alleen_wat_dat_bestuur_ziet(api: Api, g: Gegevens) -> None:
     assert b"Visser" in peiler.laatste[A][1]
     # A new bevoegdheid.
     extra = [*BEVOEGDHEDEN, {"vak": "Frans", "soort": "TWEEDEGRAADS", "behaaldOp": "2020-06-30"}]
-    assert await na(api.ok(KLAARZETTEN, {"leveringen": [
-        _levering(g, achternaam="Visser", bevoegdheden=extra)]}, duo)) == {A, C}
+    assert await na(
+        api.ok(KLAARZETTEN, {"leveringen": [_levering(g, achternaam="Visser", bevoegdheden=extra)]}, duo)
+    ) == {A, C}
     # A delivery that changes only what no board sees (the birth date): nobody.
-    assert await na(api.ok(KLAARZETTEN, {"leveringen": [
-        _levering(g, achternaam="Visser", bevoegdheden=extra, geboortedatum="1985-03-02")]}, duo)) == set()
+    assert (
+        await na(
+            api.ok(
+                KLAARZETTEN,
+                {"leveringen": [_levering(g, achternaam="Visser", bevoegdheden=extra, geboortedatum="1985-03-02")]},
+                duo,
+            )
+        )
+        == set()
+    )
     # DUO moves the end of C's appointment, then removes another of C's: C only.
     benoemingen = [dict(b) for b in BENOEMINGEN]
     for b in benoemingen:
         if b["bevoegdGezagNummer"] == C and b["vak"] == "Wiskunde":
             b["einddatum"] = "2030-07-31"
-    assert await na(api.ok(KLAARZETTEN, {"leveringen": [
-        _levering(g, achternaam="Visser", bevoegdheden=extra, benoemingen=benoemingen)]}, duo)) == {C}
+    assert await na(
+        api.ok(
+            KLAARZETTEN,
+            {"leveringen": [_levering(g, achternaam="Visser", bevoegdheden=extra, benoemingen=benoemingen)]},
+            duo,
+        )
+    ) == {C}
     zonder = [b for b in benoemingen if not (b["bevoegdGezagNummer"] == C and b["vak"] == "Biologie")]
-    assert await na(api.ok(KLAARZETTEN, {"leveringen": [
-        _levering(g, achternaam="Visser", bevoegdheden=extra, benoemingen=zonder)]}, duo)) == {C}
+    assert await na(
+        api.ok(
+            KLAARZETTEN,
+            {"leveringen": [_levering(g, achternaam="Visser", bevoegdheden=extra, benoemingen=zonder)]},
+            duo,
+        )
+    ) == {C}
     # Board A extends its voorportaal term: A only.
     ik = (await api.ok("{ ik { voorportaal { id vak } } }", token=s.leraar(g.bsn)))["ik"]
     [natuurkunde] = [p for p in ik["voorportaal"] if p["vak"] == "Natuurkunde"]
-    assert await na(api.ok("mutation($id: ID!) { verlengVoorportaaltermijn(inschrijving: $id) { verlengd } }",
-                           {"id": natuurkunde["id"]}, s.bestuur(A))) == {A}
+    assert await na(
+        api.ok(
+            "mutation($id: ID!) { verlengVoorportaaltermijn(inschrijving: $id) { verlengd } }",
+            {"id": natuurkunde["id"]},
+            s.bestuur(A),
+        )
+    ) == {A}
     # Consent, and half an hour that moves no warning: nobody. Forty hours end ACHTER_OP_SCHEMA: both.
     token = s.leraar(g.bsn)
-    assert await na(api.ok("mutation { zetPortfolioOpenbaar(openbaar: true) { portfolioOpenbaar } }",
-                           token=token)) == set()
-    ids = [b["id"] for b in (await api.ok("{ ik { bevoegdheden { id voorHerregistratie } } }", token=token))[
-        "ik"]["bevoegdheden"] if b["voorHerregistratie"]]
+    assert (
+        await na(api.ok("mutation { zetPortfolioOpenbaar(openbaar: true) { portfolioOpenbaar } }", token=token))
+        == set()
+    )
+    ids = [
+        b["id"]
+        for b in (await api.ok("{ ik { bevoegdheden { id voorHerregistratie } } }", token=token))["ik"]["bevoegdheden"]
+        if b["voorHerregistratie"]
+    ]
 
     def activiteit(uren: float) -> Any:
-        return api.ok("mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }", {"i": {
-            "titel": "Leesgroep", "datum": "2026-11-20", "uren": uren, "gebied": "VAKINHOUDELIJK",
-            "bevoegdheden": ids}}, token)
+        return api.ok(
+            "mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }",
+            {
+                "i": {
+                    "titel": "Leesgroep",
+                    "datum": "2026-11-20",
+                    "uren": uren,
+                    "gebied": "VAKINHOUDELIJK",
+                    "bevoegdheden": ids,
+                }
+            },
+            token,
+        )
 
     assert await na(activiteit(0.5)) == set()
     assert b"ACHTER_OP_SCHEMA" in peiler.laatste[A][1]
@@ -206,22 +265,29 @@ async def test_bezwaren_en_beoordeling(api: Api, g: Gegevens) -> None:
     ik = (await api.ok("{ ik { bevoegdheden { aantekening { id bezwaren { id } } } } }", token=s.leraar(g.bsn)))["ik"]
     aantekening = ik["bevoegdheden"][0]["aantekening"]
     # Board C objects: C's own row (its page does not show objections, its version covers them).
-    await api.ok('mutation($a: ID!) { dienBezwaarIn(aantekening: $a, motivering: "Begeleiding") { id } }',
-                 {"a": aantekening["id"]}, s.bestuur(C))
+    await api.ok(
+        'mutation($a: ID!) { dienBezwaarIn(aantekening: $a, motivering: "Begeleiding") { id } }',
+        {"a": aantekening["id"]},
+        s.bestuur(C),
+    )
     assert await peiler.peil() == {C}
     behandel = "mutation($b: ID!, $u: BezwaarStatus!) { behandelBezwaar(bezwaar: $b, uitspraak: $u) { status } }"
     # The teacher's own objection rejected: nothing a board sees.
     await api.ok(behandel, {"b": aantekening["bezwaren"][0]["id"], "u": "ONGEGROND"}, s.beroepsgroep())
     assert await peiler.peil() == set()
     # C's upheld: the aantekening is withdrawn, which every employer sees.
-    alle = (await api.ok("{ bezwaren(status: INGEDIEND) { edges { node { id ingediendDoor } } } }",
-                         token=s.beroepsgroep()))["bezwaren"]["edges"]
+    alle = (
+        await api.ok("{ bezwaren(status: INGEDIEND) { edges { node { id ingediendDoor } } } }", token=s.beroepsgroep())
+    )["bezwaren"]["edges"]
     [van_c] = [e["node"]["id"] for e in alle if e["node"]["ingediendDoor"] == "SCHOOLBESTUUR"]
     await api.ok(behandel, {"b": van_c, "u": "GEGROND"}, s.beroepsgroep())
     assert await peiler.peil() == {A, C}
     # An assessment that judges nothing (every due period was judged): nobody.
-    await api.ok("mutation($d: Date!) { beoordeelHerregistraties(peildatum: $d) { beoordeeld } }",
-                 {"d": VANDAAG.isoformat()}, s.beroepsgroep())
+    await api.ok(
+        "mutation($d: Date!) { beoordeelHerregistraties(peildatum: $d) { beoordeeld } }",
+        {"d": VANDAAG.isoformat()},
+        s.beroepsgroep(),
+    )
     assert await peiler.peil() == set()
 
 
@@ -233,8 +299,11 @@ async def test_beoordeling_toont_bij_de_volgende_peiling(api: Api, g: Gegevens) 
     async with api.op(later) as toen:
         peiler = Peiler(toen)
         await peiler.peil()
-        uitslag = await toen.ok("mutation($d: Date!) { beoordeelHerregistraties(peildatum: $d) { beoordeeld } }",
-                                {"d": later.isoformat()}, s.beroepsgroep())
+        uitslag = await toen.ok(
+            "mutation($d: Date!) { beoordeelHerregistraties(peildatum: $d) { beoordeeld } }",
+            {"d": later.isoformat()},
+            s.beroepsgroep(),
+        )
         assert uitslag["beoordeelHerregistraties"]["beoordeeld"] >= 2
         assert await peiler.peil() == {A, C, D}
 
@@ -244,8 +313,12 @@ async def test_wijzigingen_sinds_en_toestemming(api: Api, g: Gegevens) -> None:
     consent decides (portfolio, inzage) moves with the consent, which leaves no moment of change."""
     s = api.sleutels
     sinds = Peiler(api, (A, D), document=WIJZIGINGEN, variables='{"sinds": "2026-11-01T00:00:00+01:00"}')
-    toestemming = Peiler(api, (A, D), query="{ mijnSchoolbestuur { medewerkers { edges { node { registernummer "
-                                           "inzage portfolio { totalCount } } } } } }")
+    toestemming = Peiler(
+        api,
+        (A, D),
+        query="{ mijnSchoolbestuur { medewerkers { edges { node { registernummer "
+        "inzage portfolio { totalCount } } } } } }",
+    )
     await sinds.peil()
     await toestemming.peil()
     await api.ok("mutation { zetPortfolioOpenbaar(openbaar: true) { portfolioOpenbaar } }", token=s.leraar(g.bsn))
@@ -263,22 +336,28 @@ async def test_etag_verschilt_per_vrager(api: Api, g: Gegevens) -> None:
     c = await get(api, s.bestuur(C), document=PERSONEEL, variables=vars_)
     assert a.status_code == c.status_code == 200 and a.headers["etag"] != c.headers["etag"]
     # Another's ETag is no validator for this asker.
-    assert (await get(api, s.bestuur(C), document=PERSONEEL, variables=vars_, etag=a.headers["etag"])).status_code == 200
+    assert (
+        await get(api, s.bestuur(C), document=PERSONEEL, variables=vars_, etag=a.headers["etag"])
+    ).status_code == 200
     # The same board under another token subject: its own ETag.
     ander = s.token("schoolbestuur", bevoegd_gezag=A, sub="een-collega")
     assert (await get(api, ander, document=PERSONEEL, variables=vars_)).headers["etag"] != a.headers["etag"]
     assert (await get(api, ander, document=PERSONEEL, variables=vars_, etag=a.headers["etag"])).status_code == 200
     # Other variables, another document, the same text by documentId or as text, another media type.
-    assert (await get(api, s.bestuur(A), document=PERSONEEL, variables='{"first": 10}')).headers["etag"] \
-        != a.headers["etag"]
+    assert (await get(api, s.bestuur(A), document=PERSONEEL, variables='{"first": 10}')).headers["etag"] != a.headers[
+        "etag"
+    ]
     tekst = (DOCUMENTEN / "bestuur_personeel.graphql").read_text().strip()
     assert (await get(api, s.bestuur(A), query=tekst, variables=vars_)).headers["etag"] == a.headers["etag"]
-    assert (await get(api, s.bestuur(A), query=tekst, variables=vars_,
-                      kop={"Accept": "application/graphql-response+json"})).headers["etag"] != a.headers["etag"]
+    assert (
+        await get(api, s.bestuur(A), query=tekst, variables=vars_, kop={"Accept": "application/graphql-response+json"})
+    ).headers["etag"] != a.headers["etag"]
     # One document, asked by a board, the teacher it is about, DUO and the public: four ETags.
     vars_ = orjson.dumps({"registernummer": g.nummer}).decode()
-    tags = [(await get(api, t, document=LERAAR, variables=vars_)).headers["etag"]
-            for t in (s.bestuur(A), s.leraar(g.bsn), s.duo(), None)]
+    tags = [
+        (await get(api, t, document=LERAAR, variables=vars_)).headers["etag"]
+        for t in (s.bestuur(A), s.leraar(g.bsn), s.duo(), None)
+    ]
     assert len(set(tags)) == 4, tags
     # The teacher's ETag is no validator for the board, nor the board's for the teacher.
     assert (await get(api, s.bestuur(A), document=LERAAR, variables=vars_, etag=tags[1])).status_code == 200
@@ -294,15 +373,17 @@ async def test_leraar_revalideert_op_eigen_wijzigingen(api: Api, g: Gegevens) ->
     assert (await get(api, token, document=OVERZICHT, etag=tag)).status_code == 304
     # A board reads the teacher: the access log grows, which the overview does not show.
     log = (await get(api, token, query=EIGEN_LOG)).headers["etag"]
-    assert (await api.post((DOCUMENTEN / "bestuur_leraar.graphql").read_text(), {"registernummer": g.nummer},
-                           s.bestuur(A))).status_code == 200
+    assert (
+        await api.post((DOCUMENTEN / "bestuur_leraar.graphql").read_text(), {"registernummer": g.nummer}, s.bestuur(A))
+    ).status_code == 200
     assert (await get(api, token, document=OVERZICHT, etag=tag)).status_code == 304
     nieuw = await get(api, token, query=EIGEN_LOG, etag=log)
     assert nieuw.status_code == 200 and nieuw.json()["data"]["ik"]["inzagelog"]["edges"][0]["node"]["door"]
     assert (await get(api, token, query=EIGEN_LOG, etag=nieuw.headers["etag"])).status_code == 304
     # The teacher's own correction: the next poll has it.
-    await api.ok('mutation { corrigeerPersoonsgegevens(invoer: { achternaam: "Vries-Bakker" }) { registernummer } }',
-                 token=token)
+    await api.ok(
+        'mutation { corrigeerPersoonsgegevens(invoer: { achternaam: "Vries-Bakker" }) { registernummer } }', token=token
+    )
     r = await get(api, token, document=OVERZICHT, etag=tag)
     assert r.status_code == 200 and "Vries-Bakker" in r.json()["data"]["ik"]["naam"]["weergavenaam"]
 
@@ -315,8 +396,11 @@ async def test_elke_schrijfactie_verplaatst_de_versie(api: Api, g: Gegevens) -> 
     r = await get(api, s.duo(), query=lijst)
     assert r.status_code == 200 and r.json()["data"]["foutmeldingen"]["totalCount"] == 0
     ik = (await api.ok("{ ik { benoemingen { id } } }", token=s.leraar(g.bsn)))["ik"]
-    await api.ok('mutation($b: ID!) { meldFout(benoeming: $b, toelichting: "Klopt niet") { id } }',
-                 {"b": ik["benoemingen"][0]["id"]}, s.leraar(g.bsn))
+    await api.ok(
+        'mutation($b: ID!) { meldFout(benoeming: $b, toelichting: "Klopt niet") { id } }',
+        {"b": ik["benoemingen"][0]["id"]},
+        s.leraar(g.bsn),
+    )
     r2 = await get(api, s.duo(), query=lijst, etag=r.headers["etag"])
     assert r2.status_code == 200 and r2.json()["data"]["foutmeldingen"]["totalCount"] == 1
 
@@ -356,17 +440,25 @@ async def test_een_late_commit_met_een_vroeg_moment(api: Api) -> None:
     from sqlalchemy import text
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    await klaarzetten(api, [levering(bsn(301), achternaam="Eerst", benoemingen=[benoeming("30001")]),
-                            levering(bsn(302), achternaam="Later", benoemingen=[benoeming("30001")])])
+    await klaarzetten(
+        api,
+        [
+            levering(bsn(301), achternaam="Eerst", benoemingen=[benoeming("30001")]),
+            levering(bsn(302), achternaam="Later", benoemingen=[benoeming("30001")]),
+        ],
+    )
     peiler = Peiler(api, ("30001",))
     assert await peiler.peil() == {"30001"}
     engine = create_async_engine(api.url)
     try:
         async with engine.begin() as conn:
             # "Eerst" is renamed by a write stamped no later than "Later"'s last moment.
-            await conn.execute(text(
-                "UPDATE leraar SET achternaam = 'Eerder', gewijzigd_op = "
-                "(SELECT gewijzigd_op FROM leraar WHERE achternaam = 'Later') WHERE achternaam = 'Eerst'"))
+            await conn.execute(
+                text(
+                    "UPDATE leraar SET achternaam = 'Eerder', gewijzigd_op = "
+                    "(SELECT gewijzigd_op FROM leraar WHERE achternaam = 'Later') WHERE achternaam = 'Eerst'"
+                )
+            )
             await conn.execute(text("UPDATE data_versie SET versie = versie + 1"))
     finally:
         await engine.dispose()

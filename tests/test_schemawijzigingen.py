@@ -1,5 +1,6 @@
 """Schema changes are reviewed: the code's schema against docs/schema-basis.graphql, every breaking,
 dangerous or widening change named in docs/schemawijzigingen.md (lerarenregister/schemawijzigingen.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,9 @@ enum Doelgroep { PUBLIEK LERAAR_ZELF WERKGEVER DUO }
 enum Status { ACTIEF VERLOPEN }
 """
 
-OUD = KOP + """
+OUD = (
+    KOP
+    + """
 type Query {
   leraar(registernummer: String!): Leraar @zichtbaarVoor(doelgroepen: [PUBLIEK])
   leraren(first: Int = 10): LeraarConnection @zichtbaarVoor(doelgroepen: [PUBLIEK])
@@ -31,6 +34,7 @@ type Leraar {
   intern: String
 }
 """
+)
 
 REGISTER_LEEG = "# Schema changes\n\nProse: not an entry.\n\n## Since the baseline\n\n"
 
@@ -58,12 +62,16 @@ def test_een_verplicht_argument_en_een_ander_type_breken() -> None:
     nieuw = _nieuw("leraar(registernummer: String!)", "leraar(registernummer: String!, peildatum: String!)")
     nieuw = nieuw.replace("naam: String!", "naam: Int!")
     assert {(w.code, w.coordinaat) for w in _open(nieuw)} == {
-        ("REQUIRED_ARG_ADDED", "Query.leraar(peildatum:)"), ("FIELD_CHANGED_KIND", "Leraar.naam")}
+        ("REQUIRED_ARG_ADDED", "Query.leraar(peildatum:)"),
+        ("FIELD_CHANGED_KIND", "Leraar.naam"),
+    }
 
 
 def test_een_toegevoegde_doelgroep_verbreedt() -> None:
-    nieuw = _nieuw("geboortedatum: String @zichtbaarVoor(doelgroepen: [LERAAR_ZELF])",
-                   "geboortedatum: String @zichtbaarVoor(doelgroepen: [LERAAR_ZELF, WERKGEVER])")
+    nieuw = _nieuw(
+        "geboortedatum: String @zichtbaarVoor(doelgroepen: [LERAAR_ZELF])",
+        "geboortedatum: String @zichtbaarVoor(doelgroepen: [LERAAR_ZELF, WERKGEVER])",
+    )
     [w] = _open(nieuw)
     assert (w.soort, w.coordinaat) == ("WIDENED", "Leraar.geboortedatum")
     assert "WERKGEVER" in w.beschrijving
@@ -88,13 +96,19 @@ def test_een_veld_dat_voor_niemand_was_wordt_zichtbaar() -> None:
 
 
 def test_nieuwe_velden_en_typen_zijn_nieuw_zichtbaar() -> None:
-    nieuw = _nieuw("  intern: String\n", "  intern: String\n  bsn: String @zichtbaarVoor(doelgroepen: [DUO])\n"
-                   "  nogIntern: String\n  dossier: Dossier @zichtbaarVoor(doelgroepen: [LERAAR_ZELF])\n}\n"
-                   "type Dossier {\n  inhoud: String @zichtbaarVoor(doelgroepen: [LERAAR_ZELF])\n"
-                   "  kenmerk: ID @zichtbaarVoor(doelgroepen: [LERAAR_ZELF])\n")
+    nieuw = _nieuw(
+        "  intern: String\n",
+        "  intern: String\n  bsn: String @zichtbaarVoor(doelgroepen: [DUO])\n"
+        "  nogIntern: String\n  dossier: Dossier @zichtbaarVoor(doelgroepen: [LERAAR_ZELF])\n}\n"
+        "type Dossier {\n  inhoud: String @zichtbaarVoor(doelgroepen: [LERAAR_ZELF])\n"
+        "  kenmerk: ID @zichtbaarVoor(doelgroepen: [LERAAR_ZELF])\n",
+    )
     assert {(w.soort, w.coordinaat) for w in _open(nieuw)} == {
-        ("WIDENED", "Leraar.bsn"), ("WIDENED", "Leraar.dossier"),
-        ("WIDENED", "Dossier.inhoud"), ("WIDENED", "Dossier.kenmerk")}  # nogIntern: visible to nobody
+        ("WIDENED", "Leraar.bsn"),
+        ("WIDENED", "Leraar.dossier"),
+        ("WIDENED", "Dossier.inhoud"),
+        ("WIDENED", "Dossier.kenmerk"),
+    }  # nogIntern: visible to nobody
     # A type's name covers its fields; a field's name covers that field only.
     register = REGISTER_LEEG + "- `Dossier`: the teacher's own file (reviewed by the privacy officer)\n"
     assert {w.coordinaat for w in _open(nieuw, register)} == {"Leraar.bsn", "Leraar.dossier"}
@@ -108,7 +122,8 @@ def test_gevaarlijke_wijzigingen() -> None:
     assert {(w.soort, w.code, w.coordinaat) for w in _open(nieuw)} == {
         ("DANGEROUS", "VALUE_ADDED_TO_ENUM", "Status.GESCHORST"),
         ("DANGEROUS", "ARG_DEFAULT_VALUE_CHANGE", "Query.leraren(first:)"),
-        ("DANGEROUS", "OPTIONAL_ARG_ADDED", "Query.leraren(after:)")}
+        ("DANGEROUS", "OPTIONAL_ARG_ADDED", "Query.leraren(after:)"),
+    }
     register = REGISTER_LEEG + "- `Status`: a suspension is a status now\n- `Query.leraren`: longer pages\n"
     assert _open(nieuw, register) == []
 
@@ -124,7 +139,9 @@ def test_een_genoemde_uitzondering_laat_door_en_alleen_die() -> None:
 
 def test_alleen_de_sectie_sinds_de_basis_telt() -> None:
     nieuw = _nieuw("  intern: String\n", "")
-    elders = "# Schema changes\n\n## Since the baseline\n\n## Until the baseline of 2026-01-01\n\n- `Leraar.intern`: old\n"
+    elders = (
+        "# Schema changes\n\n## Since the baseline\n\n## Until the baseline of 2026-01-01\n\n- `Leraar.intern`: old\n"
+    )
     assert [w.coordinaat for w in _open(nieuw, elders)] == ["Leraar.intern"]
 
 

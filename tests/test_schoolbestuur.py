@@ -4,6 +4,7 @@ and what a current, former and future employer may see of a teacher (API.md, "Vi
 The register's today is 2026-11-28. A current appointment: begindatum <= today <= einddatum, a
 missing einddatum open-ended.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,12 +53,21 @@ async def personeel(api: Any) -> dict[str, str]:
         "Aalders": _lev(bsns[0], "Aalders", "Ada", [benoeming(BESTUUR, einddatum="2026-11-28")]),
         "Bakker": _lev(bsns[1], "Bakker", "Anna", [benoeming(BESTUUR)]),
         # a voorportaal term that ends 2026-12-14: VOORPORTAALTERMIJN_VERLOOPT stands today
-        "Bos": _lev(bsns[2], "Bos", "Bram", [benoeming(BESTUUR), benoeming(BESTUUR, vak="Frans", begindatum="2024-12-15")]),
+        "Bos": _lev(
+            bsns[2], "Bos", "Bram", [benoeming(BESTUUR), benoeming(BESTUUR, vak="Frans", begindatum="2024-12-15")]
+        ),
         "Claes": _lev(bsns[3], "Claes", "Cor", [benoeming(BESTUUR, begindatum="2026-11-28")]),  # starts today
         "Dekker": _lev(bsns[4], "Dekker", "Dirk", [benoeming(BESTUUR, einddatum="2026-11-27")]),  # ended yesterday
         "Eerens": _lev(bsns[5], "Eerens", "Eva", [benoeming(BESTUUR, begindatum="2026-11-29")]),  # starts tomorrow
-        "Fransen": _lev(bsns[6], "Fransen", "Fenna", [benoeming(BESTUUR, begindatum="2018-08-01", einddatum="2025-07-31"),
-                                                      benoeming(ANDER, begindatum="2025-08-01")]),
+        "Fransen": _lev(
+            bsns[6],
+            "Fransen",
+            "Fenna",
+            [
+                benoeming(BESTUUR, begindatum="2018-08-01", einddatum="2025-07-31"),
+                benoeming(ANDER, begindatum="2025-08-01"),
+            ],
+        ),
         "Groen": _lev(bsns[7], "Groen", "Gijs", [benoeming(ANDER)]),
     }
     async with api.op(LEVERDAG) as eerder:
@@ -69,8 +79,9 @@ async def personeel(api: Any) -> dict[str, str]:
 
 
 async def medewerkers(api: Any, bestuur: str = BESTUUR, **variabelen: Any) -> dict[str, Any]:
-    data = await api.ok(MEDEWERKERS, {k: w for k, w in variabelen.items() if w is not None},
-                        api.sleutels.bestuur(bestuur))
+    data = await api.ok(
+        MEDEWERKERS, {k: w for k, w in variabelen.items() if w is not None}, api.sleutels.bestuur(bestuur)
+    )
     assert data["mijnSchoolbestuur"]["bevoegdGezagNummer"] == bestuur
     return data["mijnSchoolbestuur"]["medewerkers"]
 
@@ -87,9 +98,17 @@ async def test_medewerkers_zijn_de_leraren_met_een_lopende_benoeming(api):
     knopen = {e["node"]["naam"]["achternaam"]: e["node"] for e in p["edges"]}
     assert knopen["Aalders"]["registernummer"] == per["Aalders"]
     assert {n: k["registratie"]["status"] for n, k in knopen.items()} == {
-        "Aalders": "KLAARGEZET", "Bakker": "GEREGISTREERD", "Bos": "GEREGISTREERD", "Claes": "GEREGISTREERD"}
+        "Aalders": "KLAARGEZET",
+        "Bakker": "GEREGISTREERD",
+        "Bos": "GEREGISTREERD",
+        "Claes": "GEREGISTREERD",
+    }
     assert {n: [w["soort"] for w in k["waarschuwingen"]] for n, k in knopen.items()} == {
-        "Aalders": ["REGISTRATIE_NIET_BEVESTIGD"], "Bakker": [], "Bos": ["VOORPORTAALTERMIJN_VERLOOPT"], "Claes": []}
+        "Aalders": ["REGISTRATIE_NIET_BEVESTIGD"],
+        "Bakker": [],
+        "Bos": ["VOORPORTAALTERMIJN_VERLOOPT"],
+        "Claes": [],
+    }
 
     ander = await medewerkers(api, ANDER)
     assert achternamen(ander) == ["Fransen", "Groen"]
@@ -136,24 +155,30 @@ async def test_paginering_en_maximum(api):
 
     gefilterd = await medewerkers(api, first=1, filter={"metWaarschuwing": True})
     assert achternamen(gefilterd) == ["Aalders"] and gefilterd["totalCount"] == 2
-    volgende = await medewerkers(api, first=1, after=gefilterd["pageInfo"]["endCursor"], filter={"metWaarschuwing": True})
+    volgende = await medewerkers(
+        api, first=1, after=gefilterd["pageInfo"]["endCursor"], filter={"metWaarschuwing": True}
+    )
     assert achternamen(volgende) == ["Bos"] and volgende["pageInfo"]["hasNextPage"] is False
 
     body = await api.gql(MEDEWERKERS, {"first": 101}, api.sleutels.bestuur(BESTUUR))
     assert [e["extensions"].get("field") for e in fouten(body, "BAD_USER_INPUT")] == ["first"], body
-    assert (body["data"] or {}).get("mijnSchoolbestuur") is None or \
-        body["data"]["mijnSchoolbestuur"]["medewerkers"] is None
+    assert (body["data"] or {}).get("mijnSchoolbestuur") is None or body["data"]["mijnSchoolbestuur"][
+        "medewerkers"
+    ] is None
 
 
 async def test_volgorde_achternaam_dan_registernummer(api):
     bsns = geldige_bsns(4)
     # Delivered in this order, so registernummers go up in it; voorletters go the other way.
-    nummers = await klaarzetten(api, [
-        _lev(bsns[0], "Smit", "Zoë", [benoeming(BESTUUR)]),
-        _lev(bsns[1], "Jong", "Bert", [benoeming(BESTUUR)]),
-        _lev(bsns[2], "Smit", "Anna", [benoeming(BESTUUR)]),
-        _lev(bsns[3], "Smit", "Mees", [benoeming(BESTUUR)]),
-    ])
+    nummers = await klaarzetten(
+        api,
+        [
+            _lev(bsns[0], "Smit", "Zoë", [benoeming(BESTUUR)]),
+            _lev(bsns[1], "Jong", "Bert", [benoeming(BESTUUR)]),
+            _lev(bsns[2], "Smit", "Anna", [benoeming(BESTUUR)]),
+            _lev(bsns[3], "Smit", "Mees", [benoeming(BESTUUR)]),
+        ],
+    )
     p = await medewerkers(api)
     # Staff are ordered by achternaam then registernummer; voorletters play no part (unlike search).
     assert [e["node"]["registernummer"] for e in p["edges"]] == [nummers[1], nummers[0], nummers[2], nummers[3]]
@@ -215,16 +240,19 @@ query($first: Int!) {
 
 
 async def test_dashboardpagina_draait_een_vast_aantal_statements(api):
-    twee = [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-            {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2012-06-30"}]
+    twee = [
+        {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+        {"vak": "Natuurkunde", "soort": "EERSTEGRAADS", "behaaldOp": "2012-06-30"},
+    ]
     bsns = geldige_bsns(50)
     leveringen = []
     for i, b in enumerate(bsns):
         ben = [benoeming("40050")] + ([benoeming("40005")] if i < 5 else [])
         if i % 3 == 0:  # some stand in the voorportaal too, with a warning
             ben.append(benoeming("40050", vak="Frans", begindatum="2024-12-15"))
-        leveringen.append(levering(b, achternaam=f"Leraar{i:02d}", tussenvoegsel=None, bevoegdheden=twee,
-                                   benoemingen=ben))
+        leveringen.append(
+            levering(b, achternaam=f"Leraar{i:02d}", tussenvoegsel=None, bevoegdheden=twee, benoemingen=ben)
+        )
     async with api.op(LEVERDAG) as eerder:
         nummers = await klaarzetten(eerder, leveringen)
     # Most confirm; the last ten do not (and carry REGISTRATIE_NIET_BEVESTIGD).
@@ -240,8 +268,10 @@ async def test_dashboardpagina_draait_een_vast_aantal_statements(api):
             bevestigd = e["node"]["registratie"]["status"] == "GEREGISTREERD"
             perioden = [b["herregistratie"] for b in e["node"]["bevoegdheden"]]
             assert len(perioden) == 2
-            assert all((p == {"status": "OP_SCHEMA", "periodeEinde": "2030-11-27"}) if bevestigd else p is None
-                       for p in perioden), e
+            assert all(
+                (p == {"status": "OP_SCHEMA", "periodeEinde": "2030-11-27"}) if bevestigd else p is None
+                for p in perioden
+            ), e
         if aantal == 50:
             # the ten unconfirmed ones and the fourteen in the voorportaal among the first forty
             assert sum(1 for e in edges if e["node"]["waarschuwingen"]) == 24

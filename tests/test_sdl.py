@@ -1,4 +1,5 @@
 """The published SDL is the reviewed one: every visibility change shows up as a diff of tests/schema.graphql."""
+
 from __future__ import annotations
 
 import difflib
@@ -32,12 +33,19 @@ async def test_sdl_gelijk_aan_snapshot(api: Api) -> None:
     gepubliceerd = await _gepubliceerd(api)
     vastgelegd = SNAPSHOT.read_text()
     if gepubliceerd != vastgelegd:
-        verschil = "".join(difflib.unified_diff(
-            vastgelegd.splitlines(keepends=True), gepubliceerd.splitlines(keepends=True),
-            fromfile="tests/schema.graphql (committed)", tofile="GET /schema.graphql", n=2))
+        verschil = "".join(
+            difflib.unified_diff(
+                vastgelegd.splitlines(keepends=True),
+                gepubliceerd.splitlines(keepends=True),
+                fromfile="tests/schema.graphql (committed)",
+                tofile="GET /schema.graphql",
+                n=2,
+            )
+        )
         raise AssertionError(
             "The schema drifted from the committed SDL. Review the change below (visibility included); "
-            f"if it is intended, regenerate the snapshot with:\n    {HERGENEREER}\n\n{verschil}")
+            f"if it is intended, regenerate the snapshot with:\n    {HERGENEREER}\n\n{verschil}"
+        )
 
 
 async def test_sdl_declareert_zichtbaar_voor(api: Api) -> None:
@@ -48,8 +56,16 @@ async def test_sdl_declareert_zichtbaar_voor(api: Api) -> None:
     doelgroep = [d for d in document.definitions if getattr(d, "name", None) and d.name.value == "Doelgroep"]
     assert len(doelgroep) == 1
     waarden = {v.name.value for v in doelgroep[0].values}
-    assert waarden == {"PUBLIEK", "LERAAR_ZELF", "WERKGEVER", "MET_TOESTEMMING", "SCHOOLBESTUUR_ZELF",
-                       "AANBIEDER_ZELF", "DUO", "BEROEPSGROEP"}
+    assert waarden == {
+        "PUBLIEK",
+        "LERAAR_ZELF",
+        "WERKGEVER",
+        "MET_TOESTEMMING",
+        "SCHOOLBESTUUR_ZELF",
+        "AANBIEDER_ZELF",
+        "DUO",
+        "BEROEPSGROEP",
+    }
 
 
 async def test_elk_veld_van_elk_domeintype_draagt_zichtbaar_voor(api: Api) -> None:
@@ -70,8 +86,9 @@ async def test_elk_veld_van_elk_domeintype_draagt_zichtbaar_voor(api: Api) -> No
             assert arg.name.value == "doelgroepen"
             gebruikt.update(v.value for v in arg.value.values)  # type: ignore[attr-defined]
             # The declaration is echoed in the field's description, for readers of the docs.
-            assert veld.description is not None and "Zichtbaar voor" in veld.description.value, \
+            assert veld.description is not None and "Zichtbaar voor" in veld.description.value, (
                 f"{d.name.value}.{veld.name.value}"
+            )
     assert typen >= 10  # the walk did find the domain types
     assert zonder == [], f"fields without exactly one @zichtbaarVoor (visible to nobody): {zonder}"
     assert {"PUBLIEK", "LERAAR_ZELF", "WERKGEVER", "MET_TOESTEMMING", "SCHOOLBESTUUR_ZELF", "DUO"} <= gebruikt
@@ -87,16 +104,27 @@ async def test_graphiql_voor_een_browser(api: Api) -> None:
 
 def test_readme_matrix_is_gegenereerd() -> None:
     if not README.exists():
-        raise AssertionError(f"{README} does not exist; it must hold the visibility matrix between "
-                             f"{matrix.BEGIN!r} and {matrix.EINDE!r}")
+        raise AssertionError(
+            f"{README} does not exist; it must hold the visibility matrix between {matrix.BEGIN!r} and {matrix.EINDE!r}"
+        )
     tekst = README.read_text()
     if matrix.BEGIN not in tekst or matrix.EINDE not in tekst:
-        raise AssertionError(f"README.md lacks the matrix markers {matrix.BEGIN!r} ... {matrix.EINDE!r}; "
-                             "add them and run `.venv/bin/lerarenregister matrix --readme README.md`")
+        raise AssertionError(
+            f"README.md lacks the matrix markers {matrix.BEGIN!r} ... {matrix.EINDE!r}; "
+            "add them and run `.venv/bin/lerarenregister matrix --readme README.md`"
+        )
     sectie = matrix.readme_sectie(str(README))
     verwacht = matrix.matrix_markdown()
     assert sectie == verwacht, (
         "README.md's visibility matrix is stale; regenerate it with "
         "`.venv/bin/lerarenregister matrix --readme README.md`\n"
-        + "".join(difflib.unified_diff(sectie.splitlines(keepends=True), verwacht.splitlines(keepends=True),
-                                       fromfile="README.md", tofile="matrix_markdown()", n=1)))
+        + "".join(
+            difflib.unified_diff(
+                sectie.splitlines(keepends=True),
+                verwacht.splitlines(keepends=True),
+                fromfile="README.md",
+                tofile="matrix_markdown()",
+                n=1,
+            )
+        )
+    )

@@ -2,6 +2,7 @@
 Retry-After, the RateLimit-* headers on every /graphql answer, anonymous requests per client address,
 X-Forwarded-For only from trusted proxies, tokens per verified issuer and sub, `uit`, and two real
 server processes sharing one budget through a real redis-server that the test starts."""
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,9 @@ def register(api: Api, **instellingen: Any) -> Api:
     return nieuw
 
 
-async def vraag(a: Api, peer: str = "192.0.2.10", token: str | None = None, headers: Any = None,
-                **kw: Any) -> httpx.Response:
+async def vraag(
+    a: Api, peer: str = "192.0.2.10", token: str | None = None, headers: Any = None, **kw: Any
+) -> httpx.Response:
     """One /graphql request as it arrives from `peer` (the TCP peer the server sees); `headers` a dict
     or a list of pairs (a header sent twice)."""
     h = httpx.Headers(headers or {})
@@ -50,8 +52,9 @@ async def vraag(a: Api, peer: str = "192.0.2.10", token: str | None = None, head
             return await client.post("/graphql", content=kw["content"], headers=h)
         if "params" in kw:
             return await client.get("/graphql", params=kw["params"], headers=h)
-        return await client.post("/graphql", json={"query": kw.get("query", LERAREN),
-                                                   "variables": {"n": ["100000000"]}}, headers=h)
+        return await client.post(
+            "/graphql", json={"query": kw.get("query", LERAREN), "variables": {"n": ["100000000"]}}, headers=h
+        )
 
 
 def stand(r: httpx.Response) -> tuple[int, int, int]:
@@ -114,8 +117,9 @@ async def test_x_forwarded_for_alleen_van_vertrouwde_proxies(api):
         # What the client wrote itself (left of what the proxy appended) is not believed.
         assert geweigerd(await vraag(a, peer=proxy, headers={"X-Forwarded-For": "203.0.113.9, 198.51.100.1"}))
         # Through two trusted proxies, and a second header line.
-        assert geweigerd(await vraag(a, peer=proxy, headers=[("X-Forwarded-For", "198.51.100.1"),
-                                                              ("X-Forwarded-For", "10.1.2.3")]))
+        assert geweigerd(
+            await vraag(a, peer=proxy, headers=[("X-Forwarded-For", "198.51.100.1"), ("X-Forwarded-For", "10.1.2.3")])
+        )
         r = await vraag(a, peer="fd00::1", headers={"X-Forwarded-For": "198.51.100.3:4433, [fd00::2]:80, 10.9.9.9"})
         assert r.status_code == 200
         assert geweigerd(await vraag(a, peer=proxy, headers={"X-Forwarded-For": "198.51.100.3"}))
@@ -125,8 +129,19 @@ async def test_x_forwarded_for_alleen_van_vertrouwde_proxies(api):
 
 async def test_kapotte_x_forwarded_for_telt_tegen_de_proxy(api):
     async with register(api, limiet_publiek="1/hour", vertrouwde_proxies="10.0.0.0/8") as a:
-        rommel = ["rommel", "", ",,,", "999.1.1.1", "[::1", "::::::", "1.2.3.4:5:6", b"\xff1.1.1.1", "x" * 5000,
-                  "2001:db8::1%", "unknown, 198.51.100.9"]
+        rommel = [
+            "rommel",
+            "",
+            ",,,",
+            "999.1.1.1",
+            "[::1",
+            "::::::",
+            "1.2.3.4:5:6",
+            b"\xff1.1.1.1",
+            "x" * 5000,
+            "2001:db8::1%",
+            "unknown, 198.51.100.9",
+        ]
         statussen = [(await vraag(a, peer="10.0.0.9", headers={"X-Forwarded-For": w})).status_code for w in rommel]
         # Rubbish behind a trusted proxy counts against that proxy (it cannot buy a fresh budget); an
         # address right of the rubbish is the client as usual.
@@ -200,6 +215,7 @@ def test_ongeldige_instellingen_weigeren_de_start():
 
 # --- Two server processes, one budget on a real Redis -------------------------------------------------
 
+
 def _vrije_poort() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -229,16 +245,36 @@ def _redis_antwoordt(poort: int) -> bool:
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """A redis-server of this test's own on a free port; `make test` installs the Debian package."""
-    binair = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None)
+    binair = shutil.which("redis-server") or (
+        "/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists() else None
+    )
     if binair is None:
         pytest.fail("redis-server is not installed: run `make test` (it installs the Debian package redis-server)")
     poort = _vrije_poort()
     map_ = tmp_path / "redis"
     map_.mkdir()
     log = map_ / "redis.log"
-    proces = subprocess.Popen([binair, "--port", str(poort), "--bind", "127.0.0.1", "--dir", str(map_),
-                               "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", str(log)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    proces = subprocess.Popen(
+        [
+            binair,
+            "--port",
+            str(poort),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(map_),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(log),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     try:
         log.touch()
         _wacht(lambda: _redis_antwoordt(poort), "redis-server", proces, log)
@@ -251,18 +287,29 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
 def _server(tmp_path: Path, naam: str, sleutels: Any, redis_url: str) -> tuple[str, subprocess.Popen[bytes], Any]:
     poort = _vrije_poort()
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
-    env.update({
-        # A database each: the budget is all they share.
-        "REGISTER_DATABASE_URL": f"sqlite:///{tmp_path / naam / 'register.sqlite3'}",
-        "REGISTER_OIDC_ISSUER": ISSUER, "REGISTER_OIDC_AUDIENCE": AUDIENCE,
-        "REGISTER_OIDC_JWKS": str(sleutels.jwks_pad), "REGISTER_SECRET_KEY": SECRET,
-        "REGISTER_REDIS_URL": redis_url, "REGISTER_LIMIET_PUBLIEK": "5/hour", "REGISTER_LIMIET_AANGEMELD": "3/hour",
-    })
+    env.update(
+        {
+            # A database each: the budget is all they share.
+            "REGISTER_DATABASE_URL": f"sqlite:///{tmp_path / naam / 'register.sqlite3'}",
+            "REGISTER_OIDC_ISSUER": ISSUER,
+            "REGISTER_OIDC_AUDIENCE": AUDIENCE,
+            "REGISTER_OIDC_JWKS": str(sleutels.jwks_pad),
+            "REGISTER_SECRET_KEY": SECRET,
+            "REGISTER_REDIS_URL": redis_url,
+            "REGISTER_LIMIET_PUBLIEK": "5/hour",
+            "REGISTER_LIMIET_AANGEMELD": "3/hour",
+        }
+    )
     (tmp_path / naam).mkdir()
     log = tmp_path / naam / "server.log"
     uit = log.open("wb")
-    proces = subprocess.Popen([CLI, "serve", "--host", "127.0.0.1", "--port", str(poort)], env=env, cwd=tmp_path / naam,
-                              stdout=uit, stderr=subprocess.STDOUT)
+    proces = subprocess.Popen(
+        [CLI, "serve", "--host", "127.0.0.1", "--port", str(poort)],
+        env=env,
+        cwd=tmp_path / naam,
+        stdout=uit,
+        stderr=subprocess.STDOUT,
+    )
     basis = f"http://127.0.0.1:{poort}"
     return basis, proces, (log, uit)
 
@@ -271,7 +318,12 @@ def test_twee_servers_delen_een_budget_via_redis(tmp_path, sleutels, redis_url):
     servers = [_server(tmp_path, naam, sleutels, redis_url) for naam in ("a", "b")]
     try:
         for basis, proces, (log, _) in servers:
-            _wacht(lambda basis=basis: httpx.get(f"{basis}/health", timeout=2).status_code == 200, f"server {basis}", proces, log)
+            _wacht(
+                lambda basis=basis: httpx.get(f"{basis}/health", timeout=2).status_code == 200,
+                f"server {basis}",
+                proces,
+                log,
+            )
         a, b = (basis for basis, _, _ in servers)
 
         def post(basis: str, token: str | None = None) -> httpx.Response:

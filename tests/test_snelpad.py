@@ -8,6 +8,7 @@ search's SQL beside the resolvers: this test is what keeps them equal.
 `REGISTER_SNELPAD_AANTAL` (default 6) variable sets per document and audience, half of them with
 the teacher's consent to show the portfolio, half without.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,12 @@ VRAGEN = {naam: tekst for naam, tekst in DOCUMENTEN.items() if not tekst.startsw
 
 def _nummers(g: Gegevens, extra: list[str]) -> st.SearchStrategy[Any]:
     bekend = [g.nummer, g.ander_nummer, *extra]
-    return (st.sampled_from(bekend) | st.sampled_from(bekend).map(lambda n: f" {n} ")
-            | st.sampled_from(["", " ", "123", "0000000000", "vries"]) | st.text(max_size=11))
+    return (
+        st.sampled_from(bekend)
+        | st.sampled_from(bekend).map(lambda n: f" {n} ")
+        | st.sampled_from(["", " ", "123", "0000000000", "vries"])
+        | st.text(max_size=11)
+    )
 
 
 def _per_variabele(g: Gegevens, extra: list[str]) -> dict[str, st.SearchStrategy[Any]]:
@@ -47,14 +52,26 @@ def _per_variabele(g: Gegevens, extra: list[str]) -> dict[str, st.SearchStrategy
     statussen = ["GEREGISTREERD", "KLAARGEZET", "ONZIN"]
     return {
         "registernummer": _nummers(g, extra),
-        "zoekterm": (st.sampled_from(["vries", "Vries", "de vries", "de", "Jansen", "j", "", " ", "zzz", g.nummer])
-                     | st.text(max_size=6)),
+        "zoekterm": (
+            st.sampled_from(["vries", "Vries", "de vries", "de", "Jansen", "j", "", " ", "zzz", g.nummer])
+            | st.text(max_size=6)
+        ),
         "first": first,
         "after": after,
-        "filter": st.none() | st.fixed_dictionaries({}, optional={
-            "registratiestatus": st.sampled_from(statussen), "metWaarschuwing": st.booleans() | st.none()}),
-        "sinds": st.sampled_from(["2020-01-01T00:00:00Z", "2026-11-27T23:00:00+01:00", "2030-01-01T00:00:00Z",
-                                  "2026-11-28T10:00:00", "gisteren", "9999-12-31T23:59:59-14:00"]),
+        "filter": st.none()
+        | st.fixed_dictionaries(
+            {}, optional={"registratiestatus": st.sampled_from(statussen), "metWaarschuwing": st.booleans() | st.none()}
+        ),
+        "sinds": st.sampled_from(
+            [
+                "2020-01-01T00:00:00Z",
+                "2026-11-27T23:00:00+01:00",
+                "2030-01-01T00:00:00Z",
+                "2026-11-28T10:00:00",
+                "gisteren",
+                "9999-12-31T23:59:59-14:00",
+            ]
+        ),
     }
 
 
@@ -66,11 +83,19 @@ def _variabelen(naam: str, tekst: str, g: Gegevens, extra: list[str]) -> list[di
     namen = [d.variable.name.value for d in operatie.variable_definitions or ()]  # type: ignore[attr-defined]
     verkeerd = st.sampled_from([12, "tien", [1], {"x": 1}, True])
     strategie = st.fixed_dictionaries({n: per[n] for n in namen}) | st.fixed_dictionaries(
-        {}, optional={n: per[n] | verkeerd for n in namen})
+        {}, optional={n: per[n] | verkeerd for n in namen}
+    )
     uit: list[dict[str, Any]] = []
 
-    @settings(max_examples=AANTAL, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
-              suppress_health_check=list(HealthCheck), print_blob=False)
+    @settings(
+        max_examples=AANTAL,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
     @given(strategie)
     def verzamel(variabelen: dict[str, Any]) -> None:
         uit.append(variabelen)
@@ -99,24 +124,33 @@ class Inzagelog:
 
     async def nieuw(self) -> list[tuple[Any, ...]]:
         async with self.engine.connect() as conn:
-            rijen = (await conn.execute(text(
-                "SELECT id, leraar_id, doelgroep, door, sub, velden, operatie FROM inzagelog WHERE id > :n "
-                "ORDER BY id"), {"n": self.laatste})).all()
+            rijen = (
+                await conn.execute(
+                    text(
+                        "SELECT id, leraar_id, doelgroep, door, sub, velden, operatie FROM inzagelog WHERE id > :n "
+                        "ORDER BY id"
+                    ),
+                    {"n": self.laatste},
+                )
+            ).all()
         if rijen:
             self.laatste = rijen[-1][0]
         return [tuple(r[1:]) for r in rijen]
 
 
-async def _vraag(api: Api, tekst: str, variabelen: dict[str, Any], token: str | None, snel: bool,
-                 log: Inzagelog, los: bool = False) -> tuple[int, dict[str, Any], list[tuple[Any, ...]]]:
+async def _vraag(
+    api: Api, tekst: str, variabelen: dict[str, Any], token: str | None, snel: bool, log: Inzagelog, los: bool = False
+) -> tuple[int, dict[str, Any], list[tuple[Any, ...]]]:
     """One request by documentId (or, `los`, as a text no one registered)."""
     staat = api.app.state.staat
     bewaard = staat["snelpad"], staat["compileer"]
     staat["snelpad"], staat["compileer"] = (True, bewaard[1]) if snel else (False, False)
     try:
-        r = await api.client.post("/graphql", json={"query" if los else "documentId": tekst if los else _id(tekst),
-                                                    "variables": variabelen},
-                                  headers={"Authorization": f"Bearer {token}"} if token else {})
+        r = await api.client.post(
+            "/graphql",
+            json={"query" if los else "documentId": tekst if los else _id(tekst), "variables": variabelen},
+            headers={"Authorization": f"Bearer {token}"} if token else {},
+        )
     finally:
         staat["snelpad"], staat["compileer"] = bewaard
     return r.status_code, _zonder_correlatie(r.json()), await log.nieuw()
@@ -124,6 +158,7 @@ async def _vraag(api: Api, tekst: str, variabelen: dict[str, Any], token: str | 
 
 def _id(tekst: str) -> str:
     from lerarenregister.schema.vertrouwd import document_id
+
     return document_id(tekst)
 
 
@@ -132,12 +167,21 @@ async def _seed(api: Api) -> tuple[Gegevens, list[str]]:
     portfolio entry, an access log), and six colleagues at board A: confirmed or not, a Vries among
     them, one whose appointment ended, one who starts next year."""
     g = await bouw_gegevens(api)
-    extra = await klaarzetten(api, [
-        levering(bsn(300 + i), achternaam=("Vries" if i % 2 else f"Collega{i}"), voornamen=f"Kees {i}",
-                 benoemingen=[benoeming(A, "Wiskunde" if i % 3 else "Frans", "2024-08-01",
-                                        "2025-07-31" if i == 4 else None)]
-                 + ([benoeming(A, "Duits", "2027-08-01")] if i == 5 else []))
-        for i in range(6)])
+    extra = await klaarzetten(
+        api,
+        [
+            levering(
+                bsn(300 + i),
+                achternaam=("Vries" if i % 2 else f"Collega{i}"),
+                voornamen=f"Kees {i}",
+                benoemingen=[
+                    benoeming(A, "Wiskunde" if i % 3 else "Frans", "2024-08-01", "2025-07-31" if i == 4 else None)
+                ]
+                + ([benoeming(A, "Duits", "2027-08-01")] if i == 5 else []),
+            )
+            for i in range(6)
+        ],
+    )
     for i in (0, 1, 3):
         await bevestig(api, bsn(300 + i))
     return g, extra
@@ -166,8 +210,9 @@ async def test_snelpad_antwoordt_als_de_uitvoerder(api: Api, monkeypatch: pytest
         await log.engine.dispose()
 
 
-async def _vergelijk(api: Api, g: Gegevens, extra: list[str], log: Inzagelog, gepland: list[bool],
-                     beantwoord: set[str]) -> None:
+async def _vergelijk(
+    api: Api, g: Gegevens, extra: list[str], log: Inzagelog, gepland: list[bool], beantwoord: set[str]
+) -> None:
     verschillen: list[str] = []
     vergeleken = 0
     for toestemming in (False, True):
@@ -175,7 +220,7 @@ async def _vergelijk(api: Api, g: Gegevens, extra: list[str], log: Inzagelog, ge
         await log.nieuw()
         for naam, tekst in VRAGEN.items():
             reeks = _variabelen(naam, tekst, g, extra)
-            helft = reeks[:len(reeks) // 2] if not toestemming else reeks[len(reeks) // 2:]
+            helft = reeks[: len(reeks) // 2] if not toestemming else reeks[len(reeks) // 2 :]
             for vrager_naam, vrager in VRAGERS.items():
                 token = vrager.token(api.sleutels, g)
                 for variabelen in helft:
@@ -183,8 +228,10 @@ async def _vergelijk(api: Api, g: Gegevens, extra: list[str], log: Inzagelog, ge
                     traag = await _vraag(api, tekst, variabelen, token, False, log)
                     vergeleken += 1
                     if snel != traag:
-                        verschillen.append(f"{naam} as {vrager_naam} (consent {toestemming}) with "
-                                           f"{variabelen}:\n  fast:     {snel}\n  executor: {traag}")
+                        verschillen.append(
+                            f"{naam} as {vrager_naam} (consent {toestemming}) with "
+                            f"{variabelen}:\n  fast:     {snel}\n  executor: {traag}"
+                        )
         # Texts no one registered get plans too: every field of the schema aimed at the seeded
         # teacher, denials under aliases and __typename.
         for naam, (tekst, variabelen) in _losse_documenten(g).items():
@@ -193,8 +240,10 @@ async def _vergelijk(api: Api, g: Gegevens, extra: list[str], log: Inzagelog, ge
                 snel = await _vraag(api, tekst, variabelen, token, True, log, los=True)
                 traag = await _vraag(api, tekst, variabelen, token, False, log, los=True)
                 if snel != traag:
-                    verschillen.append(f"unregistered {naam} as {vrager_naam} (consent {toestemming}):\n"
-                                       f"  fast:     {snel}\n  executor: {traag}")
+                    verschillen.append(
+                        f"unregistered {naam} as {vrager_naam} (consent {toestemming}):\n"
+                        f"  fast:     {snel}\n  executor: {traag}"
+                    )
     assert not verschillen, f"{len(verschillen)} of {vergeleken} differ; the first:\n" + "\n".join(verschillen[:3])
     assert vergeleken == len(VRAGEN) * len(VRAGERS) * AANTAL
     # The comparison means something only if the plans answered: most requests, and every document.
@@ -202,8 +251,10 @@ async def _vergelijk(api: Api, g: Gegevens, extra: list[str], log: Inzagelog, ge
     verwacht = {parse(t).definitions[0].name.value for t in VRAGEN.values()}  # type: ignore[attr-defined]
     assert beantwoord >= verwacht | {"Elk", "Geweigerd", "T"}, beantwoord
     # Batched alike: a board's page and the teacher's portfolio take the executor's statements.
-    for naam, variabelen, vrager in (("bestuur_personeel", {"first": 50}, "huidige_werkgever"),
-                                     ("leraar_portfolio", {"first": 40}, "leraar_zelf")):
+    for naam, variabelen, vrager in (
+        ("bestuur_personeel", {"first": 50}, "huidige_werkgever"),
+        ("leraar_portfolio", {"first": 40}, "leraar_zelf"),
+    ):
         token = VRAGERS[vrager].token(api.sleutels, g)
         aantallen = []
         for snel in (True, False):
@@ -223,8 +274,11 @@ def _losse_documenten(g: Gegevens) -> dict[str, tuple[str, dict[str, Any]]]:
         "every field": ("query Elk " + print_ast(visit(parse(elk_veld_eenmaal()), _Richt(g.nummer))), {}),
         "search with denials": (MET_WEIGERINGEN, {"t": "vries", "first": 3}),
         "lookup with denials": (OPZOEK_WEIGERINGEN, {"r": g.nummer}),
-        "two roots": ("query T($r: String!) { a: leraar(registernummer: $r) { __typename registernummer "
-                      "inzage } ik { registernummer } mijnSchoolbestuur { naam } }", {"r": g.nummer}),
+        "two roots": (
+            "query T($r: String!) { a: leraar(registernummer: $r) { __typename registernummer "
+            "inzage } ik { registernummer } mijnSchoolbestuur { naam } }",
+            {"r": g.nummer},
+        ),
     }
 
 

@@ -4,6 +4,7 @@ operation, parsing, validation and resolver spans, a span per SQL statement, lin
 on SQLite and PostgreSQL), and no span holds a BSN, a search term, a token or any other value a
 caller sent. Without an OTLP endpoint nothing of OpenTelemetry is imported; with one, a real server
 process sends its spans to a real OTLP/HTTP receiver."""
+
 from __future__ import annotations
 
 import contextlib
@@ -38,8 +39,10 @@ from lerarenregister.sporen import Sporen
 WORTEL = Path(__file__).parent.parent
 ZOEK = (WORTEL / "lerarenregister/documenten/zoek_leraren.graphql").read_text()
 # The same search, but not the registered text: strawberry runs it on both stores.
-ZOEK_EIGEN = ("query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first: 5) { totalCount "
-              "edges { node { registernummer naam { achternaam } bevoegdheden { vak soort } } } } }")
+ZOEK_EIGEN = (
+    "query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first: 5) { totalCount "
+    "edges { node { registernummer naam { achternaam } bevoegdheden { vak soort } } } } }"
+)
 OUDER_TRACE, OUDER_SPAN = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
 
 
@@ -60,8 +63,9 @@ class Vanger:
 
 
 @contextlib.asynccontextmanager
-async def gespoord(store: str, database_urls: dict[str, str], sleutels: Sleutels, vanger: Vanger,
-                   **instellingen: Any) -> AsyncIterator[Api]:
+async def gespoord(
+    store: str, database_urls: dict[str, str], sleutels: Sleutels, vanger: Vanger, **instellingen: Any
+) -> AsyncIterator[Api]:
     url = database_urls[store]
     await leeg(url)
     async with Api(store, url, sleutels, VANDAAG, sporen=vanger.sporen, **instellingen) as api:
@@ -95,9 +99,11 @@ async def test_een_verzoek_is_een_spoor(store: str, database_urls: dict[str, str
         await bevestig(api, bsn(7))
         vanger.wis()
         assert api.client is not None
-        r = await api.client.post("/graphql", json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Vries"}},
-                                  headers={"X-Request-ID": "spoor-1",
-                                           "traceparent": f"00-{OUDER_TRACE}-{OUDER_SPAN}-01"})
+        r = await api.client.post(
+            "/graphql",
+            json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Vries"}},
+            headers={"X-Request-ID": "spoor-1", "traceparent": f"00-{OUDER_TRACE}-{OUDER_SPAN}-01"},
+        )
         assert r.status_code == 200 and r.json()["data"]["zoekLeraren"]["totalCount"] == 1, r.text
         spans = vanger.spans()
 
@@ -110,14 +116,23 @@ async def test_een_verzoek_is_een_spoor(store: str, database_urls: dict[str, str
     attrs = dict(http.attributes or {})
     kosten = attrs.pop("lerarenregister.kosten")
     assert isinstance(kosten, int) and kosten > 0
-    assert attrs == {"http.request.method": "POST", "http.route": "/graphql", "http.response.status_code": 200,
-                     "graphql.operation.name": "Zoek", "lerarenregister.doelgroep": "publiek",
-                     "lerarenregister.code": "OK", "lerarenregister.request_id": "spoor-1"}
+    assert attrs == {
+        "http.request.method": "POST",
+        "http.route": "/graphql",
+        "http.response.status_code": 200,
+        "graphql.operation.name": "Zoek",
+        "lerarenregister.doelgroep": "publiek",
+        "lerarenregister.code": "OK",
+        "lerarenregister.request_id": "spoor-1",
+    }
 
     operatie = _een(verzoek, "GraphQL Query: Zoek")
     assert operatie.parent is not None and operatie.parent.span_id == http.context.span_id
-    assert dict(operatie.attributes or {}) == {"component": "graphql", "graphql.operation.name": "Zoek",
-                                                "graphql.operation.type": "query"}
+    assert dict(operatie.attributes or {}) == {
+        "component": "graphql",
+        "graphql.operation.name": "Zoek",
+        "graphql.operation.type": "query",
+    }
     for stap in ("GraphQL Parsing", "GraphQL Validation"):
         assert _voorouders(_een(verzoek, stap), per_id) == [operatie.name, http.name]
     zoek = _een(verzoek, "GraphQL Resolving: zoekLeraren")
@@ -153,14 +168,16 @@ async def test_gecompileerd_pad_spoor(database_urls: dict[str, str], sleutels: S
     assert http.attributes["graphql.operation.name"] == "Zoek"  # type: ignore[index]
     assert not [s for s in spans if s.name.startswith("GraphQL")]
     sql = _sql(spans)
-    assert len(sql) == 1 and sql[0].parent is not None and sql[0].parent.span_id == http.context.span_id, \
-        [(s.name, s.attributes) for s in spans]
+    assert len(sql) == 1 and sql[0].parent is not None and sql[0].parent.span_id == http.context.span_id, [
+        (s.name, s.attributes) for s in spans
+    ]
     assert sql[0].attributes["db.system"] == "postgresql"  # type: ignore[index]
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])
-async def test_gezondheid_en_metrics_zonder_spoor(store: str, database_urls: dict[str, str],
-                                                  sleutels: Sleutels) -> None:
+async def test_gezondheid_en_metrics_zonder_spoor(
+    store: str, database_urls: dict[str, str], sleutels: Sleutels
+) -> None:
     """Probes and scrapes every few seconds would bury the requests: no span, not even for their SQL."""
     vanger = Vanger()
     async with gespoord(store, database_urls, sleutels, vanger) as api:
@@ -179,10 +196,12 @@ def _tekst(spans: list[ReadableSpan]) -> str:
     return "\n".join(s.to_json(indent=None) for s in spans)
 
 
-LETTERLIJK = ['{ zoekLeraren(zoekterm: "Kanarieletterlijk") { totalCount } }',
-              'mutation {{ zetGegevensKlaar(leveringen: [{{bsn: "{bsn}", voornamen: "Kanarievoornaam", '
-              'tussenvoegsel: null, achternaam: "Kanarieachternaam", geboortedatum: "1966-06-06", bevoegdheden: '
-              '[{{vak: "Wiskunde", soort: TWEEDEGRAADS, behaaldOp: "2010-06-30"}}], benoemingen: []}}]) {{ nieuw }} }}']
+LETTERLIJK = [
+    '{ zoekLeraren(zoekterm: "Kanarieletterlijk") { totalCount } }',
+    'mutation {{ zetGegevensKlaar(leveringen: [{{bsn: "{bsn}", voornamen: "Kanarievoornaam", '
+    'tussenvoegsel: null, achternaam: "Kanarieachternaam", geboortedatum: "1966-06-06", bevoegdheden: '
+    '[{{vak: "Wiskunde", soort: TWEEDEGRAADS, behaaldOp: "2010-06-30"}}], benoemingen: []}}]) {{ nieuw }} }}',
+]
 
 
 async def _letterlijk_en_get(api: Api, bsn_: str) -> list[str]:
@@ -190,15 +209,29 @@ async def _letterlijk_en_get(api: Api, bsn_: str) -> list[str]:
     assert api.client is not None
     await api.ok(LETTERLIJK[0])
     await api.ok(LETTERLIJK[1].format(bsn=bsn_), token=api.sleutels.duo())
-    r = await api.client.get("/graphql", params={"query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }",
-                                                 "variables": json.dumps({"t": "Kanarieget"})})
+    r = await api.client.get(
+        "/graphql",
+        params={
+            "query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }",
+            "variables": json.dumps({"t": "Kanarieget"}),
+        },
+    )
     assert r.status_code == 200, r.text
     slecht = "Kanarietoken.eyJzdWIiOiJ4In0.handtekening"
-    r = await api.client.post("/graphql", json={"query": "{ ik { registernummer } }"},
-                              headers={"Authorization": f"Bearer {slecht}"})
+    r = await api.client.post(
+        "/graphql", json={"query": "{ ik { registernummer } }"}, headers={"Authorization": f"Bearer {slecht}"}
+    )
     assert r.status_code == 401
-    return ["Kanarieletterlijk", "Kanarievoornaam", "Kanarieachternaam", "1966-06-06", bsn_, "Kanarieget",
-            "Kanarietoken", slecht]
+    return [
+        "Kanarieletterlijk",
+        "Kanarievoornaam",
+        "Kanarieachternaam",
+        "1966-06-06",
+        bsn_,
+        "Kanarieget",
+        "Kanarietoken",
+        slecht,
+    ]
 
 
 @pytest.mark.parametrize("store", ["sqlite", "postgres"])
@@ -233,8 +266,9 @@ async def test_strawberrys_eigen_extensie_zou_lekken(database_urls: dict[str, st
     assert "Kanarieletterlijk" in tekst and "Kanarievariabele" in tekst
 
 
-async def test_niet_bemonsterd(monkeypatch: pytest.MonkeyPatch, database_urls: dict[str, str],
-                               sleutels: Sleutels) -> None:
+async def test_niet_bemonsterd(
+    monkeypatch: pytest.MonkeyPatch, database_urls: dict[str, str], sleutels: Sleutels
+) -> None:
     """A request its sampler leaves out (OTEL_TRACES_SAMPLER) is answered as ever and sends no span;
     one whose caller's trace is sampled is traced all the same (parentbased_always_off)."""
     monkeypatch.setenv("OTEL_TRACES_SAMPLER", "parentbased_always_off")
@@ -246,8 +280,11 @@ async def test_niet_bemonsterd(monkeypatch: pytest.MonkeyPatch, database_urls: d
         r = await api.client.post("/graphql", json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Vries"}})
         assert r.status_code == 200 and r.json()["data"]["zoekLeraren"]["totalCount"] == 1, r.text
         assert vanger.spans() == []
-        r = await api.client.post("/graphql", json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Vries"}},
-                                  headers={"traceparent": f"00-{OUDER_TRACE}-{OUDER_SPAN}-01"})
+        r = await api.client.post(
+            "/graphql",
+            json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Vries"}},
+            headers={"traceparent": f"00-{OUDER_TRACE}-{OUDER_SPAN}-01"},
+        )
         assert r.status_code == 200 and r.json()["data"]["zoekLeraren"]["totalCount"] == 1, r.text
         namen = {s.name for s in vanger.spans()}
     assert {"POST /graphql", "GraphQL Query: Zoek", "GraphQL Resolving: zoekLeraren"} <= namen, namen
@@ -282,8 +319,9 @@ def test_aan_alleen_met_een_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib.util
 
     echt = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda naam, *a: None if naam.startswith("opentelemetry") else echt(naam, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda naam, *a: None if naam.startswith("opentelemetry") else echt(naam, *a)
+    )
     with pytest.raises(ConfigError, match=r"pip install 'lerarenregister\[otel\]'"):
         settings.check({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://x:4318"})
     settings.check({})  # unset: nothing is looked for
@@ -313,8 +351,9 @@ def test_zonder_endpoint_niets_van_opentelemetry(tmp_path: Path) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'r.sqlite3'}"
     migrate(url)
     env = {k: v for k, v in __import__("os").environ.items() if not k.startswith(("OTEL_", "REGISTER_"))}
-    uit = subprocess.run([sys.executable, "-c", ZONDER, url], env=env, capture_output=True, text=True,
-                         timeout=120, cwd=tmp_path)
+    uit = subprocess.run(
+        [sys.executable, "-c", ZONDER, url], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
     assert uit.returncode == 0, uit.stderr[-3000:]
     assert uit.stdout.strip() == "[]", uit.stdout
 
@@ -372,14 +411,19 @@ def _namen(soort: type[Ontvanger]) -> list[tuple[str, str]]:
 def test_een_echte_server_stuurt_sporen_naar_otlp(tmp_path: Path, sleutels: Sleutels) -> None:
     """`lerarenregister serve` with OTEL_EXPORTER_OTLP_ENDPOINT set sends its spans to the collector."""
     with ontvanger() as (adres, soort):
-        env = omgeving_met_idp(tmp_path, sleutels.jwks_pad, OTEL_EXPORTER_OTLP_ENDPOINT=adres,
-                               OTEL_BSP_SCHEDULE_DELAY="200")
+        env = omgeving_met_idp(
+            tmp_path, sleutels.jwks_pad, OTEL_EXPORTER_OTLP_ENDPOINT=adres, OTEL_BSP_SCHEDULE_DELAY="200"
+        )
         with draaiende_server(tmp_path, env) as basis:
-            r = httpx.post(f"{basis}/graphql", json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Kanarieotlp"}},
-                           timeout=30)
+            r = httpx.post(
+                f"{basis}/graphql", json={"query": ZOEK_EIGEN, "variables": {"zoekterm": "Kanarieotlp"}}, timeout=30
+            )
             assert r.status_code == 200, r.text
-            verwacht = {("lerarenregister", "POST /graphql"), ("lerarenregister", "GraphQL Query: Zoek"),
-                        ("lerarenregister", "GraphQL Resolving: zoekLeraren")}
+            verwacht = {
+                ("lerarenregister", "POST /graphql"),
+                ("lerarenregister", "GraphQL Query: Zoek"),
+                ("lerarenregister", "GraphQL Resolving: zoekLeraren"),
+            }
             einde = time.monotonic() + 30  # a bound on the wait, not a measurement: the batch goes every 200 ms
             while not verwacht <= set(_namen(soort)) and time.monotonic() < einde:
                 time.sleep(0.1)

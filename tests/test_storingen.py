@@ -12,6 +12,7 @@ Slowness is made with a lock another connection holds, so nothing depends on the
 durations are checked only against loose upper bounds (the machines are shared). When the cluster
 cannot be made the tests fail, never skip.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -39,10 +40,14 @@ from lerarenregister.db import migrate
 from lerarenregister.storingen import storingscode
 
 CLI = str(Path(sys.executable).with_name("lerarenregister"))
-ZOEK_DOCUMENT = (Path(__file__).resolve().parent.parent / "lerarenregister" / "documenten"
-                 / "zoek_leraren.graphql").read_text().strip()  # a registered text: the compiled path
-LERAAR_DOCUMENT = (Path(__file__).resolve().parent.parent / "lerarenregister" / "documenten"
-                   / "leraar.graphql").read_text().strip()
+ZOEK_DOCUMENT = (
+    (Path(__file__).resolve().parent.parent / "lerarenregister" / "documenten" / "zoek_leraren.graphql")
+    .read_text()
+    .strip()
+)  # a registered text: the compiled path
+LERAAR_DOCUMENT = (
+    (Path(__file__).resolve().parent.parent / "lerarenregister" / "documenten" / "leraar.graphql").read_text().strip()
+)
 LERAAR_UITGEVOERD = '{ leraar(registernummer: "100000000") { registernummer } }'
 ZOEK_UITGEVOERD = '{ zoekLeraren(zoekterm: "vries", first: 5) { totalCount edges { node { registernummer } } } }'
 SNEL = 10.0  # seconds: "fails fast" and "answers" both mean well within this, on a busy shared machine
@@ -73,14 +78,23 @@ class Register:
         self.basis = f"http://127.0.0.1:{self.poort}"
         self.log = map_ / f"register-{self.poort}.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
-        env.update({"REGISTER_DATABASE_URL": cluster.url, "REGISTER_OIDC_ISSUER": ISSUER,
-                    "REGISTER_OIDC_AUDIENCE": AUDIENCE, "REGISTER_OIDC_JWKS": str(sleutels.jwks_pad),
-                    "REGISTER_SECRET_KEY": SECRET, "REGISTER_VANDAAG": "2026-11-28",
-                    # Hundreds of requests a second from one address are the load of this test, not abuse.
-                    "REGISTER_LIMIET_PUBLIEK": "uit", **instellingen})
+        env.update(
+            {
+                "REGISTER_DATABASE_URL": cluster.url,
+                "REGISTER_OIDC_ISSUER": ISSUER,
+                "REGISTER_OIDC_AUDIENCE": AUDIENCE,
+                "REGISTER_OIDC_JWKS": str(sleutels.jwks_pad),
+                "REGISTER_SECRET_KEY": SECRET,
+                "REGISTER_VANDAAG": "2026-11-28",
+                # Hundreds of requests a second from one address are the load of this test, not abuse.
+                "REGISTER_LIMIET_PUBLIEK": "uit",
+                **instellingen,
+            }
+        )
         with open(self.log, "wb") as uit:
-            self.proces = subprocess.Popen([CLI, "serve", "--port", str(self.poort)], env=env, stdout=uit,
-                                           stderr=subprocess.STDOUT, cwd=map_)
+            self.proces = subprocess.Popen(
+                [CLI, "serve", "--port", str(self.poort)], env=env, stdout=uit, stderr=subprocess.STDOUT, cwd=map_
+            )
         for _ in range(600):
             if self.proces.poll() is not None:
                 pytest.fail(f"the server exited at start: {self.uitvoer()}")
@@ -131,8 +145,11 @@ def _codes(body: dict[str, Any]) -> list[str]:
 
 
 async def _lever(klant: httpx.AsyncClient, sleutels: Sleutels, n: int) -> httpx.Response:
-    return await klant.post("/graphql", json={"query": KLAARZETTEN, "variables": {"leveringen": [levering(bsn(n))]}},
-                            headers={"Authorization": f"Bearer {sleutels.duo()}"})
+    return await klant.post(
+        "/graphql",
+        json={"query": KLAARZETTEN, "variables": {"leveringen": [levering(bsn(n))]}},
+        headers={"Authorization": f"Bearer {sleutels.duo()}"},
+    )
 
 
 async def _zoek(klant: httpx.AsyncClient, query: str = ZOEK_DOCUMENT) -> httpx.Response:
@@ -163,7 +180,8 @@ class _Slot:
     async def wachtenden(self) -> int:
         """Backends of the register waiting for this lock."""
         return await self.verbinding.fetchval(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()")
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+        )
 
 
 async def test_lange_lezing_is_timeout_schrijven_niet(cluster: Cluster, register: Any, sleutels: Sleutels) -> None:
@@ -175,10 +193,12 @@ async def test_lange_lezing_is_timeout_schrijven_niet(cluster: Cluster, register
             levering_ = asyncio.create_task(_lever(klant, sleutels, 902))
             # The compiled path and the executor; `leraar` may be null, `zoekLeraren` may not (so the
             # null reaches `data`, as GraphQL has it).
-            for query, variabelen, data in ((LERAAR_DOCUMENT, {"registernummer": "100000000"}, {"leraar": None}),
-                                            (LERAAR_UITGEVOERD, {}, {"leraar": None}),
-                                            (ZOEK_DOCUMENT, {"zoekterm": "vries"}, None),
-                                            (ZOEK_UITGEVOERD, {}, None)):
+            for query, variabelen, data in (
+                (LERAAR_DOCUMENT, {"registernummer": "100000000"}, {"leraar": None}),
+                (LERAAR_UITGEVOERD, {}, {"leraar": None}),
+                (ZOEK_DOCUMENT, {"zoekterm": "vries"}, None),
+                (ZOEK_UITGEVOERD, {}, None),
+            ):
                 begin = time.monotonic()
                 r = await klant.post("/graphql", json={"query": query, "variables": variabelen})
                 assert time.monotonic() - begin < SNEL
@@ -292,8 +312,11 @@ async def test_postgresql_herstart_onder_belasting(cluster: Cluster, register: A
     assert all(u[3] == 503 and u[4] == ["SERVICE_UNAVAILABLE"] for u in weg), weg[:5]
     assert max(u[2] for u in weg) < SNEL
     # Around the stop and the start: either a good answer or the same clear refusal, never a 500.
-    anders = [u for u in uitkomsten
-              if not ((u[3] == 200 and not u[4]) or (u[3] == 503 and set(u[4]) == {"SERVICE_UNAVAILABLE"}))]
+    anders = [
+        u
+        for u in uitkomsten
+        if not ((u[3] == 200 and not u[4]) or (u[3] == 503 and set(u[4]) == {"SERVICE_UNAVAILABLE"}))
+    ]
     if anders:
         pytest.fail(f"{len(anders)} answers neither good nor 503: {anders[:5]}\n{server.uitvoer()[-8000:]}")
     # Back: recovered within seconds, and from then on every answer is good, on every path.
@@ -303,10 +326,12 @@ async def test_postgresql_herstart_onder_belasting(cluster: Cluster, register: A
     assert server.proces.poll() is None, "the server died"
     uitvoer = server.uitvoer()
     assert "Traceback" not in uitvoer and "INTERNAL_SERVER_ERROR" not in uitvoer and "internal error" not in uitvoer
-    print(f"\nPostgreSQL down {gestart - gestopt:.1f} s: {len(weg)} requests, 503 in at most "
-          f"{max(u[2] for u in weg) * 1000:.0f} ms (median {sorted(u[2] for u in weg)[len(weg) // 2] * 1000:.0f} ms);"
-          f" first good answer {hersteld - gestart:.2f} s after PostgreSQL was back, "
-          f"{sum(1 for u in uitkomsten if u[1] > gestart and u[3] != 200)} refused after it; {len(uitkomsten)} in all")
+    print(
+        f"\nPostgreSQL down {gestart - gestopt:.1f} s: {len(weg)} requests, 503 in at most "
+        f"{max(u[2] for u in weg) * 1000:.0f} ms (median {sorted(u[2] for u in weg)[len(weg) // 2] * 1000:.0f} ms);"
+        f" first good answer {hersteld - gestart:.2f} s after PostgreSQL was back, "
+        f"{sum(1 for u in uitkomsten if u[1] > gestart and u[3] != 200)} refused after it; {len(uitkomsten)} in all"
+    )
 
 
 async def test_herstart_terwijl_stil_kost_geen_verzoek(cluster: Cluster, register: Any, sleutels: Sleutels) -> None:
@@ -314,8 +339,11 @@ async def test_herstart_terwijl_stil_kost_geen_verzoek(cluster: Cluster, registe
     the next checkout, so the first request after it already succeeds, on every path."""
     server = register()
     async with server.klant() as klant:
-        soorten = [lambda: _zoek(klant, ZOEK_DOCUMENT), lambda: _zoek(klant, ZOEK_UITGEVOERD),
-                   lambda: _lever(klant, sleutels, 921)]
+        soorten = [
+            lambda: _zoek(klant, ZOEK_DOCUMENT),
+            lambda: _zoek(klant, ZOEK_UITGEVOERD),
+            lambda: _lever(klant, sleutels, 921),
+        ]
         for _ in range(2):  # every pool holds a few connections, as under traffic
             for r in await asyncio.gather(*(s() for s in soorten for _ in range(3))):
                 assert r.status_code == 200 and "errors" not in r.json(), r.text
@@ -327,8 +355,10 @@ async def test_herstart_terwijl_stil_kost_geen_verzoek(cluster: Cluster, registe
 
 
 # About 0.5-1 s of work for either store: well past the bound below, short enough for a test.
-_LANG = {"sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 3000000) SELECT count(*) FROM c",
-         "postgres": "SELECT pg_sleep(0.6)"}
+_LANG = {
+    "sqlite": "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 3000000) SELECT count(*) FROM c",
+    "postgres": "SELECT pg_sleep(0.6)",
+}
 
 
 @pytest.mark.instellingen(statement_timeout_ms=100)

@@ -2,6 +2,7 @@
 
 Every bad token is sent with a query the public may ask, so a downgrade would show as HTTP 200 with data.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,8 +30,15 @@ def _b64(data: bytes) -> str:
 
 def _claims(**extra: Any) -> dict[str, Any]:
     nu = int(time.time())
-    claims: dict[str, Any] = {"iss": ISSUER, "aud": AUDIENCE, "iat": nu, "nbf": nu - 1, "exp": nu + 600,
-                              "sub": "test-duo", "rol": "duo"}
+    claims: dict[str, Any] = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": nu,
+        "nbf": nu - 1,
+        "exp": nu + 600,
+        "sub": "test-duo",
+        "rol": "duo",
+    }
     claims.update(extra)
     return claims
 
@@ -67,6 +75,7 @@ def _bearer(token: str) -> dict[str, str]:
 def nu() -> int:
     return int(time.time())
 
+
 # name -> (sleutels, vreemde_sleutel) -> the request's headers
 SLECHT: dict[str, Callable[[Sleutels, RSAKey], dict[str, str]]] = {
     "verlopen": lambda s, _: _bearer(s.token("duo", exp=nu() - 300, iat=nu() - 900, nbf=nu() - 900)),
@@ -76,7 +85,8 @@ SLECHT: dict[str, Callable[[Sleutels, RSAKey], dict[str, str]]] = {
     "zonder_exp": lambda s, _: _bearer(s.token("duo", exp=None)),
     "andere_sleutel_zelfde_kid": lambda s, k: _bearer(s.token("duo", sleutel=k)),
     "andere_sleutel_onbekende_kid": lambda s, k: _bearer(
-        s.token("duo", sleutel=k, kop={"alg": "RS256", "kid": "onbekende-kid"})),
+        s.token("duo", sleutel=k, kop={"alg": "RS256", "kid": "onbekende-kid"})
+    ),
     "alg_none": lambda s, _: _bearer(_ongetekend("none")),
     "alg_None": lambda s, _: _bearer(_ongetekend("None")),
     "hs256_met_publieke_sleutel": lambda s, _: _bearer(_hs256_met_publieke_sleutel(s)),
@@ -128,8 +138,11 @@ async def test_slecht_token_is_401(poort: Api, vreemde_sleutel: RSAKey, geval: s
 
 async def test_slecht_token_ook_via_get(poort: Api) -> None:
     assert poort.client is not None
-    r = await poort.client.get("/graphql", params={"query": PUBLIEKE_VRAAG},
-                               headers=_bearer(poort.sleutels.token("duo", aud="een-andere-dienst")))
+    r = await poort.client.get(
+        "/graphql",
+        params={"query": PUBLIEKE_VRAAG},
+        headers=_bearer(poort.sleutels.token("duo", aud="een-andere-dienst")),
+    )
     assert_unauthenticated(r)
 
 
@@ -152,8 +165,11 @@ async def test_goed_token_per_rol(api: Api) -> None:
     assert ik["ik"]["registernummer"] == nummer
     assert "LERAAR_ZELF" in ik["ik"]["inzage"]
 
-    bestuur = await api.ok("query($nr: String!) { mijnSchoolbestuur { bevoegdGezagNummer } "
-                           "leraar(registernummer: $nr) { inzage } }", {"nr": nummer}, s.bestuur(BOARD_A))
+    bestuur = await api.ok(
+        "query($nr: String!) { mijnSchoolbestuur { bevoegdGezagNummer } leraar(registernummer: $nr) { inzage } }",
+        {"nr": nummer},
+        s.bestuur(BOARD_A),
+    )
     assert bestuur["mijnSchoolbestuur"]["bevoegdGezagNummer"] == BOARD_A
     assert "WERKGEVER" in bestuur["leraar"]["inzage"]
 

@@ -1,5 +1,6 @@
 """Execution defects found by generated queries (issue 15): totalCount with first: 0, errors that
 depended on timing, coroutines started and dropped."""
+
 from __future__ import annotations
 
 import asyncio
@@ -15,8 +16,9 @@ SAMEN = """query($nr: String!) { zoekLeraren(zoekterm: "vries", first: 101) { to
 
 async def test_first_nul_telt_toch_alles(api: Api) -> None:
     """A dashboard asking only for the count (first: 0) gets the exact total (API.md: totalCount is exact)."""
-    await klaarzetten(api, [levering(bsn(600 + i), achternaam=f"Staf{i}", benoemingen=[benoeming("70001")])
-                            for i in range(5)])
+    await klaarzetten(
+        api, [levering(bsn(600 + i), achternaam=f"Staf{i}", benoemingen=[benoeming("70001")]) for i in range(5)]
+    )
     doc = "query($f: Int) { mijnSchoolbestuur { medewerkers(first: $f) { totalCount pageInfo { hasNextPage } } } }"
     for first, volgende in ((0, True), (1, True), (5, False)):
         data = await api.ok(doc, {"f": first}, api.sleutels.bestuur("70001"))
@@ -34,7 +36,10 @@ async def test_fouten_hangen_niet_af_van_timing(api: Api) -> None:
     [antwoord] = [json.loads(v) for v in verschillend]
     assert antwoord["data"] is None
     assert [(e["extensions"]["code"], e.get("path")) for e in antwoord["errors"]] == [
-        ("BAD_USER_INPUT", ["zoekLeraren"]), ("FORBIDDEN", ["a", "geboortedatum"]), ("FORBIDDEN", ["b", "registratie"])]
+        ("BAD_USER_INPUT", ["zoekLeraren"]),
+        ("FORBIDDEN", ["a", "geboortedatum"]),
+        ("FORBIDDEN", ["b", "registratie"]),
+    ]
 
 
 async def test_broers_en_zussen_worden_afgewacht() -> None:

@@ -1,5 +1,6 @@
 """Trusted documents (API.md, "Production", Trusted documents): by id over POST and GET, Apollo's
 persisted-query extension, the list at /documenten.json, and REGISTER_ALLEEN_VERTROUWD."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,9 +22,19 @@ ZOEK_ID = "sha256:" + hashlib.sha256(ZOEK.encode()).hexdigest()
 def test_elk_scherm_heeft_een_geldig_document() -> None:
     schema = bouw_schema()._schema
     namen = {p.stem for p in MAP.glob("*.graphql")}
-    assert {"zoek_leraren", "zoek_leraren_pagina", "leraar", "leraar_overzicht", "leraar_portfolio",
-            "leraar_herregistratie", "leraar_waarschuwingen", "bestuur_personeel", "bestuur_leraar",
-            "bestuur_wijzigingen", "duo_levering"} <= namen
+    assert {
+        "zoek_leraren",
+        "zoek_leraren_pagina",
+        "leraar",
+        "leraar_overzicht",
+        "leraar_portfolio",
+        "leraar_herregistratie",
+        "leraar_waarschuwingen",
+        "bestuur_personeel",
+        "bestuur_leraar",
+        "bestuur_wijzigingen",
+        "duo_levering",
+    } <= namen
     for p in MAP.glob("*.graphql"):
         assert validate(schema, parse(p.read_text())) == [], p.name
 

@@ -1,6 +1,7 @@
 """Request ids and the request log (API.md, "Production", Operations): every response carries the
 request's id, the incoming X-Request-ID when it is well-formed; REGISTER_LOG_FORMAT=json writes one
 JSON object a line, one line per request with its fields and nothing a client sent as a value."""
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,11 @@ from conftest import Api
 from lerarenregister.logboek import JsonOpmaak, configuratie
 
 ZOEK = "query ZoekLog($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }"
-GEREGISTREERD = ("query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first: 20) { totalCount edges { "
-                 "node { registernummer naam { voorletters tussenvoegsel achternaam weergavenaam } bevoegdheden { "
-                 "id vak soort voorHerregistratie } } } } }")
+GEREGISTREERD = (
+    "query Zoek($zoekterm: String!) { zoekLeraren(zoekterm: $zoekterm, first: 20) { totalCount edges { "
+    "node { registernummer naam { voorletters tussenvoegsel achternaam weergavenaam } bevoegdheden { "
+    "id vak soort voorHerregistratie } } } } }"
+)
 NIEUW_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -74,8 +77,11 @@ async def test_elk_antwoord_draagt_het_request_id(api: Api) -> None:
 async def test_een_json_regel_per_verzoek(api: Api, json_log: JsonRegels) -> None:
     assert api.client is not None
     await api.post(ZOEK, {"t": "Kanarievogel"}, headers={"X-Request-ID": "log-1"})
-    r = await api.client.get("/graphql", params={"query": ZOEK, "variables": json.dumps({"t": "Kanariegeheim"})},
-                             headers={"X-Request-ID": "log-2"})
+    r = await api.client.get(
+        "/graphql",
+        params={"query": ZOEK, "variables": json.dumps({"t": "Kanariegeheim"})},
+        headers={"X-Request-ID": "log-2"},
+    )
     assert r.status_code == 200, r.text
     await api.client.get("/health/live", headers={"X-Request-ID": "log-3"})
     await api.client.get("/graphql/123456782", headers={"X-Request-ID": "log-4"})  # a path is the client's text
@@ -83,11 +89,27 @@ async def test_een_json_regel_per_verzoek(api: Api, json_log: JsonRegels) -> Non
     per_id = {r["request_id"]: r for r in regels}
     assert set(per_id) == {"log-1", "log-2", "log-3", "log-4"}, regels
     een = per_id["log-1"]
-    assert set(een) >= {"tijd", "niveau", "bericht", "request_id", "methode", "pad", "status", "duur_ms", "operatie",
-                        "doelgroep", "kosten"}
+    assert set(een) >= {
+        "tijd",
+        "niveau",
+        "bericht",
+        "request_id",
+        "methode",
+        "pad",
+        "status",
+        "duur_ms",
+        "operatie",
+        "doelgroep",
+        "kosten",
+    }
     assert een["niveau"] == "INFO" and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00", een["tijd"])
     assert (een["methode"], een["pad"], een["status"], een["operatie"], een["doelgroep"]) == (
-        "POST", "/graphql", 200, "ZoekLog", "publiek")
+        "POST",
+        "/graphql",
+        200,
+        "ZoekLog",
+        "publiek",
+    )
     assert isinstance(een["kosten"], int) and een["kosten"] > 0 and een["duur_ms"] >= 0
     assert per_id["log-2"]["methode"] == "GET" and per_id["log-2"]["pad"] == "/graphql"  # no query string
     assert per_id["log-3"]["pad"] == "/health/live" and per_id["log-3"]["operatie"] is None

@@ -16,6 +16,7 @@ is `REGISTER_VIJANDIG_AANTAL` (default 500); `REGISTER_VIJANDIG_SEED` changes th
 Hypothesis also draws constants from the modules loaded, so this file alone and the whole suite each
 generate their own (fixed) base documents.
 """
+
 from __future__ import annotations
 
 import base64
@@ -109,60 +110,129 @@ async def zaai(api: Api) -> Register:
     """A small register through the API: deliveries, confirmations, an assessment with aantekeningen,
     an objection, catalogue activities, a portfolio made public, a report of wrong data."""
     s = api.sleutels
-    r = Register(bsns={"zelf": bsn(9001), "collega": bsn(9002), "klaar": bsn(9003), "voorportaal": bsn(9004),
-                       "elders": bsn(9005)})
-    bevoegdheden = [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-                    {"vak": "Engels", "soort": "EERSTEGRAADS", "behaaldOp": "2012-06-30"}]
+    r = Register(
+        bsns={
+            "zelf": bsn(9001),
+            "collega": bsn(9002),
+            "klaar": bsn(9003),
+            "voorportaal": bsn(9004),
+            "elders": bsn(9005),
+        }
+    )
+    bevoegdheden = [
+        {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+        {"vak": "Engels", "soort": "EERSTEGRAADS", "behaaldOp": "2012-06-30"},
+    ]
     async with api.op(D0) as toen:
-        r.nummers = await klaarzetten(toen, [
-            levering(r.bsns["zelf"], bevoegdheden=bevoegdheden, benoemingen=[
-                benoeming(A, "Wiskunde", "2020-08-01"), benoeming(A, "Natuurkunde", "2025-01-01", "2030-07-31"),
-                benoeming(B, "Engels", "2012-08-01", "2019-07-31")]),
-            levering(r.bsns["collega"], achternaam="Jansen", tussenvoegsel=None, voornamen="Piet",
-                     benoemingen=[benoeming(A, "Wiskunde", "2018-08-01")]),
-            levering(r.bsns["klaar"], achternaam="Müller", tussenvoegsel=None, benoemingen=[benoeming(A, "Duits")]),
-            levering(r.bsns["voorportaal"], achternaam="Berg", tussenvoegsel="van den", bevoegdheden=[],
-                     benoemingen=[benoeming(A, "Biologie", "2026-01-01")]),
-            levering(r.bsns["elders"], achternaam="Yılmaz", tussenvoegsel=None,
-                     benoemingen=[benoeming(C, "Wiskunde", "2019-08-01")]),
-        ])
+        r.nummers = await klaarzetten(
+            toen,
+            [
+                levering(
+                    r.bsns["zelf"],
+                    bevoegdheden=bevoegdheden,
+                    benoemingen=[
+                        benoeming(A, "Wiskunde", "2020-08-01"),
+                        benoeming(A, "Natuurkunde", "2025-01-01", "2030-07-31"),
+                        benoeming(B, "Engels", "2012-08-01", "2019-07-31"),
+                    ],
+                ),
+                levering(
+                    r.bsns["collega"],
+                    achternaam="Jansen",
+                    tussenvoegsel=None,
+                    voornamen="Piet",
+                    benoemingen=[benoeming(A, "Wiskunde", "2018-08-01")],
+                ),
+                levering(r.bsns["klaar"], achternaam="Müller", tussenvoegsel=None, benoemingen=[benoeming(A, "Duits")]),
+                levering(
+                    r.bsns["voorportaal"],
+                    achternaam="Berg",
+                    tussenvoegsel="van den",
+                    bevoegdheden=[],
+                    benoemingen=[benoeming(A, "Biologie", "2026-01-01")],
+                ),
+                levering(
+                    r.bsns["elders"],
+                    achternaam="Yılmaz",
+                    tussenvoegsel=None,
+                    benoemingen=[benoeming(C, "Wiskunde", "2019-08-01")],
+                ),
+            ],
+        )
         for wie in ("zelf", "collega", "elders"):
             await bevestig(toen, r.bsns[wie])
     # The first periods ended 2025-10-31 without hours: an aantekening on each bevoegdheid.
-    await api.ok("mutation($d: Date!) { beoordeelHerregistraties(peildatum: $d) { nietVoldaan } }",
-                 {"d": VANDAAG.isoformat()}, s.beroepsgroep())
+    await api.ok(
+        "mutation($d: Date!) { beoordeelHerregistraties(peildatum: $d) { nietVoldaan } }",
+        {"d": VANDAAG.isoformat()},
+        s.beroepsgroep(),
+    )
     zelf = s.leraar(r.bsns["zelf"])
-    ik = (await api.ok("{ ik { bevoegdheden { id aantekening { id } } benoemingen { id } voorportaal { id } } }",
-                       token=zelf))["ik"]
+    ik = (
+        await api.ok(
+            "{ ik { bevoegdheden { id aantekening { id } } benoemingen { id } voorportaal { id } } }", token=zelf
+        )
+    )["ik"]
     r.ids["bevoegdheid"] = [b["id"] for b in ik["bevoegdheden"]]
     r.ids["aantekening"] = [b["aantekening"]["id"] for b in ik["bevoegdheden"] if b["aantekening"]]
     r.ids["benoeming"] = [b["id"] for b in ik["benoemingen"]]
     r.ids["voorportaal"] = [v["id"] for v in ik["voorportaal"]]
-    bezwaar = await api.ok("mutation($a: ID!) { dienBezwaarIn(aantekening: $a, motivering: \"Ziek\") { id } }",
-                           {"a": r.ids["aantekening"][0]}, zelf)
+    bezwaar = await api.ok(
+        'mutation($a: ID!) { dienBezwaarIn(aantekening: $a, motivering: "Ziek") { id } }',
+        {"a": r.ids["aantekening"][0]},
+        zelf,
+    )
     r.ids["bezwaar"] = [bezwaar["dienBezwaarIn"]["id"]]
     aanbieder = s.aanbieder("AANB1", "Academie")
     r.ids["activiteit"] = []
-    for titel, contact, zelfstudie in (("Vakdidactiek wiskunde", 8, 4), ("Engels in de klas", 16, 0),
-                                       ("Zelfstudie statistiek", 2, 10)):
-        act = await api.ok("mutation($i: CatalogusActiviteitInvoer!) { publiceerActiviteit(invoer: $i) { id } }",
-                           {"i": {"titel": titel, "soort": "CURSUS", "contacturen": contact,
-                                  "zelfstudieuren": zelfstudie, "gebied": "VAKDIDACTISCH", "toetsing": True}},
-                           aanbieder)
+    for titel, contact, zelfstudie in (
+        ("Vakdidactiek wiskunde", 8, 4),
+        ("Engels in de klas", 16, 0),
+        ("Zelfstudie statistiek", 2, 10),
+    ):
+        act = await api.ok(
+            "mutation($i: CatalogusActiviteitInvoer!) { publiceerActiviteit(invoer: $i) { id } }",
+            {
+                "i": {
+                    "titel": titel,
+                    "soort": "CURSUS",
+                    "contacturen": contact,
+                    "zelfstudieuren": zelfstudie,
+                    "gebied": "VAKDIDACTISCH",
+                    "toetsing": True,
+                }
+            },
+            aanbieder,
+        )
         r.ids["activiteit"].append(act["publiceerActiviteit"]["id"])
     await api.ok("mutation($id: ID!) { trekActiviteitIn(id: $id) { id } }", {"id": r.ids["activiteit"][2]}, aanbieder)
     r.ids["portfolio"] = []
     for titel, datum, catalogus in (("Vakdag", "2026-11-01", None), ("Cursus", "2026-10-01", r.ids["activiteit"][0])):
-        act = await api.ok("mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }", {"i": {
-            "titel": titel, "datum": datum, "uren": 3, "gebied": "VAKINHOUDELIJK",
-            "bevoegdheden": r.ids["bevoegdheid"], "catalogusActiviteit": catalogus}}, zelf)
+        act = await api.ok(
+            "mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }",
+            {
+                "i": {
+                    "titel": titel,
+                    "datum": datum,
+                    "uren": 3,
+                    "gebied": "VAKINHOUDELIJK",
+                    "bevoegdheden": r.ids["bevoegdheid"],
+                    "catalogusActiviteit": catalogus,
+                }
+            },
+            zelf,
+        )
         r.ids["portfolio"].append(act["voegActiviteitToe"]["id"])
     await api.ok("mutation { zetPortfolioOpenbaar(openbaar: true) { registernummer } }", token=zelf)
-    melding = await api.ok("mutation($b: ID) { meldFout(benoeming: $b, toelichting: \"Klopt niet\") { id } }",
-                           {"b": r.ids["benoeming"][0]}, zelf)
+    melding = await api.ok(
+        'mutation($b: ID) { meldFout(benoeming: $b, toelichting: "Klopt niet") { id } }',
+        {"b": r.ids["benoeming"][0]},
+        zelf,
+    )
     r.ids["foutmelding"] = [melding["meldFout"]["id"]]
-    pagina = await api.ok("{ zoekLeraren(zoekterm: \"j\", first: 1) { edges { cursor } } "
-                          "zoekActiviteiten(first: 1) { edges { cursor } } }")
+    pagina = await api.ok(
+        '{ zoekLeraren(zoekterm: "j", first: 1) { edges { cursor } } zoekActiviteiten(first: 1) { edges { cursor } } }'
+    )
     r.cursors = [e["cursor"] for v in pagina.values() for e in v["edges"]]
     return r
 
@@ -197,13 +267,75 @@ def _parseert(parser: Callable[[str], Any], tekst: str) -> bool:
 
 
 VREEMDE_TEKSTEN = [
-    "", " ", "  \t ", "a", "\x00", "a\x00", "\x00" * 8, "Vries\x00", "\u202eseirv", "\u202aa\u202c", "\u2066x\u2069",
-    "\u200f\u200e", "\x01\x02\x1b[31m", "\t\n\r", "\x7f", "\x85", "\ufeff", "\uffff", "\ufffe", "\U0001f600" * 3,
-    "e\u0301" * 200, "مرحبا", "Ærø Ölçü", "ß", "İ", "ﬁ", "a" * 100, "a" * 101, "a" * 5000, "a " * 60,
-    " ".join(["woord"] * 11), "' OR '1'='1", "'; DROP TABLE leraar; --", "%", "_", "%_%", "\\", "\\\\%", "\"",
-    "<script>alert(1)</script>", "${jndi:ldap://x}", "{{7*7}}", "NaN", "null", "undefined", "0", "-1",
-    "1e309", "99999999999999999999", "١٢٣", "１２３", " 12 ", "1_000", "0x10", "+5", "van", "de", "'t", "d'",
-    "van der", "muller", "MÜLLER", "jansen", "de Vries", "vRiEs", "*", "?", "[a-z]", "\u0000\u202e",
+    "",
+    " ",
+    "  \t ",
+    "a",
+    "\x00",
+    "a\x00",
+    "\x00" * 8,
+    "Vries\x00",
+    "\u202eseirv",
+    "\u202aa\u202c",
+    "\u2066x\u2069",
+    "\u200f\u200e",
+    "\x01\x02\x1b[31m",
+    "\t\n\r",
+    "\x7f",
+    "\x85",
+    "\ufeff",
+    "\uffff",
+    "\ufffe",
+    "\U0001f600" * 3,
+    "e\u0301" * 200,
+    "مرحبا",
+    "Ærø Ölçü",
+    "ß",
+    "İ",
+    "ﬁ",
+    "a" * 100,
+    "a" * 101,
+    "a" * 5000,
+    "a " * 60,
+    " ".join(["woord"] * 11),
+    "' OR '1'='1",
+    "'; DROP TABLE leraar; --",
+    "%",
+    "_",
+    "%_%",
+    "\\",
+    "\\\\%",
+    '"',
+    "<script>alert(1)</script>",
+    "${jndi:ldap://x}",
+    "{{7*7}}",
+    "NaN",
+    "null",
+    "undefined",
+    "0",
+    "-1",
+    "1e309",
+    "99999999999999999999",
+    "١٢٣",
+    "１２３",
+    " 12 ",
+    "1_000",
+    "0x10",
+    "+5",
+    "van",
+    "de",
+    "'t",
+    "d'",
+    "van der",
+    "muller",
+    "MÜLLER",
+    "jansen",
+    "de Vries",
+    "vRiEs",
+    "*",
+    "?",
+    "[a-z]",
+    "\u0000\u202e",
 ]
 # Split by the register's own free-text rule, so that most requests get past it to the resolvers.
 TOEGESTANE_TEKSTEN = [t for t in VREEMDE_TEKSTEN if tekstfout(t, Tekstsoort.KORT) is None]
@@ -213,54 +345,223 @@ VERBODEN_TEKENS = ["\x00", "\u202e", "\u2069", "\x1f", "\n", "\x85"]
 # Int literals: the valid ones lie within 32 bits; the rest graphql-core refuses before any resolver.
 GELDIGE_GETALLEN: list[Any] = [0, 1, -1, 2, 20, 49, 50, 51, 99, 100, 101, 1000, 2**31 - 1, -(2**31), Getal("-0")]
 ONGELDIGE_GETALLEN: list[Any] = [Getal(str(2**31)), Getal(str(2**63)), Getal("99999999999999999999"), Getal("1e3"), 1.5]
-GELDIGE_FLOATS: list[Any] = [0, -0.0, 1, 0.5, 2000, 2000.0001, 1e-300, 1.7976931348623157e308, -1, -1e308, 160, 1e15,
-                             Getal("1E308"), Getal("0.0000000000000000000001"), Getal("123456789012345678901234567890")]
+GELDIGE_FLOATS: list[Any] = [
+    0,
+    -0.0,
+    1,
+    0.5,
+    2000,
+    2000.0001,
+    1e-300,
+    1.7976931348623157e308,
+    -1,
+    -1e308,
+    160,
+    1e15,
+    Getal("1E308"),
+    Getal("0.0000000000000000000001"),
+    Getal("123456789012345678901234567890"),
+]
 ONGELDIGE_FLOATS: list[Any] = [Getal("1e400"), Getal("-1e400"), "1.5", True]
-VREEMDE_IDS = ["0", "-1", "1", "2147483647", "2147483648", "9223372036854775807", "9223372036854775808",
-               "99999999999999999999", "1" * 400, "1" * 5000, "1e3", "1.5", "abc", "", " ", "\x00", " 1 ", "١", "１",
-               "1_0", "+1", "0x1", "\u202e1", "ID:1", "null", 2**31 - 1, 0, -1]
-VREEMDE_DATUMS = ["2026-11-28", "2026-11-29", "2027-01-01", "2026-02-29", "2024-02-29", "2026-02-30", "0001-01-01",
-                  "9999-12-31", "1900-01-01", "1989-12-31", "1990-01-01", "2021-11-01", "2025-10-31", "20261128",
-                  "2026-1-1", "", "\x00", "2026-11-28T00:00:00", "+10000-01-01", "2026-13-01", "2026-W48-6",
-                  "28-11-2026", "2026-11-28\x00"]
-VREEMDE_TIJDSTIPPEN = ["2026-11-28T10:00:00+00:00", "2026-11-28T10:00:00Z", "2026-11-28T10:00:00",
-                       "0001-01-01T00:00:00+14:00", "0001-01-01T00:00:00-14:00", "9999-12-31T23:59:59-14:00",
-                       "9999-12-31T23:59:59+14:00", "2026-11-28", "1970-01-01T00:00:00+00:00", "", "nu",
-                       "2026-11-28T10:00:00+25:00", "2026-11-28T24:00:00+00:00", "2026-11-28T10:00:00.123456789+01:00",
-                       "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"]
+VREEMDE_IDS = [
+    "0",
+    "-1",
+    "1",
+    "2147483647",
+    "2147483648",
+    "9223372036854775807",
+    "9223372036854775808",
+    "99999999999999999999",
+    "1" * 400,
+    "1" * 5000,
+    "1e3",
+    "1.5",
+    "abc",
+    "",
+    " ",
+    "\x00",
+    " 1 ",
+    "١",
+    "１",
+    "1_0",
+    "+1",
+    "0x1",
+    "\u202e1",
+    "ID:1",
+    "null",
+    2**31 - 1,
+    0,
+    -1,
+]
+VREEMDE_DATUMS = [
+    "2026-11-28",
+    "2026-11-29",
+    "2027-01-01",
+    "2026-02-29",
+    "2024-02-29",
+    "2026-02-30",
+    "0001-01-01",
+    "9999-12-31",
+    "1900-01-01",
+    "1989-12-31",
+    "1990-01-01",
+    "2021-11-01",
+    "2025-10-31",
+    "20261128",
+    "2026-1-1",
+    "",
+    "\x00",
+    "2026-11-28T00:00:00",
+    "+10000-01-01",
+    "2026-13-01",
+    "2026-W48-6",
+    "28-11-2026",
+    "2026-11-28\x00",
+]
+VREEMDE_TIJDSTIPPEN = [
+    "2026-11-28T10:00:00+00:00",
+    "2026-11-28T10:00:00Z",
+    "2026-11-28T10:00:00",
+    "0001-01-01T00:00:00+14:00",
+    "0001-01-01T00:00:00-14:00",
+    "9999-12-31T23:59:59-14:00",
+    "9999-12-31T23:59:59+14:00",
+    "2026-11-28",
+    "1970-01-01T00:00:00+00:00",
+    "",
+    "nu",
+    "2026-11-28T10:00:00+25:00",
+    "2026-11-28T24:00:00+00:00",
+    "2026-11-28T10:00:00.123456789+01:00",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59.999999Z",
+]
 GELDIGE_DATUMS = [d for d in VREEMDE_DATUMS if _parseert(dt.date.fromisoformat, d)]
 GELDIGE_TIJDSTIPPEN = [d for d in VREEMDE_TIJDSTIPPEN if _parseert(dateutil.parser.isoparse, d)]
 VREEMDE_BESTUREN = ["", "99999", "A" * 21, "3000 1", "30001\x00", "\u202e30001", "abc-def", "1" * 1000]
 # Values of the wrong kind, for a type confusion.
-VERWARD: list[Any] = [0, -1, Getal(str(2**31)), 1.5, True, None, "tekst", [], [None], [[1, [2]]], {}, {"a": {"b": 1}},
-                      EnumLiteraal("ONBEKEND"), Variabele("nietGedeclareerd"), Getal("1e400"), "\x00" * 3]
+VERWARD: list[Any] = [
+    0,
+    -1,
+    Getal(str(2**31)),
+    1.5,
+    True,
+    None,
+    "tekst",
+    [],
+    [None],
+    [[1, [2]]],
+    {},
+    {"a": {"b": 1}},
+    EnumLiteraal("ONBEKEND"),
+    Variabele("nietGedeclareerd"),
+    Getal("1e400"),
+    "\x00" * 3,
+]
 
 
 def vreemde_cursors(echt: list[str]) -> list[str]:
-    return [*echt, _b64("p:-1"), _b64("p:-2"), _b64("p:0"), _b64("p:1"), _b64("p:49"), _b64("p:1000000"),
-            _b64("p:2147483647"), _b64("p:9223372036854775806"), _b64("p:9223372036854775807"),
-            _b64("p:99999999999999999999"), _b64("p:" + "9" * 4000), _b64("p:" + "9" * 5000), _b64("p:1e5"),
-            _b64("p: 5"), _b64("p:5\x00"), _b64("p:١٢"), _b64("p:1_0"), _b64("p:"), _b64("x:1"), _b64("p"),
-            _b64(b"\xff\xfe\x00"), "", "=", "!!!", "p:5", _b64("p:5").rstrip("="), "\x00", "a" * 10_000,
-            _b64("p:5") * 50]
+    return [
+        *echt,
+        _b64("p:-1"),
+        _b64("p:-2"),
+        _b64("p:0"),
+        _b64("p:1"),
+        _b64("p:49"),
+        _b64("p:1000000"),
+        _b64("p:2147483647"),
+        _b64("p:9223372036854775806"),
+        _b64("p:9223372036854775807"),
+        _b64("p:99999999999999999999"),
+        _b64("p:" + "9" * 4000),
+        _b64("p:" + "9" * 5000),
+        _b64("p:1e5"),
+        _b64("p: 5"),
+        _b64("p:5\x00"),
+        _b64("p:١٢"),
+        _b64("p:1_0"),
+        _b64("p:"),
+        _b64("x:1"),
+        _b64("p"),
+        _b64(b"\xff\xfe\x00"),
+        "",
+        "=",
+        "!!!",
+        "p:5",
+        _b64("p:5").rstrip("="),
+        "\x00",
+        "a" * 10_000,
+        _b64("p:5") * 50,
+    ]
 
 
 # Values that pass the input rules but stress what is derived from them.
-GELDIGE_NAMEN = ["Anna", "Vries", " ".join(["ß"] * 61), "ﬃ" * 200, "a" * 200, " ".join(["a"] * 100), "Ærø Ölçü",
-                 "d'Ancona", "O\u2019Brien", "'t Hart", "Le", "van der", "İlker", "Zoë\u0301", "﷽" * 10, "\U0001f600",
-                 "a\u200bb", "مرحبا", "%_%", "' OR '1'='1"]
-VAKKEN = ["Wiskunde", "wiskunde", "WISKUNDE", "Wískunde", "Frans", "frans", "Fráns", "Duits", "ß" * 100,
-          "ß" * 50 + "a", "ß" * 50 + "b", "ﬃ" * 100, "a" * 100, "Natuur- en scheikunde"]
-RANDBEGIN = ["2020-08-01", "2020-08-01", VANDAAG.isoformat(), "2026-11-29", "2024-02-29", "1900-01-01", "2099-01-01",
-             "9995-12-31", "9996-01-01", "9998-06-01"]
+GELDIGE_NAMEN = [
+    "Anna",
+    "Vries",
+    " ".join(["ß"] * 61),
+    "ﬃ" * 200,
+    "a" * 200,
+    " ".join(["a"] * 100),
+    "Ærø Ölçü",
+    "d'Ancona",
+    "O\u2019Brien",
+    "'t Hart",
+    "Le",
+    "van der",
+    "İlker",
+    "Zoë\u0301",
+    "﷽" * 10,
+    "\U0001f600",
+    "a\u200bb",
+    "مرحبا",
+    "%_%",
+    "' OR '1'='1",
+]
+VAKKEN = [
+    "Wiskunde",
+    "wiskunde",
+    "WISKUNDE",
+    "Wískunde",
+    "Frans",
+    "frans",
+    "Fráns",
+    "Duits",
+    "ß" * 100,
+    "ß" * 50 + "a",
+    "ß" * 50 + "b",
+    "ﬃ" * 100,
+    "a" * 100,
+    "Natuur- en scheikunde",
+]
+RANDBEGIN = [
+    "2020-08-01",
+    "2020-08-01",
+    VANDAAG.isoformat(),
+    "2026-11-29",
+    "2024-02-29",
+    "1900-01-01",
+    "2099-01-01",
+    "9995-12-31",
+    "9996-01-01",
+    "9998-06-01",
+]
 RANDEIND = [None, None, "9999-12-31", "2026-11-27", VANDAAG.isoformat(), "2099-12-31"]
 GEBIEDEN = ["VAKINHOUDELIJK", "VAKDIDACTISCH", "PEDAGOGISCH", "OVERIG"]
 INVOER_TYPEN = {"Levering", "ActiviteitInvoer", "CorrectieInvoer", "CatalogusActiviteitInvoer", "CriteriaInvoer"}
 
 # Which pool a value is drawn from, by the name of its argument or input field.
-ID_NAMEN = {"id": "portfolio", "aantekening": "aantekening", "bezwaar": "bezwaar", "inschrijving": "voorportaal",
-            "benoeming": "benoeming", "bevoegdheid": "bevoegdheid", "bevoegdheden": "bevoegdheid",
-            "herregistratieBevoegdheden": "bevoegdheid", "catalogusActiviteit": "activiteit"}
+ID_NAMEN = {
+    "id": "portfolio",
+    "aantekening": "aantekening",
+    "bezwaar": "bezwaar",
+    "inschrijving": "voorportaal",
+    "benoeming": "benoeming",
+    "bevoegdheid": "bevoegdheid",
+    "bevoegdheden": "bevoegdheid",
+    "herregistratieBevoegdheden": "bevoegdheid",
+    "catalogusActiviteit": "activiteit",
+}
 DATUM_NAMEN = {"peildatum", "datum", "geboortedatum", "behaaldOp", "begindatum", "einddatum", "geldigVanaf"}
 UREN_NAMEN = {"uren", "contacturen", "zelfstudieuren", "totaalUren", "primairProcesUren", "vakinhoudelijkVoUren"}
 
@@ -284,10 +585,27 @@ class Pools:
         self.r = r
         self.verboden_tekens = True  # set per request
         self.cursors = vreemde_cursors(r.cursors)
-        self.nummers = [*r.nummers, *(n[:-1] + str((int(n[-1]) + 1) % 10) for n in r.nummers[:2]), "1000000000",
-                        "9999999999", " " + r.nummers[0] + " ", r.nummers[0] + "\x00", "1" * 10_000]
-        self.bsns = [*r.bsns.values(), bsn(9100), bsn(9101), bsn(9102), "123456789", "000000000", "12345678",
-                     "1234567890", "11111111\x00", "１２３４５６７８９"]
+        self.nummers = [
+            *r.nummers,
+            *(n[:-1] + str((int(n[-1]) + 1) % 10) for n in r.nummers[:2]),
+            "1000000000",
+            "9999999999",
+            " " + r.nummers[0] + " ",
+            r.nummers[0] + "\x00",
+            "1" * 10_000,
+        ]
+        self.bsns = [
+            *r.bsns.values(),
+            bsn(9100),
+            bsn(9101),
+            bsn(9102),
+            "123456789",
+            "000000000",
+            "12345678",
+            "1234567890",
+            "11111111\x00",
+            "１２３４５６７８９",
+        ]
 
     def id_(self, rng: random.Random, soort: str | None) -> Any:
         eigen = self.r.ids.get(soort or "", [])
@@ -340,8 +658,11 @@ class Pools:
         if naam == "after":
             return rng.choice(self.cursors)
         if naam == "zoekterm":
-            return self.tekst(rng) if rng.random() < 0.7 else rng.choice(["vries", "VRIES", "de vries", "Müller",
-                                                                            "muller", "jan", "wisk", "engels in"])
+            return (
+                self.tekst(rng)
+                if rng.random() < 0.7
+                else rng.choice(["vries", "VRIES", "de vries", "Müller", "muller", "jan", "wisk", "engels in"])
+            )
         if naam in ("registernummer", "registernummers"):
             return rng.choice(self.nummers) if rng.random() < 0.8 else self.tekst(rng)
         if naam in ID_NAMEN or naam_type == "ID":
@@ -360,30 +681,54 @@ class Pools:
         naam = lambda: rng.choice(GELDIGE_NAMEN)  # noqa: E731
         vak = lambda: rng.choice(VAKKEN)  # noqa: E731
         if typenaam == "Levering":
-            return {"bsn": rng.choice(self.bsns[:8]), "voornamen": naam(), "achternaam": naam(),
-                    "tussenvoegsel": rng.choice([None, "van", "de", "van den", "'t", "ß" * 40]),
-                    "geboortedatum": rng.choice(["1985-03-01", "1900-01-01", "1960-02-29"]),
-                    "bevoegdheden": [{"vak": vak(), "soort": rng.choice(["PO", "EERSTEGRAADS", "TWEEDEGRAADS", "PDG"]),
-                                      "behaaldOp": rng.choice(["2010-06-30", "2000-02-29", VANDAAG.isoformat()])}
-                                     for _ in range(rng.randint(0, 3))],
-                    "benoemingen": self._benoemingen(rng)}
+            return {
+                "bsn": rng.choice(self.bsns[:8]),
+                "voornamen": naam(),
+                "achternaam": naam(),
+                "tussenvoegsel": rng.choice([None, "van", "de", "van den", "'t", "ß" * 40]),
+                "geboortedatum": rng.choice(["1985-03-01", "1900-01-01", "1960-02-29"]),
+                "bevoegdheden": [
+                    {
+                        "vak": vak(),
+                        "soort": rng.choice(["PO", "EERSTEGRAADS", "TWEEDEGRAADS", "PDG"]),
+                        "behaaldOp": rng.choice(["2010-06-30", "2000-02-29", VANDAAG.isoformat()]),
+                    }
+                    for _ in range(rng.randint(0, 3))
+                ],
+                "benoemingen": self._benoemingen(rng),
+            }
         if typenaam == "ActiviteitInvoer":
-            return {"titel": naam(), "datum": rng.choice(["1990-01-01", "2024-02-29", "2022-11-01", VANDAAG.isoformat()]),
-                    "uren": rng.choice([0.01, 1e-300, 2000, 0.5, 3]), "gebied": rng.choice(GEBIEDEN),
-                    "bevoegdheden": rng.sample(self.r.ids["bevoegdheid"], rng.randint(1, len(self.r.ids["bevoegdheid"]))),
-                    "catalogusActiviteit": rng.choice([None, None, *self.r.ids["activiteit"]])}
+            return {
+                "titel": naam(),
+                "datum": rng.choice(["1990-01-01", "2024-02-29", "2022-11-01", VANDAAG.isoformat()]),
+                "uren": rng.choice([0.01, 1e-300, 2000, 0.5, 3]),
+                "gebied": rng.choice(GEBIEDEN),
+                "bevoegdheden": rng.sample(self.r.ids["bevoegdheid"], rng.randint(1, len(self.r.ids["bevoegdheid"]))),
+                "catalogusActiviteit": rng.choice([None, None, *self.r.ids["activiteit"]]),
+            }
         if typenaam == "CorrectieInvoer":
-            return {k: rng.choice([naam(), None]) if k == "tussenvoegsel" else naam()
-                    for k in rng.sample(["voornamen", "tussenvoegsel", "achternaam"], rng.randint(1, 3))}
+            return {
+                k: rng.choice([naam(), None]) if k == "tussenvoegsel" else naam()
+                for k in rng.sample(["voornamen", "tussenvoegsel", "achternaam"], rng.randint(1, 3))
+            }
         if typenaam == "CatalogusActiviteitInvoer":
             contact, zelf = rng.choice([0, 1e-300, 8, 1000, 1e15]), rng.choice([0, 4, 1e15])
-            return {"titel": naam(), "omschrijving": rng.choice([None, "Regel één\nRegel twee\t.", naam()]),
-                    "soort": rng.choice(["CURSUS", "OPLEIDING", "ZELFSTUDIE"]), "contacturen": contact,
-                    "zelfstudieuren": zelf, "gebied": rng.choice(GEBIEDEN), "toetsing": rng.choice([True, False])}
+            return {
+                "titel": naam(),
+                "omschrijving": rng.choice([None, "Regel één\nRegel twee\t.", naam()]),
+                "soort": rng.choice(["CURSUS", "OPLEIDING", "ZELFSTUDIE"]),
+                "contacturen": contact,
+                "zelfstudieuren": zelf,
+                "gebied": rng.choice(GEBIEDEN),
+                "toetsing": rng.choice([True, False]),
+            }
         assert typenaam == "CriteriaInvoer", typenaam
-        return {"geldigVanaf": rng.choice([VANDAAG.isoformat(), "2026-11-29", "2027-08-01", "9999-12-31"]),
-                "totaalUren": rng.choice([160, 0, 1e308]), "primairProcesUren": rng.choice([100, 0, 1e308]),
-                "vakinhoudelijkVoUren": rng.choice([40, 0, 1e308])}
+        return {
+            "geldigVanaf": rng.choice([VANDAAG.isoformat(), "2026-11-29", "2027-08-01", "9999-12-31"]),
+            "totaalUren": rng.choice([160, 0, 1e308]),
+            "primairProcesUren": rng.choice([100, 0, 1e308]),
+            "vakinhoudelijkVoUren": rng.choice([40, 0, 1e308]),
+        }
 
     def _benoemingen(self, rng: random.Random) -> list[dict[str, Any]]:
         uit: list[dict[str, Any]] = []
@@ -391,9 +736,15 @@ class Pools:
             if uit and rng.random() < 0.5:  # the same board and day as the one before, another spelling
                 uit.append({**uit[-1], "vak": rng.choice(VAKKEN), "einddatum": rng.choice(RANDEIND)})
             else:
-                uit.append({"bevoegdGezagNummer": rng.choice([A, B, C, "Z9", "A" * 20]),
-                            "schoolbestuurNaam": rng.choice(GELDIGE_NAMEN), "vak": rng.choice(VAKKEN),
-                            "begindatum": rng.choice(RANDBEGIN), "einddatum": rng.choice(RANDEIND)})
+                uit.append(
+                    {
+                        "bevoegdGezagNummer": rng.choice([A, B, C, "Z9", "A" * 20]),
+                        "schoolbestuurNaam": rng.choice(GELDIGE_NAMEN),
+                        "vak": rng.choice(VAKKEN),
+                        "begindatum": rng.choice(RANDBEGIN),
+                        "einddatum": rng.choice(RANDEIND),
+                    }
+                )
         return uit
 
     def object(self, rng: random.Random, type_: GraphQLInputObjectType, geldig: bool = True) -> dict[str, Any]:
@@ -432,8 +783,9 @@ def als_ast(waarde: Any) -> ValueNode:
         return StringValueNode(value=waarde)
     if isinstance(waarde, list):
         return ListValueNode(values=tuple(als_ast(w) for w in waarde))
-    return ObjectValueNode(fields=tuple(ObjectFieldNode(name=NameNode(value=k), value=als_ast(v))
-                                        for k, v in waarde.items()))
+    return ObjectValueNode(
+        fields=tuple(ObjectFieldNode(name=NameNode(value=k), value=als_ast(v)) for k, v in waarde.items())
+    )
 
 
 def als_json(waarde: Any) -> Any:
@@ -459,10 +811,14 @@ def als_json(waarde: Any) -> Any:
 
 def basisdocumenten(aantal: int, negatief: bool) -> list[DocumentNode]:
     """`aantal` queries and mutations from the schema: valid ones, or each with one schema violation."""
-    scalars = {"Date": (st.sampled_from(VREEMDE_DATUMS) | st.dates().map(dt.date.isoformat)).map(
-                   lambda t: StringValueNode(value=t)),
-               "DateTime": (st.sampled_from(VREEMDE_TIJDSTIPPEN) | st.datetimes(timezones=st.just(dt.UTC))
-                            .map(dt.datetime.isoformat)).map(lambda t: StringValueNode(value=t))}
+    scalars = {
+        "Date": (st.sampled_from(VREEMDE_DATUMS) | st.dates().map(dt.date.isoformat)).map(
+            lambda t: StringValueNode(value=t)
+        ),
+        "DateTime": (
+            st.sampled_from(VREEMDE_TIJDSTIPPEN) | st.datetimes(timezones=st.just(dt.UTC)).map(dt.datetime.isoformat)
+        ).map(lambda t: StringValueNode(value=t)),
+    }
     ruw: dict[str, Any] = {"custom_scalars": scalars, "print_ast": lambda d: d}
     if negatief:
         ruw["mode"] = hg.Mode.NEGATIVE
@@ -470,8 +826,15 @@ def basisdocumenten(aantal: int, negatief: bool) -> list[DocumentNode]:
     strategie = st.one_of(hg.queries(SCHEMA, **ruw), hg.queries(SCHEMA, **ruw), hg.mutations(SCHEMA, **ruw))
     uit: list[DocumentNode] = []
 
-    @settings(max_examples=aantal, derandomize=True, database=None, phases=[Phase.generate], deadline=None,
-              suppress_health_check=list(HealthCheck), print_blob=False)
+    @settings(
+        max_examples=aantal,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        print_blob=False,
+    )
     @given(strategie)
     def verzamel(document: DocumentNode) -> None:
         uit.append(document)
@@ -511,8 +874,18 @@ def _veld_def(type_: Any, naam: str) -> Any:
 
 
 # One defect per invalid request, so that the rest of it still says something about the register.
-DEFECTEN = ["verward", "ongeldige_waarde", "onbekend_argument", "onbekend_veld", "richtlijn", "fragment",
-            "alias_conflict", "variabele", "operatie", "tekst"]
+DEFECTEN = [
+    "verward",
+    "ongeldige_waarde",
+    "onbekend_argument",
+    "onbekend_veld",
+    "richtlijn",
+    "fragment",
+    "alias_conflict",
+    "variabele",
+    "operatie",
+    "tekst",
+]
 
 
 class Mutator:
@@ -550,14 +923,24 @@ class Mutator:
         genoemd = get_named_type(type_) if type_ is not None else None
         if isinstance(node, ObjectValueNode) and isinstance(genoemd, GraphQLInputObjectType):
             velden = genoemd.fields
-            return dataclasses.replace(node, fields=tuple(dataclasses.replace(f, value=self._literaal(
-                f.value, f.name.value, getattr(velden.get(f.name.value), "type", None))) for f in node.fields))
+            return dataclasses.replace(
+                node,
+                fields=tuple(
+                    dataclasses.replace(
+                        f, value=self._literaal(f.value, f.name.value, getattr(velden.get(f.name.value), "type", None))
+                    )
+                    for f in node.fields
+                ),
+            )
         if isinstance(node, ListValueNode):
             binnen = _binnenste(type_)
             return dataclasses.replace(node, values=tuple(self._literaal(v, naam, binnen) for v in node.values))
         # hypothesis-graphql's strings hold any character; most requests are to get past the free-text rules.
-        vies = (isinstance(node, StringValueNode) and not self.pools.verboden_tekens
-                and tekstfout(node.value, Tekstsoort.KORT) is not None)
+        vies = (
+            isinstance(node, StringValueNode)
+            and not self.pools.verboden_tekens
+            and tekstfout(node.value, Tekstsoort.KORT) is not None
+        )
         if (vies or rng.random() < 0.6) and type_ is not None:
             waarde = self.pools.voor(rng, naam, type_)
             if waarde is None and isinstance(type_, GraphQLNonNull):
@@ -579,15 +962,28 @@ class Mutator:
             definitie = _veld_def(type_, s.name.value)
             kind_type = get_named_type(definitie.type) if definitie is not None else None
             argumenten = tuple(
-                dataclasses.replace(a, value=self._literaal(
-                    a.value, a.name.value, definitie.args[a.name.value].type
-                    if definitie is not None and a.name.value in definitie.args else None))
-                for a in s.arguments)
+                dataclasses.replace(
+                    a,
+                    value=self._literaal(
+                        a.value,
+                        a.name.value,
+                        definitie.args[a.name.value].type
+                        if definitie is not None and a.name.value in definitie.args
+                        else None,
+                    ),
+                )
+                for a in s.arguments
+            )
             if self._toe("onbekend_argument", 0.2):
-                argumenten += (ArgumentNode(name=NameNode(value=rng.choice(["onbekend", "bsn", "first", "zoekterm"])),
-                                            value=als_ast(rng.choice(VERWARD[:7]))),)
-            s = dataclasses.replace(s, arguments=argumenten,
-                                    selection_set=self.selecties(s.selection_set, kind_type, diepte + 1))
+                argumenten += (
+                    ArgumentNode(
+                        name=NameNode(value=rng.choice(["onbekend", "bsn", "first", "zoekterm"])),
+                        value=als_ast(rng.choice(VERWARD[:7])),
+                    ),
+                )
+            s = dataclasses.replace(
+                s, arguments=argumenten, selection_set=self.selecties(s.selection_set, kind_type, diepte + 1)
+            )
             if self._toe("richtlijn", 0.2):
                 s = dataclasses.replace(s, directives=(self._richtlijn(geldig=False),))
             elif rng.random() < 0.03:
@@ -596,15 +992,24 @@ class Mutator:
             if self.aliassen and rng.random() < 0.15:  # the same field again under other names
                 for i in range(rng.choice([1, 2, 3, 8, 30])):
                     nieuw.append(dataclasses.replace(s, alias=NameNode(value=f"a{diepte}_{len(nieuw)}_{i}")))
-            if (isinstance(nieuw[0], FieldNode) and nieuw[0].name.value != s.name.value
-                    and self._toe("alias_conflict", 0.5)):  # one response name for two different fields
-                nieuw.append(dataclasses.replace(nieuw[0], alias=NameNode(value=s.alias.value if s.alias
-                                                                          else s.name.value)))
+            if (
+                isinstance(nieuw[0], FieldNode)
+                and nieuw[0].name.value != s.name.value
+                and self._toe("alias_conflict", 0.5)
+            ):  # one response name for two different fields
+                nieuw.append(
+                    dataclasses.replace(nieuw[0], alias=NameNode(value=s.alias.value if s.alias else s.name.value))
+                )
         if rng.random() < 0.03:
             nieuw.append(FieldNode(name=NameNode(value="__typename")))
         if self._toe("onbekend_veld", 0.25):
-            nieuw.append(FieldNode(name=NameNode(value=rng.choice(["onbekendVeld", "bsn", "wachtwoordHash", "id",
-                                                                   "__schema", "bsnHash"]))))
+            nieuw.append(
+                FieldNode(
+                    name=NameNode(
+                        value=rng.choice(["onbekendVeld", "bsn", "wachtwoordHash", "id", "__schema", "bsnHash"])
+                    )
+                )
+            )
         if isinstance(type_, GraphQLObjectType) and nieuw:
             if self._toe("fragment", 0.25):
                 nieuw = self._fragment(nieuw, type_, geldig=False)
@@ -613,19 +1018,34 @@ class Mutator:
         return dataclasses.replace(sel, selections=tuple(nieuw))
 
     def _richtlijn(self, geldig: bool) -> DirectiveNode:
-        keuzes = [("include", {"if": True}), ("include", {"if": False}), ("skip", {"if": True}),
-                  ("skip", {"if": False})]
+        keuzes = [
+            ("include", {"if": True}),
+            ("include", {"if": False}),
+            ("skip", {"if": True}),
+            ("skip", {"if": False}),
+        ]
         if not geldig:
-            keuzes = [("skip", {"if": "ja"}), ("skip", {}), ("onbekend", {}), ("include", {"if": Variabele("niet")}),
-                      ("zichtbaarVoor", {"doelgroepen": [EnumLiteraal("PUBLIEK")]}), ("deprecated", {"reason": "x"})]
+            keuzes = [
+                ("skip", {"if": "ja"}),
+                ("skip", {}),
+                ("onbekend", {}),
+                ("include", {"if": Variabele("niet")}),
+                ("zichtbaarVoor", {"doelgroepen": [EnumLiteraal("PUBLIEK")]}),
+                ("deprecated", {"reason": "x"}),
+            ]
         naam, argumenten = self.rng.choice(keuzes)
-        return DirectiveNode(name=NameNode(value=naam), arguments=tuple(
-            ArgumentNode(name=NameNode(value=k), value=als_ast(v)) for k, v in argumenten.items()))
+        return DirectiveNode(
+            name=NameNode(value=naam),
+            arguments=tuple(ArgumentNode(name=NameNode(value=k), value=als_ast(v)) for k, v in argumenten.items()),
+        )
 
     def _fragment(self, selecties: list[Any], type_: GraphQLObjectType, geldig: bool) -> list[Any]:
         rng = self.rng
-        soort = rng.choice(["genoemd", "inline", "inline_zonder_type", "twee_keer"] if geldig else
-                           ["verkeerd_type", "onbekend", "kring", "ongebruikt"])
+        soort = rng.choice(
+            ["genoemd", "inline", "inline_zonder_type", "twee_keer"]
+            if geldig
+            else ["verkeerd_type", "onbekend", "kring", "ongebruikt"]
+        )
         aantal = rng.randint(1, len(selecties))
         binnen, buiten = selecties[:aantal], selecties[aantal:]
         doel = type_.name
@@ -633,16 +1053,22 @@ class Mutator:
             doel = rng.choice(["Activiteit", "Schoolbestuur", "Naam", "Query", "Onbekend", "String"])
         if soort in ("inline", "inline_zonder_type") or (soort == "verkeerd_type" and rng.random() < 0.5):
             voorwaarde = None if soort == "inline_zonder_type" else NamedTypeNode(name=NameNode(value=doel))
-            return [InlineFragmentNode(type_condition=voorwaarde, selection_set=SelectionSetNode(selections=tuple(binnen))),
-                    *buiten]
+            return [
+                InlineFragmentNode(type_condition=voorwaarde, selection_set=SelectionSetNode(selections=tuple(binnen))),
+                *buiten,
+            ]
         naam = f"F{len(self.fragmenten)}"
         if soort == "onbekend":
             return [FragmentSpreadNode(name=NameNode(value="Onbekend")), *selecties]
         if soort == "kring":  # a fragment that spreads itself
             binnen = [*binnen, FragmentSpreadNode(name=NameNode(value=naam))]
-        self.fragmenten.append(FragmentDefinitionNode(name=NameNode(value=naam),
-                                                      type_condition=NamedTypeNode(name=NameNode(value=doel)),
-                                                      selection_set=SelectionSetNode(selections=tuple(binnen))))
+        self.fragmenten.append(
+            FragmentDefinitionNode(
+                name=NameNode(value=naam),
+                type_condition=NamedTypeNode(name=NameNode(value=doel)),
+                selection_set=SelectionSetNode(selections=tuple(binnen)),
+            )
+        )
         if soort == "ongebruikt":
             return selecties
         spreiding = FragmentSpreadNode(name=NameNode(value=naam))
@@ -671,13 +1097,28 @@ class Mutator:
                 typetekst = str(arg.type)
                 defect = self._toe("variabele", 0.4)
                 if defect and rng.random() < 0.4:
-                    typetekst = rng.choice(["Int", "String", "[String!]!", "Boolean!", "Onbekend", "Levering",
-                                            typetekst.rstrip("!"), f"[{typetekst}]"])
+                    typetekst = rng.choice(
+                        [
+                            "Int",
+                            "String",
+                            "[String!]!",
+                            "Boolean!",
+                            "Onbekend",
+                            "Levering",
+                            typetekst.rstrip("!"),
+                            f"[{typetekst}]",
+                        ]
+                    )
                 standaard = None
                 if not isinstance(arg.type, GraphQLNonNull) and rng.random() < 0.1:
                     standaard = als_ast(self.pools.voor(rng, a.name.value, arg.type))
-                definities.append(VariableDefinitionNode(variable=VariableNode(name=NameNode(value=naam)),
-                                                         type=graphql.parse_type(typetekst), default_value=standaard))
+                definities.append(
+                    VariableDefinitionNode(
+                        variable=VariableNode(name=NameNode(value=naam)),
+                        type=graphql.parse_type(typetekst),
+                        default_value=standaard,
+                    )
+                )
                 if defect and rng.random() < 0.5:
                     if rng.random() < 0.7:
                         waarden[naam] = als_json(self.pools.voor(rng, a.name.value, arg.type, geldig=False))
@@ -688,8 +1129,11 @@ class Mutator:
             velden.append(dataclasses.replace(s, arguments=tuple(argumenten)))
         if self._toe("variabele", 0.5):
             waarden[rng.choice(["ongebruikt", "__proto__"])] = rng.choice([1, "x", None, {"a": []}])
-        op = dataclasses.replace(op, variable_definitions=tuple(definities),
-                                 selection_set=dataclasses.replace(op.selection_set, selections=tuple(velden)))
+        op = dataclasses.replace(
+            op,
+            variable_definitions=tuple(definities),
+            selection_set=dataclasses.replace(op.selection_set, selections=tuple(velden)),
+        )
         return op, waarden
 
     # the whole request ------------------------------------------------------------------------------
@@ -717,7 +1161,9 @@ class Mutator:
             if keuze == 0:
                 definities[0] = dataclasses.replace(op, operation=rng.choice(list(OperationType)))
             elif keuze == 1:  # a second operation in the same document
-                definities.append(graphql.parse("query Tweede { herregistratiecriteria { totaalUren } }").definitions[0])
+                definities.append(
+                    graphql.parse("query Tweede { herregistratiecriteria { totaalUren } }").definitions[0]
+                )
                 operatie = rng.choice(["Tweede", None, "Vijandig"])
             elif keuze == 2:
                 operatie = rng.choice(["Anders", "", "vijandig"])
@@ -735,24 +1181,56 @@ class Mutator:
     def _verknip(self, tekst: str) -> str:
         rng = self.rng
         plek = rng.randint(0, max(len(tekst) - 1, 0))
-        return rng.choice([
-            lambda: tekst[:plek],
-            lambda: tekst[:plek] + rng.choice(["{", "}", "(", ")", "\"", "$", "@", "...", "\x00", "\u202e", "#", "\\",
-                                               "\"\"\"", "!", ":", "[", "0x", "é"]) + tekst[plek:],
-            lambda: tekst.replace("{", "{ " + rng.choice(["", "...", "@", "a:", "1"]) + " ", 1),
-            lambda: "\ufeff" + tekst,
-            lambda: tekst + " " + tekst,
-            lambda: tekst.replace("\"", "\"\"\"", 2),
-            lambda: tekst + "\n# " + "x" * 1000,
-        ])()
+        return rng.choice(
+            [
+                lambda: tekst[:plek],
+                lambda: (
+                    tekst[:plek]
+                    + rng.choice(
+                        [
+                            "{",
+                            "}",
+                            "(",
+                            ")",
+                            '"',
+                            "$",
+                            "@",
+                            "...",
+                            "\x00",
+                            "\u202e",
+                            "#",
+                            "\\",
+                            '"""',
+                            "!",
+                            ":",
+                            "[",
+                            "0x",
+                            "é",
+                        ]
+                    )
+                    + tekst[plek:]
+                ),
+                lambda: tekst.replace("{", "{ " + rng.choice(["", "...", "@", "a:", "1"]) + " ", 1),
+                lambda: "\ufeff" + tekst,
+                lambda: tekst + " " + tekst,
+                lambda: tekst.replace('"', '"""', 2),
+                lambda: tekst + "\n# " + "x" * 1000,
+            ]
+        )()
 
 
 # --- hand-made hostile shapes, filled from the pools ----------------------------------------------------
 
 
 # The shapes each role is most often after (the rest come up too, for every role).
-EIGEN_SJABLONEN = {"publiek": [0, 1, 5], "leraar": [2, 6, 6, 7, 8, 13, 17], "schoolbestuur": [3, 3, 12, 8],
-                   "duo": [10, 10, 10, 5], "aanbieder": [9, 9, 1], "beroepsgroep": [11, 11, 5]}
+EIGEN_SJABLONEN = {
+    "publiek": [0, 1, 5],
+    "leraar": [2, 6, 6, 7, 8, 13, 17],
+    "schoolbestuur": [3, 3, 12, 8],
+    "duo": [10, 10, 10, 5],
+    "aanbieder": [9, 9, 1],
+    "beroepsgroep": [11, 11, 5],
+}
 
 
 def sjablonen(rng: random.Random, pools: Pools, rol: str) -> Verzoek:
@@ -760,109 +1238,173 @@ def sjablonen(rng: random.Random, pools: Pools, rol: str) -> Verzoek:
     t = SCHEMA.type_map
     keuze = rng.choice(EIGEN_SJABLONEN[rol]) if rol in EIGEN_SJABLONEN and rng.random() < 0.7 else rng.randrange(18)
     if keuze == 0:
-        return Verzoek("template: search page with variables",
-                       "query($t: String!, $f: Int, $a: String) { zoekLeraren(zoekterm: $t, first: $f, after: $a) "
-                       "{ totalCount pageInfo { hasNextPage endCursor } edges { cursor node { registernummer "
-                       "naam { weergavenaam } bevoegdheden { vak } } } } }",
-                       {"t": v("zoekterm"), "f": v("first"), "a": v("after")})
+        return Verzoek(
+            "template: search page with variables",
+            "query($t: String!, $f: Int, $a: String) { zoekLeraren(zoekterm: $t, first: $f, after: $a) "
+            "{ totalCount pageInfo { hasNextPage endCursor } edges { cursor node { registernummer "
+            "naam { weergavenaam } bevoegdheden { vak } } } } }",
+            {"t": v("zoekterm"), "f": v("first"), "a": v("after")},
+        )
     if keuze == 1:
-        return Verzoek("template: catalogue search",
-                       "query($t: String, $f: Int, $a: String) { zoekActiviteiten(zoekterm: $t, first: $f, after: $a) "
-                       "{ totalCount edges { cursor node { id titel uren aanbieder { code naam } } } } }",
-                       {"t": v("zoekterm"), "f": v("first"), "a": v("after")})
+        return Verzoek(
+            "template: catalogue search",
+            "query($t: String, $f: Int, $a: String) { zoekActiviteiten(zoekterm: $t, first: $f, after: $a) "
+            "{ totalCount edges { cursor node { id titel uren aanbieder { code naam } } } } }",
+            {"t": v("zoekterm"), "f": v("first"), "a": v("after")},
+        )
     if keuze == 2:
-        return Verzoek("template: own portfolio page",
-                       "query($f: Int, $a: String) { ik { portfolio(first: $f, after: $a) { totalCount edges { cursor "
-                       "node { id titel datum uren bevoegdheden { vak } } } } } }", {"f": v("first"), "a": v("after")})
+        return Verzoek(
+            "template: own portfolio page",
+            "query($f: Int, $a: String) { ik { portfolio(first: $f, after: $a) { totalCount edges { cursor "
+            "node { id titel datum uren bevoegdheden { vak } } } } } }",
+            {"f": v("first"), "a": v("after")},
+        )
     if keuze == 3:
         niveaus = rng.choice([1, 2, 3, 4])
         binnen = "registernummer"
         for _ in range(niveaus):
-            binnen = (f"registernummer benoemingen {{ vak schoolbestuur {{ naam medewerkers(first: {rng.choice([1, 20, 100])}) "
-                      f"{{ totalCount edges {{ node {{ {binnen} }} }} }} }} }}")
-        return Verzoek(f"template: board walk {niveaus} deep",
-                       "query($f: MedewerkerFilter, $s: DateTime, $a: String) { mijnSchoolbestuur { naam "
-                       "medewerkers(filter: $f, gewijzigdSinds: $s, after: $a) { totalCount edges { node { "
-                       + binnen + " } } } } }",
-                       {"f": v("filter", t["MedewerkerFilter"]), "s": v("gewijzigdSinds"), "a": v("after")})
+            binnen = (
+                f"registernummer benoemingen {{ vak schoolbestuur {{ naam medewerkers(first: {rng.choice([1, 20, 100])}) "
+                f"{{ totalCount edges {{ node {{ {binnen} }} }} }} }} }}"
+            )
+        return Verzoek(
+            f"template: board walk {niveaus} deep",
+            "query($f: MedewerkerFilter, $s: DateTime, $a: String) { mijnSchoolbestuur { naam "
+            "medewerkers(filter: $f, gewijzigdSinds: $s, after: $a) { totalCount edges { node { "
+            + binnen
+            + " } } } } }",
+            {"f": v("filter", t["MedewerkerFilter"]), "s": v("gewijzigdSinds"), "a": v("after")},
+        )
     if keuze == 4:
         n = rng.choice([2, 10, 50, 200])
-        velden = " ".join(f"a{i}: zoekLeraren(zoekterm: {json.dumps(rng.choice(['a', 'v', '', 'jan']))}, first: 50) "
-                          "{ edges { node { registernummer bevoegdheden { vak } portfolio(first: 100) { totalCount } } } }"
-                          for i in range(n))
+        velden = " ".join(
+            f"a{i}: zoekLeraren(zoekterm: {json.dumps(rng.choice(['a', 'v', '', 'jan']))}, first: 50) "
+            "{ edges { node { registernummer bevoegdheden { vak } portfolio(first: 100) { totalCount } } } }"
+            for i in range(n)
+        )
         return Verzoek(f"template: {n} aliases of a search page", "{ " + velden + " }")
     if keuze == 5:
         n = rng.choice([0, 1, 10, 100, 101, 1000])
         nummers = [rng.choice(pools.nummers) if rng.random() < 0.8 else pools.tekst(rng) for _ in range(n)]
-        return Verzoek(f"template: leraren with {n} numbers",
-                       "query($n: [String!]!) { leraren(registernummers: $n) { registernummer naam { weergavenaam } "
-                       "registratie { status } portfolio(first: 100) { totalCount } bevoegdheden { herregistraties "
-                       "{ status } } } }", {"n": nummers})
+        return Verzoek(
+            f"template: leraren with {n} numbers",
+            "query($n: [String!]!) { leraren(registernummers: $n) { registernummer naam { weergavenaam } "
+            "registratie { status } portfolio(first: 100) { totalCount } bevoegdheden { herregistraties "
+            "{ status } } } }",
+            {"n": nummers},
+        )
     if keuze == 6:
-        return Verzoek("template: add/change a portfolio entry",
-                       "mutation($i: ActiviteitInvoer!, $id: ID!) { a: voegActiviteitToe(invoer: $i) { id titel uren } "
-                       "b: wijzigActiviteit(id: $id, invoer: $i) { id bron } }",
-                       {"i": v("invoer", t["ActiviteitInvoer"]), "id": v("id")})
+        return Verzoek(
+            "template: add/change a portfolio entry",
+            "mutation($i: ActiviteitInvoer!, $id: ID!) { a: voegActiviteitToe(invoer: $i) { id titel uren } "
+            "b: wijzigActiviteit(id: $id, invoer: $i) { id bron } }",
+            {"i": v("invoer", t["ActiviteitInvoer"]), "id": v("id")},
+        )
     if keuze == 7:
-        return Verzoek("template: name correction",
-                       "mutation($i: CorrectieInvoer!) { corrigeerPersoonsgegevens(invoer: $i) { naam { weergavenaam "
-                       "voornamen } } }", {"i": v("invoer", t["CorrectieInvoer"])})
+        return Verzoek(
+            "template: name correction",
+            "mutation($i: CorrectieInvoer!) { corrigeerPersoonsgegevens(invoer: $i) { naam { weergavenaam "
+            "voornamen } } }",
+            {"i": v("invoer", t["CorrectieInvoer"])},
+        )
     if keuze == 8:
-        return Verzoek("template: report and objection",
-                       "mutation($b: ID, $c: ID, $t: String!, $a: ID!, $m: String!) { meldFout(benoeming: $b, "
-                       "bevoegdheid: $c, toelichting: $t) { id onderwerp } dienBezwaarIn(aantekening: $a, "
-                       "motivering: $m) { id status } }",
-                       {"b": v("benoeming") if rng.random() < 0.6 else None,
-                        "c": v("bevoegdheid") if rng.random() < 0.5 else None,
-                        "t": v("toelichting"), "a": v("aantekening"), "m": v("motivering")})
+        return Verzoek(
+            "template: report and objection",
+            "mutation($b: ID, $c: ID, $t: String!, $a: ID!, $m: String!) { meldFout(benoeming: $b, "
+            "bevoegdheid: $c, toelichting: $t) { id onderwerp } dienBezwaarIn(aantekening: $a, "
+            "motivering: $m) { id status } }",
+            {
+                "b": v("benoeming") if rng.random() < 0.6 else None,
+                "c": v("bevoegdheid") if rng.random() < 0.5 else None,
+                "t": v("toelichting"),
+                "a": v("aantekening"),
+                "m": v("motivering"),
+            },
+        )
     if keuze == 9:
-        return Verzoek("template: catalogue publish/withdraw",
-                       "mutation($i: CatalogusActiviteitInvoer!, $id: ID!) { publiceerActiviteit(invoer: $i) { id uren } "
-                       "trekActiviteitIn(id: $id) { id ingetrokken } }",
-                       {"i": v("invoer", t["CatalogusActiviteitInvoer"]), "id": v("catalogusActiviteit")})
+        return Verzoek(
+            "template: catalogue publish/withdraw",
+            "mutation($i: CatalogusActiviteitInvoer!, $id: ID!) { publiceerActiviteit(invoer: $i) { id uren } "
+            "trekActiviteitIn(id: $id) { id ingetrokken } }",
+            {"i": v("invoer", t["CatalogusActiviteitInvoer"]), "id": v("catalogusActiviteit")},
+        )
     if keuze == 10:
         n = rng.choice([0, 1, 2, 3, 1001]) if rng.random() < 0.2 else rng.choice([1, 2])
-        return Verzoek(f"template: delivery of {n}",
-                       "mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { nieuw gewijzigd ongewijzigd "
-                       "registernummers } }", {"l": [pools.invoer(rng, "Levering") if rng.random() < 0.8
-                                                     else v("levering", t["Levering"]) for _ in range(n)]})
+        return Verzoek(
+            f"template: delivery of {n}",
+            "mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { nieuw gewijzigd ongewijzigd "
+            "registernummers } }",
+            {
+                "l": [
+                    pools.invoer(rng, "Levering") if rng.random() < 0.8 else v("levering", t["Levering"])
+                    for _ in range(n)
+                ]
+            },
+        )
     if keuze == 11:
-        return Verzoek("template: assessment, criteria, objection ruling",
-                       "mutation($p: Date!, $c: CriteriaInvoer!, $b: ID!, $u: BezwaarStatus!) { "
-                       "beoordeelHerregistraties(peildatum: $p) { beoordeeld } stelCriteriaVast(invoer: $c) { geldigVanaf } "
-                       "behandelBezwaar(bezwaar: $b, uitspraak: $u) { id status } }",
-                       {"p": v("peildatum"), "c": v("invoer", t["CriteriaInvoer"]), "b": v("bezwaar"),
-                        "u": v("uitspraak", t["BezwaarStatus"])})
+        return Verzoek(
+            "template: assessment, criteria, objection ruling",
+            "mutation($p: Date!, $c: CriteriaInvoer!, $b: ID!, $u: BezwaarStatus!) { "
+            "beoordeelHerregistraties(peildatum: $p) { beoordeeld } stelCriteriaVast(invoer: $c) { geldigVanaf } "
+            "behandelBezwaar(bezwaar: $b, uitspraak: $u) { id status } }",
+            {
+                "p": v("peildatum"),
+                "c": v("invoer", t["CriteriaInvoer"]),
+                "b": v("bezwaar"),
+                "u": v("uitspraak", t["BezwaarStatus"]),
+            },
+        )
     if keuze == 12:
-        return Verzoek("template: board objection, term extension, lists",
-                       "mutation($i: ID!, $a: ID!, $m: String!) { verlengVoorportaaltermijn(inschrijving: $i) "
-                       "{ termijnEinde } dienBezwaarIn(aantekening: $a, motivering: $m) { id } }",
-                       {"i": v("inschrijving"), "a": v("aantekening"), "m": v("motivering")})
+        return Verzoek(
+            "template: board objection, term extension, lists",
+            "mutation($i: ID!, $a: ID!, $m: String!) { verlengVoorportaaltermijn(inschrijving: $i) "
+            "{ termijnEinde } dienBezwaarIn(aantekening: $a, motivering: $m) { id } }",
+            {"i": v("inschrijving"), "a": v("aantekening"), "m": v("motivering")},
+        )
     if keuze == 13:
-        return Verzoek("template: choose bevoegdheden, confirm, consent",
-                       "mutation($b: [ID!]!, $o: Boolean!) { kiesHerregistratieBevoegdheden(bevoegdheden: $b) "
-                       "{ registernummer } bevestigRegistratie(herregistratieBevoegdheden: $b) { registernummer } "
-                       "zetPortfolioOpenbaar(openbaar: $o) { portfolioOpenbaar } verwijderActiviteit(id: \"0\") }",
-                       {"b": v("bevoegdheden", t["ActiviteitInvoer"].fields["bevoegdheden"].type),
-                        "o": rng.choice([True, False])})
+        return Verzoek(
+            "template: choose bevoegdheden, confirm, consent",
+            "mutation($b: [ID!]!, $o: Boolean!) { kiesHerregistratieBevoegdheden(bevoegdheden: $b) "
+            "{ registernummer } bevestigRegistratie(herregistratieBevoegdheden: $b) { registernummer } "
+            'zetPortfolioOpenbaar(openbaar: $o) { portfolioOpenbaar } verwijderActiviteit(id: "0") }',
+            {"b": v("bevoegdheden", t["ActiviteitInvoer"].fields["bevoegdheden"].type), "o": rng.choice([True, False])},
+        )
     if keuze == 14:
         diepte = rng.choice([50, 300, 3000])
-        return Verzoek(f"template: {diepte} nested brackets",
-                       rng.choice(["{ a " + "{ a " * diepte + "}" * diepte + " }",
-                                   "{ leraren(registernummers: " + "[" * diepte + "]" * diepte + ") { registernummer } }",
-                                   "{ zoekLeraren(zoekterm: \"a\") { edges { node { naam " + "{ naam " * diepte
-                                   + "}" * diepte + " } } } }"]))
+        return Verzoek(
+            f"template: {diepte} nested brackets",
+            rng.choice(
+                [
+                    "{ a " + "{ a " * diepte + "}" * diepte + " }",
+                    "{ leraren(registernummers: " + "[" * diepte + "]" * diepte + ") { registernummer } }",
+                    '{ zoekLeraren(zoekterm: "a") { edges { node { naam '
+                    + "{ naam " * diepte
+                    + "}" * diepte
+                    + " } } } }",
+                ]
+            ),
+        )
     if keuze == 15:
         n = rng.choice([1000, 20000])
         return Verzoek(f"template: {n} tokens", "{ " + "__typename " * n + "}")
     if keuze == 16:
-        return Verzoek("template: introspection",
-                       rng.choice(["{ __schema { types { name fields { name args { name type { name } } } } } }",
-                                   "{ __type(name: \"Leraar\") { fields { name } } }",
-                                   "{ __type(name: \"\\u0000\") { name } }", "{ __typename }"]))
-    return Verzoek("template: voluntary register import",
-                   "mutation($g: String!, $w: String!) { importeerVrijwilligPortfolio(gebruikersnaam: $g, "
-                   "wachtwoord: $w) { aantal } }", {"g": v("gebruikersnaam"), "w": v("wachtwoord")})
+        return Verzoek(
+            "template: introspection",
+            rng.choice(
+                [
+                    "{ __schema { types { name fields { name args { name type { name } } } } } }",
+                    '{ __type(name: "Leraar") { fields { name } } }',
+                    '{ __type(name: "\\u0000") { name } }',
+                    "{ __typename }",
+                ]
+            ),
+        )
+    return Verzoek(
+        "template: voluntary register import",
+        "mutation($g: String!, $w: String!) { importeerVrijwilligPortfolio(gebruikersnaam: $g, "
+        "wachtwoord: $w) { aantal } }",
+        {"g": v("gebruikersnaam"), "w": v("wachtwoord")},
+    )
 
 
 def ruwe_verzoeken(rng: random.Random) -> Verzoek:
@@ -877,23 +1419,42 @@ def ruwe_verzoeken(rng: random.Random) -> Verzoek:
         ("variables a list", json.dumps({"query": q, "variables": [1, 2]}).encode()),
         ("operationName a number", json.dumps({"query": q, "operationName": 3}).encode()),
         ("a lone surrogate", b'{"query": "{ zoekLeraren(zoekterm: \\"\\ud800\\") { totalCount } }"}'),
-        ("a lone surrogate in a variable",
-         b'{"query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }", "variables": {"t": "\\udfff"}}'),
+        (
+            "a lone surrogate in a variable",
+            b'{"query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }", "variables": {"t": "\\udfff"}}',
+        ),
         ("invalid UTF-8", b'{"query": "{ zoekLeraren(zoekterm: \\"\xff\xfe\\") { totalCount } }"}'),
-        ("NaN and Infinity", b'{"query": "query($f: Int) { zoekActiviteiten(first: $f) { totalCount } }", '
-                             b'"variables": {"f": NaN}}'),
-        ("a body of 200 kB", json.dumps({"query": "{ zoekLeraren(zoekterm: \"" + "a" * 200_000 + "\") "
-                                                  "{ totalCount } }"}).encode()),
+        (
+            "NaN and Infinity",
+            b'{"query": "query($f: Int) { zoekActiviteiten(first: $f) { totalCount } }", "variables": {"f": NaN}}',
+        ),
+        (
+            "a body of 200 kB",
+            json.dumps({"query": '{ zoekLeraren(zoekterm: "' + "a" * 200_000 + '") { totalCount } }'}).encode(),
+        ),
         ("duplicate keys", b'{"query": "{ __typename }", "query": "{ ik { registernummer } }"}'),
-        ("a number of 5000 digits", ('{"query": "query($f: Int) { zoekActiviteiten(first: $f) { totalCount } }", '
-                                     '"variables": {"f": ' + "9" * 5000 + '}}').encode()),
-        ("nested 10000 deep", ('{"query": "{ __typename }", "variables": {"a": ' + "[" * 10_000 + "]" * 10_000
-                               + "}}").encode()),
+        (
+            "a number of 5000 digits",
+            (
+                '{"query": "query($f: Int) { zoekActiviteiten(first: $f) { totalCount } }", '
+                '"variables": {"f": ' + "9" * 5000 + "}}"
+            ).encode(),
+        ),
+        (
+            "nested 10000 deep",
+            ('{"query": "{ __typename }", "variables": {"a": ' + "[" * 10_000 + "]" * 10_000 + "}}").encode(),
+        ),
     ]
     naam, lichaam = lichamen[keuze]
-    return Verzoek(f"raw: {naam}", ruw=lichaam,
-                   koppen={"Content-Type": rng.choice(["application/json", "application/json",
-                                                       "text/plain", "application/graphql-response+json"])})
+    return Verzoek(
+        f"raw: {naam}",
+        ruw=lichaam,
+        koppen={
+            "Content-Type": rng.choice(
+                ["application/json", "application/json", "text/plain", "application/graphql-response+json"]
+            )
+        },
+    )
 
 
 # --- tokens per role ---------------------------------------------------------------------------------------
@@ -912,44 +1473,62 @@ def slechte_tokens(s: Sleutels) -> list[str]:
     def b64(x: Any) -> str:
         return base64.urlsafe_b64encode(json.dumps(x).encode()).decode().rstrip("=")
 
-    return [f"Bearer {t}" for t in [
-        "garbage", "a.b.c", "..", "...", "x" * 100_000, "\x00", "é.é.é",
-        ondertekend({"rol": "duo", "exp": nu - 3600}),
-        ondertekend({"rol": "duo", "nbf": nu + 3600}),
-        ondertekend({"rol": "duo", "aud": "iemand-anders"}),
-        ondertekend({"rol": "duo", "iss": "https://evil.example"}),
-        ondertekend({"rol": "duo"}, sleutel=vreemde_sleutel),
-        ondertekend({"rol": "duo"}, kop={"alg": "HS256", "kid": "test-1"}, sleutel=hmac),
-        b64({"alg": "none"}) + "." + b64({**basis, "rol": "duo"}) + ".",
-        b64({"alg": ["RS256"], "kid": {"a": 1}}) + "." + b64({**basis, "rol": "duo"}) + ".c2ln",
-        b64({"alg": "RS256", "kid": "onbekend", "jku": "http://127.0.0.1:1/jwks"}) + "." + b64(basis) + ".c2ln",
-        b64("geen object") + "." + b64(basis) + ".c2ln",
-        ondertekend({"rol": "admin"}),
-        ondertekend({"rol": None}),
-        ondertekend({"rol": ["duo"]}),
-        ondertekend({"rol": "leraar"}),
-        ondertekend({"rol": "leraar", "bsn": "123456789"}),
-        ondertekend({"rol": "leraar", "bsn": 111222333}),
-        ondertekend({"rol": "leraar", "bsn": "\x00" * 9}),
-        ondertekend({"rol": "schoolbestuur"}),
-        ondertekend({"rol": "schoolbestuur", "bevoegd_gezag": ["30001"]}),
-        ondertekend({"rol": "aanbieder", "aanbieder": {"code": 1}}),
-        ondertekend({"rol": "duo", "exp": "morgen"}),
-        ondertekend({"rol": "duo", "exp": 10**30}),
-        ondertekend({"rol": "duo", "iat": "gisteren", "nbf": -10**30}),
-    ]] + ["Basic dXNlcjpwdw==", "Bearer", "Bearer ", "bearer  " + s.duo() + "x", "Token abc",
-          # Signed and valid, with hostile claims: these are let in, and must not crash anything either.
-          "Bearer " + ondertekend({"rol": "schoolbestuur", "bevoegd_gezag": "30001\x00"}),
-          "Bearer " + ondertekend({"rol": "schoolbestuur", "bevoegd_gezag": "\u202e" + "9" * 5000}),
-          "Bearer " + ondertekend({"rol": "aanbieder", "aanbieder": "A\x00B", "name": "\u202eNaam\x00"}),
-          "Bearer " + ondertekend({"rol": "aanbieder", "aanbieder": "x" * 10_000})]
+    return [
+        f"Bearer {t}"
+        for t in [
+            "garbage",
+            "a.b.c",
+            "..",
+            "...",
+            "x" * 100_000,
+            "\x00",
+            "é.é.é",
+            ondertekend({"rol": "duo", "exp": nu - 3600}),
+            ondertekend({"rol": "duo", "nbf": nu + 3600}),
+            ondertekend({"rol": "duo", "aud": "iemand-anders"}),
+            ondertekend({"rol": "duo", "iss": "https://evil.example"}),
+            ondertekend({"rol": "duo"}, sleutel=vreemde_sleutel),
+            ondertekend({"rol": "duo"}, kop={"alg": "HS256", "kid": "test-1"}, sleutel=hmac),
+            b64({"alg": "none"}) + "." + b64({**basis, "rol": "duo"}) + ".",
+            b64({"alg": ["RS256"], "kid": {"a": 1}}) + "." + b64({**basis, "rol": "duo"}) + ".c2ln",
+            b64({"alg": "RS256", "kid": "onbekend", "jku": "http://127.0.0.1:1/jwks"}) + "." + b64(basis) + ".c2ln",
+            b64("geen object") + "." + b64(basis) + ".c2ln",
+            ondertekend({"rol": "admin"}),
+            ondertekend({"rol": None}),
+            ondertekend({"rol": ["duo"]}),
+            ondertekend({"rol": "leraar"}),
+            ondertekend({"rol": "leraar", "bsn": "123456789"}),
+            ondertekend({"rol": "leraar", "bsn": 111222333}),
+            ondertekend({"rol": "leraar", "bsn": "\x00" * 9}),
+            ondertekend({"rol": "schoolbestuur"}),
+            ondertekend({"rol": "schoolbestuur", "bevoegd_gezag": ["30001"]}),
+            ondertekend({"rol": "aanbieder", "aanbieder": {"code": 1}}),
+            ondertekend({"rol": "duo", "exp": "morgen"}),
+            ondertekend({"rol": "duo", "exp": 10**30}),
+            ondertekend({"rol": "duo", "iat": "gisteren", "nbf": -(10**30)}),
+        ]
+    ] + [
+        "Basic dXNlcjpwdw==",
+        "Bearer",
+        "Bearer ",
+        "bearer  " + s.duo() + "x",
+        "Token abc",
+        # Signed and valid, with hostile claims: these are let in, and must not crash anything either.
+        "Bearer " + ondertekend({"rol": "schoolbestuur", "bevoegd_gezag": "30001\x00"}),
+        "Bearer " + ondertekend({"rol": "schoolbestuur", "bevoegd_gezag": "\u202e" + "9" * 5000}),
+        "Bearer " + ondertekend({"rol": "aanbieder", "aanbieder": "A\x00B", "name": "\u202eNaam\x00"}),
+        "Bearer " + ondertekend({"rol": "aanbieder", "aanbieder": "x" * 10_000}),
+    ]
 
 
 def tokens_per_rol(s: Sleutels, r: Register) -> dict[str, Callable[[random.Random], str | None]]:
     """Each role's Authorization header for the next request (mostly the seeded actor, sometimes another)."""
     slecht = slechte_tokens(s)
-    leraren = [s.leraar(r.bsns["zelf"])] * 8 + [s.leraar(r.bsns["klaar"]), s.leraar(r.bsns["voorportaal"]),
-                                                 s.leraar(bsn(9200))]
+    leraren = [s.leraar(r.bsns["zelf"])] * 8 + [
+        s.leraar(r.bsns["klaar"]),
+        s.leraar(r.bsns["voorportaal"]),
+        s.leraar(bsn(9200)),
+    ]
     besturen = [s.bestuur(A)] * 8 + [s.bestuur(C), s.bestuur("99999")]
     aanbieders = [s.aanbieder("AANB1", "Academie")] * 8 + [s.aanbieder("AANB2")]
 
@@ -968,16 +1547,25 @@ def tokens_per_rol(s: Sleutels, r: Register) -> dict[str, Callable[[random.Rando
 
 
 VREEMDE_KOPPEN: list[dict[str, str]] = [
-    {"X-Request-ID": "\x00"}, {"X-Request-ID": "a" * 10_000}, {"X-Request-ID": "\u202e../../etc"},
-    {"X-Forwarded-For": "not-an-ip, 999.1.1.1, ::ffff:127.0.0.1"}, {"X-Forwarded-For": ",".join(["1.2.3.4"] * 500)},
-    {"Accept": "text/html"}, {"Accept": "application/graphql-response+json;q=0, */*;q=0"}, {"Accept": "\x00"},
-    {"If-None-Match": "W/\"" + "x" * 5000 + "\""}, {"If-None-Match": "*"}, {"Content-Encoding": "gzip"},
-    {"Origin": "https://evil.example"}, {"Cookie": "a=" + "b" * 4000},
+    {"X-Request-ID": "\x00"},
+    {"X-Request-ID": "a" * 10_000},
+    {"X-Request-ID": "\u202e../../etc"},
+    {"X-Forwarded-For": "not-an-ip, 999.1.1.1, ::ffff:127.0.0.1"},
+    {"X-Forwarded-For": ",".join(["1.2.3.4"] * 500)},
+    {"Accept": "text/html"},
+    {"Accept": "application/graphql-response+json;q=0, */*;q=0"},
+    {"Accept": "\x00"},
+    {"If-None-Match": 'W/"' + "x" * 5000 + '"'},
+    {"If-None-Match": "*"},
+    {"Content-Encoding": "gzip"},
+    {"Origin": "https://evil.example"},
+    {"Cookie": "a=" + "b" * 4000},
 ]
 
 
-def verzoeken(rol: str, basis: list[DocumentNode], negatief: list[DocumentNode], pools: Pools,
-              aantal: int) -> Iterator[Verzoek]:
+def verzoeken(
+    rol: str, basis: list[DocumentNode], negatief: list[DocumentNode], pools: Pools, aantal: int
+) -> Iterator[Verzoek]:
     """One role's requests: mostly hypothesis-graphql's documents made hostile, some hand-made shapes,
     some broken HTTP bodies; now and then with odd headers."""
     rng = random.Random(f"{SEED}-{rol}")
@@ -1000,8 +1588,10 @@ def verzoeken(rol: str, basis: list[DocumentNode], negatief: list[DocumentNode],
 
 # --- judging the answers -----------------------------------------------------------------------------------
 
-SPOOR = re.compile(r"Traceback \(most recent|File \"[^\"]+\", line \d+|\.py\", line|sqlalchemy\.|asyncpg\.|"
-                   r"\[SQL: |psycopg|aiosqlite|sqlite3\.|\bat 0x[0-9a-f]{6,}")
+SPOOR = re.compile(
+    r"Traceback \(most recent|File \"[^\"]+\", line \d+|\.py\", line|sqlalchemy\.|asyncpg\.|"
+    r"\[SQL: |psycopg|aiosqlite|sqlite3\.|\bat 0x[0-9a-f]{6,}"
+)
 # Said by the log record of a masked internal error (schema/fouten.py, server.py).
 CORRELATIE = re.compile(r"internal error ([0-9a-f]{32})")
 
@@ -1102,8 +1692,9 @@ async def stuur(api: Api, v: Verzoek, autorisatie: str | None) -> tuple[int, str
         r = await api.post(v.query, v.variabelen, headers=koppen)
     else:
         body = {"query": v.query, "variables": v.variabelen, "operationName": v.operatie}
-        r = await api.client.post("/graphql", content=json.dumps(body).encode(), headers={
-            "Content-Type": "application/json", **koppen})
+        r = await api.client.post(
+            "/graphql", content=json.dumps(body).encode(), headers={"Content-Type": "application/json", **koppen}
+        )
     return r.status_code, r.text
 
 
@@ -1113,8 +1704,9 @@ async def register_pg(database_urls: dict[str, str], sleutels: Sleutels) -> Any:
     in text, a VARCHAR overflow, a parameter beyond its integer type)."""
     await leeg(database_urls["postgres"])
     # Rate limits off: with them, most of a long run would be 429 (they have tests of their own).
-    async with Api("postgres", database_urls["postgres"], sleutels, VANDAAG, limiet_publiek="uit",
-                   limiet_aangemeld="uit") as a:
+    async with Api(
+        "postgres", database_urls["postgres"], sleutels, VANDAAG, limiet_publiek="uit", limiet_aangemeld="uit"
+    ) as a:
         yield a
 
 
@@ -1155,8 +1747,18 @@ async def test_vijandig_verkeer(register_pg: Api) -> None:
                     beantwoord.update(re.findall(r'"correlationId":\s*"([0-9a-f]+)"', tekst))
                     bevindingen.extend(beoordeel(rol, v, status, tekst, logboek.oorzaken))
                     if verslagbestand is not None:
-                        verslagbestand.write(json.dumps({"rol": rol, "soort": v.omschrijving, "verzoek": v.tekst(2000),
-                                                         "status": status, "antwoord": tekst[:2000]}) + "\n")
+                        verslagbestand.write(
+                            json.dumps(
+                                {
+                                    "rol": rol,
+                                    "soort": v.omschrijving,
+                                    "verzoek": v.tekst(2000),
+                                    "status": status,
+                                    "antwoord": tekst[:2000],
+                                }
+                            )
+                            + "\n"
+                        )
             gc.collect()
     finally:
         for logger in loggers:
@@ -1174,15 +1776,24 @@ async def test_vijandig_verkeer(register_pg: Api) -> None:
             continue
         if record.levelno >= logging.ERROR or record.exc_info:
             fout = record.exc_info[1] if record.exc_info else record.__dict__.get("exception")
-            bevindingen.append(Bevinding("log", Verzoek(f"logged while sending {tijdens}"), 0,
-                                         f"logged by {record.name}: {record.getMessage()[:300]}", _oorzaak(fout)))
+            bevindingen.append(
+                Bevinding(
+                    "log",
+                    Verzoek(f"logged while sending {tijdens}"),
+                    0,
+                    f"logged by {record.name}: {record.getMessage()[:300]}",
+                    _oorzaak(fout),
+                )
+            )
     for w in waarschuwingen:
         if "never awaited" in str(w.message) or issubclass(w.category, ResourceWarning):
             bevindingen.append(Bevinding("log", Verzoek("warnings"), 0, f"{w.category.__name__}: {w.message}"))
 
-    print(f"\nhostile traffic: {dict(gestuurd)} requests in {duur:.1f} s "
-          f"(seed and generation {klaar_met_genereren - begin:.1f} s); {uitgevoerd} answered with data; "
-          f"HTTP statuses and error codes: {dict(codes.most_common())}")
+    print(
+        f"\nhostile traffic: {dict(gestuurd)} requests in {duur:.1f} s "
+        f"(seed and generation {klaar_met_genereren - begin:.1f} s); {uitgevoerd} answered with data; "
+        f"HTTP statuses and error codes: {dict(codes.most_common())}"
+    )
     assert sum(gestuurd.values()) == AANTAL * len(ROLLEN)
     assert not bevindingen, verslag(bevindingen)
 
@@ -1196,7 +1807,9 @@ def verslag(bevindingen: list[Bevinding]) -> str:
     for (probleem, oorzaak), lijst in sorted(groepen.items(), key=lambda kv: -len(kv[1])):
         eerste = lijst[0]
         rollen = sorted({b.rol for b in lijst})
-        regels.append(f"- {len(lijst)}x {probleem} | cause: {oorzaak or '-'} | roles {rollen}\n"
-                      f"    e.g. [{eerste.rol}, HTTP {eerste.status}, {eerste.verzoek.omschrijving}] "
-                      f"{eerste.probleem[:200]}\n    {eerste.verzoek.tekst()}")
+        regels.append(
+            f"- {len(lijst)}x {probleem} | cause: {oorzaak or '-'} | roles {rollen}\n"
+            f"    e.g. [{eerste.rol}, HTTP {eerste.status}, {eerste.verzoek.omschrijving}] "
+            f"{eerste.probleem[:200]}\n    {eerste.verzoek.tekst()}"
+        )
     return "\n".join(regels)

@@ -9,6 +9,7 @@ its next poll, and its polls with nothing changed are answered 304 (seen in the 
 
 Screenshots: artefacten/zoeken.png, zoeken-te-veel.png and dashboard.png (also in the tmp dir).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,8 +42,12 @@ DE_VRIES = "A.M. de Vries"  # demo.py's featured teacher: at board 41207, voorpo
 def opstelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """The register in demo mode on one port, examples/ on another; both stopped afterwards."""
     map_ = tmp_path_factory.mktemp("voorbeelden")
-    env = demo_omgeving(map_ / "demo", REGISTER_VANDAAG=VANDAAG.isoformat(), REGISTER_LOG_FORMAT="json",
-                        REGISTER_LIMIET_PUBLIEK=f"{LIMIET_PUBLIEK}/minute")
+    env = demo_omgeving(
+        map_ / "demo",
+        REGISTER_VANDAAG=VANDAAG.isoformat(),
+        REGISTER_LOG_FORMAT="json",
+        REGISTER_LIMIET_PUBLIEK=f"{LIMIET_PUBLIEK}/minute",
+    )
     with draaiende_server(map_ / "demo", env, wacht_seconden=240) as api, statische_server(map_) as paginas:
         yield {"api": api, "paginas": paginas, "env": env, "log": map_ / "demo" / "server.log", "map": map_}
 
@@ -51,8 +56,11 @@ def opstelling(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, A
 def statische_server(map_: Path) -> Iterator[str]:
     poort = vrije_poort()
     with (map_ / "paginas.log").open("wb") as uit:
-        proces = subprocess.Popen([sys.executable, "-m", "http.server", str(poort), "--bind", "127.0.0.1",
-                                   "--directory", str(VOORBEELDEN)], stdout=uit, stderr=subprocess.STDOUT)
+        proces = subprocess.Popen(
+            [sys.executable, "-m", "http.server", str(poort), "--bind", "127.0.0.1", "--directory", str(VOORBEELDEN)],
+            stdout=uit,
+            stderr=subprocess.STDOUT,
+        )
     basis = f"http://127.0.0.1:{poort}"
     try:
         einde = time.monotonic() + 30
@@ -97,24 +105,40 @@ def test_dashboard(opstelling: dict[str, Any], tmp_path: Path) -> None:
         driver.find_element(By.ID, "token").clear()
         driver.find_element(By.ID, "token").send_keys(f"export LR_BESTUUR={bestuur}")  # as make demo prints it
         driver.find_element(By.CSS_SELECTOR, "#aanmelden button").click()
-        wacht(driver, lambda: "medewerkers getoond" in driver.find_element(By.ID, "status").text, 60,
-              "the staff", scherm)
+        wacht(
+            driver, lambda: "medewerkers getoond" in driver.find_element(By.ID, "status").text, 60, "the staff", scherm
+        )
         assert melding(driver, "UNAUTHENTICATED") is None  # the refusal is gone with the answer
         assert UITGELICHT_BESTUUR.naam in driver.find_element(By.ID, "bestuur").text
         driver.find_element(By.ID, "met-waarschuwing").click()
         # The same list as the register gives the board for that filter, every row with a warning.
-        verwacht = httpx.get(f"{api}/graphql", headers={"Authorization": f"Bearer {bestuur}"}, params={
-            "documentId": ids["BestuurPersoneel"],
-            "variables": json.dumps({"filter": {"metWaarschuwing": True}, "first": 50})}).json()
+        verwacht = httpx.get(
+            f"{api}/graphql",
+            headers={"Authorization": f"Bearer {bestuur}"},
+            params={
+                "documentId": ids["BestuurPersoneel"],
+                "variables": json.dumps({"filter": {"metWaarschuwing": True}, "first": 50}),
+            },
+        ).json()
         medewerkers = verwacht["data"]["mijnSchoolbestuur"]["medewerkers"]
-        wacht(driver, lambda: driver.find_element(By.ID, "bijschrift").text ==
-              f"Medewerkers met een waarschuwing: {medewerkers['totalCount']}", 30, "the filtered staff", scherm)
+        wacht(
+            driver,
+            lambda: (
+                driver.find_element(By.ID, "bijschrift").text
+                == f"Medewerkers met een waarschuwing: {medewerkers['totalCount']}"
+            ),
+            30,
+            "the filtered staff",
+            scherm,
+        )
         rijen = driver.find_elements(By.CSS_SELECTOR, "#personeel tbody tr")
         assert [r.get_attribute("data-registernummer") for r in rijen] == [
-            e["node"]["registernummer"] for e in medewerkers["edges"]]
+            e["node"]["registernummer"] for e in medewerkers["edges"]
+        ]
         assert all(r.find_elements(By.CSS_SELECTOR, "li[data-soort]") for r in rijen)
-        nummer = next(e["node"]["registernummer"] for e in medewerkers["edges"]
-                      if e["node"]["naam"]["weergavenaam"] == DE_VRIES)
+        nummer = next(
+            e["node"]["registernummer"] for e in medewerkers["edges"] if e["node"]["naam"]["weergavenaam"] == DE_VRIES
+        )
         rij = lambda: driver.find_element(By.CSS_SELECTOR, f'tr[data-registernummer="{nummer}"]')  # noqa: E731
         assert soorten(rij()) == {"VOORPORTAALTERMIJN_VERLOOPT", "ACHTER_OP_SCHEMA"}
         assert rij().find_elements(By.CSS_SELECTOR, 'li[data-vak="Natuurkunde"]:not([data-afgesloten])')
@@ -125,34 +149,58 @@ def test_dashboard(opstelling: dict[str, Any], tmp_path: Path) -> None:
         # demo.py's own delivery of her (the full state, as DUO sends it), with the new bevoegdheid.
         nieuw = ("Natuurkunde", "TWEEDEGRAADS", VANDAAG - dt.timedelta(days=30))
         levering = _levering(de_vries, [*de_vries.bevoegdheden, nieuw])
-        r = httpx.post(f"{api}/graphql", headers={"Authorization": f"Bearer {duo}"},
-                       json={"documentId": ids["DuoLevering"], "variables": {"leveringen": [levering]}})
-        assert r.json() == {"data": {"zetGegevensKlaar": {"nieuw": 0, "gewijzigd": 1, "ongewijzigd": 0,
-                                                          "registernummers": [nummer]}}}, r.text
-        wacht(driver, lambda: "gewijzigd" in rij().get_attribute("class").split(), 30,
-              "the delivery at the next poll", scherm)
+        r = httpx.post(
+            f"{api}/graphql",
+            headers={"Authorization": f"Bearer {duo}"},
+            json={"documentId": ids["DuoLevering"], "variables": {"leveringen": [levering]}},
+        )
+        assert r.json() == {
+            "data": {"zetGegevensKlaar": {"nieuw": 0, "gewijzigd": 1, "ongewijzigd": 0, "registernummers": [nummer]}}
+        }, r.text
+        wacht(
+            driver,
+            lambda: "gewijzigd" in rij().get_attribute("class").split(),
+            30,
+            "the delivery at the next poll",
+            scherm,
+        )
         getoond = opstelling["log"].stat().st_size
         assert soorten(rij()) == {"ACHTER_OP_SCHEMA"}
-        assert "Natuurkunde: afgesloten, nu bevoegd" in rij().find_element(
-            By.CSS_SELECTOR, 'li[data-vak="Natuurkunde"][data-afgesloten]').text
+        assert (
+            "Natuurkunde: afgesloten, nu bevoegd"
+            in rij().find_element(By.CSS_SELECTOR, 'li[data-vak="Natuurkunde"][data-afgesloten]').text
+        )
         assert driver.find_element(By.ID, "status").text == f"Gewijzigd: {DE_VRIES}."
         assert "Laatst gewijzigd om" in driver.find_element(By.ID, "verversing").text
-        assert [li.get_attribute("data-registernummer")
-                for li in driver.find_elements(By.CSS_SELECTOR, "#gewijzigd li")] == [nummer]
+        assert [
+            li.get_attribute("data-registernummer") for li in driver.find_elements(By.CSS_SELECTOR, "#gewijzigd li")
+        ] == [nummer]
 
         # The polls after it, with nothing changed: the register answers the browser's own
         # If-None-Match with 304, without running the operation: both documents of a poll.
         def ongewijzigd() -> list[dict[str, Any]]:
-            return [regel for regel in verzoeken_sinds(opstelling["log"], getoond)
-                    if regel["status"] == 304 and regel["doelgroep"] == "schoolbestuur"]
-        wacht(driver, lambda: {r["operatie"] for r in ongewijzigd()} == {"BestuurPersoneel", "BestuurWijzigingen"},
-              30, "a poll of each document answered 304", tmp_path / "dashboard-304.png")
+            return [
+                regel
+                for regel in verzoeken_sinds(opstelling["log"], getoond)
+                if regel["status"] == 304 and regel["doelgroep"] == "schoolbestuur"
+            ]
+
+        wacht(
+            driver,
+            lambda: {r["operatie"] for r in ongewijzigd()} == {"BestuurPersoneel", "BestuurWijzigingen"},
+            30,
+            "a poll of each document answered 304",
+            tmp_path / "dashboard-304.png",
+        )
         assert all(regel["methode"] == "GET" and regel["pad"] == "/graphql" for regel in ongewijzigd())
         assert rij().get_attribute("class") == "gewijzigd"  # still shown as changed, not changed again
         assert_alleen_van(driver, paginas, api)
         # The console: nothing but the browser's own line for the refused token's 401.
-        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"
-                and "responded with a status of 401" not in e["message"]] == []
+        assert [
+            e
+            for e in driver.get_log("browser")
+            if e["level"] == "SEVERE" and "responded with a status of 401" not in e["message"]
+        ] == []
         heel_scherm(driver, scherm)
     finally:
         driver.quit()
@@ -169,8 +217,13 @@ def test_zoeken(opstelling: dict[str, Any], tmp_path: Path) -> None:
         status = lambda: driver.find_element(By.ID, "status").text  # noqa: E731
 
         zoek(driver, "b")
-        eerste = wacht(driver, lambda: re.search(r"(\d+) leraren gevonden voor ‘b’\. Resultaten 1–10 van \1", status()),
-                       60, "the first page of 'b'", scherm)
+        eerste = wacht(
+            driver,
+            lambda: re.search(r"(\d+) leraren gevonden voor ‘b’\. Resultaten 1–10 van \1", status()),
+            60,
+            "the first page of 'b'",
+            scherm,
+        )
         totaal = int(eerste.group(1))
         assert totaal > 10, status()
         namen_1 = namen(driver)
@@ -185,16 +238,25 @@ def test_zoeken(opstelling: dict[str, Any], tmp_path: Path) -> None:
 
         zoek(driver, "de Vries")
         wacht(driver, lambda: "gevonden voor ‘de Vries’" in status(), 30, "the search for de Vries", scherm)
-        kaart = next(k for k in driver.find_elements(By.CSS_SELECTOR, "li.leraar")
-                     if k.find_element(By.TAG_NAME, "h2").text == DE_VRIES)
+        kaart = next(
+            k
+            for k in driver.find_elements(By.CSS_SELECTOR, "li.leraar")
+            if k.find_element(By.TAG_NAME, "h2").text == DE_VRIES
+        )
         assert "Wiskunde, tweedegraads gekozen voor herregistratie" in kaart.text, kaart.text
         # The teachers and their choices are the public answer of the same search, asked directly.
-        direct = httpx.post(f"{api}/graphql", json={"query": '{ zoekLeraren(zoekterm: "de Vries", first: 50) { '
-                                                             "edges { node { registernummer bevoegdheden { vak "
-                                                             "voorHerregistratie } } } } }"}).json()
-        assert kaarten(driver) == [(e["node"]["registernummer"], [(b["vak"], b["voorHerregistratie"])
-                                                                  for b in e["node"]["bevoegdheden"]])
-                                   for e in direct["data"]["zoekLeraren"]["edges"]]
+        direct = httpx.post(
+            f"{api}/graphql",
+            json={
+                "query": '{ zoekLeraren(zoekterm: "de Vries", first: 50) { '
+                "edges { node { registernummer bevoegdheden { vak "
+                "voorHerregistratie } } } } }"
+            },
+        ).json()
+        assert kaarten(driver) == [
+            (e["node"]["registernummer"], [(b["vak"], b["voorHerregistratie"]) for b in e["node"]["bevoegdheden"]])
+            for e in direct["data"]["zoekLeraren"]["edges"]
+        ]
         # Nothing came from anywhere but the two origins, and the console is clean (before the refusals).
         assert_alleen_van(driver, paginas, api)
         assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
@@ -211,8 +273,13 @@ def test_zoeken(opstelling: dict[str, Any], tmp_path: Path) -> None:
         te_veel = tmp_path / "zoeken-te-veel.png"
         for i in range(LIMIET_PUBLIEK * 4):
             zoek(driver, f"q{i}")
-            wacht(driver, lambda: f"‘q{i}’" in status() or melding(driver, "RATE_LIMITED"), 30,  # noqa: B023
-                  f"an answer to search {i}", te_veel)
+            wacht(
+                driver,
+                lambda: f"‘q{i}’" in status() or melding(driver, "RATE_LIMITED"),  # noqa: B023  (called at once)
+                30,
+                f"an answer to search {i}",
+                te_veel,
+            )
             if melding(driver, "RATE_LIMITED"):
                 break
         fout = melding(driver, "RATE_LIMITED")
@@ -243,10 +310,16 @@ def kaarten(driver: Any) -> list[tuple[str, list[tuple[str, bool]]]]:
     """Per teacher shown, in order: each bevoegdheid's vak and whether the page says it is chosen."""
     from selenium.webdriver.common.by import By
 
-    return [(k.get_attribute("data-registernummer"), [
-        (li.text.split(",")[0], li.find_element(By.CSS_SELECTOR, ".label").get_attribute("class") == "label ja")
-        for li in k.find_elements(By.CSS_SELECTOR, "ul.bevoegdheden li")])
-        for k in driver.find_elements(By.CSS_SELECTOR, "#resultaten li.leraar")]
+    return [
+        (
+            k.get_attribute("data-registernummer"),
+            [
+                (li.text.split(",")[0], li.find_element(By.CSS_SELECTOR, ".label").get_attribute("class") == "label ja")
+                for li in k.find_elements(By.CSS_SELECTOR, "ul.bevoegdheden li")
+            ],
+        )
+        for k in driver.find_elements(By.CSS_SELECTOR, "#resultaten li.leraar")
+    ]
 
 
 def melding(driver: Any, code: str) -> str | None:

@@ -1,6 +1,7 @@
 """The voorportaal over HTTP on both stores: one extension by a current employer of its own entry
 (four years from the appointment's begindatum, minus a day), the VOORPORTAALTERMIJN_VERLOOPT
 warning's window for teacher and employer, and a delivered bevoegdheid closing the entry."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,11 +26,17 @@ BSN = bsn(51)
 def de_levering(bevoegdheden: list[dict] | None = None) -> dict[str, Any]:
     """Natuurkunde at 60001 without the bevoegdheid (voorportaal); Wiskunde at 60002 with it; Scheikunde
     at 60003 without it, ended before today."""
-    return levering(BSN, achternaam="Groen", tussenvoegsel=None, bevoegdheden=bevoegdheden or [WIS], benoemingen=[
-        benoeming("60001", vak="Natuurkunde", begindatum="2026-08-01"),
-        benoeming("60002", vak="Wiskunde", begindatum="2025-08-01"),
-        benoeming("60003", vak="Scheikunde", begindatum="2024-08-01", einddatum="2026-10-01"),
-    ])
+    return levering(
+        BSN,
+        achternaam="Groen",
+        tussenvoegsel=None,
+        bevoegdheden=bevoegdheden or [WIS],
+        benoemingen=[
+            benoeming("60001", vak="Natuurkunde", begindatum="2026-08-01"),
+            benoeming("60002", vak="Wiskunde", begindatum="2025-08-01"),
+            benoeming("60003", vak="Scheikunde", begindatum="2024-08-01", einddatum="2026-10-01"),
+        ],
+    )
 
 
 async def ik(api: Any) -> dict:
@@ -55,8 +62,9 @@ async def test_huidige_werkgever_verlengt_eenmaal_tot_vier_jaar(api):
     # The teacher and the employer see it too.
     assert (await inschrijving(api, "Natuurkunde"))["termijnEinde"] == "2030-07-31"
     staf = (await api.ok(BESTUUR, token=api.sleutels.bestuur("60001")))["mijnSchoolbestuur"]["medewerkers"]["edges"]
-    assert staf[0]["node"]["voorportaal"] == [{"id": nat["id"], "vak": "Natuurkunde", "termijnEinde": "2030-07-31",
-                                               "verlengd": True}]
+    assert staf[0]["node"]["voorportaal"] == [
+        {"id": nat["id"], "vak": "Natuurkunde", "termijnEinde": "2030-07-31", "verlengd": True}
+    ]
 
     body = await api.gql(VERLENG, {"id": nat["id"]}, api.sleutels.bestuur("60001"))
     assert body["data"] is None and fouten(body, "CONFLICT"), body
@@ -70,9 +78,14 @@ async def test_alleen_de_eigen_huidige_werkgever_verlengt(api):
     schei = await inschrijving(api, "Scheikunde")
     # Another board, even one that employs the teacher now; a board whose appointment has ended,
     # for its own entry; the teacher; DUO.
-    for token, id_ in ((s.bestuur("60002"), nat["id"]), (s.bestuur("69999"), nat["id"]),
-                       (s.bestuur("60003"), schei["id"]), (s.leraar(BSN), nat["id"]), (s.duo(), nat["id"]),
-                       (s.beroepsgroep(), nat["id"])):
+    for token, id_ in (
+        (s.bestuur("60002"), nat["id"]),
+        (s.bestuur("69999"), nat["id"]),
+        (s.bestuur("60003"), schei["id"]),
+        (s.leraar(BSN), nat["id"]),
+        (s.duo(), nat["id"]),
+        (s.beroepsgroep(), nat["id"]),
+    ):
         body = await api.gql(VERLENG, {"id": id_}, token)
         assert body["data"] is None and fouten(body, "FORBIDDEN"), body
     body = await api.gql(VERLENG, {"id": nat["id"]})
@@ -141,17 +154,39 @@ async def test_een_inschrijving_voor_een_vak_in_twee_schrijfwijzen(api):
     # Two appointments at one board from one day whose subjects differ only in case or accents are two
     # benoemingen but one subject (compared case- and accent-blind): one voorportaal entry. Both were
     # inserted, and the entry's unique key made the delivery an INTERNAL_SERVER_ERROR on both stores.
-    [nummer] = await klaarzetten(api, [levering(BSN, bevoegdheden=[], benoemingen=[
-        benoeming("60001", vak="Frans", begindatum="2026-08-01"),
-        benoeming("60001", vak="frans", begindatum="2026-08-01"),
-        benoeming("60001", vak="Fráns", begindatum="2026-08-01")])])
+    [nummer] = await klaarzetten(
+        api,
+        [
+            levering(
+                BSN,
+                bevoegdheden=[],
+                benoemingen=[
+                    benoeming("60001", vak="Frans", begindatum="2026-08-01"),
+                    benoeming("60001", vak="frans", begindatum="2026-08-01"),
+                    benoeming("60001", vak="Fráns", begindatum="2026-08-01"),
+                ],
+            )
+        ],
+    )
     assert nummer
     gegevens = await ik(api)
     assert [(p["vak"], p["begindatum"]) for p in gegevens["voorportaal"]] == [("Frans", "2026-08-01")]
     # The same delivery again changes nothing.
-    body = await api.ok("""mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { ongewijzigd } }""",
-                        {"l": [levering(BSN, bevoegdheden=[], benoemingen=[
-                            benoeming("60001", vak="Frans", begindatum="2026-08-01"),
-                            benoeming("60001", vak="frans", begindatum="2026-08-01"),
-                            benoeming("60001", vak="Fráns", begindatum="2026-08-01")])]}, api.sleutels.duo())
+    body = await api.ok(
+        """mutation($l: [Levering!]!) { zetGegevensKlaar(leveringen: $l) { ongewijzigd } }""",
+        {
+            "l": [
+                levering(
+                    BSN,
+                    bevoegdheden=[],
+                    benoemingen=[
+                        benoeming("60001", vak="Frans", begindatum="2026-08-01"),
+                        benoeming("60001", vak="frans", begindatum="2026-08-01"),
+                        benoeming("60001", vak="Fráns", begindatum="2026-08-01"),
+                    ],
+                )
+            ]
+        },
+        api.sleutels.duo(),
+    )
     assert body["zetGegevensKlaar"]["ongewijzigd"] == 1

@@ -2,6 +2,7 @@
 JSON-lines export, a confirmed teacher imports it once with the old credentials, imported entries are
 read-only, count for no bevoegdheid and can be deleted, the same error hides whether the user name
 or the password was wrong, and repeated failures for one user name refuse even the right password."""
+
 from __future__ import annotations
 
 import json
@@ -54,15 +55,21 @@ async def laad(api: Any, pad: Path) -> tuple[int, int]:
 def cli(api: Any, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """The installed command, configured through the environment like a production run."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
-    env.update({
-        "REGISTER_DATABASE_URL": api.url, "REGISTER_OIDC_ISSUER": ISSUER, "REGISTER_OIDC_AUDIENCE": AUDIENCE,
-        "REGISTER_OIDC_JWKS": str(api.sleutels.jwks_pad), "REGISTER_SECRET_KEY": SECRET,
-    })
+    env.update(
+        {
+            "REGISTER_DATABASE_URL": api.url,
+            "REGISTER_OIDC_ISSUER": ISSUER,
+            "REGISTER_OIDC_AUDIENCE": AUDIENCE,
+            "REGISTER_OIDC_JWKS": str(api.sleutels.jwks_pad),
+            "REGISTER_SECRET_KEY": SECRET,
+        }
+    )
     script = Path(sys.executable).with_name("lerarenregister")
     # The console script as installed; the module itself where the environment has no scripts dir.
     commando = [str(script)] if script.exists() else [sys.executable, "-m", "lerarenregister.cli"]
-    return subprocess.run([*commando, *args], check=False, cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [*commando, *args], check=False, cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 async def geregistreerd(api: Any, n: int) -> tuple[str, str]:
@@ -73,15 +80,30 @@ async def geregistreerd(api: Any, n: int) -> tuple[str, str]:
 
 
 async def test_cli_laadt_export_en_leraar_importeert_eenmaal(api, tmp_path):
-    pad = export(tmp_path / "vrijwillig.jsonl", ("jdevries", HASH, ACTIVITEITEN),
-                 ("pjansen", HASH, ACTIVITEITEN[:1]), rommel=True)
+    pad = export(
+        tmp_path / "vrijwillig.jsonl",
+        ("jdevries", HASH, ACTIVITEITEN),
+        ("pjansen", HASH, ACTIVITEITEN[:1]),
+        rommel=True,
+    )
     uit = cli(api, "importeer-vrijwillig-register", str(pad), cwd=tmp_path)
     assert uit.returncode == 0, uit.stderr
     assert "loaded: 2" in uit.stdout and "skipped: 1" in uit.stdout, uit.stdout
 
     token, bev = await geregistreerd(api, 31)
-    await api.ok(VOEG_TOE, {"i": {"titel": "Eigen cursus", "datum": "2026-11-28", "uren": 10,
-                                  "gebied": "VAKINHOUDELIJK", "bevoegdheden": [bev]}}, token)
+    await api.ok(
+        VOEG_TOE,
+        {
+            "i": {
+                "titel": "Eigen cursus",
+                "datum": "2026-11-28",
+                "uren": 10,
+                "gebied": "VAKINHOUDELIJK",
+                "bevoegdheden": [bev],
+            }
+        },
+        token,
+    )
     voor = (await api.ok(PORTFOLIO, token=token))["ik"]
     assert voor["bevoegdheden"][0]["herregistratie"]["behaaldeUren"] == 10.0
 
@@ -92,15 +114,28 @@ async def test_cli_laadt_export_en_leraar_importeert_eenmaal(api, tmp_path):
     assert ik["portfolio"]["totalCount"] == 4
     geimporteerd = [e["node"] for e in ik["portfolio"]["edges"] if e["node"]["bron"] == "VRIJWILLIG_REGISTER"]
     assert sorted((a["titel"], a["datum"], a["uren"], a["gebied"]) for a in geimporteerd) == sorted(
-        (a["titel"], a["datum"], float(a["uren"]), a["gebied"]) for a in ACTIVITEITEN)
+        (a["titel"], a["datum"], float(a["uren"]), a["gebied"]) for a in ACTIVITEITEN
+    )
     assert all(a["bewerkbaar"] is False and a["bevoegdheden"] == [] for a in geimporteerd)
     # They count for no bevoegdheid.
     assert ik["bevoegdheden"][0]["herregistratie"]["behaaldeUren"] == 10.0
 
     # Read-only, but deletable.
     eerste = geimporteerd[0]["id"]
-    body = await api.gql(WIJZIG, {"id": eerste, "i": {"titel": "Anders", "datum": "2016-03-10", "uren": 12,
-                                                     "gebied": "VAKDIDACTISCH", "bevoegdheden": [bev]}}, token)
+    body = await api.gql(
+        WIJZIG,
+        {
+            "id": eerste,
+            "i": {
+                "titel": "Anders",
+                "datum": "2016-03-10",
+                "uren": 12,
+                "gebied": "VAKDIDACTISCH",
+                "bevoegdheden": [bev],
+            },
+        },
+        token,
+    )
     assert body["data"] is None and fouten(body, "CONFLICT"), body
     assert (await api.ok(VERWIJDER, {"id": eerste}, token))["verwijderActiviteit"] == eerste
     ik = (await api.ok(PORTFOLIO, token=token))["ik"]
@@ -126,8 +161,9 @@ async def test_ander_leraar_kan_beeindigd_account_niet_importeren(api, tmp_path)
     # same error as an unknown user name, so the answer tells nobody that the name existed.
     body = await api.gql(IMPORTEER, {"g": "jdevries", "w": WACHTWOORD}, tweede)
     onbekend = await api.gql(IMPORTEER, {"g": "niemand", "w": WACHTWOORD}, tweede)
-    assert body["data"] is None and [e["message"] for e in body["errors"]] == \
-        [e["message"] for e in onbekend["errors"]] == [FOUT], body
+    assert body["data"] is None and [e["message"] for e in body["errors"]] == [
+        e["message"] for e in onbekend["errors"]
+    ] == [FOUT], body
     assert (await api.ok(PORTFOLIO, token=tweede))["ik"]["portfolio"]["totalCount"] == 0
 
 
@@ -138,8 +174,13 @@ async def test_import_wist_het_oude_wachtwoord(api, tmp_path):
     engine = create_async_engine(api.url)
     try:
         async with engine.connect() as conn:
-            rij = (await conn.execute(text(
-                "SELECT wachtwoord_hash, activiteiten FROM vrijwillig_account WHERE gebruikersnaam = 'jdevries'"))).one()
+            rij = (
+                await conn.execute(
+                    text(
+                        "SELECT wachtwoord_hash, activiteiten FROM vrijwillig_account WHERE gebruikersnaam = 'jdevries'"
+                    )
+                )
+            ).one()
     finally:
         await engine.dispose()
     assert rij[0] == "" and rij[1] in ([], "[]"), rij
@@ -162,7 +203,8 @@ async def test_import_voor_bevestiging_is_conflict(api, tmp_path):
     # Nothing was used up: after confirming, the import works.
     await bevestig(api, bsn(34))
     assert (await api.ok(IMPORTEER, {"g": "jdevries", "w": WACHTWOORD}, token))["importeerVrijwilligPortfolio"] == {
-        "aantal": 3}
+        "aantal": 3
+    }
 
 
 async def test_onbekende_gebruiker_en_fout_wachtwoord_geven_dezelfde_fout(api, tmp_path):
@@ -195,12 +237,15 @@ async def test_herhaalde_mislukkingen_weigeren_tijdelijk_ook_het_juiste_wachtwoo
     assert body["data"] is None, "the right password must be refused during the pause"
     # The refusal does not tell that the password was right.
     assert (body["errors"][0]["message"], body["errors"][0]["extensions"]) == (
-        verwacht["message"], verwacht["extensions"])
+        verwacht["message"],
+        verwacht["extensions"],
+    )
     assert (await api.ok(PORTFOLIO, token=token))["ik"]["portfolio"]["totalCount"] == 0
 
     # The pause belongs to that user name only.
     assert (await api.ok(IMPORTEER, {"g": "pjansen", "w": WACHTWOORD}, ander))["importeerVrijwilligPortfolio"] == {
-        "aantal": 3}
+        "aantal": 3
+    }
 
 
 def test_pauze_groeit_met_mislukkingen():

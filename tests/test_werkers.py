@@ -2,6 +2,7 @@
 two worker processes on one port, both answering, /metrics summing both whichever answers the
 scrape (prometheus-client's multiprocess directory, made by `serve` in a temporary folder and
 removed at the end), and every log line one JSON object (REGISTER_LOG_FORMAT=json)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -37,15 +38,22 @@ def _per_worker(stand: dict[str, Any]) -> dict[str, float]:
 
 
 def _verzoeken(stand: dict[str, Any]) -> float:
-    return sum(w for labels, w in stand.get("lerarenregister_verzoeken_total", []) if labels["operatie"] == "WerkerTest")
+    return sum(
+        w for labels, w in stand.get("lerarenregister_verzoeken_total", []) if labels["operatie"] == "WerkerTest"
+    )
 
 
 async def _ronde(basis: str, n: int) -> list[httpx.Response]:
     # No keep-alive: every request a connection of its own, for the kernel to hand to either worker.
-    async with httpx.AsyncClient(base_url=basis, timeout=httpx.Timeout(30.0, connect=5.0),
-                                 limits=httpx.Limits(max_keepalive_connections=0)) as klant:
-        return await asyncio.gather(*(klant.post("/graphql", json={"query": OPERATIE},
-                                                 headers={"X-Request-ID": f"werker-{i}"}) for i in range(n)))
+    async with httpx.AsyncClient(
+        base_url=basis, timeout=httpx.Timeout(30.0, connect=5.0), limits=httpx.Limits(max_keepalive_connections=0)
+    ) as klant:
+        return await asyncio.gather(
+            *(
+                klant.post("/graphql", json={"query": OPERATIE}, headers={"X-Request-ID": f"werker-{i}"})
+                for i in range(n)
+            )
+        )
 
 
 def test_twee_workers_op_een_poort(tmp_path: Path, sleutels: Any) -> None:
@@ -53,13 +61,19 @@ def test_twee_workers_op_een_poort(tmp_path: Path, sleutels: Any) -> None:
     basis = f"http://127.0.0.1:{poort}"
     tijdelijk = tmp_path / "tmp"  # where `serve` makes its metrics folder (TMPDIR)
     tijdelijk.mkdir()
-    env = _omgeving(tmp_path, sleutels, REGISTER_LOG_FORMAT="json", REGISTER_LIMIET_PUBLIEK="uit",
-                    TMPDIR=str(tijdelijk))
+    env = _omgeving(
+        tmp_path, sleutels, REGISTER_LOG_FORMAT="json", REGISTER_LIMIET_PUBLIEK="uit", TMPDIR=str(tijdelijk)
+    )
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     log = tmp_path / "serve.log"
     with open(log, "wb") as uit:
-        proces = subprocess.Popen([CLI, "serve", "--port", str(poort), "--workers", "2"], env=env, stdout=uit,
-                                  stderr=subprocess.STDOUT, cwd=tmp_path)
+        proces = subprocess.Popen(
+            [CLI, "serve", "--port", str(poort), "--workers", "2"],
+            env=env,
+            stdout=uit,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+        )
     try:
         for _ in range(600):
             if proces.poll() is not None:
@@ -109,8 +123,11 @@ def test_twee_workers_op_een_poort(tmp_path: Path, sleutels: Any) -> None:
     # Every line one JSON object, uvicorn's own included; one request line per request.
     regels = [json.loads(r) for r in uitvoer.splitlines() if r.strip()]
     assert all({"tijd", "niveau", "bericht"} <= set(r) for r in regels)
-    gestart = {r["bericht"] for r in regels if r.get("logger") == "uvicorn.error"
-               and r["bericht"].startswith("Started server process")}
+    gestart = {
+        r["bericht"]
+        for r in regels
+        if r.get("logger") == "uvicorn.error" and r["bericht"].startswith("Started server process")
+    }
     assert len(gestart) == 2, gestart
     verzoeken = [r for r in regels if r.get("logger") == "lerarenregister.verzoeken" and r["pad"] == "/graphql"]
     assert len(verzoeken) == verstuurd

@@ -1,5 +1,6 @@
-""""Current employer" in SQL (resolvers/werkgever.py) against the rule (regels/datums.is_lopend), on both
+""" "Current employer" in SQL (resolvers/werkgever.py) against the rule (regels/datums.is_lopend), on both
 stores, at the edges: the day before begindatum, begindatum, einddatum, the day after, open-ended."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,9 +17,11 @@ BEGIN, EINDE = dt.date(2024, 2, 29), dt.date(2025, 2, 28)
 
 
 async def test_sql_en_regel_gelijk_aan_de_randen(api) -> None:  # type: ignore[no-untyped-def]
-    benoemingen = [benoeming("B1", "Frans", BEGIN.isoformat(), EINDE.isoformat()),
-                   benoeming("B1", "Duits", BEGIN.isoformat(), None),
-                   benoeming("B1", "Engels", BEGIN.isoformat(), BEGIN.isoformat())]  # one day only
+    benoemingen = [
+        benoeming("B1", "Frans", BEGIN.isoformat(), EINDE.isoformat()),
+        benoeming("B1", "Duits", BEGIN.isoformat(), None),
+        benoeming("B1", "Engels", BEGIN.isoformat(), BEGIN.isoformat()),
+    ]  # one day only
     await api.ok(KLAARZETTEN, {"leveringen": [levering(bsn(1), benoemingen=benoemingen)]}, api.sleutels.duo())
     async with api.app.state.engine.connect() as conn:
         rijen = (await conn.execute(select(Benoeming.id, Benoeming.begindatum, Benoeming.einddatum))).all()

@@ -4,6 +4,7 @@ The matrix test asks, as every audience, for every field of Leraar that `leraar(
 reach (the selection is generated from the schema), and checks every field of the answer against its
 @zichtbaarVoor declaration and the audiences this test expects for that asker.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -43,8 +44,20 @@ D0 = dt.date(2021, 11, 1)
 
 # Types whose objects are a teacher's data; Schoolbestuur is the board's own. A type reachable from
 # Leraar that is in neither must be classified here before the matrix can judge it.
-LERAAR_TYPEN = {"Leraar", "Naam", "Registratie", "Benoeming", "Voorportaalinschrijving", "Bevoegdheid",
-                "Herregistratie", "Aantekening", "Bezwaar", "Waarschuwing", "PortfolioActiviteit", "Inzagelogregel"}
+LERAAR_TYPEN = {
+    "Leraar",
+    "Naam",
+    "Registratie",
+    "Benoeming",
+    "Voorportaalinschrijving",
+    "Bevoegdheid",
+    "Herregistratie",
+    "Aantekening",
+    "Bezwaar",
+    "Waarschuwing",
+    "PortfolioActiviteit",
+    "Inzagelogregel",
+}
 BESTUUR_TYPEN = {"Schoolbestuur"}
 
 
@@ -57,8 +70,9 @@ MAG_NULL: dict[tuple[str, str], Callable[[dict[str, Any]], bool]] = {
     # Only a lifted aantekening has a date of lifting; here every one stands.
     ("Aantekening", "opgehevenOp"): lambda ouder: ouder.get("status") in (None, "STAAT"),
     # A voorportaal warning concerns no bevoegdheid.
-    ("Waarschuwing", "bevoegdheid"): lambda ouder: ouder.get("soort") in (
-        None, "VOORPORTAALTERMIJN_VERLOOPT", "REGISTRATIE_NIET_BEVESTIGD"),
+    ("Waarschuwing", "bevoegdheid"): lambda ouder: (
+        ouder.get("soort") in (None, "VOORPORTAALTERMIJN_VERLOOPT", "REGISTRATIE_NIET_BEVESTIGD")
+    ),
     # An empty page has no cursors.
     ("PageInfo", "startCursor"): lambda ouder: True,
     ("PageInfo", "endCursor"): lambda ouder: True,
@@ -82,8 +96,11 @@ class Veld:
 def _velden(type_: GraphQLObjectType, pad: tuple[str, ...]) -> list[Veld]:
     uit = []
     for naam, definitie in type_.fields.items():
-        verplicht = [a for a, arg in definitie.args.items()
-                     if isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined]
+        verplicht = [
+            a
+            for a, arg in definitie.args.items()
+            if isinstance(arg.type, GraphQLNonNull) and arg.default_value is Undefined
+        ]
         assert not verplicht, f"{type_.name}.{naam} needs arguments {verplicht}: teach the matrix test to give them"
         doel = get_named_type(definitie.type)
         if isinstance(doel, GraphQLObjectType):
@@ -145,8 +162,10 @@ class Gegevens:
     ander_nummer: str
 
 
-BEVOEGDHEDEN = [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
-                {"vak": "Engels", "soort": "EERSTEGRAADS", "behaaldOp": "2012-06-30"}]
+BEVOEGDHEDEN = [
+    {"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "behaaldOp": "2010-06-30"},
+    {"vak": "Engels", "soort": "EERSTEGRAADS", "behaaldOp": "2012-06-30"},
+]
 BENOEMINGEN = [
     benoeming(A, "Wiskunde", "2020-08-01", "2030-07-31"),
     # No bevoegdheid for these: voorportaal. A's term ends 2026-12-31, so its warning stands today.
@@ -163,36 +182,64 @@ async def bouw_gegevens(api: Api) -> Gegevens:
     g = Gegevens(bsn(101), "", bsn(102), "")
     s = api.sleutels
     async with api.op(D0) as toen:
-        g.nummer, g.ander_nummer = await klaarzetten(toen, [
-            levering(g.bsn, bevoegdheden=BEVOEGDHEDEN, benoemingen=BENOEMINGEN),
-            levering(g.ander_bsn, achternaam="Jansen", tussenvoegsel=None, voornamen="Piet",
-                     benoemingen=[benoeming(D, "Wiskunde", "2015-08-01")]),
-        ])
+        g.nummer, g.ander_nummer = await klaarzetten(
+            toen,
+            [
+                levering(g.bsn, bevoegdheden=BEVOEGDHEDEN, benoemingen=BENOEMINGEN),
+                levering(
+                    g.ander_bsn,
+                    achternaam="Jansen",
+                    tussenvoegsel=None,
+                    voornamen="Piet",
+                    benoemingen=[benoeming(D, "Wiskunde", "2015-08-01")],
+                ),
+            ],
+        )
         await bevestig(toen, g.bsn)
         await bevestig(toen, g.ander_bsn)
     # The first period ended 2025-10-31 without hours: an aantekening on each bevoegdheid.
-    uitslag = await api.ok("mutation($d: Date!) { beoordeelHerregistraties(peildatum: $d) { nietVoldaan } }",
-                           {"d": VANDAAG.isoformat()}, s.beroepsgroep())
+    uitslag = await api.ok(
+        "mutation($d: Date!) { beoordeelHerregistraties(peildatum: $d) { nietVoldaan } }",
+        {"d": VANDAAG.isoformat()},
+        s.beroepsgroep(),
+    )
     assert uitslag["beoordeelHerregistraties"]["nietVoldaan"] >= 2
     token = s.leraar(g.bsn)
     ik = (await api.ok("{ ik { bevoegdheden { id aantekening { id } } } }", token=token))["ik"]
     for bev in ik["bevoegdheden"]:
         assert bev["aantekening"] is not None, ik
-        await api.ok("mutation($a: ID!) { dienBezwaarIn(aantekening: $a, motivering: \"Ziek geweest\") { id } }",
-                     {"a": bev["aantekening"]["id"]}, token)
+        await api.ok(
+            'mutation($a: ID!) { dienBezwaarIn(aantekening: $a, motivering: "Ziek geweest") { id } }',
+            {"a": bev["aantekening"]["id"]},
+            token,
+        )
     # Two hours early in the new period: behind the pace, so a warning that names a bevoegdheid.
-    await api.ok("mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }", {"i": {
-        "titel": "Vakdag wiskunde", "datum": "2026-11-01", "uren": 2, "gebied": "VAKINHOUDELIJK",
-        "bevoegdheden": [b["id"] for b in ik["bevoegdheden"]]}}, token)
+    await api.ok(
+        "mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }",
+        {
+            "i": {
+                "titel": "Vakdag wiskunde",
+                "datum": "2026-11-01",
+                "uren": 2,
+                "gebied": "VAKINHOUDELIJK",
+                "bevoegdheden": [b["id"] for b in ik["bevoegdheden"]],
+            }
+        },
+        token,
+    )
     # DUO looks the teacher up (a named operation): the teacher's access log has an entry to show.
-    await api.ok("query DuoControle($nr: String!) { leraar(registernummer: $nr) { geboortedatum } }",
-                 {"nr": g.nummer}, s.duo())
+    await api.ok(
+        "query DuoControle($nr: String!) { leraar(registernummer: $nr) { geboortedatum } }", {"nr": g.nummer}, s.duo()
+    )
     return g
 
 
 async def zet_toestemming(api: Api, g: Gegevens, openbaar: bool) -> None:
-    data = await api.ok("mutation($o: Boolean!) { zetPortfolioOpenbaar(openbaar: $o) { portfolioOpenbaar } }",
-                        {"o": openbaar}, api.sleutels.leraar(g.bsn))
+    data = await api.ok(
+        "mutation($o: Boolean!) { zetPortfolioOpenbaar(openbaar: $o) { portfolioOpenbaar } }",
+        {"o": openbaar},
+        api.sleutels.leraar(g.bsn),
+    )
     assert data["zetPortfolioOpenbaar"]["portfolioOpenbaar"] is openbaar
 
 
@@ -216,8 +263,14 @@ class Oordeel:
             return self.vrager.voor_bestuur(obj["bevoegdGezagNummer"])
         raise AssertionError(f"whose data is a {typenaam}? Classify it in test_zichtbaarheid.py")
 
-    def object(self, typenaam: str, obj: dict[str, Any], velden: list[Veld], pad: tuple[Any, ...],
-               ouder_groepen: frozenset[Doelgroep] | None) -> None:
+    def object(
+        self,
+        typenaam: str,
+        obj: dict[str, Any],
+        velden: list[Veld],
+        pad: tuple[Any, ...],
+        ouder_groepen: frozenset[Doelgroep] | None,
+    ) -> None:
         groepen = ouder_groepen if structureel(typenaam) else self.doelgroepen(typenaam, obj)
         regels = zichtbaarheidsregels()
         for v in velden:
@@ -244,8 +297,10 @@ class Oordeel:
             else:
                 self.verwacht_verboden.add(p)
                 if waarde is not None:
-                    self.problemen.append(f"{p}: shown although declared {sorted(d.value for d in verklaard or ())} "
-                                          f"and the asker is {sorted(d.value for d in groepen)}")
+                    self.problemen.append(
+                        f"{p}: shown although declared {sorted(d.value for d in verklaard or ())} "
+                        f"and the asker is {sorted(d.value for d in groepen)}"
+                    )
                 if p not in self.verboden:
                     self.problemen.append(f"{p}: null without a FORBIDDEN error at its path")
                 continue
@@ -273,7 +328,9 @@ async def vraag_alles(api: Api, g: Gegevens, naam: str, toestemming: bool) -> Oo
         return oordeel
     oordeel.object("Leraar", leraar, LERAAR_SELECTIE, ("leraar",), None)
     if oordeel.verboden != oordeel.verwacht_verboden:
-        oordeel.problemen.append(f"FORBIDDEN paths not expected: {sorted(map(str, oordeel.verboden - oordeel.verwacht_verboden))}")
+        oordeel.problemen.append(
+            f"FORBIDDEN paths not expected: {sorted(map(str, oordeel.verboden - oordeel.verwacht_verboden))}"
+        )
     verwacht_inzage = vrager.voor_leraar(toestemming)
     if leraar.get("inzage") is not None and set(leraar["inzage"]) != {d.value for d in verwacht_inzage}:
         oordeel.problemen.append(f"inzage {leraar['inzage']} but expected {sorted(d.value for d in verwacht_inzage)}")
@@ -313,38 +370,63 @@ async def test_zichtbaarheidsmatrix(api: Api) -> None:
 # API.md's audiences for the fields the contract names, written out by hand: the matrix above trusts
 # the declarations, this holds the declarations to the contract.
 CONTRACT: dict[tuple[str, str], set[Doelgroep]] = {
-    ("Leraar", "registernummer"): {P}, ("Leraar", "naam"): {P}, ("Leraar", "bevoegdheden"): {P},
-    ("Leraar", "geboortedatum"): {Z, DUO}, ("Leraar", "registratie"): {Z, W, DUO},
-    ("Leraar", "benoemingen"): {Z, W, DUO}, ("Leraar", "voorportaal"): {Z, W, DUO},
-    ("Leraar", "waarschuwingen"): {Z, W}, ("Leraar", "portfolio"): {Z, T}, ("Leraar", "portfolioOpenbaar"): {Z},
+    ("Leraar", "registernummer"): {P},
+    ("Leraar", "naam"): {P},
+    ("Leraar", "bevoegdheden"): {P},
+    ("Leraar", "geboortedatum"): {Z, DUO},
+    ("Leraar", "registratie"): {Z, W, DUO},
+    ("Leraar", "benoemingen"): {Z, W, DUO},
+    ("Leraar", "voorportaal"): {Z, W, DUO},
+    ("Leraar", "waarschuwingen"): {Z, W},
+    ("Leraar", "portfolio"): {Z, T},
+    ("Leraar", "portfolioOpenbaar"): {Z},
     ("Leraar", "inzage"): {P},
-    ("Naam", "voorletters"): {P}, ("Naam", "tussenvoegsel"): {P}, ("Naam", "achternaam"): {P},
-    ("Naam", "weergavenaam"): {P}, ("Naam", "voornamen"): {Z, DUO},
-    ("Bevoegdheid", "id"): {P}, ("Bevoegdheid", "vak"): {P}, ("Bevoegdheid", "soort"): {P},
-    ("Bevoegdheid", "voorHerregistratie"): {P}, ("Bevoegdheid", "behaaldOp"): {Z, W, DUO},
-    ("Bevoegdheid", "herregistratie"): {Z, W}, ("Bevoegdheid", "aantekening"): {Z, W},
-    ("Bevoegdheid", "herregistraties"): {Z, W}, ("Bevoegdheid", "aantekeningen"): {Z, W},
-    ("Herregistratie", "periodeStart"): {Z, W}, ("Herregistratie", "periodeEinde"): {Z, W},
-    ("Herregistratie", "status"): {Z, W}, ("Herregistratie", "behaaldeUren"): {Z},
+    ("Naam", "voorletters"): {P},
+    ("Naam", "tussenvoegsel"): {P},
+    ("Naam", "achternaam"): {P},
+    ("Naam", "weergavenaam"): {P},
+    ("Naam", "voornamen"): {Z, DUO},
+    ("Bevoegdheid", "id"): {P},
+    ("Bevoegdheid", "vak"): {P},
+    ("Bevoegdheid", "soort"): {P},
+    ("Bevoegdheid", "voorHerregistratie"): {P},
+    ("Bevoegdheid", "behaaldOp"): {Z, W, DUO},
+    ("Bevoegdheid", "herregistratie"): {Z, W},
+    ("Bevoegdheid", "aantekening"): {Z, W},
+    ("Bevoegdheid", "herregistraties"): {Z, W},
+    ("Bevoegdheid", "aantekeningen"): {Z, W},
+    ("Herregistratie", "periodeStart"): {Z, W},
+    ("Herregistratie", "periodeEinde"): {Z, W},
+    ("Herregistratie", "status"): {Z, W},
+    ("Herregistratie", "behaaldeUren"): {Z},
     ("Herregistratie", "vereisteUren"): {Z},
-    ("Schoolbestuur", "bevoegdGezagNummer"): {P}, ("Schoolbestuur", "naam"): {P},
+    ("Schoolbestuur", "bevoegdGezagNummer"): {P},
+    ("Schoolbestuur", "naam"): {P},
     ("Schoolbestuur", "medewerkers"): {SZ},
     ("Bezwaar", "motivering"): {Z, W, BG},
-    ("Query", "ik"): {Z}, ("Query", "mijnSchoolbestuur"): {SZ}, ("Mutation", "zetGegevensKlaar"): {DUO},
+    ("Query", "ik"): {Z},
+    ("Query", "mijnSchoolbestuur"): {SZ},
+    ("Mutation", "zetGegevensKlaar"): {DUO},
 }
 
 
 def test_declaraties_volgen_api_md() -> None:
     regels = zichtbaarheidsregels()
-    afwijkend = {f"{t}.{v}": (sorted(d.value for d in regels.get((t, v), ())), sorted(d.value for d in verwacht))
-                 for (t, v), verwacht in CONTRACT.items() if regels.get((t, v)) != verwacht}
+    afwijkend = {
+        f"{t}.{v}": (sorted(d.value for d in regels.get((t, v), ())), sorted(d.value for d in verwacht))
+        for (t, v), verwacht in CONTRACT.items()
+        if regels.get((t, v)) != verwacht
+    }
     assert not afwijkend, f"declared vs API.md: {afwijkend}"
     # Types whose fields take the parent field's audiences repeat them exactly.
-    for typenaam, ouder in (("Registratie", ("Leraar", "registratie")), ("Benoeming", ("Leraar", "benoemingen")),
-                            ("Voorportaalinschrijving", ("Leraar", "voorportaal")),
-                            ("PortfolioActiviteit", ("Leraar", "portfolio")),
-                            ("Aantekening", ("Bevoegdheid", "aantekening")),
-                            ("Waarschuwing", ("Leraar", "waarschuwingen"))):
+    for typenaam, ouder in (
+        ("Registratie", ("Leraar", "registratie")),
+        ("Benoeming", ("Leraar", "benoemingen")),
+        ("Voorportaalinschrijving", ("Leraar", "voorportaal")),
+        ("PortfolioActiviteit", ("Leraar", "portfolio")),
+        ("Aantekening", ("Bevoegdheid", "aantekening")),
+        ("Waarschuwing", ("Leraar", "waarschuwingen")),
+    ):
         velden = [(t, v) for (t, v) in regels if t == typenaam]
         assert velden, typenaam
         for sleutel in velden:
@@ -440,8 +522,10 @@ async def test_werkgever_ziet_alleen_eigen_rijen(api: Api) -> None:
             uit[lijst] = {f"{r['schoolbestuur']['bevoegdGezagNummer']}:{r['vak']}" for r in leraar[lijst] or ()}
         return uit, [w["soort"] for w in leraar["waarschuwingen"] or ()]
 
-    alles = {"benoemingen": {f"{x['bevoegdGezagNummer']}:{x['vak']}" for x in BENOEMINGEN},
-             "voorportaal": {f"{A}:Natuurkunde", f"{B}:Scheikunde", f"{C}:Biologie"}}
+    alles = {
+        "benoemingen": {f"{x['bevoegdGezagNummer']}:{x['vak']}" for x in BENOEMINGEN},
+        "voorportaal": {f"{A}:Natuurkunde", f"{B}:Scheikunde", f"{C}:Biologie"},
+    }
     assert (await rijen(s.leraar(b)))[0] == alles
     assert (await rijen(s.duo()))[0] == alles
     for bestuur in (A, C):
@@ -452,8 +536,11 @@ async def test_werkgever_ziet_alleen_eigen_rijen(api: Api) -> None:
     for bestuur in (B, D):  # no current appointment: not a WERKGEVER at all
         body = await api.gql(RIJEN, {"nr": nummer}, s.bestuur(bestuur))
         assert body["data"]["leraar"] == {"benoemingen": None, "voorportaal": None, "waarschuwingen": None}
-        assert sorted(e["path"][-1] for e in fouten(body, "FORBIDDEN")) == ["benoemingen", "voorportaal",
-                                                                            "waarschuwingen"]
+        assert sorted(e["path"][-1] for e in fouten(body, "FORBIDDEN")) == [
+            "benoemingen",
+            "voorportaal",
+            "waarschuwingen",
+        ]
 
 
 # --- a teacher outside the public register -------------------------------------------------------
@@ -461,15 +548,22 @@ async def test_werkgever_ziet_alleen_eigen_rijen(api: Api) -> None:
 
 async def test_klaargezette_leraar_alleen_voor_zelf_werkgever_en_duo(api: Api) -> None:
     b, ander = bsn(207), bsn(208)
-    [nummer, _] = await klaarzetten(api, [
-        levering(b, achternaam="Klaar", benoemingen=[benoeming(A), benoeming(B, "Engels", "2010-08-01", "2019-07-31")]),
-        levering(ander, achternaam="Anders", benoemingen=[benoeming(D)]),
-    ])
+    [nummer, _] = await klaarzetten(
+        api,
+        [
+            levering(
+                b, achternaam="Klaar", benoemingen=[benoeming(A), benoeming(B, "Engels", "2010-08-01", "2019-07-31")]
+            ),
+            levering(ander, achternaam="Anders", benoemingen=[benoeming(D)]),
+        ],
+    )
     await bevestig(api, ander)
     s = api.sleutels
-    vraag = ("query($nr: String!) { leraar(registernummer: $nr) { registernummer registratie { status } } "
-             "leraren(registernummers: [$nr]) { registernummer } "
-             "zoekLeraren(zoekterm: \"Klaar\") { totalCount } }")
+    vraag = (
+        "query($nr: String!) { leraar(registernummer: $nr) { registernummer registratie { status } } "
+        "leraren(registernummers: [$nr]) { registernummer } "
+        'zoekLeraren(zoekterm: "Klaar") { totalCount } }'
+    )
     for token in (s.leraar(b), s.bestuur(A), s.duo()):
         data = await api.ok(vraag, {"nr": nummer}, token)
         assert data["leraar"] == {"registernummer": nummer, "registratie": {"status": "KLAARGEZET"}}

@@ -1,5 +1,6 @@
 """Visible changes only (API.md, "Production"): `medewerkers(gewijzigdSinds:)` shows a teacher to a
 board only when something that board may see changed. Boards A and C both employ the teacher now."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,12 +48,15 @@ async def g(api: Api) -> Gegevens:
 async def test_wat_elk_bestuur_ziet(api: Api, g: Gegevens) -> None:
     duo = api.sleutels.duo()
     # A new name, as DUO delivers it.
-    assert await _na(api, lambda: api.ok(KLAARZETTEN, {"leveringen": [_levering(g, achternaam="Visser")]}, duo)) \
-        == {A, C}
+    assert await _na(api, lambda: api.ok(KLAARZETTEN, {"leveringen": [_levering(g, achternaam="Visser")]}, duo)) == {
+        A,
+        C,
+    }
     # A new bevoegdheid.
     extra = [*BEVOEGDHEDEN, {"vak": "Frans", "soort": "TWEEDEGRAADS", "behaaldOp": "2020-06-30"}]
-    assert await _na(api, lambda: api.ok(KLAARZETTEN, {"leveringen": [
-        _levering(g, achternaam="Visser", bevoegdheden=extra)]}, duo)) == {A, C}
+    assert await _na(
+        api, lambda: api.ok(KLAARZETTEN, {"leveringen": [_levering(g, achternaam="Visser", bevoegdheden=extra)]}, duo)
+    ) == {A, C}
 
 
 async def test_eigen_rijen_alleen_voor_dat_bestuur(api: Api, g: Gegevens) -> None:
@@ -62,12 +66,12 @@ async def test_eigen_rijen_alleen_voor_dat_bestuur(api: Api, g: Gegevens) -> Non
     for b in benoemingen:
         if b["bevoegdGezagNummer"] == C and b["vak"] == "Wiskunde":
             b["einddatum"] = "2030-07-31"
-    assert await _na(api, lambda: api.ok(KLAARZETTEN, {"leveringen": [
-        _levering(g, benoemingen=benoemingen)]}, duo)) == {C}
+    assert await _na(
+        api, lambda: api.ok(KLAARZETTEN, {"leveringen": [_levering(g, benoemingen=benoemingen)]}, duo)
+    ) == {C}
     # A removed appointment of C (C keeps another one): C sees it, A does not.
     zonder = [b for b in benoemingen if not (b["bevoegdGezagNummer"] == C and b["vak"] == "Biologie")]
-    assert await _na(api, lambda: api.ok(KLAARZETTEN, {"leveringen": [
-        _levering(g, benoemingen=zonder)]}, duo)) == {C}
+    assert await _na(api, lambda: api.ok(KLAARZETTEN, {"leveringen": [_levering(g, benoemingen=zonder)]}, duo)) == {C}
     # Board A extends its voorportaal term: only A.
     ik = (await api.ok("{ ik { voorportaal { id vak } } }", token=api.sleutels.leraar(g.bsn)))["ik"]
     [natuurkunde] = [p for p in ik["voorportaal"] if p["vak"] == "Natuurkunde"]
@@ -87,8 +91,9 @@ async def test_bezwaren_per_bestuur_en_intrekking_voor_iedereen(api: Api, g: Geg
     eigen = aantekening["bezwaren"][0]["id"]
     assert await _na(api, lambda: api.ok(behandel, {"b": eigen, "u": "ONGEGROND"}, s.beroepsgroep())) == set()
     # C's objection upheld: the aantekening is withdrawn, which every employer sees.
-    alle = (await api.ok("{ bezwaren(status: INGEDIEND) { edges { node { id ingediendDoor } } } }",
-                         token=s.beroepsgroep()))["bezwaren"]["edges"]
+    alle = (
+        await api.ok("{ bezwaren(status: INGEDIEND) { edges { node { id ingediendDoor } } } }", token=s.beroepsgroep())
+    )["bezwaren"]["edges"]
     [van_c] = [e["node"]["id"] for e in alle if e["node"]["ingediendDoor"] == "SCHOOLBESTUUR"]
     assert await _na(api, lambda: api.ok(behandel, {"b": van_c, "u": "GEGROND"}, s.beroepsgroep())) == {A, C}
 
@@ -102,8 +107,19 @@ async def test_toestemming_en_portfolio_alleen_als_het_iets_verandert(api: Api, 
     voeg_toe = "mutation($i: ActiviteitInvoer!) { voegActiviteitToe(invoer: $i) { id } }"
 
     def activiteit(uren: float) -> Any:
-        return lambda: api.ok(voeg_toe, {"i": {"titel": "Leesgroep", "datum": "2026-11-20", "uren": uren,
-                                               "gebied": "VAKINHOUDELIJK", "bevoegdheden": ids}}, token)
+        return lambda: api.ok(
+            voeg_toe,
+            {
+                "i": {
+                    "titel": "Leesgroep",
+                    "datum": "2026-11-20",
+                    "uren": uren,
+                    "gebied": "VAKINHOUDELIJK",
+                    "bevoegdheden": ids,
+                }
+            },
+            token,
+        )
 
     # Half an hour: still behind the pace, no warning moves.
     assert await _na(api, activiteit(0.5)) == set()
@@ -114,7 +130,19 @@ async def test_toestemming_en_portfolio_alleen_als_het_iets_verandert(api: Api, 
 async def test_andere_leraar_van_een_ander_bestuur_niet(api: Api, g: Gegevens) -> None:
     # The other teacher works at board D only: a change there shows to neither A nor C.
     duo = api.sleutels.duo()
-    lev = levering(g.ander_bsn, achternaam="Smit", tussenvoegsel=None, voornamen="Piet",
-                   benoemingen=[{"bevoegdGezagNummer": "20004", "schoolbestuurNaam": "Stichting 20004",
-                                 "vak": "Wiskunde", "begindatum": "2015-08-01", "einddatum": None}])
+    lev = levering(
+        g.ander_bsn,
+        achternaam="Smit",
+        tussenvoegsel=None,
+        voornamen="Piet",
+        benoemingen=[
+            {
+                "bevoegdGezagNummer": "20004",
+                "schoolbestuurNaam": "Stichting 20004",
+                "vak": "Wiskunde",
+                "begindatum": "2015-08-01",
+                "einddatum": None,
+            }
+        ],
+    )
     assert await _na(api, lambda: api.ok(KLAARZETTEN, {"leveringen": [lev]}, duo)) == set()

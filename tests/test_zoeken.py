@@ -3,6 +3,7 @@
 Only the public register is found; the term is normalised; order is exact registernummer first, then
 achternaam, voorletters, registernummer; pages are Relay's with an exact totalCount.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,12 +33,14 @@ query($t: String!, $first: Int) {
 }"""
 
 
-async def inschrijven(api: Any, namen: list[tuple[str, str | None, str]], start: int = 0,
-                      bevestigen: bool = True, **extra: Any) -> list[str]:
+async def inschrijven(
+    api: Any, namen: list[tuple[str, str | None, str]], start: int = 0, bevestigen: bool = True, **extra: Any
+) -> list[str]:
     """Deliver teachers (voornamen, tussenvoegsel, achternaam) and confirm them; their registernummers."""
     bsns = geldige_bsns(len(namen), start=start)
-    nummers = await klaarzetten(api, [levering(b, voornamen=v, tussenvoegsel=t, achternaam=a, **extra)
-                                      for b, (v, t, a) in zip(bsns, namen)])
+    nummers = await klaarzetten(
+        api, [levering(b, voornamen=v, tussenvoegsel=t, achternaam=a, **extra) for b, (v, t, a) in zip(bsns, namen)]
+    )
     if bevestigen:
         await bevestig_alle(api, bsns, nummers)
     return nummers
@@ -64,7 +67,7 @@ async def test_alleen_geregistreerde_leraren_worden_gevonden(api):
     assert r["totalCount"] == 1 and nummers_van(r) == [geregistreerd]
     assert (await zoek(api, klaargezet))["totalCount"] == 0
     # Outside the public register `leraar` is null for the public, without an error.
-    body = await api.gql('query($n: String!) { leraar(registernummer: $n) { registernummer } }', {"n": klaargezet})
+    body = await api.gql("query($n: String!) { leraar(registernummer: $n) { registernummer } }", {"n": klaargezet})
     assert body == {"data": {"leraar": None}}
 
 
@@ -110,14 +113,17 @@ async def test_exact_registernummer_komt_eerst(api):
 
 
 async def test_volgorde_achternaam_voorletters_registernummer(api):
-    nummers = await inschrijven(api, [
-        ("Piet", None, "Vroom"),
-        ("Anna Maria", "de", "Vries"),
-        ("Bert", None, "Vries"),
-        ("Anna Maria", "van", "Vries"),  # same achternaam and voorletters: registernummer decides
-        ("Zoë", None, "Vriend"),
-        ("Anna", None, "Vries"),
-    ])
+    nummers = await inschrijven(
+        api,
+        [
+            ("Piet", None, "Vroom"),
+            ("Anna Maria", "de", "Vries"),
+            ("Bert", None, "Vries"),
+            ("Anna Maria", "van", "Vries"),  # same achternaam and voorletters: registernummer decides
+            ("Zoë", None, "Vriend"),
+            ("Anna", None, "Vries"),
+        ],
+    )
     r = await zoek(api, "vr")
     assert namen_van(r) == ["Z. Vriend", "A. Vries", "A.M. de Vries", "A.M. van Vries", "B. Vries", "P. Vroom"]
     assert nummers_van(r)[2:4] == sorted([nummers[1], nummers[3]])
@@ -177,15 +183,17 @@ async def test_first_null_is_toegestaan(api):
 async def test_onbekend_registernummer_is_null_zonder_fout(api):
     await inschrijven(api, [("Anna", None, "Zwart")])
     for nr in ("1234567890", "0000000000", "onzin"):
-        body = await api.gql('query($n: String!) { leraar(registernummer: $n) { registernummer } }', {"n": nr})
+        body = await api.gql("query($n: String!) { leraar(registernummer: $n) { registernummer } }", {"n": nr})
         assert body == {"data": {"leraar": None}}, body
 
 
 async def test_publiek_ziet_alleen_publieke_velden(api):
     [nr] = await inschrijven(api, [("Anna Maria", "de", "Vries")])
-    body = await api.gql('query($n: String!) { leraar(registernummer: $n) { registernummer naam { weergavenaam } '
-                         'bevoegdheden { vak soort voorHerregistratie } registratie { status } geboortedatum } }',
-                         {"n": nr})
+    body = await api.gql(
+        "query($n: String!) { leraar(registernummer: $n) { registernummer naam { weergavenaam } "
+        "bevoegdheden { vak soort voorHerregistratie } registratie { status } geboortedatum } }",
+        {"n": nr},
+    )
     leraar = body["data"]["leraar"]
     assert leraar["naam"] == {"weergavenaam": "A.M. de Vries"}
     assert leraar["bevoegdheden"] == [{"vak": "Wiskunde", "soort": "TWEEDEGRAADS", "voorHerregistratie": True}]
@@ -197,11 +205,26 @@ async def test_publiek_ziet_alleen_publieke_velden(api):
 # --- both stores agree ----------------------------------------------------------------------------
 
 LASTIGE_NAMEN = [
-    ("Anna", None, "Ångström"), ("Bert", None, "Angst"), ("Cor", "van", "Aalst"), ("Dian", None, "Aalders"),
-    ("Eva", "'t", "Hart"), ("Frits", None, "Hart"), ("Gerrit", "ten", "Hart"), ("Hanna", None, "Hart-Jansen"),
-    ("Ivo", None, "d'Ancona"), ("Joke", None, "Ancona"), ("Kemal", None, "Çelik"), ("Lale", None, "Celik"),
-    ("Mehmet", None, "Öztürk"), ("Nina", None, "Oz"), ("Olga", None, "IJsselstein"), ("Pim", None, "Ijzerman"),
-    ("Rik", None, "Østergaard"), ("Saar", None, "Oster"), ("Tom", None, "zwart"), ("Ugo", None, "Zwart"),
+    ("Anna", None, "Ångström"),
+    ("Bert", None, "Angst"),
+    ("Cor", "van", "Aalst"),
+    ("Dian", None, "Aalders"),
+    ("Eva", "'t", "Hart"),
+    ("Frits", None, "Hart"),
+    ("Gerrit", "ten", "Hart"),
+    ("Hanna", None, "Hart-Jansen"),
+    ("Ivo", None, "d'Ancona"),
+    ("Joke", None, "Ancona"),
+    ("Kemal", None, "Çelik"),
+    ("Lale", None, "Celik"),
+    ("Mehmet", None, "Öztürk"),
+    ("Nina", None, "Oz"),
+    ("Olga", None, "IJsselstein"),
+    ("Pim", None, "Ijzerman"),
+    ("Rik", None, "Østergaard"),
+    ("Saar", None, "Oster"),
+    ("Tom", None, "zwart"),
+    ("Ugo", None, "Zwart"),
 ]
 TERMEN = ["a", "aa", "hart", "'t Hart", "ten hart", "celik", "Çe", "o", "ij", "IJ", "oster", "z", "ancona", "an"]
 
@@ -225,8 +248,9 @@ async def test_beide_stores_geven_dezelfde_treffers_in_dezelfde_volgorde(databas
     assert uitkomsten["sqlite"] == uitkomsten["postgres"]
     # Not vacuous: the terms find what they should.
     assert [n for _, n in uitkomsten["sqlite"]["hart"]] == ["E. 't Hart", "F. Hart", "G. ten Hart", "H. Hart-Jansen"]
-    assert [n for _, n in uitkomsten["sqlite"]["celik"]] == ["L. Celik", "K. Çelik"] or \
-        [n for _, n in uitkomsten["sqlite"]["celik"]] == ["K. Çelik", "L. Celik"]
+    assert [n for _, n in uitkomsten["sqlite"]["celik"]] == ["L. Celik", "K. Çelik"] or [
+        n for _, n in uitkomsten["sqlite"]["celik"]
+    ] == ["K. Çelik", "L. Celik"]
     assert uitkomsten["sqlite"]["ancona"] and len(uitkomsten["sqlite"]["ancona"]) == 2
 
 
@@ -234,11 +258,18 @@ async def test_beide_stores_geven_dezelfde_treffers_in_dezelfde_volgorde(databas
 
 
 async def test_zoekpagina_draait_een_vast_klein_aantal_statements(api):
-    drie = [{"vak": v, "soort": s, "behaaldOp": "2010-06-30"}
-            for v, s in (("Wiskunde", "TWEEDEGRAADS"), ("Natuurkunde", "EERSTEGRAADS"), ("Rekenen", "PO"))]
+    drie = [
+        {"vak": v, "soort": s, "behaaldOp": "2010-06-30"}
+        for v, s in (("Wiskunde", "TWEEDEGRAADS"), ("Natuurkunde", "EERSTEGRAADS"), ("Rekenen", "PO"))
+    ]
     bsns = geldige_bsns(60)
-    nummers = await klaarzetten(api, [levering(b, voornamen=f"V{i:02d}", tussenvoegsel=None, achternaam="Smit",
-                                               bevoegdheden=drie) for i, b in enumerate(bsns)])
+    nummers = await klaarzetten(
+        api,
+        [
+            levering(b, voornamen=f"V{i:02d}", tussenvoegsel=None, achternaam="Smit", bevoegdheden=drie)
+            for i, b in enumerate(bsns)
+        ],
+    )
     await bevestig_alle(api, bsns, nummers)
     aantallen = {}
     for first in (5, 50):

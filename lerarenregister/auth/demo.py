@@ -1,4 +1,5 @@
 """Demo mode: the server's own signing key, kept in a file so `token` and `serve` agree."""
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,14 @@ def demo_jwks(settings: Settings) -> dict[str, Any]:
 def maak_token(settings: Settings, rol: str, geldig_seconden: int = 8 * 3600, **claims: Any) -> str:
     """A token signed with the demo key, with the register's demo issuer and audience."""
     nu = int(time.time())
-    inhoud = {"iss": settings.issuer, "aud": settings.audience, "iat": nu, "nbf": nu,
-              "exp": nu + geldig_seconden, "rol": rol, "sub": f"demo-{rol}"}
+    inhoud = {
+        "iss": settings.issuer,
+        "aud": settings.audience,
+        "iat": nu,
+        "nbf": nu,
+        "exp": nu + geldig_seconden,
+        "rol": rol,
+        "sub": f"demo-{rol}",
+    }
     inhoud.update({k: v for k, v in claims.items() if v is not None})
     return jwt.encode({"alg": "RS256", "kid": KID}, inhoud, demo_sleutel(settings))

@@ -6,6 +6,7 @@ need about a teacher (is the viewer that teacher, a current employer, has the te
 are gathered once per request per teacher elsewhere. A new audience is a member of Doelgroep, a row
 in each table and the declarations that name it (docs/nieuwkomers.md).
 """
+
 from __future__ import annotations
 
 import enum
@@ -94,8 +95,12 @@ PER_VIEWER: dict[type, Rol] = {
     SchoolbestuurViewer: Rol(eigen=frozenset({D.SCHOOLBESTUUR_ZELF})),
     DuoViewer: Rol(eigen=frozenset({D.DUO}), leraren=frozenset({D.DUO}), besturen=frozenset({D.DUO})),
     AanbiederViewer: Rol(eigen=frozenset({D.AANBIEDER_ZELF})),
-    BeroepsgroepViewer: Rol(eigen=frozenset({D.BEROEPSGROEP}), leraren=frozenset({D.BEROEPSGROEP}),
-                            besturen=frozenset({D.BEROEPSGROEP}), aanbieders=frozenset({D.BEROEPSGROEP})),
+    BeroepsgroepViewer: Rol(
+        eigen=frozenset({D.BEROEPSGROEP}),
+        leraren=frozenset({D.BEROEPSGROEP}),
+        besturen=frozenset({D.BEROEPSGROEP}),
+        aanbieders=frozenset({D.BEROEPSGROEP}),
+    ),
 }
 _PUBLIEK = frozenset({D.PUBLIEK})
 _EIGEN = {soort: _PUBLIEK | rol.eigen for soort, rol in PER_VIEWER.items()}

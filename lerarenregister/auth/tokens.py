@@ -1,4 +1,5 @@
 """Bearer JWTs checked against the identity provider's JWKS (file or URL), issuer, audience and time."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,7 +48,7 @@ class JwksBron:
                 antwoord.raise_for_status()
                 sleutels: dict[str, Any] = antwoord.json()
                 return sleutels
-        pad = Path(self._bron[len("file://"):] if self._bron.startswith("file://") else self._bron)
+        pad = Path(self._bron[len("file://") :] if self._bron.startswith("file://") else self._bron)
         gelezen: dict[str, Any] = json.loads(pad.read_text())
         return gelezen
 

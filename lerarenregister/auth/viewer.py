@@ -1,4 +1,5 @@
 """The viewer: who asks. Every request has one; the public is `Anoniem`, never None."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -94,8 +95,10 @@ def viewer_uit_claims(claims: dict[str, Any], bsn_sleutel: bytes, vorige_sleutel
         bsn = _tekst(claims, "bsn")
         if not elfproef(bsn):
             raise ClaimFout("token claim 'bsn' is not a valid BSN")
-        return LeraarViewer(bsn_hash=bsn_hash(bsn_sleutel, bsn),
-                            bsn_hash_vorige=bsn_hash(vorige_sleutel, bsn) if vorige_sleutel else None)
+        return LeraarViewer(
+            bsn_hash=bsn_hash(bsn_sleutel, bsn),
+            bsn_hash_vorige=bsn_hash(vorige_sleutel, bsn) if vorige_sleutel else None,
+        )
     if rol == "schoolbestuur":
         return SchoolbestuurViewer(bevoegd_gezag=_tekst(claims, "bevoegd_gezag"))
     if rol == "duo":

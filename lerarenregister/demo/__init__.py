@@ -11,6 +11,7 @@ All dates are offsets from the register's today, so the demo shows the same situ
 is loaded; the people come from one seeded random generator, so every load makes the same register
 (and the banner can name a demo teacher without asking the database who it is).
 """
+
 from .banner import toon_demo, voorbeelden
 from .gegevens import BESTUREN
 from .laden import laad_demodata

@@ -1,4 +1,5 @@
 """Loading the demo plan through the register's own operations (see the package docstring)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -67,13 +68,15 @@ class Uitvoerder:
         self.maker = maker
         self.schema = bouw_schema()
 
-    async def __call__(self, viewer: Viewer, vandaag: dt.date, document: str,
-                       variabelen: dict[str, Any] | None = None) -> dict[str, Any]:
+    async def __call__(
+        self, viewer: Viewer, vandaag: dt.date, document: str, variabelen: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         db = Db(self.maker)
         uitkomst = None
         try:
-            uitkomst = await self.schema.execute(document, variable_values=variabelen,
-                                                 context_value=Verzoek(self.settings, db, viewer, vandaag))
+            uitkomst = await self.schema.execute(
+                document, variable_values=variabelen, context_value=Verzoek(self.settings, db, viewer, vandaag)
+            )
         finally:
             await db.close(commit=uitkomst is not None and not uitkomst.errors)
         if uitkomst.errors:
@@ -86,12 +89,22 @@ class Uitvoerder:
 
 def _levering(leraar: DemoLeraar, bevoegdheden: Iterable[tuple[str, str, dt.date]]) -> dict[str, Any]:
     return {
-        "bsn": leraar.bsn, "voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel,
-        "achternaam": leraar.duo_achternaam or leraar.achternaam, "geboortedatum": leraar.geboortedatum.isoformat(),
+        "bsn": leraar.bsn,
+        "voornamen": leraar.voornamen,
+        "tussenvoegsel": leraar.tussenvoegsel,
+        "achternaam": leraar.duo_achternaam or leraar.achternaam,
+        "geboortedatum": leraar.geboortedatum.isoformat(),
         "bevoegdheden": [{"vak": v, "soort": s, "behaaldOp": d.isoformat()} for v, s, d in bevoegdheden],
-        "benoemingen": [{"bevoegdGezagNummer": b.nummer, "schoolbestuurNaam": b.naam, "vak": vak,
-                         "begindatum": begin.isoformat(), "einddatum": einde.isoformat() if einde else None}
-                        for b, vak, begin, einde in leraar.benoemingen],
+        "benoemingen": [
+            {
+                "bevoegdGezagNummer": b.nummer,
+                "schoolbestuurNaam": b.naam,
+                "vak": vak,
+                "begindatum": begin.isoformat(),
+                "einddatum": einde.isoformat() if einde else None,
+            }
+            for b, vak, begin, einde in leraar.benoemingen
+        ],
     }
 
 
@@ -103,22 +116,40 @@ class CatalogusItem:
     gebied: str
 
 
-def _activiteiten_in(rng: random.Random, vak: str, ids: list[str], van: dt.date, tot: dt.date, doel: float,
-                     catalogus: list[CatalogusItem]) -> list[dict[str, Any]]:
+def _activiteiten_in(
+    rng: random.Random,
+    vak: str,
+    ids: list[str],
+    van: dt.date,
+    tot: dt.date,
+    doel: float,
+    catalogus: list[CatalogusItem],
+) -> list[dict[str, Any]]:
     """About `doel` hours dated between van and tot, spread so that every criterion grows alike.
 
     No `doel` (the first year of a period expects nothing): a study day or two, or nothing yet.
     """
     if doel <= 0:
-        return [{"titel": rng.choice(TITELS[g]).format(vak=vak), "datum": willekeurige_dag(rng, van, tot).isoformat(),
-                 "uren": rng.choice((4.0, 6.0, 8.0)), "gebied": g, "bevoegdheden": ids}
-                for g in rng.sample(list(TITELS), rng.choice((0, 1, 1, 2)))]
+        return [
+            {
+                "titel": rng.choice(TITELS[g]).format(vak=vak),
+                "datum": willekeurige_dag(rng, van, tot).isoformat(),
+                "uren": rng.choice((4.0, 6.0, 8.0)),
+                "gebied": g,
+                "bevoegdheden": ids,
+            }
+            for g in rng.sample(list(TITELS), rng.choice((0, 1, 1, 2)))
+        ]
     # Shares keep vakinhoudelijk above 25% and the three areas above 62.5% (40 and 100 of 160).
     vakinhoudelijk = rng.uniform(0.30, 0.40)
     vakdidactisch = rng.uniform(0.20, 0.28)
     overig = rng.choice((0.0, 0.0, rng.uniform(0.05, 0.15)))
-    verdeling = {"VAKINHOUDELIJK": vakinhoudelijk, "VAKDIDACTISCH": vakdidactisch,
-                 "PEDAGOGISCH": 1.0 - vakinhoudelijk - vakdidactisch - overig, "OVERIG": overig}
+    verdeling = {
+        "VAKINHOUDELIJK": vakinhoudelijk,
+        "VAKDIDACTISCH": vakdidactisch,
+        "PEDAGOGISCH": 1.0 - vakinhoudelijk - vakdidactisch - overig,
+        "OVERIG": overig,
+    }
     uit: list[dict[str, Any]] = []
     for gebied, deel in verdeling.items():
         uren = float(math.ceil(doel * deel))  # whole hours, rounded up: never below the share aimed at
@@ -126,8 +157,16 @@ def _activiteiten_in(rng: random.Random, vak: str, ids: list[str], van: dt.date,
         if passend and rng.random() < 0.35:
             # From the catalogue: hours and area come from the provider's activity.
             c = rng.choice(passend)
-            uit.append({"titel": c.titel, "datum": willekeurige_dag(rng, van, tot).isoformat(), "uren": c.uren,
-                        "gebied": gebied, "bevoegdheden": ids, "catalogusActiviteit": c.id})
+            uit.append(
+                {
+                    "titel": c.titel,
+                    "datum": willekeurige_dag(rng, van, tot).isoformat(),
+                    "uren": c.uren,
+                    "gebied": gebied,
+                    "bevoegdheden": ids,
+                    "catalogusActiviteit": c.id,
+                }
+            )
             uren -= c.uren
         if uren <= 0:
             continue
@@ -136,14 +175,21 @@ def _activiteiten_in(rng: random.Random, vak: str, ids: list[str], van: dt.date,
         per_stuk = float(round(uren / stukken))
         for n in range(stukken):
             deze = per_stuk if n < stukken - 1 else uren - per_stuk * (stukken - 1)
-            uit.append({"titel": rng.choice(TITELS[gebied]).format(vak=vak),
-                        "datum": willekeurige_dag(rng, van, tot).isoformat(), "uren": deze, "gebied": gebied,
-                        "bevoegdheden": ids})
+            uit.append(
+                {
+                    "titel": rng.choice(TITELS[gebied]).format(vak=vak),
+                    "datum": willekeurige_dag(rng, van, tot).isoformat(),
+                    "uren": deze,
+                    "gebied": gebied,
+                    "bevoegdheden": ids,
+                }
+            )
     return uit
 
 
-def _portfolio(leraar: DemoLeraar, start: dt.date, vandaag: dt.date, ids: list[str],
-               catalogus: list[CatalogusItem]) -> list[dict[str, Any]]:
+def _portfolio(
+    leraar: DemoLeraar, start: dt.date, vandaag: dt.date, ids: list[str], catalogus: list[CatalogusItem]
+) -> list[dict[str, Any]]:
     """Hours at `tempo` times the pace rule's expectation today; a period that ended gets its full share."""
     rng = random.Random(ZAAD * 1000 + leraar.nummer)
     vak = leraar.bevoegdheden[0][0] if leraar.bevoegdheden else "het vak"
@@ -233,11 +279,24 @@ class _Lader:
     def _publiceer(self, viewer: AanbiederViewer, dag: dt.date, invoer: tuple[Any, ...]) -> Stap:
         async def stap() -> None:
             titel, soort, contact, zelfstudie, gebied, toetsing = invoer
-            data = await self.voer_uit(viewer, dag, PUBLICEER, {"invoer": {
-                "titel": titel, "soort": soort, "contacturen": contact, "zelfstudieuren": zelfstudie,
-                "gebied": gebied, "toetsing": toetsing}})
+            data = await self.voer_uit(
+                viewer,
+                dag,
+                PUBLICEER,
+                {
+                    "invoer": {
+                        "titel": titel,
+                        "soort": soort,
+                        "contacturen": contact,
+                        "zelfstudieuren": zelfstudie,
+                        "gebied": gebied,
+                        "toetsing": toetsing,
+                    }
+                },
+            )
             a = data["publiceerActiviteit"]
             self.catalogus.append(CatalogusItem(a["id"], a["titel"], a["uren"], a["gebied"]))
+
         return stap
 
     def _klaarzetten(self, dag: dt.date, leveringen: list[dict[str, Any]]) -> Stap:
@@ -246,9 +305,10 @@ class _Lader:
             nummers = data["zetGegevensKlaar"]["registernummers"]
             bsn_van = {n: lev["bsn"] for n, lev in zip(nummers, leveringen, strict=True)}
             for i in range(0, len(nummers), 100):
-                terug = await self.voer_uit(DuoViewer(), dag, GELEVERD, {"nummers": nummers[i:i + 100]})
+                terug = await self.voer_uit(DuoViewer(), dag, GELEVERD, {"nummers": nummers[i : i + 100]})
                 for leraar in terug["leraren"]:
                     self.bevoegdheden[bsn_van[leraar["registernummer"]]] = leraar["bevoegdheden"]
+
         return stap
 
     def _bevestig(self, leraar: DemoLeraar, dag: dt.date) -> Stap:
@@ -259,44 +319,54 @@ class _Lader:
             await self.voer_uit(viewer, dag, BEVESTIG, {"ids": gekozen})
             if leraar.duo_achternaam:
                 await self.voer_uit(viewer, dag, CORRIGEER, {"achternaam": leraar.achternaam})
-            invoeren = sorted(_portfolio(leraar, dag, self.vandaag, gekozen, self.catalogus),
-                              key=lambda a: a["datum"])
+            invoeren = sorted(_portfolio(leraar, dag, self.vandaag, gekozen, self.catalogus), key=lambda a: a["datum"])
             # Entries are written on the day they could first be written, so the assessment sees them.
             na = invoeren
             if datums.periode_einde(dag) < self.peildatum:
                 voor = [a for a in invoeren if dt.date.fromisoformat(a["datum"]) < self.peildatum]
-                na = invoeren[len(voor):]
+                na = invoeren[len(voor) :]
                 self.plan_in(self.peildatum, 3, self._portfolio(leraar, self.peildatum, voor, False))
             self.plan_in(self.vandaag, 3, self._portfolio(leraar, self.vandaag, na, leraar.openbaar))
+
         return stap
 
-    def _portfolio(self, leraar: DemoLeraar, dag: dt.date, invoeren: list[dict[str, Any]],
-                   openbaar: bool) -> Stap:
+    def _portfolio(self, leraar: DemoLeraar, dag: dt.date, invoeren: list[dict[str, Any]], openbaar: bool) -> Stap:
         async def stap() -> None:
             viewer = self.leraar(leraar)
-            delen = [invoeren[i:i + ACTIVITEITEN_PER_VERZOEK]
-                     for i in range(0, len(invoeren), ACTIVITEITEN_PER_VERZOEK)] or [[]]
+            delen = [
+                invoeren[i : i + ACTIVITEITEN_PER_VERZOEK] for i in range(0, len(invoeren), ACTIVITEITEN_PER_VERZOEK)
+            ] or [[]]
             for n, deel in enumerate(delen):
                 laatste = n == len(delen) - 1
                 if deel or (laatste and openbaar):
                     document, variabelen = _portfolio_document(deel, openbaar and laatste)
                     await self.voer_uit(viewer, dag, document, variabelen)
+
         return stap
 
     def _beoordeel(self) -> Stap:
         async def stap() -> None:
-            await self.voer_uit(BeroepsgroepViewer(), self.peildatum, BEOORDEEL,
-                                {"peildatum": self.peildatum.isoformat()})
+            await self.voer_uit(
+                BeroepsgroepViewer(), self.peildatum, BEOORDEEL, {"peildatum": self.peildatum.isoformat()}
+            )
+
         return stap
 
     def _meld_fout(self, leraar: DemoLeraar) -> Stap:
         async def stap() -> None:
             dag = self.vandaag - dt.timedelta(days=3)
             engels = next(b for b in self.bevoegdheden[leraar.bsn] if b["vak"] == "Engels")
-            await self.voer_uit(self.leraar(leraar), dag, MELD_FOUT, {
-                "bevoegdheid": engels["id"],
-                "toelichting": "Mijn bevoegdheid Engels is eerstegraads (behaald aan de lerarenopleiding), "
-                               "niet tweedegraads."})
+            await self.voer_uit(
+                self.leraar(leraar),
+                dag,
+                MELD_FOUT,
+                {
+                    "bevoegdheid": engels["id"],
+                    "toelichting": "Mijn bevoegdheid Engels is eerstegraads (behaald aan de lerarenopleiding), "
+                    "niet tweedegraads.",
+                },
+            )
+
         return stap
 
     def _bezwaar(self, leraar: DemoLeraar) -> Stap:
@@ -305,10 +375,17 @@ class _Lader:
             viewer = self.leraar(leraar)
             data = await self.voer_uit(viewer, dag, IK_AANTEKENINGEN)
             staand = [b["aantekening"]["id"] for b in data["ik"]["bevoegdheden"] if b["aantekening"]]
-            await self.voer_uit(viewer, dag, BEZWAAR, {
-                "aantekening": staand[0],
-                "motivering": "Ik was een half jaar met zwangerschapsverlof; daardoor kon ik de "
-                              "nascholing niet volgen. Ik vraag om de aantekening in te trekken."})
+            await self.voer_uit(
+                viewer,
+                dag,
+                BEZWAAR,
+                {
+                    "aantekening": staand[0],
+                    "motivering": "Ik was een half jaar met zwangerschapsverlof; daardoor kon ik de "
+                    "nascholing niet volgen. Ik vraag om de aantekening in te trekken.",
+                },
+            )
+
         return stap
 
 

@@ -1,4 +1,5 @@
 """Who the demo teachers are and what happens to them: a seeded plan, the same at every load."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -38,7 +39,7 @@ class DemoLeraar:
     tussenvoegsel: str | None
     achternaam: str
     geboortedatum: dt.date
-    bevoegdheden: list[tuple[str, str, dt.date]]                     # (vak, soort, behaaldOp)
+    bevoegdheden: list[tuple[str, str, dt.date]]  # (vak, soort, behaaldOp)
     benoemingen: list[tuple[Bestuur, str, dt.date, dt.date | None]]  # (board, vak, begin, einde)
     geleverd_op: dt.date
     bevestigd_op: dt.date | None = None
@@ -127,11 +128,13 @@ def demo_plan(vandaag: dt.date) -> list[DemoLeraar]:
         bevoegdheden = [(vak, soort, willekeurige_dag(rng, vroegst, laatst)) for vak, soort in vakken]
 
         eerste_bestuur = rng.choice(besturen[sector])
-        begin = willekeurige_dag(rng, max(bevoegdheden[0][2], t0 - dt.timedelta(days=20 * 365)),
-                     vandaag - dt.timedelta(days=60))
+        begin = willekeurige_dag(
+            rng, max(bevoegdheden[0][2], t0 - dt.timedelta(days=20 * 365)), vandaag - dt.timedelta(days=60)
+        )
         einde = None if rng.random() < 0.85 else vandaag + dt.timedelta(days=rng.randint(60, 900))
         benoemingen: list[tuple[Bestuur, str, dt.date, dt.date | None]] = [
-            (eerste_bestuur, bevoegdheden[0][0], begin, einde)]
+            (eerste_bestuur, bevoegdheden[0][0], begin, einde)
+        ]
         if rng.random() < 0.25:
             # An earlier employer whose appointment has ended: that board now sees what the public sees.
             ander = rng.choice([b for b in BESTUREN if b.sector == sector and b != eerste_bestuur] or BESTUREN)
@@ -141,8 +144,9 @@ def demo_plan(vandaag: dt.date) -> list[DemoLeraar]:
         # DUO delivers a teacher who qualified after the first delivery at the start of the next month.
         laatste_bevoegdheid = max(b[2] for b in bevoegdheden)
         geleverd = t0 if laatste_bevoegdheid < t0 else _eerste_van_volgende_maand(laatste_bevoegdheid)
-        leraar = DemoLeraar(i, bsn, voornamen, tussenvoegsel, achternaam, geboren, bevoegdheden, benoemingen,
-                            geleverd_op=geleverd)
+        leraar = DemoLeraar(
+            i, bsn, voornamen, tussenvoegsel, achternaam, geboren, bevoegdheden, benoemingen, geleverd_op=geleverd
+        )
         soort = rng.random()
         if soort < 0.10:
             leraar.kenmerken.add("klaargezet")
@@ -151,8 +155,9 @@ def demo_plan(vandaag: dt.date) -> list[DemoLeraar]:
             leraar.geleverd_op = max(geleverd, vandaag - dt.timedelta(days=rng.randint(7, 75)))
             leraar.kenmerken.add("klaargezet")
         else:
-            leraar.bevestigd_op = willekeurige_dag(rng, geleverd + dt.timedelta(days=EERSTE_BEVESTIGING_DAGEN),
-                                       vandaag - dt.timedelta(days=20))
+            leraar.bevestigd_op = willekeurige_dag(
+                rng, geleverd + dt.timedelta(days=EERSTE_BEVESTIGING_DAGEN), vandaag - dt.timedelta(days=20)
+            )
             leraar.alle_kiezen = rng.random() < 0.75
             leraar.openbaar = rng.random() < 0.12
             if rng.random() < 0.25 and (vandaag - leraar.bevestigd_op).days > 450:
@@ -180,8 +185,10 @@ def _bijzondere_gevallen(rng: random.Random, leraren: list[DemoLeraar], vandaag:
     a.voornamen, a.tussenvoegsel, a.achternaam = "Anna Maria", "de", "Vries"
     a.geboortedatum = dt.date(vandaag.year - 41, 3, 1)
     a.bevoegdheden = [("Wiskunde", "TWEEDEGRAADS", dt.date(vandaag.year - 18, 6, 30))]
-    a.benoemingen = [(bestuur, "Wiskunde", dt.date(vandaag.year - 15, 8, 1), None),
-                     (bestuur, "Natuurkunde", _voorportaal_begin(vandaag, 45), None)]
+    a.benoemingen = [
+        (bestuur, "Wiskunde", dt.date(vandaag.year - 15, 8, 1), None),
+        (bestuur, "Natuurkunde", _voorportaal_begin(vandaag, 45), None),
+    ]
     a.geleverd_op, a.bevestigd_op = t0, vandaag - dt.timedelta(days=2 * 365 + 100)
     a.alle_kiezen, a.tempo, a.openbaar = True, 0.35, False
     a.kenmerken = {"uitgelicht", "achter", "voorportaal"}
@@ -210,14 +217,22 @@ def _bijzondere_gevallen(rng: random.Random, leraren: list[DemoLeraar], vandaag:
     # At the featured board, not confirmed yet (try bevestigRegistratie), and with a report for DUO.
     k = leraren[4]
     k.voornamen, k.tussenvoegsel, k.achternaam = "Fatima", None, "Öztürk"
-    k.bevoegdheden = [("Nederlands", "EERSTEGRAADS", dt.date(vandaag.year - 9, 7, 1)),
-                      ("Engels", "TWEEDEGRAADS", dt.date(vandaag.year - 6, 7, 1))]
+    k.bevoegdheden = [
+        ("Nederlands", "EERSTEGRAADS", dt.date(vandaag.year - 9, 7, 1)),
+        ("Engels", "TWEEDEGRAADS", dt.date(vandaag.year - 6, 7, 1)),
+    ]
     k.benoemingen = [(bestuur, "Nederlands", dt.date(vandaag.year - 3, 8, 1), None)]
     k.geleverd_op, k.bevestigd_op = t0, None
     k.kenmerken = {"klaargezet", "uitgelicht-klaargezet", "foutmelding"}
 
-    gewoon = [x for x in leraren[5:] if x.geleverd_op == t0 and x.bevestigd_op and not x.kenmerken
-              and x.bevoegdheden[0][1] in ("EERSTEGRAADS", "TWEEDEGRAADS")]
+    gewoon = [
+        x
+        for x in leraren[5:]
+        if x.geleverd_op == t0
+        and x.bevestigd_op
+        and not x.kenmerken
+        and x.bevoegdheden[0][1] in ("EERSTEGRAADS", "TWEEDEGRAADS")
+    ]
     # A period that ends within six months, on schedule yet short of the full hours.
     e = gewoon.pop(0)
     e.bevestigd_op, e.tempo = vandaag - dt.timedelta(days=4 * 365 - 150), 1.1

@@ -4,14 +4,13 @@ Bearer tokens, never cookies: any origin may read the register's answers (as Git
 unless REGISTER_CORS_ORIGINS narrows it. Starlette's own middleware; outermost, so that a refusal
 by a limit (429, 413) still carries the headers a page needs to read it.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-
 TOEGESTANE_KOPPEN = ["Content-Type", "Authorization", "X-Request-ID", "If-None-Match"]
-ZICHTBARE_KOPPEN = ["ETag", "X-Request-ID", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining",
-                    "RateLimit-Reset"]
+ZICHTBARE_KOPPEN = ["ETag", "X-Request-ID", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]
 MAX_AGE = 600
 
 
@@ -23,6 +22,11 @@ def herkomsten(instelling: str) -> list[str]:
 
 def cors_opties(instelling: str) -> dict[str, Any]:
     """Starlette's CORSMiddleware options for REGISTER_CORS_ORIGINS."""
-    return {"allow_origins": herkomsten(instelling), "allow_methods": ["GET", "POST"],
-            "allow_headers": TOEGESTANE_KOPPEN, "expose_headers": ZICHTBARE_KOPPEN,
-            "allow_credentials": False, "max_age": MAX_AGE}
+    return {
+        "allow_origins": herkomsten(instelling),
+        "allow_methods": ["GET", "POST"],
+        "allow_headers": TOEGESTANE_KOPPEN,
+        "expose_headers": ZICHTBARE_KOPPEN,
+        "allow_credentials": False,
+        "max_age": MAX_AGE,
+    }

@@ -2,11 +2,13 @@
 `/health/ready` says it can serve, that is the database answers and its schema is at the latest
 migration this code knows. Not ready: 503 with the reason, so a load balancer stops sending it
 requests and an operator reads why. `/health` is the old name of `live`."""
+
 from __future__ import annotations
 
 import asyncio
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import orjson
 from sqlalchemy import text
@@ -54,12 +56,20 @@ def routes(engine_van: Callable[[], Any], wacht_seconden: float) -> list[Route]:
         try:
             stand = await asyncio.wait_for(_stand(engine), wacht_seconden)
         except Exception as exc:  # down, refused, a timeout, no such file: the class names it, no details
-            return _json({"status": "unavailable", "reason": f"the database does not answer ({type(exc).__name__})"}, 503)
+            return _json(
+                {"status": "unavailable", "reason": f"the database does not answer ({type(exc).__name__})"}, 503
+            )
         verwacht = laatste_migraties()
         if stand != verwacht:
-            return _json({"status": "unavailable",
-                          "reason": "the database is not at the latest migration; run `lerarenregister migrate`",
-                          "migration": sorted(stand or ()), "expected": sorted(verwacht)}, 503)
+            return _json(
+                {
+                    "status": "unavailable",
+                    "reason": "the database is not at the latest migration; run `lerarenregister migrate`",
+                    "migration": sorted(stand or ()),
+                    "expected": sorted(verwacht),
+                },
+                503,
+            )
         return _json({"status": "ok", "migration": sorted(stand)})
 
     return [

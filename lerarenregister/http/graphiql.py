@@ -6,6 +6,7 @@ lerarenregister/graphiql/manifest.json, licences in THIRD_PARTY_LICENSES.txt). I
 opens one tab per role with that role's example operation (the ones `make demo` prints) and a fresh
 demo token in the tab's headers.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,10 @@ from ..settings import Settings
 
 PAD = "/graphiql"  # the assets' route: /graphiql/{naam}
 _SOORTEN = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
-PUBLIEKE_ZOEKVRAAG = ('{ zoekLeraren(zoekterm: "de Vries", first: 10) { totalCount edges { node { registernummer '
-                      'naam { weergavenaam } bevoegdheden { vak soort } } } } }')
+PUBLIEKE_ZOEKVRAAG = (
+    '{ zoekLeraren(zoekterm: "de Vries", first: 10) { totalCount edges { node { registernummer '
+    "naam { weergavenaam } bevoegdheden { vak soort } } } } }"
+)
 
 
 def _map() -> Any:
@@ -65,8 +68,9 @@ class GraphiQL:
             if claims is not None:
                 claims = dict(claims)
                 rol = claims.pop("rol")
-                tab["headers"] = json.dumps({"Authorization": f"Bearer {maak_token(self.settings, rol, **claims)}"},
-                                            indent=2)
+                tab["headers"] = json.dumps(
+                    {"Authorization": f"Bearer {maak_token(self.settings, rol, **claims)}"}, indent=2
+                )
             tabs.append(tab)
         return tabs
 
@@ -75,8 +79,10 @@ class GraphiQL:
         # JSON inside <script>: no "</" may end the element early.
         ingebed = json.dumps(instellingen).replace("</", "<\\/")
         versie = html.escape(self.manifest["graphiql.min.js"]["bron"].split("/")[0])
-        return HTMLResponse(_PAGINA.replace("@@INSTELLINGEN@@", ingebed).replace("@@VERSIE@@", versie),
-                            headers={"Cache-Control": "no-store"})  # demo tokens: never kept by a cache
+        return HTMLResponse(
+            _PAGINA.replace("@@INSTELLINGEN@@", ingebed).replace("@@VERSIE@@", versie),
+            headers={"Cache-Control": "no-store"},
+        )  # demo tokens: never kept by a cache
 
     async def bestand(self, request: Request) -> Response:
         naam = request.path_params["naam"]
@@ -86,7 +92,7 @@ class GraphiQL:
         koppen = {"ETag": tag, "Cache-Control": "public, max-age=86400", "Vary": "Accept-Encoding"}
         if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
             return Response(status_code=304, headers=koppen)
-        soort = _SOORTEN[naam[naam.rindex("."):]]
+        soort = _SOORTEN[naam[naam.rindex(".") :]]
         if "gzip" in request.headers.get("accept-encoding", ""):
             return Response(self._gz[naam], media_type=soort, headers={**koppen, "Content-Encoding": "gzip"})
         return Response(gzip.decompress(self._gz[naam]), media_type=soort, headers=koppen)

@@ -1,4 +1,5 @@
 """GraphQL over HTTP: POST and GET /graphql (body, documents, cache headers, execute) and GraphiQL."""
+
 from __future__ import annotations
 
 import hashlib
@@ -6,8 +7,9 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 import orjson
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from strawberry.types.graphql import OperationType
 from ..auth.tokens import TokenControle, TokenFout
 from ..auth.viewer import ANONIEM, ClaimFout, DuoViewer, Viewer, viewer_uit_claims
 from ..models import DataVersie
+from ..replica import Replica
 from ..resolvers import inzagelog
 from ..resolvers.schrijven import verhoog_dataversie
 from ..resolvers.verzoek import Db, Verzoek
@@ -27,7 +30,6 @@ from ..schema.fouten import formatteer
 from ..schema.limieten import Limieten, Weigering
 from ..schema.plannen import Plannen
 from ..schema.vertrouwd import VertrouwdeDocumenten
-from ..replica import Replica
 from ..settings import Settings
 from ..storingen import ergste_storing, status_en_koppen, storingsantwoord
 from . import revalidatie
@@ -47,8 +49,9 @@ class OrjsonResponse(JSONResponse):
 
 
 def _fout(status: int, code: str, bericht: str, headers: dict[str, str] | None = None) -> Response:
-    return OrjsonResponse({"errors": [{"message": bericht, "extensions": {"code": code}}]}, status_code=status,
-                          headers=headers)
+    return OrjsonResponse(
+        {"errors": [{"message": bericht, "extensions": {"code": code}}]}, status_code=status, headers=headers
+    )
 
 
 async def _lees_body(request: Request, maximum: int) -> bytes | None:
@@ -92,8 +95,18 @@ def onverwacht_antwoord(exc: BaseException) -> Response:
     """Outside GraphQL execution too: masked for the client, logged with the trace under an id."""
     correlatie = uuid.uuid4().hex
     log.error("internal error %s", correlatie, exc_info=exc)
-    return OrjsonResponse({"errors": [{"message": "internal error", "extensions": {
-        "code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie}}]}, status_code=500)
+    return OrjsonResponse(
+        {
+            "errors": [
+                {
+                    "message": "internal error",
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie},
+                }
+            ]
+        },
+        status_code=500,
+    )
+
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -132,8 +145,9 @@ def _alleen_post() -> Response:
 
 
 def _niet_aanvaardbaar() -> Response:
-    return _fout(406, "NOT_ACCEPTABLE", f"this server answers {GRAPHQL_RESPONSE} or {JSON}; "
-                                        "the Accept header allows neither")
+    return _fout(
+        406, "NOT_ACCEPTABLE", f"this server answers {GRAPHQL_RESPONSE} or {JSON}; the Accept header allows neither"
+    )
 
 
 def _graphql_antwoord(antwoord: dict[str, Any], media: str, headers: dict[str, str] | None = None) -> Response:
@@ -149,8 +163,14 @@ def _in_mediatype(antwoord: Response, media: str) -> Response:
     return antwoord
 
 
-def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle: TokenControle,
-                   staat: dict[str, Any], graphiql: Callable[[], Awaitable[Response]]) -> GraphQLRoutes:
+def graphql_routes(
+    settings: Settings,
+    schema: Any,
+    limieten: Limieten,
+    controle: TokenControle,
+    staat: dict[str, Any],
+    graphiql: Callable[[], Awaitable[Response]],
+) -> GraphQLRoutes:
     """The handlers of POST and GET /graphql over the app's schema, limits, token check and state;
     `graphiql` answers a browser's GET without a query (http/graphiql.py)."""
     vertrouwd = VertrouwdeDocumenten.uit_map()
@@ -187,12 +207,20 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         return versie
 
     def etag(query: str, variabelen: Any, operatie: Any, versie: int, media: str) -> str:
-        sleutel = orjson.dumps([query, variabelen, operatie, settings.today().isoformat(), versie, media],
-                               option=orjson.OPT_SORT_KEYS)
+        sleutel = orjson.dumps(
+            [query, variabelen, operatie, settings.today().isoformat(), versie, media], option=orjson.OPT_SORT_KEYS
+        )
         return 'W/"' + hashlib.blake2b(sleutel, digest_size=16).hexdigest() + '"'
 
-    async def voer_uit(request: Request, media: str, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
-                       viewer: Viewer | None = None) -> Response:
+    async def voer_uit(
+        request: Request,
+        media: str,
+        query: Any,
+        variabelen: Any,
+        operatie: Any,
+        alleen_lezen: bool,
+        viewer: Viewer | None = None,
+    ) -> Response:
         replica: Replica | None = staat.get("replica")
         if replica is not None and replica.beschikbaar():
             # An anonymous read goes to the replica (_voer_uit marks the scope when it did); one that
@@ -216,8 +244,16 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         except Exception as exc:  # a database gone: 503; a failed commit: masked like any unexpected failure
             return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
-    async def _voer_uit(request: Request, media: str, query: Any, variabelen: Any, operatie: Any, alleen_lezen: bool,
-                        viewer: Viewer | None, replica: Replica | None = None) -> Response:
+    async def _voer_uit(
+        request: Request,
+        media: str,
+        query: Any,
+        variabelen: Any,
+        operatie: Any,
+        alleen_lezen: bool,
+        viewer: Viewer | None,
+        replica: Replica | None = None,
+    ) -> Response:
         if viewer is None:
             try:
                 viewer = await viewer_van(request)
@@ -236,7 +272,9 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         except Weigering as w:
             return OrjsonResponse({"errors": w.fouten}, status_code=403)
         if len(query) > settings.max_body_bytes:  # DUO's larger bodies are for variables, not for text
-            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters")
+            return _fout(
+                413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters"
+            )
         # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
         try:
             operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
@@ -251,8 +289,12 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         if alleen_lezen and operatie_ is not None and operatie_.soort != "query":
             return _alleen_post()  # before the data version or an ETag: a mutation never gets a 304
         # An anonymous query may be answered by the replica; everything else by the primary.
-        if replica is not None and viewer is ANONIEM and operatie_ is not None and (
-                alleen_lezen or operatie_.soort == "query"):
+        if (
+            replica is not None
+            and viewer is ANONIEM
+            and operatie_ is not None
+            and (alleen_lezen or operatie_.soort == "query")
+        ):
             request.scope["lr_replica"] = True
         else:
             replica = None
@@ -267,8 +309,11 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
         if openbaar:
             tag = etag(query, variabelen, operatie, await data_versie(replica), media)
             # The Accept header chooses the media type, and with it the status and body: a cache keys on it.
-            kop_cache = {"Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}", "ETag": tag,
-                         "Vary": "Authorization, Accept"}
+            kop_cache = {
+                "Cache-Control": f"public, max-age={PUBLIEK_MAX_AGE}",
+                "ETag": tag,
+                "Vary": "Authorization, Accept",
+            }
             if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
                 return Response(status_code=304, headers=kop_cache)
         elif alleen_lezen and viewer is not ANONIEM and operatie_ is not None:
@@ -276,8 +321,9 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             # access-log entry: it gives no data, and its ETag came with a 200 to this same asker,
             # whose access was logged then (README, Access log).
             versie = await herbevestiging.versie(viewer, query, operatie, operatie_, vandaag)
-            tag = herbevestiging.etag(viewer, request.scope.get("lr_sub"), query, variabelen, operatie, media,
-                                      vandaag, versie)
+            tag = herbevestiging.etag(
+                viewer, request.scope.get("lr_sub"), query, variabelen, operatie, media, vandaag, versie
+            )
             kop_cache = revalidatie.koppen(tag)
             if revalidatie.komt_overeen(tag, request.headers.get("if-none-match")):
                 return Response(status_code=304, headers=kop_cache)
@@ -307,12 +353,16 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                 db = Db(maker)
                 verzoek = Verzoek(settings, db, viewer, verzoek.vandaag)
             try:
-                uitkomst = uitkomst if uitkomst is not None else await schema.execute(
-                    query,
-                    variable_values=variabelen,
-                    context_value=verzoek,
-                    operation_name=operatie,
-                    allowed_operation_types={OperationType.QUERY} if alleen_lezen else None,
+                uitkomst = (
+                    uitkomst
+                    if uitkomst is not None
+                    else await schema.execute(
+                        query,
+                        variable_values=variabelen,
+                        context_value=verzoek,
+                        operation_name=operatie,
+                        allowed_operation_types={OperationType.QUERY} if alleen_lezen else None,
+                    )
                 )
             except InvalidOperationTypeError:
                 return _alleen_post()
@@ -325,8 +375,12 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             else:
                 terugdraaien = False
             # The access log: on the request's own connection, inside a mutation's transaction.
-            inzagen = verzoek.inzagen.rijen(viewer, request.scope.get("lr_sub"),
-                                            operatie if operatie_ is None else operatie_.naam, request_id(request))
+            inzagen = verzoek.inzagen.rijen(
+                viewer,
+                request.scope.get("lr_sub"),
+                operatie if operatie_ is None else operatie_.naam,
+                request_id(request),
+            )
             if inzagen and (leest or not terugdraaien):
                 bewaard, terugdraaien = terugdraaien, True  # a failed log write undoes the mutation too
                 await inzagelog.schrijf(db, inzagen)
@@ -351,8 +405,9 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
                 return _inzage_niet_vastgelegd(exc)
             finally:
                 await los.close(commit=True)
-        if "ETag" in kop_cache and any(e["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
-                                       for e in antwoord.get("errors", [])):
+        if "ETag" in kop_cache and any(
+            e["extensions"]["code"] == "INTERNAL_SERVER_ERROR" for e in antwoord.get("errors", [])
+        ):
             kop_cache = {"Cache-Control": "no-store"}
         gemeten.fouten(antwoord.get("errors"))
         if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way
@@ -428,7 +483,11 @@ def graphql_routes(settings: Settings, schema: Any, limieten: Limieten, controle
             return await graphql_get(request)
         if request.method == "POST":
             return await graphql_post(request)
-        return _fout(405, "METHOD_NOT_ALLOWED", f"{request.method[:20]} is not a GraphQL-over-HTTP method",
-                     {"Allow": "GET, HEAD, POST"})
+        return _fout(
+            405,
+            "METHOD_NOT_ALLOWED",
+            f"{request.method[:20]} is not a GraphQL-over-HTTP method",
+            {"Allow": "GET, HEAD, POST"},
+        )
 
     return GraphQLRoutes(post=graphql_post, get=graphql_get, alle=graphql, documenten=documenten)

@@ -3,6 +3,7 @@ request bodies are read, and the status code of a GraphQL response in each media
 
 Pure functions over header values and response dicts; http/graphql.py applies them.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -7,12 +7,14 @@ answer the handler did not describe (401, 413, 429, a refusal by the limits, a d
 read from its body when that is JSON of at most `KLEIN_BODY` bytes: those are small error bodies,
 and a large answer is never parsed twice.
 """
+
 from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,9 +27,17 @@ KLEIN_BODY = 16 * 1024
 OK = "OK"
 ANDERE = "andere"
 # The code of an error answer whose body names none (or was too large to read).
-_CODE_BIJ_STATUS = {400: "BAD_REQUEST", 401: "UNAUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
-                    405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE", 429: "RATE_LIMITED",
-                    500: "INTERNAL_SERVER_ERROR", 503: "SERVICE_UNAVAILABLE"}
+_CODE_BIJ_STATUS = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    413: "PAYLOAD_TOO_LARGE",
+    429: "RATE_LIMITED",
+    500: "INTERNAL_SERVER_ERROR",
+    503: "SERVICE_UNAVAILABLE",
+}
 
 
 @dataclass(slots=True)

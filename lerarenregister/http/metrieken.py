@@ -9,15 +9,25 @@ Labels are bounded: a label value is never taken unchecked from a client. An ope
 kept only when it is at most 64 of `[A-Za-z0-9_]` and one of the first `MAX_OPERATIES` names this
 worker saw; any other is `other`. Audiences, codes and paths come from the register itself.
 """
+
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client import REGISTRY, multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
@@ -33,21 +43,40 @@ _NAAM = re.compile(r"[A-Za-z0-9_]{1,64}")
 _CODE = re.compile(r"[A-Z0-9_]{1,40}")
 _MULTIPROC = "PROMETHEUS_MULTIPROC_DIR"
 
-VERZOEKEN = Counter("lerarenregister_verzoeken", "GraphQL requests, by operation name, audience and outcome code",
-                    ["operatie", "doelgroep", "code"])
-DUUR = Histogram("lerarenregister_verzoek_duur_seconden", "Time from request to the end of the answer, by route and audience",
-                 ["pad", "doelgroep"], buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0))
-FOUTEN = Counter("lerarenregister_fouten", "Errors in GraphQL answers, by code (each error of an answer counts)",
-                 ["code"])
-GEWEIGERD = Counter("lerarenregister_snelheid_geweigerd", "Requests refused by a rate limit (429), by limit",
-                    ["limiet"])
-KOSTEN = Histogram("lerarenregister_kosten", "Cost estimate of each GraphQL operation that passed the limits' parse",
-                   ["doelgroep"], buckets=(1, 10, 50, 100, 500, 1000, 5000, 10_000, 25_000, 50_000, 100_000))
-VERBINDINGEN = Gauge("lerarenregister_db_verbindingen_in_gebruik",
-                     "Database connections checked out of a pool (summed over the live workers)", ["pool"],
-                     multiprocess_mode="livesum")
-WERKER = Gauge("lerarenregister_worker_verzoeken", "Requests answered by each worker since it started (label pid)",
-               multiprocess_mode="all")
+VERZOEKEN = Counter(
+    "lerarenregister_verzoeken",
+    "GraphQL requests, by operation name, audience and outcome code",
+    ["operatie", "doelgroep", "code"],
+)
+DUUR = Histogram(
+    "lerarenregister_verzoek_duur_seconden",
+    "Time from request to the end of the answer, by route and audience",
+    ["pad", "doelgroep"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+FOUTEN = Counter(
+    "lerarenregister_fouten", "Errors in GraphQL answers, by code (each error of an answer counts)", ["code"]
+)
+GEWEIGERD = Counter(
+    "lerarenregister_snelheid_geweigerd", "Requests refused by a rate limit (429), by limit", ["limiet"]
+)
+KOSTEN = Histogram(
+    "lerarenregister_kosten",
+    "Cost estimate of each GraphQL operation that passed the limits' parse",
+    ["doelgroep"],
+    buckets=(1, 10, 50, 100, 500, 1000, 5000, 10_000, 25_000, 50_000, 100_000),
+)
+VERBINDINGEN = Gauge(
+    "lerarenregister_db_verbindingen_in_gebruik",
+    "Database connections checked out of a pool (summed over the live workers)",
+    ["pool"],
+    multiprocess_mode="livesum",
+)
+WERKER = Gauge(
+    "lerarenregister_worker_verzoeken",
+    "Requests answered by each worker since it started (label pid)",
+    multiprocess_mode="all",
+)
 
 _operaties: set[str] = set()
 
@@ -74,7 +103,9 @@ def noteer(m: Meting) -> None:
     if not m.graphql:
         return
     code = m.code
-    VERZOEKEN.labels(operatie_label(m.operatie, m.kosten is not None), doelgroep, code if _CODE.fullmatch(code) else ANDERS).inc()
+    VERZOEKEN.labels(
+        operatie_label(m.operatie, m.kosten is not None), doelgroep, code if _CODE.fullmatch(code) else ANDERS
+    ).inc()
     for c in m.codes or ():
         FOUTEN.labels(c if _CODE.fullmatch(c) else ANDERS).inc()
     if m.kosten is not None:

@@ -20,6 +20,7 @@ Nobody can make another asker's ETag (it is keyed), and an ETag shows no data ve
 The version is read before the operation runs: an answer may be newer than its ETag says (the next
 poll then gets it again in full), never older.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -52,8 +53,12 @@ class Velden:
 def _velden(query: str, operatie: str | None) -> Velden | None:
     document = ontleed(query)  # parsed already by the limits: a cache hit
     fragmenten = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)
-           and (operatie is None or (d.name is not None and d.name.value == operatie))]
+    ops = [
+        d
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode)
+        and (operatie is None or (d.name is not None and d.name.value == operatie))
+    ]
     if len(ops) != 1:
         return None
     wortels: set[str] = set()
@@ -107,9 +112,14 @@ class Revalidatie:
         """The data version this asker's answer to this operation depends on: one statement (for a
         board's staff page, one more after a write in the register)."""
         v = velden(query, operatie)
-        if (isinstance(viewer, SchoolbestuurViewer) and v is not None and "mijnSchoolbestuur" in v.wortels
-                and v.wortels <= {"mijnSchoolbestuur", "__typename"} and not op.toestemming
-                and "inzage" not in v.alle):
+        if (
+            isinstance(viewer, SchoolbestuurViewer)
+            and v is not None
+            and "mijnSchoolbestuur" in v.wortels
+            and v.wortels <= {"mijnSchoolbestuur", "__typename"}
+            and not op.toestemming
+            and "inzage" not in v.alle
+        ):
             return await self._bestuur(viewer.bevoegd_gezag, vandaag)
         if isinstance(viewer, LeraarViewer) and (v is None or "inzagelog" in v.alle):
             rij = await self._lees(versies.leraar_met_inzagelog(), {"hashes": list(viewer.hashes)})
@@ -122,8 +132,9 @@ class Revalidatie:
         if bekend is not None and (await self._lees(versies.register(), {}))[0] == bekend[0]:
             return list(bekend[1])  # no write since the parts were read: they stand
         # The parts with the version they belong to (one statement: one snapshot).
-        rij = await self._lees(versies.bestuur(self.staat["lees_engine"].dialect.name),
-                               {"nummer": nummer, "vandaag": vandaag})
+        rij = await self._lees(
+            versies.bestuur(self.staat["lees_engine"].dialect.name), {"nummer": nummer, "vandaag": vandaag}
+        )
         delen = versies.delen(rij)
         if len(self.besturen) >= BESTUREN_MAX:
             self.besturen.clear()
@@ -136,10 +147,31 @@ class Revalidatie:
         async with self.staat["lees_engine"].connect() as verbinding:
             return (await verbinding.execute(stmt, params)).one()
 
-    def etag(self, viewer: Viewer, sub: str | None, query: str, variabelen: Any, operatie: Any, media: str,
-             vandaag: dt.date, versie: Any) -> str:
-        inhoud = orjson.dumps([dataclasses.astuple(viewer), sub, query, variabelen, operatie, media,
-                               vandaag.isoformat(), self.vast, versie], option=orjson.OPT_SORT_KEYS)
+    def etag(
+        self,
+        viewer: Viewer,
+        sub: str | None,
+        query: str,
+        variabelen: Any,
+        operatie: Any,
+        media: str,
+        vandaag: dt.date,
+        versie: Any,
+    ) -> str:
+        inhoud = orjson.dumps(
+            [
+                dataclasses.astuple(viewer),
+                sub,
+                query,
+                variabelen,
+                operatie,
+                media,
+                vandaag.isoformat(),
+                self.vast,
+                versie,
+            ],
+            option=orjson.OPT_SORT_KEYS,
+        )
         # "p": never equal to a public ETag (those are unkeyed hashes of the same length).
         return 'W/"p' + hashlib.blake2b(inhoud, key=self.sleutel, digest_size=16).hexdigest() + '"'
 

@@ -13,6 +13,7 @@ counters): one atomic increment and one expiry read per request, in-process or o
 (REGISTER_REDIS_URL), where every worker and instance shares them. While Redis cannot be reached
 each worker counts on its own (logged): the register neither refuses everyone nor counts no one.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -65,7 +66,7 @@ def _adres(tekst: str) -> Adres | None:
     """An address as a peer or an X-Forwarded-For entry gives it (with or without a port); None for rubbish."""
     t = tekst.strip()
     if t.startswith("[") and "]" in t:  # [2001:db8::1]:443
-        t = t[1:t.index("]")]
+        t = t[1 : t.index("]")]
     elif t.count(":") == 1:  # 192.0.2.1:443
         t = t.partition(":")[0]
     try:
@@ -134,8 +135,10 @@ def opslag(redis_url: str | None) -> Storage:
         return _Geheugen()
     gedeeld = storage_from_string(
         redis_url if redis_url.startswith("async+") else "async+" + redis_url,
-        implementation="redispy", wrap_exceptions=True,
-        socket_timeout=REDIS_TIMEOUT_SECONDEN, socket_connect_timeout=REDIS_TIMEOUT_SECONDEN,
+        implementation="redispy",
+        wrap_exceptions=True,
+        socket_timeout=REDIS_TIMEOUT_SECONDEN,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDEN,
     )
     assert isinstance(gedeeld, Storage)
     return gedeeld
@@ -151,8 +154,11 @@ class Stand:
     toegestaan: bool
 
     def koppen(self) -> list[tuple[bytes, bytes]]:
-        uit = [(b"ratelimit-limit", str(self.limiet).encode()), (b"ratelimit-remaining", str(self.over).encode()),
-               (b"ratelimit-reset", str(self.reset_seconden).encode())]
+        uit = [
+            (b"ratelimit-limit", str(self.limiet).encode()),
+            (b"ratelimit-remaining", str(self.over).encode()),
+            (b"ratelimit-reset", str(self.reset_seconden).encode()),
+        ]
         if not self.toegestaan:
             uit.append((b"retry-after", str(max(1, self.reset_seconden)).encode()))
         return uit
@@ -174,8 +180,12 @@ class Snelheidsbegrenzer:
         self._gemeld = -_STIL_SECONDEN
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (scope["type"] != "http" or scope["path"] not in PADEN or scope["method"] == "OPTIONS"
-                or (self.publiek is None and self.aangemeld is None)):
+        if (
+            scope["type"] != "http"
+            or scope["path"] not in PADEN
+            or scope["method"] == "OPTIONS"
+            or (self.publiek is None and self.aangemeld is None)
+        ):
             await self.app(scope, receive, send)
             return
         item, sleutel = await self._wie(scope)
@@ -229,13 +239,30 @@ class Snelheidsbegrenzer:
                 log.warning("Redis unreachable: rate limits counted per worker for now: %r", exc)
             aantal = await self.reserve.incr(key, item.get_expiry())
             reset = await self.reserve.get_expiry(key)
-        return Stand(limiet=item.amount, over=max(0, item.amount - aantal),
-                     reset_seconden=max(0, math.ceil(reset - time.time())), toegestaan=aantal <= item.amount)
+        return Stand(
+            limiet=item.amount,
+            over=max(0, item.amount - aantal),
+            reset_seconden=max(0, math.ceil(reset - time.time())),
+            toegestaan=aantal <= item.amount,
+        )
 
 
 async def _weiger(send: Send, koppen: list[tuple[bytes, bytes]], seconden: int) -> None:
-    body = orjson.dumps({"errors": [{"message": f"too many requests; try again in {max(1, seconden)} s",
-                                     "extensions": {"code": "RATE_LIMITED"}}]})
-    await send({"type": "http.response.start", "status": 429, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *koppen]})
+    body = orjson.dumps(
+        {
+            "errors": [
+                {
+                    "message": f"too many requests; try again in {max(1, seconden)} s",
+                    "extensions": {"code": "RATE_LIMITED"},
+                }
+            ]
+        }
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 429,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *koppen],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

@@ -1,6 +1,7 @@
 """Request ids (API.md, "Production", Operations): the incoming `X-Request-ID` when it is 1–128 of
 `[A-Za-z0-9._-]`, else a new one; kept in the scope for the request (the access log, the request
 log, an error's trace) and echoed in every response, whatever route or middleware answered it."""
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ What it never holds: a query string, a variable, a token, a client address or an
 client sent. `pad` is the route the request matched (`andere` for any other path, since a path is
 the client's text too); `operatie` is the operation's name from a document that parsed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,14 @@ def schrijf(m: Meting) -> None:
     if not log.isEnabledFor(logging.INFO):
         return
     velden = {
-        "request_id": m.request_id, "methode": m.methode, "pad": m.pad, "status": m.status,
-        "duur_ms": round(m.duur_s * 1000, 1), "operatie": (m.operatie or "")[:MAX_OPERATIE] or None,
-        "doelgroep": m.doelgroep, "kosten": m.kosten, "code": m.code if m.graphql or m.status >= 400 else None,
+        "request_id": m.request_id,
+        "methode": m.methode,
+        "pad": m.pad,
+        "status": m.status,
+        "duur_ms": round(m.duur_s * 1000, 1),
+        "operatie": (m.operatie or "")[:MAX_OPERATIE] or None,
+        "doelgroep": m.doelgroep,
+        "kosten": m.kosten,
+        "code": m.code if m.graphql or m.status >= 400 else None,
     }
     log.info("%s %s %d", m.methode, m.pad, m.status, extra={"velden": velden})

@@ -1,4 +1,5 @@
 """Alembic environment: async engines on both stores, or a connection handed in by the caller."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,4 +1,5 @@
 """SQLAlchemy 2 models of the register. Imports nothing else of the package."""
+
 from .base import Base
 from .catalogus import Aanbieder, CatalogusActiviteit
 from .herregistratie import Aantekening, Bezwaar, Herregistratiecriteria, Herregistratieperiode
@@ -9,8 +10,23 @@ from .portfolio import PortfolioActiviteit, portfolio_bevoegdheid
 from .schoolbestuur import Schoolbestuur
 
 __all__ = [
-    "Base", "Aanbieder", "CatalogusActiviteit", "Aantekening", "Bezwaar", "Herregistratiecriteria",
-    "Herregistratieperiode", "Inzagelogregel", "Benoeming", "Bevoegdheid", "Leraar", "RegisternummerTeller",
-    "Voorportaalinschrijving", "DataVersie", "Foutmelding", "VrijwilligAccount", "PortfolioActiviteit",
-    "portfolio_bevoegdheid", "Schoolbestuur",
+    "Base",
+    "Aanbieder",
+    "CatalogusActiviteit",
+    "Aantekening",
+    "Bezwaar",
+    "Herregistratiecriteria",
+    "Herregistratieperiode",
+    "Inzagelogregel",
+    "Benoeming",
+    "Bevoegdheid",
+    "Leraar",
+    "RegisternummerTeller",
+    "Voorportaalinschrijving",
+    "DataVersie",
+    "Foutmelding",
+    "VrijwilligAccount",
+    "PortfolioActiviteit",
+    "portfolio_bevoegdheid",
+    "Schoolbestuur",
 ]

@@ -1,4 +1,5 @@
 """Declarative base shared by every model; constraint names are fixed so migrations are stable."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The catalogue of professional-development activities and the providers (aanbieders) behind it."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Herregistratie: dated criteria, four-year periods per bevoegdheid, aantekeningen and objections."""
+
 from __future__ import annotations
 
 import datetime as dt

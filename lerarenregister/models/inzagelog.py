@@ -1,4 +1,5 @@
 """Who saw a teacher's data (API.md, "Production", Access log): one row per request and teacher."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The teacher and what DUO delivers about them: bevoegdheden, benoemingen, voorportaal entries."""
+
 from __future__ import annotations
 
 import datetime as dt

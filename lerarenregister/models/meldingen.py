@@ -1,4 +1,5 @@
 """Reports by teachers of wrong DUO data, and the old voluntary register's accounts to import."""
+
 from __future__ import annotations
 
 import datetime as dt

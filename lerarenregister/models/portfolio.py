@@ -1,4 +1,5 @@
 """The teacher's portfolio: activities done, each counting for one or more chosen bevoegdheden."""
+
 from __future__ import annotations
 
 import datetime as dt

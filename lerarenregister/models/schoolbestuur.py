@@ -1,4 +1,5 @@
 """School boards (bevoegd gezag), identified by their bevoegd-gezagnummer."""
+
 from __future__ import annotations
 
 from sqlalchemy import String

@@ -1,6 +1,7 @@
 """The status values the register stores (DOMAIN.md), one enum each: the models, the resolvers and the
 schema (schema/enums.py publishes these same classes) name them from here. A StrEnum compares equal
 to the text stored in the column, so a loaded row's plain string and a member are interchangeable."""
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """The BSN: checked with the elfproef, then only ever kept as a keyed hash."""
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 A date that ends something is the last day on which it still holds (API.md, "Dates"): N years from a
 start end the day before the Nth anniversary; the anniversary of 29 February is 1 March.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 The criteria themselves are data (dated records owned by the beroepsgroep); these functions only
 apply whatever criteria they are handed.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -59,8 +60,9 @@ def eisen(criteria: Criteria, soort: str) -> tuple[float, float, float]:
 def voldoet(uren: Uren, criteria: Criteria, soort: str) -> bool:
     """Do these hours meet every criterion in full?"""
     totaal, primair, vak = eisen(criteria, soort)
-    return (uren.totaal + MARGE >= totaal and uren.primair_proces + MARGE >= primair
-            and uren.vakinhoudelijk + MARGE >= vak)
+    return (
+        uren.totaal + MARGE >= totaal and uren.primair_proces + MARGE >= primair and uren.vakinhoudelijk + MARGE >= vak
+    )
 
 
 def verwacht_aandeel(start: dt.date, einde: dt.date, dag: dt.date) -> float:
@@ -76,9 +78,7 @@ def verwacht_aandeel(start: dt.date, einde: dt.date, dag: dt.date) -> float:
     return min(max(verstreken, 0), n) / n
 
 
-def voortgang(
-    start: dt.date, einde: dt.date, dag: dt.date, uren: Uren, criteria: Criteria, soort: str
-) -> str:
+def voortgang(start: dt.date, einde: dt.date, dag: dt.date, uren: Uren, criteria: Criteria, soort: str) -> str:
     """OP_SCHEMA or RISICO on `dag`; a period that has ended keeps the status of its last day."""
     dag = min(dag, einde)
     aandeel = verwacht_aandeel(start, einde, dag)

@@ -9,6 +9,7 @@ open entry that is no longer needed closes.
 `stem_af` only decides; the caller writes. Stored rows are handed back as they came in, so that the
 caller can change exactly those objects.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -109,18 +110,28 @@ class Afstemming(Generic[B, N, P]):
     @property
     def veranderd(self) -> bool:
         """Does the delivery change anything of this teacher's bevoegdheden, benoemingen or voorportaal?"""
-        return bool(self.bevoegdheden_nieuw or self.bevoegdheden_bijgewerkt or self.benoemingen_nieuw
-                    or self.benoemingen_weg or self.benoemingen_einde or self.voorportaal_nieuw
-                    or self.voorportaal_gesloten)
+        return bool(
+            self.bevoegdheden_nieuw
+            or self.bevoegdheden_bijgewerkt
+            or self.benoemingen_nieuw
+            or self.benoemingen_weg
+            or self.benoemingen_einde
+            or self.voorportaal_nieuw
+            or self.voorportaal_gesloten
+        )
 
 
 def _schoon(tekst: str) -> str:
     return " ".join(tekst.split())
 
 
-def stem_af(bevoegdheden: Sequence[B], benoemingen: Sequence[N], voorportaal: Sequence[P],
-            geleverde_bevoegdheden: Sequence[GeleverdeBevoegdheid],
-            geleverde_benoemingen: Sequence[GeleverdeBenoeming]) -> Afstemming[B, N, P]:
+def stem_af(
+    bevoegdheden: Sequence[B],
+    benoemingen: Sequence[N],
+    voorportaal: Sequence[P],
+    geleverde_bevoegdheden: Sequence[GeleverdeBevoegdheid],
+    geleverde_benoemingen: Sequence[GeleverdeBenoeming],
+) -> Afstemming[B, N, P]:
     """What one teacher's delivery changes against the stored bevoegdheden, benoemingen and voorportaal
     entries (the delivery already validated: no key twice)."""
     uit: Afstemming[B, N, P] = Afstemming()
@@ -167,8 +178,11 @@ def stem_af(bevoegdheden: Sequence[B], benoemingen: Sequence[N], voorportaal: Se
             continue
         nodig.add(sleutel3)
         if sleutel3 not in inschrijvingen:
-            uit.voorportaal_nieuw.append(NieuweInschrijving(
-                bestuur_id, vak, sleutel3[1], begindatum, datums.voorportaal_termijn_einde(begindatum, False)))
+            uit.voorportaal_nieuw.append(
+                NieuweInschrijving(
+                    bestuur_id, vak, sleutel3[1], begindatum, datums.voorportaal_termijn_einde(begindatum, False)
+                )
+            )
     # Either the bevoegdheid arrived or the appointment ended: the entry closes.
     uit.voorportaal_gesloten.extend(p for k, p in inschrijvingen.items() if not p.afgesloten and k not in nodig)
     return uit

@@ -1,4 +1,5 @@
 """Names: display form, initials and the normalised search form (API.md, "Search")."""
+
 from __future__ import annotations
 
 import re

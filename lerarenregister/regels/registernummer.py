@@ -4,6 +4,7 @@ Format: ten digits, the first nine a serial number handed out once from a counte
 up (starting at 100000000, so there are no leading zeros), the tenth a Luhn check digit over those
 nine. Ten digits cannot be mistaken for a BSN, which has nine.
 """
+
 from __future__ import annotations
 
 EERSTE_VOLGNUMMER = 100_000_000

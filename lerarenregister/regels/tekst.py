@@ -5,6 +5,7 @@ isolates that can make a name read differently from what is stored (U+202A–U+2
 Long texts (an explanation, a motivation, a description) may hold tab and newline. Search terms
 are short: at most 100 characters, and the catalogue's at most 10 words (each word is one LIKE).
 """
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """Which warnings stand on a day (API.md, "Warnings"). `datum` is the day the window opened."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,20 +45,35 @@ def periode_waarschuwingen(
     """ACHTER_OP_SCHEMA, HERREGISTRATIE_ZES_MAANDEN / _TWAALF_WEKEN for the period ending `einde`."""
     uit: list[Waarschuwing] = []
     if status == "RISICO":
-        uit.append(Waarschuwing("ACHTER_OP_SCHEMA", vandaag,
-                                f"Achter op schema voor de herregistratie van {vak}.", bevoegdheid_id))
+        uit.append(
+            Waarschuwing(
+                "ACHTER_OP_SCHEMA", vandaag, f"Achter op schema voor de herregistratie van {vak}.", bevoegdheid_id
+            )
+        )
     dag_na = datums.volgende_periode_start(einde)
     zes = maanden_terug(dag_na, ZES_MAANDEN)
     twaalf = dag_na - dt.timedelta(days=TWAALF_WEKEN_DAGEN)
     if not voldaan and zes <= vandaag <= einde:
         if vandaag >= twaalf:
-            uit.append(Waarschuwing("HERREGISTRATIE_TWAALF_WEKEN", twaalf,
-                                    f"De herregistratieperiode voor {vak} eindigt op {einde.isoformat()}; "
-                                    "nog niet aan alle criteria voldaan.", bevoegdheid_id))
+            uit.append(
+                Waarschuwing(
+                    "HERREGISTRATIE_TWAALF_WEKEN",
+                    twaalf,
+                    f"De herregistratieperiode voor {vak} eindigt op {einde.isoformat()}; "
+                    "nog niet aan alle criteria voldaan.",
+                    bevoegdheid_id,
+                )
+            )
         else:
-            uit.append(Waarschuwing("HERREGISTRATIE_ZES_MAANDEN", zes,
-                                    f"De herregistratieperiode voor {vak} eindigt op {einde.isoformat()}; "
-                                    "nog niet aan alle criteria voldaan.", bevoegdheid_id))
+            uit.append(
+                Waarschuwing(
+                    "HERREGISTRATIE_ZES_MAANDEN",
+                    zes,
+                    f"De herregistratieperiode voor {vak} eindigt op {einde.isoformat()}; "
+                    "nog niet aan alle criteria voldaan.",
+                    bevoegdheid_id,
+                )
+            )
     return uit
 
 
@@ -69,16 +85,21 @@ def voorportaal_waarschuwing(
         return None
     opent = maanden_terug(termijn_einde + dt.timedelta(days=1), VOORPORTAAL_MAANDEN)
     if opent <= vandaag <= termijn_einde:
-        return Waarschuwing("VOORPORTAALTERMIJN_VERLOOPT", opent,
-                            f"De voorportaaltermijn voor {vak} verloopt op {termijn_einde.isoformat()}.",
-                            None, schoolbestuur_id)
+        return Waarschuwing(
+            "VOORPORTAALTERMIJN_VERLOOPT",
+            opent,
+            f"De voorportaaltermijn voor {vak} verloopt op {termijn_einde.isoformat()}.",
+            None,
+            schoolbestuur_id,
+        )
     return None
 
 
 def aantekening_waarschuwing(bevoegdheid_id: int, vak: str, geplaatst_op: dt.date) -> Waarschuwing:
     """AANTEKENING while one stands."""
-    return Waarschuwing("AANTEKENING", geplaatst_op,
-                        f"Er staat een aantekening op de bevoegdheid {vak}.", bevoegdheid_id)
+    return Waarschuwing(
+        "AANTEKENING", geplaatst_op, f"Er staat een aantekening op de bevoegdheid {vak}.", bevoegdheid_id
+    )
 
 
 def niet_bevestigd_waarschuwing(
@@ -89,6 +110,5 @@ def niet_bevestigd_waarschuwing(
         return None
     opent = eerste_levering + dt.timedelta(days=NIET_BEVESTIGD_DAGEN)
     if vandaag >= opent:
-        return Waarschuwing("REGISTRATIE_NIET_BEVESTIGD", opent,
-                            "De registratie is nog niet bevestigd.")
+        return Waarschuwing("REGISTRATIE_NIET_BEVESTIGD", opent, "De registratie is nog niet bevestigd.")
     return None

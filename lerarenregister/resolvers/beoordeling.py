@@ -8,6 +8,7 @@ aantekeningen and the next periods from the temporary table. Repeated while a ne
 is itself already due. It is idempotent: a period is assessed once (uitkomst set), so running it
 again finds nothing due.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -70,8 +71,10 @@ class Beoordeling:
 
 async def _criteria(v: Verzoek) -> dict[int, regels.Criteria]:
     res = await v.db.execute(select(Herregistratiecriteria))
-    return {c.id: regels.Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren)
-            for c in res.scalars().all()}
+    return {
+        c.id: regels.Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren)
+        for c in res.scalars().all()
+    }
 
 
 class _MaakTijdelijk(Executable, ClauseElement):
@@ -93,16 +96,25 @@ def _maak_tijdelijk(element: _MaakTijdelijk, compiler: Any, **kw: Any) -> str:
 # The temporary table of due periods with their hours; typed, so that SQLite's text dates come back
 # as Python dates.
 _TE_BEOORDELEN = table(
-    "te_beoordelen", column("id", Integer), column("bevoegdheid_id", Integer), column("periode_einde", Date),
-    column("soort", String), column("criteria_id", Integer),
+    "te_beoordelen",
+    column("id", Integer),
+    column("bevoegdheid_id", Integer),
+    column("periode_einde", Date),
+    column("soort", String),
+    column("criteria_id", Integer),
     *(column(naam, Float) for naam in ("u_totaal", "u_primair", "u_vak")),
 )
 _PERIODE = tabel(Herregistratieperiode)  # Core: nothing here needs an ORM object or its bookkeeping
 # For each last day of a judged period, the period after it (worked out by regels.datums, in Python):
 # the next periods are then written by one join in SQL instead of travelling as rows.
 _VOLGENDE = Table(
-    "volgende_periode", MetaData(), Column("na", Date, primary_key=True), Column("periode_start", Date),
-    Column("periode_einde", Date), Column("criteria_id", Integer), prefixes=["TEMPORARY"],
+    "volgende_periode",
+    MetaData(),
+    Column("na", Date, primary_key=True),
+    Column("periode_start", Date),
+    Column("periode_einde", Date),
+    Column("criteria_id", Integer),
+    prefixes=["TEMPORARY"],
 )
 
 
@@ -112,27 +124,39 @@ def _uren_per_periode(peildatum: dt.date, na_id: int | None) -> Any:
     aggregate does not sort a million link rows by many keys). Only periods of bevoegdheden chosen
     for herregistratie are due. `na_id`: only periods written after that id (a later pass)."""
     p, a = Herregistratieperiode, PortfolioActiviteit
-    binnen = and_(a.id == portfolio_bevoegdheid.c.activiteit_id, a.datum >= p.periode_start,
-                  a.datum <= p.periode_einde)
+    binnen = and_(a.id == portfolio_bevoegdheid.c.activiteit_id, a.datum >= p.periode_start, a.datum <= p.periode_einde)
     uren = (
         select(
             p.id.label("periode_id"),
             func.coalesce(func.sum(a.uren), 0.0).label("u_totaal"),
-            func.coalesce(func.sum(case((a.gebied.in_(list(regels.PRIMAIR_PROCES)), a.uren), else_=0.0)), 0.0)
-            .label("u_primair"),
+            func.coalesce(func.sum(case((a.gebied.in_(list(regels.PRIMAIR_PROCES)), a.uren), else_=0.0)), 0.0).label(
+                "u_primair"
+            ),
             func.coalesce(func.sum(case((a.gebied == "VAKINHOUDELIJK", a.uren), else_=0.0)), 0.0).label("u_vak"),
         )
         .join(Bevoegdheid, Bevoegdheid.id == p.bevoegdheid_id)
         .outerjoin(portfolio_bevoegdheid, portfolio_bevoegdheid.c.bevoegdheid_id == p.bevoegdheid_id)
         .outerjoin(a, binnen)
-        .where(p.uitkomst.is_(None), p.periode_einde < peildatum, Bevoegdheid.voor_herregistratie.is_(True),
-               *([p.id > na_id] if na_id is not None else []))
+        .where(
+            p.uitkomst.is_(None),
+            p.periode_einde < peildatum,
+            Bevoegdheid.voor_herregistratie.is_(True),
+            *([p.id > na_id] if na_id is not None else []),
+        )
         .group_by(p.id)
         .subquery("uren")
     )
     return (
-        select(p.id, p.bevoegdheid_id, p.periode_einde, Bevoegdheid.soort, p.criteria_id,
-               uren.c.u_totaal, uren.c.u_primair, uren.c.u_vak)
+        select(
+            p.id,
+            p.bevoegdheid_id,
+            p.periode_einde,
+            Bevoegdheid.soort,
+            p.criteria_id,
+            uren.c.u_totaal,
+            uren.c.u_primair,
+            uren.c.u_vak,
+        )
         .select_from(uren)
         .join(p, p.id == uren.c.periode_id)
         .join(Bevoegdheid, Bevoegdheid.id == p.bevoegdheid_id)
@@ -173,8 +197,12 @@ async def beoordeel(v: Verzoek, peildatum: dt.date) -> Beoordeling:
             await v.db.execute(text(f"ANALYZE {_TE_BEOORDELEN.name}"))
         laatste_id, nog_een_ronde = 0, False
         while True:
-            res = await v.db.lees(select(_TE_BEOORDELEN).where(_TE_BEOORDELEN.c.id > laatste_id)
-                                  .order_by(_TE_BEOORDELEN.c.id).limit(PARTIJ))
+            res = await v.db.lees(
+                select(_TE_BEOORDELEN)
+                .where(_TE_BEOORDELEN.c.id > laatste_id)
+                .order_by(_TE_BEOORDELEN.c.id)
+                .limit(PARTIJ)
+            )
             rijen = res.all()
             if not rijen:
                 break
@@ -190,8 +218,16 @@ async def beoordeel(v: Verzoek, peildatum: dt.date) -> Beoordeling:
     return uitkomst
 
 
-async def _verwerk(v: Verzoek, peildatum: dt.date, moment: dt.datetime, alle_criteria: dict[int, regels.Criteria],
-                   rijen: Any, vanaf_id: int, bekend: dict[dt.date, dt.date], uitkomst: Beoordeling) -> bool:
+async def _verwerk(
+    v: Verzoek,
+    peildatum: dt.date,
+    moment: dt.datetime,
+    alle_criteria: dict[int, regels.Criteria],
+    rijen: Any,
+    vanaf_id: int,
+    bekend: dict[dt.date, dt.date],
+    uitkomst: Beoordeling,
+) -> bool:
     """Outcomes, next periods and aantekeningen for one batch of assessed periods (the rows of
     te_beoordelen after `vanaf_id`, up to the last of `rijen`). Python judges each period and works
     out the dates; the rows themselves are written from the temporary table. True when a next
@@ -200,7 +236,7 @@ async def _verwerk(v: Verzoek, peildatum: dt.date, moment: dt.datetime, alle_cri
     niet: list[int] = []
     nieuwe_dagen: list[dict[str, Any]] = []
     volgende_due = False
-    for (pid, _bid, einde, soort, criteria_id, u_tot, u_prim, u_vak) in rijen:
+    for pid, _bid, einde, soort, criteria_id, u_tot, u_prim, u_vak in rijen:
         if regels.voldoet(regels.Uren(u_tot, u_prim, u_vak), alle_criteria[criteria_id], soort):
             voldaan.append(pid)
         else:
@@ -209,29 +245,49 @@ async def _verwerk(v: Verzoek, peildatum: dt.date, moment: dt.datetime, alle_cri
         if volgend_einde is None:  # many periods end on the same day: each day's next period once
             start = datums.volgende_periode_start(einde)
             volgend_einde = bekend[einde] = datums.periode_einde(start)
-            nieuwe_dagen.append({"na": einde, "periode_start": start, "periode_einde": volgend_einde,
-                                 "criteria_id": regels.criteria_id_op(alle_criteria, start)})
+            nieuwe_dagen.append(
+                {
+                    "na": einde,
+                    "periode_start": start,
+                    "periode_einde": volgend_einde,
+                    "criteria_id": regels.criteria_id_op(alle_criteria, start),
+                }
+            )
         volgende_due |= volgend_einde < peildatum
     await voeg_toe(v, _VOLGENDE, nieuwe_dagen)
     for ids, waarde in ((voldaan, regels.VOLDAAN), (niet, regels.NIET_VOLDAAN)):
         for waar in een_van(v, _PERIODE.c.id, ids):
-            await v.db.lees(update(_PERIODE).where(waar).values(uitkomst=waarde, beoordeeld_op=peildatum,
-                                                                beoordeeld_tijdstip=moment))
+            await v.db.lees(
+                update(_PERIODE)
+                .where(waar)
+                .values(uitkomst=waarde, beoordeeld_op=peildatum, beoordeeld_tijdstip=moment)
+            )
     # An aantekening for each bevoegdheid that fell short, unless one stands already: at most one
     # stands per bevoegdheid (the first period that fell short, should a bevoegdheid have two).
     t, a = _TE_BEOORDELEN, tabel(Aantekening)
     staat_al = exists().where(a.c.bevoegdheid_id == t.c.bevoegdheid_id, a.c.status == AantekeningStatus.STAAT.value)
     for waar in een_van(v, t.c.id, niet):
-        tekort = (select(t.c.bevoegdheid_id, func.min(t.c.id), literal(peildatum, Date), literal(AantekeningStatus.STAAT.value, String))
-                  .where(waar, ~staat_al).group_by(t.c.bevoegdheid_id))
+        tekort = (
+            select(
+                t.c.bevoegdheid_id,
+                func.min(t.c.id),
+                literal(peildatum, Date),
+                literal(AantekeningStatus.STAAT.value, String),
+            )
+            .where(waar, ~staat_al)
+            .group_by(t.c.bevoegdheid_id)
+        )
         await v.db.lees(insert(a).from_select(["bevoegdheid_id", "periode_id", "geplaatst_op", "status"], tekort))
     # The next period of every one judged, whatever its outcome: it starts the day after.
     n = _VOLGENDE.c
-    await v.db.lees(insert(_PERIODE).from_select(
-        ["bevoegdheid_id", "periode_start", "periode_einde", "criteria_id"],
-        select(t.c.bevoegdheid_id, n.periode_start, n.periode_einde, n.criteria_id)
-        .join_from(t, _VOLGENDE, n.na == t.c.periode_einde)
-        .where(t.c.id > vanaf_id, t.c.id <= rijen[-1][0])))
+    await v.db.lees(
+        insert(_PERIODE).from_select(
+            ["bevoegdheid_id", "periode_start", "periode_einde", "criteria_id"],
+            select(t.c.bevoegdheid_id, n.periode_start, n.periode_einde, n.criteria_id)
+            .join_from(t, _VOLGENDE, n.na == t.c.periode_einde)
+            .where(t.c.id > vanaf_id, t.c.id <= rijen[-1][0]),
+        )
+    )
     uitkomst.beoordeeld += len(rijen)
     uitkomst.voldaan += len(voldaan)
     uitkomst.niet_voldaan += len(niet)

@@ -1,5 +1,6 @@
 """Objections to an aantekening (FAQ 15): filed by the teacher or a current employer, decided by the
 beroepsgroep. GEGROND withdraws the aantekening (INGETROKKEN)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,13 +61,24 @@ async def dien_in(v: Verzoek, ruw_id: Any, motivering: str) -> tuple[Bezwaar, in
         )
     # A pending objection blocks another of the same party only: the teacher, or the same board
     # (API.md, "Visible changes only"); another board's or the teacher's does not.
-    zelfde_partij = (Bezwaar.schoolbestuur_id == bestuur_id) if bestuur_id is not None else (Bezwaar.ingediend_door == "LERAAR")
-    res = await v.db.execute(select(func.count()).select_from(Bezwaar).where(
-        Bezwaar.aantekening_id == aantekening.id, zelfde_partij, Bezwaar.status == BezwaarStatus.INGEDIEND.value))
+    zelfde_partij = (
+        (Bezwaar.schoolbestuur_id == bestuur_id) if bestuur_id is not None else (Bezwaar.ingediend_door == "LERAAR")
+    )
+    res = await v.db.execute(
+        select(func.count())
+        .select_from(Bezwaar)
+        .where(Bezwaar.aantekening_id == aantekening.id, zelfde_partij, Bezwaar.status == BezwaarStatus.INGEDIEND.value)
+    )
     if res.scalar_one():
         raise Conflict("an objection of yours against this aantekening is already pending", "aantekening")
-    bezwaar = Bezwaar(aantekening_id=aantekening.id, ingediend_op=v.vandaag, ingediend_door=indiener,
-                      schoolbestuur_id=bestuur_id, motivering=tekst, status=BezwaarStatus.INGEDIEND.value)
+    bezwaar = Bezwaar(
+        aantekening_id=aantekening.id,
+        ingediend_op=v.vandaag,
+        ingediend_door=indiener,
+        schoolbestuur_id=bestuur_id,
+        motivering=tekst,
+        status=BezwaarStatus.INGEDIEND.value,
+    )
     v.db.session.add(bezwaar)  # stamped gewijzigd_op on insert: the filing board's own row
     await _raak_aan(v, None)
     return bezwaar, leraar_id
@@ -122,6 +134,3 @@ async def lijst(v: Verzoek, status: str | None, first: int | None, after: str | 
     rijen = [tuple(r) for r in res.all()]
     await v.inzage.laad_ids({lid for _, lid in rijen})
     return Pagina(rijen, offset, totaal)
-
-
-

@@ -1,4 +1,5 @@
 """The catalogue (providers publish, the public searches) and the herregistratie criteria."""
+
 from __future__ import annotations
 
 import re
@@ -100,10 +101,16 @@ async def publiceer(v: Verzoek, invoer: Any) -> tuple[CatalogusActiviteit, Aanbi
     elif viewer.naam and aanbieder.naam != viewer.naam:
         aanbieder.naam = viewer.naam
     act = CatalogusActiviteit(
-        aanbieder_id=aanbieder.id, titel=titel, zoektitel=zoektitel(titel)[:_ZOEKTITEL_MAX], omschrijving=omschrijving,
-        soort=getattr(invoer.soort, "value", invoer.soort), contacturen=float(invoer.contacturen),
-        zelfstudieuren=float(invoer.zelfstudieuren), gebied=getattr(invoer.gebied, "value", invoer.gebied),
-        toetsing=invoer.toetsing, ingetrokken=False,
+        aanbieder_id=aanbieder.id,
+        titel=titel,
+        zoektitel=zoektitel(titel)[:_ZOEKTITEL_MAX],
+        omschrijving=omschrijving,
+        soort=getattr(invoer.soort, "value", invoer.soort),
+        contacturen=float(invoer.contacturen),
+        zelfstudieuren=float(invoer.zelfstudieuren),
+        gebied=getattr(invoer.gebied, "value", invoer.gebied),
+        toetsing=invoer.toetsing,
+        ingetrokken=False,
     )
     v.db.session.add(act)
     await leg_vast(v)
@@ -115,8 +122,11 @@ async def trek_in(v: Verzoek, ruw_id: Any) -> tuple[CatalogusActiviteit, Aanbied
     viewer = v.viewer
     assert isinstance(viewer, AanbiederViewer)
     act_id = id_getal(ruw_id, "id")
-    res = await v.db.execute(select(CatalogusActiviteit, Aanbieder).join(
-        Aanbieder, Aanbieder.id == CatalogusActiviteit.aanbieder_id).where(CatalogusActiviteit.id == act_id))
+    res = await v.db.execute(
+        select(CatalogusActiviteit, Aanbieder)
+        .join(Aanbieder, Aanbieder.id == CatalogusActiviteit.aanbieder_id)
+        .where(CatalogusActiviteit.id == act_id)
+    )
     rij = res.first()
     if rij is None:
         raise NietGevonden("no such activity", "id")
@@ -135,8 +145,11 @@ async def stel_criteria_vast(v: Verzoek, invoer: Any) -> Herregistratiecriteria:
     z = Verzamelaar()
     if invoer.geldig_vanaf < v.vandaag:
         z.fout("geldigVanaf", "must not be in the past")
-    for veld, naam in (("totaal_uren", "totaalUren"), ("primair_proces_uren", "primairProcesUren"),
-                       ("vakinhoudelijk_vo_uren", "vakinhoudelijkVoUren")):
+    for veld, naam in (
+        ("totaal_uren", "totaalUren"),
+        ("primair_proces_uren", "primairProcesUren"),
+        ("vakinhoudelijk_vo_uren", "vakinhoudelijkVoUren"),
+    ):
         waarde = getattr(invoer, veld)
         if waarde < 0 or waarde > 10_000:
             z.fout(naam, "must be between 0 and 10000")
@@ -145,8 +158,9 @@ async def stel_criteria_vast(v: Verzoek, invoer: Any) -> Herregistratiecriteria:
     if invoer.vakinhoudelijk_vo_uren > invoer.primair_proces_uren:
         z.fout("vakinhoudelijkVoUren", "must not exceed primairProcesUren (vakinhoudelijk is part of it)")
     z.controleer()
-    res = await v.db.execute(select(Herregistratiecriteria).where(
-        Herregistratiecriteria.geldig_vanaf == invoer.geldig_vanaf))
+    res = await v.db.execute(
+        select(Herregistratiecriteria).where(Herregistratiecriteria.geldig_vanaf == invoer.geldig_vanaf)
+    )
     rij: Herregistratiecriteria | None = res.scalar_one_or_none()
     if rij is None:
         rij = Herregistratiecriteria(geldig_vanaf=invoer.geldig_vanaf)

@@ -4,6 +4,7 @@ A correction stands beside DUO's value: a later delivery with the same old value
 a new value replaces it (see levering._werk_persoon_bij). A report stays open until the next delivery
 for that teacher, which is DUO's answer to it.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,11 @@ def _gezet(waarde: Any) -> bool:
 async def corrigeer(v: Verzoek, invoer: Any) -> Leraar:
     leraar = await leraren.ik(v)
     z = Verzamelaar()
-    nieuw: dict[str, str | None] = {"voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel, "achternaam": leraar.achternaam}
+    nieuw: dict[str, str | None] = {
+        "voornamen": leraar.voornamen,
+        "tussenvoegsel": leraar.tussenvoegsel,
+        "achternaam": leraar.achternaam,
+    }
     for veld, verplicht, maximum in (("voornamen", True, 200), ("tussenvoegsel", False, 40), ("achternaam", True, 200)):
         waarde = getattr(invoer, veld)
         if not _gezet(waarde):
@@ -55,11 +60,16 @@ async def meld_fout(v: Verzoek, benoeming: Any, bevoegdheid: Any, toelichting: s
     if not tekst:
         raise OngeldigeInvoer("toelichting must not be empty", "toelichting")
     if (benoeming is None) == (bevoegdheid is None):
-        raise OngeldigeInvoer("name exactly one benoeming or one bevoegdheid", "benoeming" if benoeming else "bevoegdheid")
+        raise OngeldigeInvoer(
+            "name exactly one benoeming or one bevoegdheid", "benoeming" if benoeming else "bevoegdheid"
+        )
     if benoeming is not None:
         ben_id = id_getal(benoeming, "benoeming")
-        res = await v.db.execute(select(Benoeming, Schoolbestuur).join(
-            Schoolbestuur, Schoolbestuur.id == Benoeming.schoolbestuur_id).where(Benoeming.id == ben_id))
+        res = await v.db.execute(
+            select(Benoeming, Schoolbestuur)
+            .join(Schoolbestuur, Schoolbestuur.id == Benoeming.schoolbestuur_id)
+            .where(Benoeming.id == ben_id)
+        )
         rij = res.first()
         if rij is None:
             raise NietGevonden("no such benoeming", "benoeming")
@@ -77,8 +87,14 @@ async def meld_fout(v: Verzoek, benoeming: Any, bevoegdheid: Any, toelichting: s
             raise Onbevoegd("this bevoegdheid is not yours", "bevoegdheid")
         onderwerp = f"Bevoegdheid {bev.vak} ({bev.soort})"
         velden = {"bevoegdheid_id": bev_id}
-    melding = Foutmelding(leraar_id=leraar.id, onderwerp=onderwerp, toelichting=tekst[:5000], gemeld_op=v.vandaag,
-                          opgelost=False, **velden)
+    melding = Foutmelding(
+        leraar_id=leraar.id,
+        onderwerp=onderwerp,
+        toelichting=tekst[:5000],
+        gemeld_op=v.vandaag,
+        opgelost=False,
+        **velden,
+    )
     v.db.session.add(melding)
     await v.db.flush()
     return melding
@@ -89,6 +105,7 @@ async def open_meldingen(v: Verzoek, first: int | None, after: str | None) -> Pa
     limit, offset = venster(50 if first is None else first, after)
     waar = Foutmelding.opgelost.is_(False)
     totaal = (await v.db.execute(select(func.count()).select_from(Foutmelding).where(waar))).scalar_one()
-    res = await v.db.execute(select(Foutmelding).where(waar).order_by(Foutmelding.gemeld_op, Foutmelding.id)
-                             .limit(limit).offset(offset))
+    res = await v.db.execute(
+        select(Foutmelding).where(waar).order_by(Foutmelding.gemeld_op, Foutmelding.id).limit(limit).offset(offset)
+    )
     return Pagina(list(res.scalars().all()), offset, totaal)

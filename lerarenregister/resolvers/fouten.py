@@ -1,4 +1,5 @@
 """Expected failures, each with the code clients branch on (API.md, "Errors")."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

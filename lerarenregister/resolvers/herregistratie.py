@@ -1,4 +1,5 @@
 """Herregistratie as clients see it: the current period per bevoegdheid, its hours and status, history."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,8 +29,14 @@ class PeriodeStand:
 
 
 def _stand(
-    v: Verzoek, bev: Bevoegdheid, start: dt.date, einde: dt.date, criteria: Criteria, uitkomst: str | None,
-    opgeslagen: bool, activiteiten: list[tuple[dt.date, str, float]],
+    v: Verzoek,
+    bev: Bevoegdheid,
+    start: dt.date,
+    einde: dt.date,
+    criteria: Criteria,
+    uitkomst: str | None,
+    opgeslagen: bool,
+    activiteiten: list[tuple[dt.date, str, float]],
 ) -> PeriodeStand:
     tot = min(einde, v.vandaag)
     uren = regels.tel_uren((g, u) for d, g, u in activiteiten if start <= d <= tot)
@@ -50,8 +57,9 @@ class _Gegevens:
     activiteiten: list[tuple[dt.date, str, float]]
 
 
-async def _gegevens(v: Verzoek, bevoegdheden: list[Bevoegdheid],
-                    pagina: bool = False) -> tuple[list[_Gegevens], dict[int, Criteria]]:
+async def _gegevens(
+    v: Verzoek, bevoegdheden: list[Bevoegdheid], pagina: bool = False
+) -> tuple[list[_Gegevens], dict[int, Criteria]]:
     """Periods and activities of these bevoegdheden: one batch each for a whole page.
 
     No task per bevoegdheid: the loaders' load_many hands out futures, and every caller on a page
@@ -67,8 +75,19 @@ async def _gegevens(v: Verzoek, bevoegdheden: list[Bevoegdheid],
 def _alle(v: Verzoek, bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> list[PeriodeStand]:
     if not g.opgeslagen:
         return []
-    standen = [_stand(v, bev, p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start), p.uitkomst,
-                      True, g.activiteiten) for p in g.opgeslagen]
+    standen = [
+        _stand(
+            v,
+            bev,
+            p.periode_start,
+            p.periode_einde,
+            _criteria_voor(alle, p, p.periode_start),
+            p.uitkomst,
+            True,
+            g.activiteiten,
+        )
+        for p in g.opgeslagen
+    ]
     laatste = g.opgeslagen[-1]
     if laatste.periode_einde < v.vandaag and bev.voor_herregistratie:
         # The next period starts the day after, either way; it exists before anyone stores it.
@@ -83,15 +102,31 @@ def _huidige(v: Verzoek, bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteri
         return None
     for p in g.opgeslagen:
         if p.periode_start <= v.vandaag <= p.periode_einde:
-            return _stand(v, bev, p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start),
-                          p.uitkomst, True, g.activiteiten)
+            return _stand(
+                v,
+                bev,
+                p.periode_start,
+                p.periode_einde,
+                _criteria_voor(alle, p, p.periode_start),
+                p.uitkomst,
+                True,
+                g.activiteiten,
+            )
     laatste = g.opgeslagen[-1]
     if laatste.periode_einde < v.vandaag:  # as in _alle: the period after the last stored one, containing today
         start, einde = regels.periode_op(laatste.periode_start, v.vandaag)
         return _stand(v, bev, start, einde, _criteria_voor(alle, None, start), None, False, g.activiteiten)
     p = max(g.opgeslagen, key=lambda p: p.periode_start)
-    return _stand(v, bev, p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start), p.uitkomst,
-                  True, g.activiteiten)
+    return _stand(
+        v,
+        bev,
+        p.periode_start,
+        p.periode_einde,
+        _criteria_voor(alle, p, p.periode_start),
+        p.uitkomst,
+        True,
+        g.activiteiten,
+    )
 
 
 async def perioden(v: Verzoek, bev: Bevoegdheid) -> list[PeriodeStand]:
@@ -108,8 +143,9 @@ async def huidige_periode(v: Verzoek, bev: Bevoegdheid) -> PeriodeStand | None:
     return _huidige(v, bev, g, alle)
 
 
-async def huidige_perioden(v: Verzoek, bevoegdheden: list[Bevoegdheid],
-                           pagina: bool = False) -> list[PeriodeStand | None]:
+async def huidige_perioden(
+    v: Verzoek, bevoegdheden: list[Bevoegdheid], pagina: bool = False
+) -> list[PeriodeStand | None]:
     """As huidige_periode, for many bevoegdheden at once (`pagina`: those of a whole page)."""
     gekozen = [b for b in bevoegdheden if b.voor_herregistratie]  # the others have no current period
     gegevens, alle = await _gegevens(v, gekozen, pagina)

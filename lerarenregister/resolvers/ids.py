@@ -1,4 +1,5 @@
 """The register's IDs as clients send them back: row numbers, checked before they reach SQL."""
+
 from __future__ import annotations
 
 from typing import Any

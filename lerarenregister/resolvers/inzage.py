@@ -3,6 +3,7 @@
 Field checks then are dictionary look-ups. For a board, "current employer" of a whole page of
 teachers is one SQL statement.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,6 +21,7 @@ from .werkgever import werknemers
 
 if TYPE_CHECKING:
     from .verzoek import Db
+
 
 class LeraarRij(Protocol):
     id: int
@@ -69,8 +71,9 @@ class Inzage:
                     viewer = self._viewer
                     gevonden = None
                     if isinstance(viewer, SchoolbestuurViewer):
-                        res = await self._db.execute(select(Schoolbestuur.id).where(
-                            Schoolbestuur.bevoegd_gezag_nummer == viewer.bevoegd_gezag))
+                        res = await self._db.execute(
+                            select(Schoolbestuur.id).where(Schoolbestuur.bevoegd_gezag_nummer == viewer.bevoegd_gezag)
+                        )
                         gevonden = res.scalar_one_or_none()
                     self._bestuur_id, self._bestuur_bekend = gevonden, True
         return self._bestuur_id
@@ -114,9 +117,7 @@ class Inzage:
         """As `laad`, for teachers whose rows the caller does not have at hand."""
         missend = [i for i in ids if i not in self._per_leraar]
         if missend:
-            res = await self._db.execute(
-                select(Leraar.id, Leraar.portfolio_openbaar).where(Leraar.id.in_(missend))
-            )
+            res = await self._db.execute(select(Leraar.id, Leraar.portfolio_openbaar).where(Leraar.id.in_(missend)))
             await self.laad(res.all())
 
     def vergeet(self, leraar_id: int) -> None:

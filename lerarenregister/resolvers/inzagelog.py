@@ -7,6 +7,7 @@ reads, consented portfolio reads and the teacher's own are not logged. One row p
 teacher, with the names of the fields (`Type.veld`), never their values; all rows of a request in
 one INSERT. The answer is given only once its rows are written (fail closed).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,9 +69,19 @@ class Inzagen:
         if wie is None or not self.per_leraar:
             return []
         tijdstip = nu()
-        return [{"leraar_id": lid, "tijdstip": tijdstip, "doelgroep": dg.value, "door": wie, "sub": sub,
-                 "velden": sorted(velden), "operatie": operatie, "request_id": request_id}
-                for lid, (dg, velden) in sorted(self.per_leraar.items())]
+        return [
+            {
+                "leraar_id": lid,
+                "tijdstip": tijdstip,
+                "doelgroep": dg.value,
+                "door": wie,
+                "sub": sub,
+                "velden": sorted(velden),
+                "operatie": operatie,
+                "request_id": request_id,
+            }
+            for lid, (dg, velden) in sorted(self.per_leraar.items())
+        ]
 
 
 async def schrijf(db: Db, rijen: list[dict[str, Any]]) -> None:
@@ -93,16 +104,27 @@ async def snoei(db: Db, dagen: int) -> int:
 async def pagina(v: Verzoek, leraar_id: int, first: int | None, after: str | None) -> Pagina[Any]:
     """The teacher's log, newest first; a board named by its current name and number."""
     limit, offset = venster(first, after)
-    naam = (select(Schoolbestuur.naam).where(and_(Inzagelogregel.doelgroep == D.WERKGEVER.value,
-                                                  Schoolbestuur.bevoegd_gezag_nummer == Inzagelogregel.door))
-            .scalar_subquery())
-    rijen = (await v.db.execute(
-        select(Inzagelogregel, naam)
-        .where(Inzagelogregel.leraar_id == leraar_id)
-        .order_by(Inzagelogregel.tijdstip.desc(), Inzagelogregel.id.desc())
-        .limit(limit).offset(offset)
-    )).all()
-    totaal = (await v.db.execute(
-        select(func.count()).select_from(Inzagelogregel).where(Inzagelogregel.leraar_id == leraar_id)
-    )).scalar_one()
+    naam = (
+        select(Schoolbestuur.naam)
+        .where(
+            and_(
+                Inzagelogregel.doelgroep == D.WERKGEVER.value, Schoolbestuur.bevoegd_gezag_nummer == Inzagelogregel.door
+            )
+        )
+        .scalar_subquery()
+    )
+    rijen = (
+        await v.db.execute(
+            select(Inzagelogregel, naam)
+            .where(Inzagelogregel.leraar_id == leraar_id)
+            .order_by(Inzagelogregel.tijdstip.desc(), Inzagelogregel.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    ).all()
+    totaal = (
+        await v.db.execute(
+            select(func.count()).select_from(Inzagelogregel).where(Inzagelogregel.leraar_id == leraar_id)
+        )
+    ).scalar_one()
     return Pagina([(r, n) for r, n in rijen], offset, totaal)

@@ -1,4 +1,5 @@
 """Finding teachers: public search, lookup by registernummer, the logged-in teacher, a board's staff."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,8 +46,10 @@ HOOGSTE = "\U0010ffff"
 # [norm, norm + HOOGSTE) on it is "achternaam starts with norm", and the partial index on
 # (sorteernaam, registernummer) hands out a page in order without sorting every match.
 IN_REGISTER = Leraar.status == literal_column(f"'{GEREGISTREERD}'")
-NAAM_BEGINT_MET = (Leraar.sorteernaam >= bindparam("norm")) & (Leraar.sorteernaam < bindparam("norm_tot")) & (
-    Leraar.registernummer != bindparam("exact")
+NAAM_BEGINT_MET = (
+    (Leraar.sorteernaam >= bindparam("norm"))
+    & (Leraar.sorteernaam < bindparam("norm_tot"))
+    & (Leraar.registernummer != bindparam("exact"))
 )
 _NAMEN_AANTAL = select(func.count()).select_from(Leraar).where(IN_REGISTER & NAAM_BEGINT_MET)
 _NAMEN_PAGINA = (
@@ -83,7 +86,7 @@ async def zoek(v: Verzoek, zoekterm: str, first: int | None, after: str | None) 
     exacte = list((await v.db.lees(_EXACT, {"exact": params["exact"]})).all()) if met_exact else []
     aantal_namen = (await v.db.lees(_NAMEN_AANTAL, params)).scalar_one() if met_namen else 0
     voor = len(exacte)  # the exact match takes the first position
-    rijen: list[Leraar] = exacte[offset:offset + limit]
+    rijen: list[Leraar] = exacte[offset : offset + limit]
     van, nog = max(offset - voor, 0), limit - len(rijen)
     if nog > 0 and van < aantal_namen:
         rijen += (await v.db.lees(_NAMEN_PAGINA, {**params, "limit": nog, "offset": van})).all()
@@ -134,8 +137,13 @@ async def ik(v: Verzoek) -> Leraar:
 
 
 async def medewerkers(
-    v: Verzoek, bestuur_id: int, registratiestatus: str | None, met_waarschuwing: bool | None,
-    gewijzigd_sinds: dt.datetime | None, first: int | None, after: str | None,
+    v: Verzoek,
+    bestuur_id: int,
+    registratiestatus: str | None,
+    met_waarschuwing: bool | None,
+    gewijzigd_sinds: dt.datetime | None,
+    first: int | None,
+    after: str | None,
 ) -> Pagina[Leraar]:
     """A board's current staff, ordered by achternaam then registernummer."""
     limit, offset = venster(50 if first is None else first, after)
@@ -151,26 +159,43 @@ async def medewerkers(
         except OverflowError:  # 9999-12-31T23:59:59-14:00 is in the year 10000 in UTC
             raise OngeldigeInvoer("gewijzigdSinds lies outside the years 1 to 9999 in UTC", "gewijzigdSinds") from None
         # The assessment stamps the periods it judged rather than the teachers (migration 0004).
-        beoordeeld = exists().where(Bevoegdheid.leraar_id == Leraar.id,
-                                    Herregistratieperiode.bevoegdheid_id == Bevoegdheid.id,
-                                    Herregistratieperiode.beoordeeld_tijdstip > sinds)
+        beoordeeld = exists().where(
+            Bevoegdheid.leraar_id == Leraar.id,
+            Herregistratieperiode.bevoegdheid_id == Bevoegdheid.id,
+            Herregistratieperiode.beoordeeld_tijdstip > sinds,
+        )
         # Visible changes only (API.md): the teacher's own moment moves for what every employer sees;
         # this board's rows (its benoemingen, voorportaal entries, objections) carry their own.
         eigen_rijen = (
-            exists().where(Benoeming.leraar_id == Leraar.id, Benoeming.schoolbestuur_id == bestuur_id,
-                           Benoeming.gewijzigd_op > sinds)
-            | exists().where(Voorportaalinschrijving.leraar_id == Leraar.id,
-                             Voorportaalinschrijving.schoolbestuur_id == bestuur_id,
-                             Voorportaalinschrijving.gewijzigd_op > sinds)
-            | exists().where(Bevoegdheid.leraar_id == Leraar.id, Aantekening.bevoegdheid_id == Bevoegdheid.id,
-                             Bezwaar.aantekening_id == Aantekening.id, Bezwaar.schoolbestuur_id == bestuur_id,
-                             Bezwaar.gewijzigd_op > sinds))
+            exists().where(
+                Benoeming.leraar_id == Leraar.id,
+                Benoeming.schoolbestuur_id == bestuur_id,
+                Benoeming.gewijzigd_op > sinds,
+            )
+            | exists().where(
+                Voorportaalinschrijving.leraar_id == Leraar.id,
+                Voorportaalinschrijving.schoolbestuur_id == bestuur_id,
+                Voorportaalinschrijving.gewijzigd_op > sinds,
+            )
+            | exists().where(
+                Bevoegdheid.leraar_id == Leraar.id,
+                Aantekening.bevoegdheid_id == Bevoegdheid.id,
+                Bezwaar.aantekening_id == Aantekening.id,
+                Bezwaar.schoolbestuur_id == bestuur_id,
+                Bezwaar.gewijzigd_op > sinds,
+            )
+        )
         waar = waar & ((Leraar.gewijzigd_op > sinds) | beoordeeld | eigen_rijen)
     volgorde = (Leraar.zoeknaam, Leraar.registernummer)  # API.md: staff by achternaam then registernummer
     if met_waarschuwing is None:
         # The count rides along with the page (a window over every match): one statement, not two.
-        res = await v.db.lees(select(*LERAAR_RIJ, func.count().over().label("totaal_aantal")).where(waar)
-                              .order_by(*volgorde).limit(limit).offset(offset))
+        res = await v.db.lees(
+            select(*LERAAR_RIJ, func.count().over().label("totaal_aantal"))
+            .where(waar)
+            .order_by(*volgorde)
+            .limit(limit)
+            .offset(offset)
+        )
         rijen = list(res.all())
         if rijen:
             totaal = rijen[0].totaal_aantal
@@ -187,7 +212,7 @@ async def medewerkers(
         lijsten = await waarschuwingen_van(v, alle, pagina=True)
         gefilterd = [r for r, lijst in zip(alle, lijsten) if bool(lijst) == met_waarschuwing]
         totaal = len(gefilterd)
-        rijen = gefilterd[offset:offset + limit]
+        rijen = gefilterd[offset : offset + limit]
     await v.inzage.laad(rijen, huidig_personeel=True)  # selected as current staff: no second look
     return Pagina(rijen, offset, totaal)
 
@@ -197,35 +222,38 @@ async def waarschuwingen(v: Verzoek, leraar: Leraar) -> list[w.Waarschuwing]:
     return (await waarschuwingen_van(v, [leraar]))[0]
 
 
-async def waarschuwingen_van(v: Verzoek, leraren: Sequence[Leraar],
-                             pagina: bool = False) -> list[list[w.Waarschuwing]]:
+async def waarschuwingen_van(v: Verzoek, leraren: Sequence[Leraar], pagina: bool = False) -> list[list[w.Waarschuwing]]:
     """As `waarschuwingen`, for many teachers (`pagina`: a whole page): each kind of data read once for
     all, then worked out without a coroutine per teacher."""
     ids = [r.id for r in leraren]
     await v.inzage.laad_ids(ids)
     doelgroepen = [v.inzage.bekend(policy.Onderwerp(leraar_id=i)) or frozenset() for i in ids]
-    eigen_bestuur = (await v.inzage.eigen_bestuur_id()
-                     if any(policy.alleen_eigen_bestuur(d) for d in doelgroepen) else None)
+    eigen_bestuur = (
+        await v.inzage.eigen_bestuur_id() if any(policy.alleen_eigen_bestuur(d) for d in doelgroepen) else None
+    )
     bevoegdheden = await laad_veel(v.loaders.bevoegdheden_by_leraar, ids, pagina)
     voorportaal = await laad_veel(v.loaders.voorportaal_by_leraar, ids, pagina)
     alle = [b for lijst in bevoegdheden for b in lijst]
     staande = dict(zip((b.id for b in alle), await herregistratie.staande_aantekeningen(v, [b.id for b in alle])))
     standen = dict(zip((b.id for b in alle), await herregistratie.huidige_perioden(v, alle, pagina)))
     return [
-        _waarschuwingen(v, leraar, [(b, standen[b.id], staande[b.id]) for b in bevs],
-                        [(i, s) for i, s in vp if not policy.alleen_eigen_bestuur(d) or s.id == eigen_bestuur])
+        _waarschuwingen(
+            v,
+            leraar,
+            [(b, standen[b.id], staande[b.id]) for b in bevs],
+            [(i, s) for i, s in vp if not policy.alleen_eigen_bestuur(d) or s.id == eigen_bestuur],
+        )
         for leraar, d, bevs, vp in zip(leraren, doelgroepen, bevoegdheden, voorportaal)
     ]
 
 
-def _waarschuwingen(v: Verzoek, leraar: Leraar, bevoegdheden: list[tuple[Any, Any, Any]],
-                    voorportaal: list[tuple[Any, Any]]) -> list[w.Waarschuwing]:
+def _waarschuwingen(
+    v: Verzoek, leraar: Leraar, bevoegdheden: list[tuple[Any, Any, Any]], voorportaal: list[tuple[Any, Any]]
+) -> list[w.Waarschuwing]:
     """One teacher's warnings from data at hand: (bevoegdheid, current period, standing aantekening)
     and the voorportaal rows the asker may see."""
     uit: list[w.Waarschuwing] = []
-    niet_bevestigd = w.niet_bevestigd_waarschuwing(
-        leraar.eerste_levering_op, leraar.status == GEREGISTREERD, v.vandaag
-    )
+    niet_bevestigd = w.niet_bevestigd_waarschuwing(leraar.eerste_levering_op, leraar.status == GEREGISTREERD, v.vandaag)
     if niet_bevestigd:
         uit.append(niet_bevestigd)
     for bev, stand, aantekening in bevoegdheden:
@@ -288,8 +316,11 @@ async def laad_pagina_vooruit(v: Verzoek, rijen: Sequence[Leraar], gevraagd: set
         return
     ids = [r.id for r in rijen]
     # Warnings and voorportaal only for teachers the asker may see them of: the field check decides the rest.
-    mag = [r for r in rijen if policy.mag_zien(v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset(),
-                                               _ZELF_OF_WERKGEVER)]
+    mag = [
+        r
+        for r in rijen
+        if policy.mag_zien(v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset(), _ZELF_OF_WERKGEVER)
+    ]
     if gevraagd & {"waarschuwingen", "bevoegdheden.herregistratie", "bevoegdheden.aantekening"}:
         await laad_pagina(v.loaders.bevoegdheden_met_herregistratie_by_leraar, ids)
     elif "bevoegdheden" in gevraagd:

@@ -5,6 +5,7 @@ never removed; benoemingen by (board, vak, begindatum), and one left out is remo
 for a subject without a matching bevoegdheid opens a voorportaal entry; a bevoegdheid for it closes
 the entry. Everything happens in one transaction: any invalid field and nothing is written.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -155,8 +156,11 @@ async def _besturen(v: Verzoek, leveringen: Sequence[Any]) -> dict[str, int]:
         # wait for it and then find it.
         invoegen = (pg_insert if v.db.dialect == "postgresql" else sqlite_insert)(Schoolbestuur)
         await v.db.execute(invoegen.on_conflict_do_nothing(index_elements=["bevoegd_gezag_nummer"]), nieuw)
-        res = await v.db.execute(select(Schoolbestuur.id, Schoolbestuur.bevoegd_gezag_nummer).where(
-            Schoolbestuur.bevoegd_gezag_nummer.in_([r["bevoegd_gezag_nummer"] for r in nieuw])))
+        res = await v.db.execute(
+            select(Schoolbestuur.id, Schoolbestuur.bevoegd_gezag_nummer).where(
+                Schoolbestuur.bevoegd_gezag_nummer.in_([r["bevoegd_gezag_nummer"] for r in nieuw])
+            )
+        )
         for bid, nummer in res.all():
             ids[nummer] = bid
     return ids
@@ -179,9 +183,14 @@ def naam_velden(voornamen: str, tussenvoegsel: str | None, achternaam: str) -> d
     """The stored name columns that derive from the effective name. The search and sort keys are cut
     to their columns: a search term is far shorter, and names alike in 200 characters sort as equals."""
     vl = voorletters(voornamen, _VOORLETTERS_MAX)
-    return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel, "achternaam": achternaam, "voorletters": vl,
-            "zoeknaam": normaliseer(achternaam)[:_SLEUTEL_MAX],
-            "sorteernaam": sorteernaam(achternaam, vl)[:_SLEUTEL_MAX]}
+    return {
+        "voornamen": voornamen,
+        "tussenvoegsel": tussenvoegsel,
+        "achternaam": achternaam,
+        "voorletters": vl,
+        "zoeknaam": normaliseer(achternaam)[:_SLEUTEL_MAX],
+        "sorteernaam": sorteernaam(achternaam, vl)[:_SLEUTEL_MAX],
+    }
 
 
 def naam_velden_uit(naam: dict[str, str | None]) -> dict[str, Any]:
@@ -192,7 +201,8 @@ def naam_velden_uit(naam: dict[str, str | None]) -> dict[str, Any]:
 
 
 _BSN_SLOTEN = text("SELECT pg_advisory_xact_lock(k) FROM unnest(:sleutels) AS k ORDER BY k").bindparams(
-    bindparam("sleutels", type_=ARRAY(BigInteger)))
+    bindparam("sleutels", type_=ARRAY(BigInteger))
+)
 
 
 async def _een_levering_per_bsn_tegelijk(v: Verzoek, hashes: list[str]) -> None:
@@ -205,8 +215,11 @@ async def _een_levering_per_bsn_tegelijk(v: Verzoek, hashes: list[str]) -> None:
     if v.db.dialect == "postgresql":
         await v.db.execute(_BSN_SLOTEN, {"sleutels": sorted({int(h[:15], 16) for h in hashes})})
     else:
-        await v.db.execute(update(RegisternummerTeller).where(RegisternummerTeller.id == 1)
-                           .values(volgende=RegisternummerTeller.volgende))
+        await v.db.execute(
+            update(RegisternummerTeller)
+            .where(RegisternummerTeller.id == 1)
+            .values(volgende=RegisternummerTeller.volgende)
+        )
 
 
 async def zet_gegevens_klaar(v: Verzoek, leveringen: Sequence[Any]) -> KlaarzetUitkomst:
@@ -230,8 +243,11 @@ async def zet_gegevens_klaar(v: Verzoek, leveringen: Sequence[Any]) -> KlaarzetU
     benoemingen: dict[int, list[Any]] = {i: [] for i in ids}
     voorportaal: dict[int, list[Any]] = {i: [] for i in ids}
     if ids:
-        for model, doel in ((Bevoegdheid, bevoegdheden), (Benoeming, benoemingen),
-                            (Voorportaalinschrijving, voorportaal)):
+        for model, doel in (
+            (Bevoegdheid, bevoegdheden),
+            (Benoeming, benoemingen),
+            (Voorportaalinschrijving, voorportaal),
+        ):
             res = await v.db.execute(select(model).where(model.leraar_id.in_(ids)))
             for rij in res.scalars().all():
                 doel[rij.leraar_id].append(rij)
@@ -244,17 +260,29 @@ async def zet_gegevens_klaar(v: Verzoek, leveringen: Sequence[Any]) -> KlaarzetU
         for i in nieuwe:
             lev = leveringen[i]
             persoon = _persoon(lev)
-            rijen.append({
-                "registernummer": next(nummers), "bsn_hash": hashes[i], "geboortedatum": lev.geboortedatum,
-                "duo_voornamen": persoon["voornamen"], "duo_tussenvoegsel": persoon["tussenvoegsel"],
-                "duo_achternaam": persoon["achternaam"], "status": Registratiestatus.KLAARGEZET.value, "eerste_levering_op": v.vandaag,
-                "portfolio_openbaar": False, "gewijzigd_op": nu(), "bsn_sleutel": sleutel_id(sleutel),
-                **naam_velden(persoon["voornamen"], persoon["tussenvoegsel"], persoon["achternaam"]),
-            })
+            rijen.append(
+                {
+                    "registernummer": next(nummers),
+                    "bsn_hash": hashes[i],
+                    "geboortedatum": lev.geboortedatum,
+                    "duo_voornamen": persoon["voornamen"],
+                    "duo_tussenvoegsel": persoon["tussenvoegsel"],
+                    "duo_achternaam": persoon["achternaam"],
+                    "status": Registratiestatus.KLAARGEZET.value,
+                    "eerste_levering_op": v.vandaag,
+                    "portfolio_openbaar": False,
+                    "gewijzigd_op": nu(),
+                    "bsn_sleutel": sleutel_id(sleutel),
+                    **naam_velden(persoon["voornamen"], persoon["tussenvoegsel"], persoon["achternaam"]),
+                }
+            )
         await voeg_toe(v, Leraar, rijen)
         # Plain rows, not ORM objects: a new teacher's row is as delivered and needs no update.
-        res = await v.db.execute(select(Leraar.id, Leraar.bsn_hash, Leraar.registernummer)
-                                 .where(Leraar.bsn_hash.in_([hashes[i] for i in nieuwe])))
+        res = await v.db.execute(
+            select(Leraar.id, Leraar.bsn_hash, Leraar.registernummer).where(
+                Leraar.bsn_hash.in_([hashes[i] for i in nieuwe])
+            )
+        )
         for r in res.all():
             bestaand[r.bsn_hash] = r
             bevoegdheden[r.id], benoemingen[r.id], voorportaal[r.id] = [], [], []
@@ -276,13 +304,21 @@ async def zet_gegevens_klaar(v: Verzoek, leveringen: Sequence[Any]) -> KlaarzetU
         # What every current employer sees changed (the name, bevoegdheden): then the teacher's own
         # gewijzigd_op moves; a change to one board's rows stamps those rows only (visible changes only).
         voor_elk_bestuur = naam_voor is not None and naam_voor != (
-            leraar.voorletters, leraar.tussenvoegsel, leraar.achternaam)
+            leraar.voorletters,
+            leraar.tussenvoegsel,
+            leraar.achternaam,
+        )
 
         besluit = stem_af(
-            bevoegdheden[leraar.id], benoemingen[leraar.id], voorportaal[leraar.id],
+            bevoegdheden[leraar.id],
+            benoemingen[leraar.id],
+            voorportaal[leraar.id],
             [GeleverdeBevoegdheid(b.vak, _waarde(b.soort), b.behaald_op) for b in lev.bevoegdheden],
-            [GeleverdeBenoeming(besturen[b.bevoegd_gezag_nummer.strip()], b.vak, b.begindatum, b.einddatum)
-             for b in lev.benoemingen])
+            [
+                GeleverdeBenoeming(besturen[b.bevoegd_gezag_nummer.strip()], b.vak, b.begindatum, b.einddatum)
+                for b in lev.benoemingen
+            ],
+        )
         _schrijf(v, leraar.id, besluit, nieuwe_bev, nieuwe_ben, nieuwe_vp, weg_ben)
         veranderd = veranderd or besluit.veranderd
         voor_elk_bestuur = voor_elk_bestuur or besluit.voor_elk_bestuur
@@ -308,14 +344,18 @@ async def zet_gegevens_klaar(v: Verzoek, leveringen: Sequence[Any]) -> KlaarzetU
         await voeg_toe(v, Voorportaalinschrijving, nieuwe_vp)
     if ids:
         # A delivery is DUO's answer to the teacher's open reports (meldFout).
-        await v.db.execute(update(Foutmelding).where(Foutmelding.leraar_id.in_(ids), Foutmelding.opgelost.is_(False))
-                           .values(opgelost=True))
+        await v.db.execute(
+            update(Foutmelding)
+            .where(Foutmelding.leraar_id.in_(ids), Foutmelding.opgelost.is_(False))
+            .values(opgelost=True)
+        )
     await leg_vast(v, gewijzigd=gestempeld, dataversie=bool(gewijzigd_ids or nieuwe), inzage_van=gewijzigd_ids)
     return uitkomst
 
 
-async def _onder_huidige_sleutel(v: Verzoek, leveringen: Sequence[Any], hashes: list[str],
-                                 bestaand: dict[str, Leraar]) -> None:
+async def _onder_huidige_sleutel(
+    v: Verzoek, leveringen: Sequence[Any], hashes: list[str], bestaand: dict[str, Leraar]
+) -> None:
     """Key rotation (README, "Rotating the BSN key"): a delivery is the one moment the register knows
     a BSN, so it moves each teacher it finds under the previous key to the current one, and stamps
     rows hashed before key ids were kept. Teachers not delivered stay where they are."""
@@ -333,26 +373,60 @@ async def _onder_huidige_sleutel(v: Verzoek, leveringen: Sequence[Any], hashes: 
             rij.bsn_sleutel = huidig
 
 
-def _schrijf(v: Verzoek, leraar_id: int, besluit: Afstemming[Any, Any, Any],
-             nieuwe_bev: list[dict[str, Any]], nieuwe_ben: list[dict[str, Any]], nieuwe_vp: list[dict[str, Any]],
-             weg_ben: list[int]) -> None:
+def _schrijf(
+    v: Verzoek,
+    leraar_id: int,
+    besluit: Afstemming[Any, Any, Any],
+    nieuwe_bev: list[dict[str, Any]],
+    nieuwe_ben: list[dict[str, Any]],
+    nieuwe_vp: list[dict[str, Any]],
+    weg_ben: list[int],
+) -> None:
     """Carry out one teacher's reconciliation: stored rows change in place, new ones join the batch
     inserts, removed appointments the one delete."""
     for rij, vak, behaald_op in besluit.bevoegdheden_bijgewerkt:
         rij.behaald_op, rij.vak = behaald_op, vak
-    nieuwe_bev.extend({"leraar_id": leraar_id, "vak": b.vak, "vak_sleutel": b.vak_sleutel, "soort": b.soort,
-                       "behaald_op": b.behaald_op, "voor_herregistratie": False} for b in besluit.bevoegdheden_nieuw)
+    nieuwe_bev.extend(
+        {
+            "leraar_id": leraar_id,
+            "vak": b.vak,
+            "vak_sleutel": b.vak_sleutel,
+            "soort": b.soort,
+            "behaald_op": b.behaald_op,
+            "voor_herregistratie": False,
+        }
+        for b in besluit.bevoegdheden_nieuw
+    )
     weg_ben.extend(b.id for b in besluit.benoemingen_weg)
     for ben, einddatum in besluit.benoemingen_einde:
         ben.einddatum, ben.gewijzigd_op = einddatum, nu()
     for ben in besluit.benoemingen_gestempeld:
         ben.gewijzigd_op = nu()
-    nieuwe_ben.extend({"leraar_id": leraar_id, "schoolbestuur_id": b.schoolbestuur_id, "vak": b.vak,
-                       "begindatum": b.begindatum, "einddatum": b.einddatum, "gewijzigd_op": nu()}
-                      for b in besluit.benoemingen_nieuw)
-    nieuwe_vp.extend({"leraar_id": leraar_id, "schoolbestuur_id": p.schoolbestuur_id, "vak": p.vak,
-                      "vak_sleutel": p.vak_sleutel, "begindatum": p.begindatum, "termijn_einde": p.termijn_einde,
-                      "verlengd": False, "afgesloten": False, "gewijzigd_op": nu()} for p in besluit.voorportaal_nieuw)
+    nieuwe_ben.extend(
+        {
+            "leraar_id": leraar_id,
+            "schoolbestuur_id": b.schoolbestuur_id,
+            "vak": b.vak,
+            "begindatum": b.begindatum,
+            "einddatum": b.einddatum,
+            "gewijzigd_op": nu(),
+        }
+        for b in besluit.benoemingen_nieuw
+    )
+    nieuwe_vp.extend(
+        {
+            "leraar_id": leraar_id,
+            "schoolbestuur_id": p.schoolbestuur_id,
+            "vak": p.vak,
+            "vak_sleutel": p.vak_sleutel,
+            "begindatum": p.begindatum,
+            "termijn_einde": p.termijn_einde,
+            "verlengd": False,
+            "afgesloten": False,
+            "gewijzigd_op": nu(),
+        }
+        for p in besluit.voorportaal_nieuw
+    )
     for p in besluit.voorportaal_gesloten:
         p.afgesloten, p.afgesloten_op, p.gewijzigd_op = True, v.vandaag, nu()
 
@@ -360,8 +434,11 @@ def _schrijf(v: Verzoek, leraar_id: int, besluit: Afstemming[Any, Any, Any],
 def _werk_persoon_bij(leraar: Leraar, persoon: dict[str, Any], geboortedatum: dt.date) -> bool:
     """Apply DUO's values; a teacher's correction stands while DUO keeps delivering the old value."""
     veranderd = False
-    effectief: dict[str, str | None] = {"voornamen": leraar.voornamen, "tussenvoegsel": leraar.tussenvoegsel,
-                 "achternaam": leraar.achternaam}
+    effectief: dict[str, str | None] = {
+        "voornamen": leraar.voornamen,
+        "tussenvoegsel": leraar.tussenvoegsel,
+        "achternaam": leraar.achternaam,
+    }
     for veld in ("voornamen", "tussenvoegsel", "achternaam"):
         duo_veld = f"duo_{veld}"
         if getattr(leraar, duo_veld) != persoon[veld]:

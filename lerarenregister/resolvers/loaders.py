@@ -1,10 +1,12 @@
 """Per-request DataLoaders, named XByYLoader: children for a whole page in one statement each."""
+
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, NamedTuple, Sequence, TypeVar
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from sqlalchemy import bindparam, literal_column, select
 from strawberry.dataloader import DataLoader
@@ -57,8 +59,12 @@ _AANTEKENINGEN = (
 )
 
 _ACTIVITEITEN = (
-    select(portfolio_bevoegdheid.c.bevoegdheid_id, PortfolioActiviteit.datum, PortfolioActiviteit.gebied,
-           PortfolioActiviteit.uren)
+    select(
+        portfolio_bevoegdheid.c.bevoegdheid_id,
+        PortfolioActiviteit.datum,
+        PortfolioActiviteit.gebied,
+        PortfolioActiviteit.uren,
+    )
     .join(PortfolioActiviteit, PortfolioActiviteit.id == portfolio_bevoegdheid.c.activiteit_id)
     .where(portfolio_bevoegdheid.c.bevoegdheid_id.in_(bindparam("ids", expanding=True)))
 )
@@ -92,8 +98,9 @@ _BEVOEGDHEDEN_MET_HERREGISTRATIE = (
     .outerjoin(Herregistratieperiode, _P.bevoegdheid_id == Bevoegdheid.id)
     .outerjoin(Aantekening, (_A.bevoegdheid_id == Bevoegdheid.id) & (_A.status == literal_column("'STAAT'")))
     .where(Bevoegdheid.leraar_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Bevoegdheid.vak, Bevoegdheid.soort, Bevoegdheid.id, _P.periode_start, _A.geplaatst_op.desc(),
-              _A.id.desc())
+    .order_by(
+        Bevoegdheid.vak, Bevoegdheid.soort, Bevoegdheid.id, _P.periode_start, _A.geplaatst_op.desc(), _A.id.desc()
+    )
 )
 _PERIODE_VELDEN = PeriodeRij._fields
 _AANTEKENING_VELDEN = AantekeningRij._fields
@@ -110,8 +117,11 @@ def _met_bestuur(rij: Any) -> tuple[Any, BestuurRij]:
     return rij, BestuurRij(rij.sb_id, rij.sb_nummer, rij.sb_naam)
 
 
-_BESTUUR_KOLOMMEN = (Schoolbestuur.id.label("sb_id"), Schoolbestuur.bevoegd_gezag_nummer.label("sb_nummer"),
-                     Schoolbestuur.naam.label("sb_naam"))
+_BESTUUR_KOLOMMEN = (
+    Schoolbestuur.id.label("sb_id"),
+    Schoolbestuur.bevoegd_gezag_nummer.label("sb_nummer"),
+    Schoolbestuur.naam.label("sb_naam"),
+)
 _BENOEMING_KOLOMMEN = tuple(Benoeming.__table__.c)
 _BENOEMINGEN = (
     select(*_BENOEMING_KOLOMMEN, *_BESTUUR_KOLOMMEN)
@@ -160,7 +170,7 @@ async def laad_veel(loader: DataLoader[Any, Any], keys: Sequence[Any], pagina: b
 
 
 class Loaders:
-    def __init__(self, verzoek: "Verzoek"):
+    def __init__(self, verzoek: Verzoek):
         self._v = verzoek
         db = verzoek.db
 
@@ -184,8 +194,11 @@ class Loaders:
                 if r.p_id is not None:
                     perioden[r.id][r.p_id] = PeriodeRij(*(getattr(r, f"p_{k}") for k in _PERIODE_VELDEN))
                 if eerste is r:  # at most one stands; were there more, the newest (as `staand` picks)
-                    self.staande[r.id] = (AantekeningRij(*(getattr(r, f"a_{k}") for k in _AANTEKENING_VELDEN))
-                                          if r.a_id is not None else None)
+                    self.staande[r.id] = (
+                        AantekeningRij(*(getattr(r, f"a_{k}") for k in _AANTEKENING_VELDEN))
+                        if r.a_id is not None
+                        else None
+                    )
             rijen = list(per_bevoegdheid.values())
             self.perioden_by_bevoegdheid.prime_many({b: list(perioden[b].values()) for b in per_bevoegdheid})
             self.bevoegdheid_by_id.prime_many({b.id: b for b in rijen})
@@ -195,13 +208,11 @@ class Loaders:
 
         async def benoemingen(ids: list[int]) -> list[list[Any]]:
             res = await db.lees(_BENOEMINGEN, {"ids": ids})
-            return _gegroepeerd(ids, [_met_bestuur(r) for r in res.all()],
-                                lambda r: r[0].leraar_id)
+            return _gegroepeerd(ids, [_met_bestuur(r) for r in res.all()], lambda r: r[0].leraar_id)
 
         async def voorportaal(ids: list[int]) -> list[list[Any]]:
             res = await db.lees(_VOORPORTAAL, {"ids": ids})
-            return _gegroepeerd(ids, [_met_bestuur(r) for r in res.all()],
-                                lambda r: r[0].leraar_id)
+            return _gegroepeerd(ids, [_met_bestuur(r) for r in res.all()], lambda r: r[0].leraar_id)
 
         async def perioden(ids: list[int]) -> list[list[Herregistratieperiode]]:
             res = await db.lees(_PERIODEN, {"ids": ids})
@@ -276,7 +287,7 @@ class Loaders:
 
     def vergeet(self) -> None:
         """After a write in this request, later reads must see it."""
-        for naam, waarde in vars(self).items():
+        for waarde in vars(self).values():
             if isinstance(waarde, DataLoader):
                 waarde.clear_all()
         self._criteria = None

@@ -1,4 +1,5 @@
 """Forward pagination (Relay's first/after) with opaque offset cursors and exact totals."""
+
 from __future__ import annotations
 
 import base64

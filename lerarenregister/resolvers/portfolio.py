@@ -3,6 +3,7 @@
 Error fields of an ActiviteitInvoer name the input field itself (`datum`, `bevoegdheden`), as
 API.md's rules do.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -94,8 +95,14 @@ async def _valideer(v: Verzoek, leraar: Leraar, invoer: Any) -> tuple[dict[str, 
         elif i not in gekozen:
             gekozen.append(i)
     z.controleer()
-    return {"titel": titel, "datum": invoer.datum, "uren": float(uren), "gebied": gebied, "bron": bron,
-            "catalogus_activiteit_id": catalogus_id}, gekozen
+    return {
+        "titel": titel,
+        "datum": invoer.datum,
+        "uren": float(uren),
+        "gebied": gebied,
+        "bron": bron,
+        "catalogus_activiteit_id": catalogus_id,
+    }, gekozen
 
 
 async def zichtbare_stand(v: Verzoek, leraar: Leraar) -> tuple[Any, ...]:
@@ -105,8 +112,11 @@ async def zichtbare_stand(v: Verzoek, leraar: Leraar) -> tuple[Any, ...]:
     perioden = await herregistratie.huidige_perioden(v, bevoegdheden)
     staande = await herregistratie.staande_aantekeningen(v, [b.id for b in bevoegdheden])
     waarschuwingen = await leraren.waarschuwingen(v, leraar)
-    return (tuple((p.start, p.einde, p.status) if p else None for p in perioden),
-            tuple((a.id, a.status) if a else None for a in staande), tuple(waarschuwingen))
+    return (
+        tuple((p.start, p.einde, p.status) if p else None for p in perioden),
+        tuple((a.id, a.status) if a else None for a in staande),
+        tuple(waarschuwingen),
+    )
 
 
 async def _na_wijziging(v: Verzoek, leraar: Leraar, stand_voor: tuple[Any, ...]) -> None:
@@ -128,8 +138,9 @@ async def voeg_toe(v: Verzoek, invoer: Any) -> PortfolioActiviteit:
         [{"leraar_id": leraar.id, "aangemaakt_op": nu(), **velden}],
     )
     nieuw_id = res.scalar_one()
-    await v.db.execute(insert(portfolio_bevoegdheid),
-                       [{"activiteit_id": nieuw_id, "bevoegdheid_id": b} for b in bevoegdheden])
+    await v.db.execute(
+        insert(portfolio_bevoegdheid), [{"activiteit_id": nieuw_id, "bevoegdheid_id": b} for b in bevoegdheden]
+    )
     await _na_wijziging(v, leraar, stand)
     res = await v.db.execute(select(PortfolioActiviteit).where(PortfolioActiviteit.id == nieuw_id))
     nieuw: PortfolioActiviteit = res.scalar_one()
@@ -157,8 +168,9 @@ async def wijzig(v: Verzoek, ruw_id: Any, invoer: Any) -> PortfolioActiviteit:
     for k, waarde in velden.items():
         setattr(act, k, waarde)
     await v.db.execute(delete(portfolio_bevoegdheid).where(portfolio_bevoegdheid.c.activiteit_id == act.id))
-    await v.db.execute(insert(portfolio_bevoegdheid),
-                       [{"activiteit_id": act.id, "bevoegdheid_id": b} for b in bevoegdheden])
+    await v.db.execute(
+        insert(portfolio_bevoegdheid), [{"activiteit_id": act.id, "bevoegdheid_id": b} for b in bevoegdheden]
+    )
     await _na_wijziging(v, leraar, stand)
     return act
 

@@ -1,4 +1,5 @@
 """The teacher's own registration: confirm, choose bevoegdheden for herregistratie, consent."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -43,8 +44,12 @@ async def _start_perioden(v: Verzoek, bevoegdheden: Sequence[Bevoegdheid]) -> No
     alle = await v.loaders.criteria()
     criteria_id = criteria_id_op(alle, v.vandaag)
     rijen = [
-        {"bevoegdheid_id": b.id, "periode_start": v.vandaag, "periode_einde": datums.periode_einde(v.vandaag),
-         "criteria_id": criteria_id}
+        {
+            "bevoegdheid_id": b.id,
+            "periode_start": v.vandaag,
+            "periode_einde": datums.periode_einde(v.vandaag),
+            "criteria_id": criteria_id,
+        }
         for b in bevoegdheden
         if b.id not in met_periode
     ]
@@ -54,8 +59,11 @@ async def _start_perioden(v: Verzoek, bevoegdheden: Sequence[Bevoegdheid]) -> No
 
 async def _kies(v: Verzoek, leraar: Leraar, gekozen: list[Bevoegdheid]) -> None:
     gekozen_ids = [b.id for b in gekozen]
-    await v.db.execute(update(Bevoegdheid).where(Bevoegdheid.leraar_id == leraar.id)
-                       .values(voor_herregistratie=Bevoegdheid.id.in_(gekozen_ids)))
+    await v.db.execute(
+        update(Bevoegdheid)
+        .where(Bevoegdheid.leraar_id == leraar.id)
+        .values(voor_herregistratie=Bevoegdheid.id.in_(gekozen_ids))
+    )
     await _start_perioden(v, gekozen)
     await leg_vast(v, gewijzigd=[leraar])
 
@@ -87,6 +95,3 @@ async def zet_portfolio_openbaar(v: Verzoek, openbaar: bool) -> Leraar:
         await leg_vast(v, inzage_van=[leraar.id])
         await v.inzage.laad([leraar])
     return leraar
-
-
-

@@ -1,5 +1,6 @@
 """Helpers every write shares: the public data version (for ETags), registernummer allocation, bulk
 inserts and id lists in conditions, each spelled as the store handles it fastest."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
@@ -24,8 +25,9 @@ class Gestempeld(Protocol):
     gewijzigd_op: Any
 
 
-async def leg_vast(v: Verzoek, *, gewijzigd: Iterable[Gestempeld] = (), dataversie: bool = True,
-                   inzage_van: Iterable[int] = ()) -> None:
+async def leg_vast(
+    v: Verzoek, *, gewijzigd: Iterable[Gestempeld] = (), dataversie: bool = True, inzage_van: Iterable[int] = ()
+) -> None:
     """The end of every write, in one order: stamp the rows whose change the boards see, flush, bump
     the public data version (`dataversie`: only when a public answer can have changed), and forget
     what this request has read (the loaders' caches; the audiences of `inzage_van`, teachers whose
@@ -44,8 +46,9 @@ async def leg_vast(v: Verzoek, *, gewijzigd: Iterable[Gestempeld] = (), datavers
 async def verhoog_dataversie(v: Verzoek) -> None:
     """Bump the data version in the same transaction as a write that can change a public answer."""
     v.db.geschreven = True
-    await v.db.execute(update(DataVersie).where(DataVersie.id == 1).values(versie=DataVersie.versie + 1,
-                                                                            gewijzigd_op=nu()))
+    await v.db.execute(
+        update(DataVersie).where(DataVersie.id == 1).values(versie=DataVersie.versie + 1, gewijzigd_op=nu())
+    )
 
 
 async def nieuwe_registernummers(v: Verzoek, aantal: int) -> list[str]:
@@ -76,10 +79,12 @@ async def voeg_toe(v: Verzoek, doel: Any, rijen: list[dict[str, Any]]) -> None:
         await v.db.execute(insert(tabel), rijen)
         return
     kolommen = list(rijen[0])
-    reeksen = select(*(
-        func.unnest(bindparam(f"r_{k}", [r[k] for r in rijen], type_=ARRAY(tabel.c[k].type))).label(k)
-        for k in kolommen
-    ))
+    reeksen = select(
+        *(
+            func.unnest(bindparam(f"r_{k}", [r[k] for r in rijen], type_=ARRAY(tabel.c[k].type))).label(k)
+            for k in kolommen
+        )
+    )
     await v.db.execute(insert(tabel).from_select(kolommen, reeksen))
 
 
@@ -93,4 +98,4 @@ def een_van(v: Verzoek, kolom: Any, waarden: Sequence[Any]) -> Iterator[ColumnEl
         yield kolom == any_(bindparam(None, list(waarden), type_=ARRAY(kolom.type)))
         return
     for i in range(0, len(waarden), BLOK):
-        yield kolom.in_(waarden[i:i + BLOK])
+        yield kolom.in_(waarden[i : i + BLOK])

@@ -1,4 +1,5 @@
 """Rotating the BSN hash key (README, "Rotating the BSN key"): how far a rotation has come."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -15,6 +15,7 @@ The board's parts are worked out again only after the data version moved (http/r
 keeps them with the version they were read with), so that an unchanged register costs one
 primary-key read.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -72,8 +73,11 @@ def leraar_met_inzagelog() -> Select[Any]:
     lengthen it, the daily pruning removes the oldest), for `ik { inzagelog }`: other people's
     reads write the log without a write of the register's own."""
     eigen = select(Leraar.id).where(Leraar.bsn_hash.in_(bindparam("hashes", expanding=True)))
-    log = (select(_tekst(func.count(), func.min(Inzagelogregel.tijdstip)))
-           .where(Inzagelogregel.leraar_id.in_(eigen)).scalar_subquery())
+    log = (
+        select(_tekst(func.count(), func.min(Inzagelogregel.tijdstip)))
+        .where(Inzagelogregel.leraar_id.in_(eigen))
+        .scalar_subquery()
+    )
     return select(DataVersie.versie, log).where(DataVersie.id == 1)
 
 
@@ -82,11 +86,16 @@ def bestuur(dialect: str) -> Select[Any]:
     """The data version and what the board with bevoegd-gezagnummer `:nummer` may see of its staff
     on `:vandaag`, in parts: its work grows with the board's staff, so it runs only after a write."""
     vandaag = bindparam("vandaag", type_=Date)
-    bestuur_ = select(Schoolbestuur.id, Schoolbestuur.naam).where(
-        Schoolbestuur.bevoegd_gezag_nummer == bindparam("nummer")).cte("bestuur")
+    bestuur_ = (
+        select(Schoolbestuur.id, Schoolbestuur.naam)
+        .where(Schoolbestuur.bevoegd_gezag_nummer == bindparam("nummer"))
+        .cte("bestuur")
+    )
     id_ = select(bestuur_.c.id).scalar_subquery()
     b = aliased(Benoeming)
-    huidig = (b.schoolbestuur_id == id_) & (b.begindatum <= vandaag) & (b.einddatum.is_(None) | (b.einddatum >= vandaag))
+    huidig = (
+        (b.schoolbestuur_id == id_) & (b.begindatum <= vandaag) & (b.einddatum.is_(None) | (b.einddatum >= vandaag))
+    )
     # API.md: a current appointment makes a WERKGEVER. Each of the board's current appointments once.
     personeel = select(b.leraar_id).where(huidig).cte("personeel")
     leraren = select(personeel.c.leraar_id)
@@ -98,17 +107,34 @@ def bestuur(dialect: str) -> Select[Any]:
         _stempels(dialect, Benoeming.gewijzigd_op, Benoeming.schoolbestuur_id == id_, Benoeming.leraar_id.in_(leraren)),
         _stempels(dialect, Leraar.gewijzigd_op, Leraar.id.in_(leraren)),
         _stempels(dialect, vp.gewijzigd_op, vp.schoolbestuur_id == id_, vp.leraar_id.in_(leraren)),
-        _stempels(dialect, Bezwaar.gewijzigd_op, Bezwaar.schoolbestuur_id == id_, Bezwaar.aantekening_id.in_(
-            select(Aantekening.id).where(Aantekening.bevoegdheid_id.in_(select(bevoegdheden.c.id))))),
+        _stempels(
+            dialect,
+            Bezwaar.gewijzigd_op,
+            Bezwaar.schoolbestuur_id == id_,
+            Bezwaar.aantekening_id.in_(
+                select(Aantekening.id).where(Aantekening.bevoegdheid_id.in_(select(bevoegdheden.c.id)))
+            ),
+        ),
         # The assessment stamps the periods it judged, not the teachers (migration 0004).
-        _stempels(dialect, Herregistratieperiode.beoordeeld_tijdstip,
-                  Herregistratieperiode.bevoegdheid_id.in_(select(bevoegdheden.c.id))),
+        _stempels(
+            dialect,
+            Herregistratieperiode.beoordeeld_tijdstip,
+            Herregistratieperiode.bevoegdheid_id.in_(select(bevoegdheden.c.id)),
+        ),
         # A period not stored yet takes the criteria in force on its first day, which may be today's,
         # and today's may still be decided or corrected today (stelCriteriaVast).
-        select(_tekst(Herregistratiecriteria.id, Herregistratiecriteria.totaal_uren,
-                      Herregistratiecriteria.primair_proces_uren, Herregistratiecriteria.vakinhoudelijk_vo_uren))
+        select(
+            _tekst(
+                Herregistratiecriteria.id,
+                Herregistratiecriteria.totaal_uren,
+                Herregistratiecriteria.primair_proces_uren,
+                Herregistratiecriteria.vakinhoudelijk_vo_uren,
+            )
+        )
         .where(Herregistratiecriteria.geldig_vanaf <= vandaag)
-        .order_by(Herregistratiecriteria.geldig_vanaf.desc()).limit(1).scalar_subquery(),
+        .order_by(Herregistratiecriteria.geldig_vanaf.desc())
+        .limit(1)
+        .scalar_subquery(),
     ]
     return select(DataVersie.versie, *delen).where(DataVersie.id == 1)
 

@@ -1,4 +1,5 @@
 """Per-request state: the session (serialised), the viewer, the register's today, and caches."""
+
 from __future__ import annotations
 
 import asyncio

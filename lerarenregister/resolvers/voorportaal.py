@@ -1,4 +1,5 @@
 """The voorportaal term: two years from the appointment, extended once by a current employer."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

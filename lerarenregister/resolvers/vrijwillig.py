@@ -9,6 +9,7 @@ Atomically (API.md, "Rate limits": parallel guesses count): an attempt is claime
 failure, and committed before its password is checked; a conditional UPDATE lets only one of
 several parallel attempts claim the same count. A correct password then resets the count.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,6 +53,8 @@ def kosten_van(hash_: str) -> int | None:
     """The cost factor of a bcrypt hash ('$2b$10$...'), or None for anything else."""
     delen = hash_.split("$")
     return int(delen[2]) if len(delen) > 3 and delen[2].isdigit() and 4 <= int(delen[2]) <= 31 else None
+
+
 FOUT = "unknown user name or wrong password for the voluntary register"
 
 
@@ -90,18 +93,26 @@ async def _claim(engine: AsyncEngine, gebruikersnaam: str) -> tuple[int, bytes, 
     rekening = tabel(VrijwilligAccount)
     try:
         async with _BOEKHOUDING, engine.begin() as conn:
-            rij = (await conn.execute(select(rekening.c.id, rekening.c.wachtwoord_hash, rekening.c.mislukte_pogingen,
-                                             rekening.c.laatste_mislukking)
-                                      .where(rekening.c.gebruikersnaam == gebruikersnaam,
-                                             rekening.c.geimporteerd_door.is_(None)))).one_or_none()
+            rij = (
+                await conn.execute(
+                    select(
+                        rekening.c.id,
+                        rekening.c.wachtwoord_hash,
+                        rekening.c.mislukte_pogingen,
+                        rekening.c.laatste_mislukking,
+                    ).where(rekening.c.gebruikersnaam == gebruikersnaam, rekening.c.geimporteerd_door.is_(None))
+                )
+            ).one_or_none()
             if rij is None:  # unknown, or ended by its import (its hash is gone): as unknown
                 return None
             if _in_pauze(rij.mislukte_pogingen, rij.laatste_mislukking):
                 return rij.id, rij.wachtwoord_hash.encode(), False
             # Only while the count is still what was read: of parallel attempts one wins, the rest are refused.
-            res = await conn.execute(update(rekening).where(rekening.c.id == rij.id,
-                                                            rekening.c.mislukte_pogingen == rij.mislukte_pogingen)
-                                     .values(mislukte_pogingen=rij.mislukte_pogingen + 1, laatste_mislukking=nu()))
+            res = await conn.execute(
+                update(rekening)
+                .where(rekening.c.id == rij.id, rekening.c.mislukte_pogingen == rij.mislukte_pogingen)
+                .values(mislukte_pogingen=rij.mislukte_pogingen + 1, laatste_mislukking=nu())
+            )
             return rij.id, rij.wachtwoord_hash.encode(), res.rowcount == 1
     except DBAPIError as exc:
         # The row stayed locked past db.LOCK_TIMEOUT_MS, as when one document imports the same
@@ -114,14 +125,18 @@ async def _claim(engine: AsyncEngine, gebruikersnaam: str) -> tuple[int, bytes, 
 async def _gelukt(engine: AsyncEngine, account_id: int) -> None:
     """The right password: the count starts again (apart from the import, which may still fail)."""
     async with _BOEKHOUDING, engine.begin() as conn:
-        await conn.execute(update(tabel(VrijwilligAccount)).where(tabel(VrijwilligAccount).c.id == account_id)
-                           .values(mislukte_pogingen=0, laatste_mislukking=None))
+        await conn.execute(
+            update(tabel(VrijwilligAccount))
+            .where(tabel(VrijwilligAccount).c.id == account_id)
+            .values(mislukte_pogingen=0, laatste_mislukking=None)
+        )
 
 
 async def _schijn_kosten(v: Verzoek) -> int:
     """The cost factor of the loaded accounts' hashes (one of them: an export has one cost)."""
-    res = await v.db.execute(select(VrijwilligAccount.wachtwoord_hash)
-                             .where(VrijwilligAccount.geimporteerd_door.is_(None)).limit(1))
+    res = await v.db.execute(
+        select(VrijwilligAccount.wachtwoord_hash).where(VrijwilligAccount.geimporteerd_door.is_(None)).limit(1)
+    )
     return kosten_van(res.scalar_one_or_none() or "") or STANDAARD_KOSTEN
 
 
@@ -130,10 +145,14 @@ async def importeer(v: Verzoek, gebruikersnaam: str, wachtwoord: str) -> int:
     if leraar.status != Registratiestatus.GEREGISTREERD:
         raise Conflict("confirm the registration first (bevestigRegistratie)")
     # A teacher imports once (API.md): about the asker only, so it may be said before any password.
-    al = await v.db.execute(select(func.count()).select_from(VrijwilligAccount)
-                            .where(VrijwilligAccount.geimporteerd_door == leraar.id))
-    res = await v.db.execute(select(func.count()).select_from(PortfolioActiviteit).where(
-        PortfolioActiviteit.leraar_id == leraar.id, PortfolioActiviteit.bron == "VRIJWILLIG_REGISTER"))
+    al = await v.db.execute(
+        select(func.count()).select_from(VrijwilligAccount).where(VrijwilligAccount.geimporteerd_door == leraar.id)
+    )
+    res = await v.db.execute(
+        select(func.count())
+        .select_from(PortfolioActiviteit)
+        .where(PortfolioActiviteit.leraar_id == leraar.id, PortfolioActiviteit.bron == "VRIJWILLIG_REGISTER")
+    )
     if al.scalar_one() or res.scalar_one():
         raise Conflict("you have imported a voluntary-register portfolio already; that account has ended")
     engine = apart(v.db.url)
@@ -157,9 +176,17 @@ async def importeer(v: Verzoek, gebruikersnaam: str, wachtwoord: str) -> int:
         except (KeyError, ValueError, TypeError):
             continue  # the old register's rubbish does not become ours
         gebied = str(act.get("gebied", "OVERIG")).upper()
-        rijen.append({"leraar_id": leraar.id, "titel": str(act.get("titel") or "Activiteit")[:300], "datum": datum,
-                      "uren": uren, "gebied": gebied if gebied in GEBIEDEN else "OVERIG",
-                      "bron": "VRIJWILLIG_REGISTER", "aangemaakt_op": nu()})
+        rijen.append(
+            {
+                "leraar_id": leraar.id,
+                "titel": str(act.get("titel") or "Activiteit")[:300],
+                "datum": datum,
+                "uren": uren,
+                "gebied": gebied if gebied in GEBIEDEN else "OVERIG",
+                "bron": "VRIJWILLIG_REGISTER",
+                "aangemaakt_op": nu(),
+            }
+        )
     if rijen:
         await v.db.execute(insert(PortfolioActiviteit), rijen)
     # The account ends: its password hash and its copy of the activities are wiped (the entries now
@@ -192,13 +219,13 @@ async def laad_export(maker: async_sessionmaker[AsyncSession], pad: Path) -> tup
             res = await s.execute(select(VrijwilligAccount).where(VrijwilligAccount.gebruikersnaam == naam))
             bestaand = res.scalar_one_or_none()
             if bestaand is None:
-                s.add(VrijwilligAccount(gebruikersnaam=naam, wachtwoord_hash=hash_, activiteiten=activiteiten,
-                                        mislukte_pogingen=0))
+                s.add(
+                    VrijwilligAccount(
+                        gebruikersnaam=naam, wachtwoord_hash=hash_, activiteiten=activiteiten, mislukte_pogingen=0
+                    )
+                )
             elif bestaand.geimporteerd_door is None:
                 bestaand.wachtwoord_hash, bestaand.activiteiten = hash_, activiteiten
             geladen += 1
         await s.commit()
     return geladen, overgeslagen
-
-
-

@@ -1,10 +1,11 @@
-""""Current employer" (DOMAIN.md): a board with an appointment of the teacher that holds today.
+""" "Current employer" (DOMAIN.md): a board with an appointment of the teacher that holds today.
 
 The rule itself is regels/datums.py `is_lopend` (begindatum <= today <= einddatum, none open-ended);
 this module is its one spelling in SQL, for the two questions the register asks of it: which of a
 page of teachers the asking board employs (resolvers/inzage.py), and a board's staff as a filter
 (resolvers/leraren.py `medewerkers`). tests/test_werkgever.py checks SQL and rule agree at the edges.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,6 +29,8 @@ def huidig_bij(bestuur_id: int, vandaag: dt.date) -> ColumnElement[bool]:
 
 def werknemers(bestuur_id: int, leraar_ids: Sequence[int], vandaag: dt.date) -> Select[Any]:
     """The ids among `leraar_ids` of teachers this board currently employs."""
-    return (select(Benoeming.leraar_id)
-            .where(Benoeming.schoolbestuur_id == bestuur_id, Benoeming.leraar_id.in_(leraar_ids), lopend(vandaag))
-            .distinct())
+    return (
+        select(Benoeming.leraar_id)
+        .where(Benoeming.schoolbestuur_id == bestuur_id, Benoeming.leraar_id.in_(leraar_ids), lopend(vandaag))
+        .distinct()
+    )

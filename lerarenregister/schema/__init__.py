@@ -1,4 +1,5 @@
 """The register's GraphQL schema: one schema for every audience, visibility declared per field."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -44,7 +45,8 @@ class VeldInLiteralen(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         regels = self.execution_context.validation_rules
         self.execution_context.validation_rules = tuple(
-            LiteralenMetVeld if r is ValuesOfCorrectTypeRule else r for r in regels)
+            LiteralenMetVeld if r is ValuesOfCorrectTypeRule else r for r in regels
+        )
         yield
 
 
@@ -55,8 +57,9 @@ def bouw_schema(sporen: Any = None) -> RegisterSchema:
     _siblings_settle()
     # A repeated document is parsed and validated once (clients send the same few documents).
     extensies: list[Any] = [VeldInLiteralen, DocumentCache]  # the visibility check is added by RegisterSchema, last
-    return RegisterSchema(query=Query, mutation=Mutation,
-                          extensions=[sporen, *extensies] if sporen is not None else extensies)
+    return RegisterSchema(
+        query=Query, mutation=Mutation, extensions=[sporen, *extensies] if sporen is not None else extensies
+    )
 
 
 def zichtbaarheidsregels() -> Regels:

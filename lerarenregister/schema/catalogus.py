@@ -1,4 +1,5 @@
 """Catalogue activities, their providers, the criteria, and the results of role-only operations."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,8 +104,10 @@ class ActiviteitConnection:
 
     @staticmethod
     def van(p: Pagina[Any]) -> ActiviteitConnection:
-        edges = [ActiviteitEdge(node=Activiteit.van(a, b), cursor=paginering.cursor(p.offset + i))
-                 for i, (a, b) in enumerate(p.items)]
+        edges = [
+            ActiviteitEdge(node=Activiteit.van(a, b), cursor=paginering.cursor(p.offset + i))
+            for i, (a, b) in enumerate(p.items)
+        ]
         return ActiviteitConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
 
 
@@ -196,8 +199,10 @@ class BezwaarConnection:
 
     @staticmethod
     def van(p: Pagina[Any]) -> BezwaarConnection:
-        edges = [BezwaarEdge(node=Bezwaar.van(b, Onderwerp(leraar_id=lid)),
-                             cursor=paginering.cursor(p.offset + i)) for i, (b, lid) in enumerate(p.items)]
+        edges = [
+            BezwaarEdge(node=Bezwaar.van(b, Onderwerp(leraar_id=lid)), cursor=paginering.cursor(p.offset + i))
+            for i, (b, lid) in enumerate(p.items)
+        ]
         return BezwaarConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
 
 
@@ -217,6 +222,11 @@ class FoutmeldingConnection:
 
     @staticmethod
     def van(p: Pagina[Any]) -> FoutmeldingConnection:
-        edges = [FoutmeldingEdge(node=Foutmelding(rij=f, onderwerp=Onderwerp(leraar_id=f.leraar_id)),
-                                 cursor=paginering.cursor(p.offset + i)) for i, f in enumerate(p.items)]
+        edges = [
+            FoutmeldingEdge(
+                node=Foutmelding(rij=f, onderwerp=Onderwerp(leraar_id=f.leraar_id)),
+                cursor=paginering.cursor(p.offset + i),
+            )
+            for i, f in enumerate(p.items)
+        ]
         return FoutmeldingConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)

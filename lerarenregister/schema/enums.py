@@ -1,4 +1,5 @@
 """The schema's enums, named as API.md names them."""
+
 from __future__ import annotations
 
 import enum

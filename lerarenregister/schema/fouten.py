@@ -3,6 +3,7 @@
 Anything unexpected becomes "internal error" with a correlation id; the log carries the stack
 trace under that id. No SQL text, trace or input value of an unexpected failure reaches a client.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -61,8 +62,14 @@ class LiteralenMetVeld(ValuesOfCorrectTypeRule):
             ontbrekend = kernberichten.ontbrekend_veld(fout.message)
             if ontbrekend:
                 veld = f"{veld}.{ontbrekend}"
-            self.report_error(GraphQLError(fout.message, fout.nodes or node, original_error=fout.original_error,
-                                           extensions={**(fout.extensions or {}), "field": veld}))
+            self.report_error(
+                GraphQLError(
+                    fout.message,
+                    fout.nodes or node,
+                    original_error=fout.original_error,
+                    extensions={**(fout.extensions or {}), "field": veld},
+                )
+            )
 
         validate_input_literal(node, input_type, on_error, None, None, self.context.hide_suggestions)
         return SKIP
@@ -117,8 +124,13 @@ def als_antwoord(fouten: Iterable[GraphQLError], uitvoering: bool = True) -> lis
         orig = e.original_error
         if isinstance(orig, InvoerFouten):
             for f in orig.fouten:
-                uit.append({"message": f"{f.veld}: {f.bericht}", **_basis(e),
-                            "extensions": {"code": orig.code, "field": f.veld}})
+                uit.append(
+                    {
+                        "message": f"{f.veld}: {f.bericht}",
+                        **_basis(e),
+                        "extensions": {"code": orig.code, "field": f.veld},
+                    }
+                )
         elif isinstance(orig, RegisterFout):
             ext: dict[str, Any] = {"code": orig.code}
             if orig.veld:
@@ -132,8 +144,13 @@ def als_antwoord(fouten: Iterable[GraphQLError], uitvoering: bool = True) -> lis
         else:
             correlatie = uuid.uuid4().hex
             log.error("internal error %s at %s", correlatie, e.path, exc_info=orig)
-            uit.append({"message": "internal error", **_basis(e),
-                        "extensions": {"code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie}})
+            uit.append(
+                {
+                    "message": "internal error",
+                    **_basis(e),
+                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie},
+                }
+            )
     return uit
 
 

@@ -18,13 +18,15 @@ outside the types below, fragments, a field whose visibility would depend on the
 denied field that cannot be null, or (at request time) variables the executor would reject, so that
 every error keeps coming from one place. On SQLite the executor answers everything.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import orjson
 from graphql import (
@@ -51,9 +53,9 @@ from ..resolvers import leraren, paginering
 from ..resolvers.fouten import Onbevoegd, RegisterFout
 from ..resolvers.paginering import PUBLIEK_MAX, Pagina
 from ..storingen import TIMEOUT, storingscode
+from . import zichtbaarheidsregels
 from .fouten import formatteer
 from .relay import page_info
-from . import zichtbaarheidsregels
 from .zichtbaarheid import ROOTS, STRUCTUREEL
 
 log = logging.getLogger(__name__)
@@ -70,8 +72,14 @@ class NietCompileerbaar(Exception):
 # --- the statements ------------------------------------------------------------------------------
 
 # Only the columns the readers below use: what no supported field shows is not read.
-_KOLOMMEN = (Leraar.id, Leraar.registernummer, Leraar.voorletters, Leraar.tussenvoegsel, Leraar.achternaam,
-             Leraar.sorteernaam)
+_KOLOMMEN = (
+    Leraar.id,
+    Leraar.registernummer,
+    Leraar.voorletters,
+    Leraar.tussenvoegsel,
+    Leraar.achternaam,
+    Leraar.sorteernaam,
+)
 
 # A teacher's bevoegdheden as one JSON array of [id, vak, soort, voorHerregistratie], in the
 # executor's order (vak, soort).
@@ -80,10 +88,16 @@ _B = Bevoegdheid.__table__.c
 
 def _bevoegdheden_van(leraar_id: Any) -> Any:
     return (
-        select(func.coalesce(
-            func.json_agg(aggregate_order_by(func.json_build_array(_B.id, _B.vak, _B.soort, _B.voor_herregistratie),
-                                             _B.vak, _B.soort)),
-            literal_column("'[]'::json")))
+        select(
+            func.coalesce(
+                func.json_agg(
+                    aggregate_order_by(
+                        func.json_build_array(_B.id, _B.vak, _B.soort, _B.voor_herregistratie), _B.vak, _B.soort
+                    )
+                ),
+                literal_column("'[]'::json"),
+            )
+        )
         .where(_B.leraar_id == leraar_id)
         .scalar_subquery()
     )
@@ -92,30 +106,40 @@ def _bevoegdheden_van(leraar_id: Any) -> Any:
 def _zoek_statement() -> Any:
     """The search page and its total in one statement: the exact registernummer first, then names in
     index order (resolvers/leraren.py `zoek` does the same in three)."""
-    is_exact = leraren.IN_REGISTER & (Leraar.registernummer == bindparam("exact")) & bindparam("met_exact",
-                                                                                              type_=Boolean)
+    is_exact = (
+        leraren.IN_REGISTER & (Leraar.registernummer == bindparam("exact")) & bindparam("met_exact", type_=Boolean)
+    )
     naam_past = leraren.IN_REGISTER & leraren.NAAM_BEGINT_MET & bindparam("met_namen", type_=Boolean)
     exact = select(*_KOLOMMEN, literal(0).label("rang")).where(is_exact)
-    namen = (select(*_KOLOMMEN, literal(1).label("rang")).where(naam_past)
-             .order_by(Leraar.sorteernaam, Leraar.registernummer)
-             .limit(bindparam("tot")))
+    namen = (
+        select(*_KOLOMMEN, literal(1).label("rang"))
+        .where(naam_past)
+        .order_by(Leraar.sorteernaam, Leraar.registernummer)
+        .limit(bindparam("tot"))
+    )
     beide = union_all(exact, namen).subquery("beide")
-    pagina = (select(beide, _bevoegdheden_van(beide.c.id).label("bevoegdheden_json"))
-              .order_by(beide.c.rang, beide.c.sorteernaam, beide.c.registernummer)
-              .limit(bindparam("limit")).offset(bindparam("offset"))
-              .subquery("pagina"))
+    pagina = (
+        select(beide, _bevoegdheden_van(beide.c.id).label("bevoegdheden_json"))
+        .order_by(beide.c.rang, beide.c.sorteernaam, beide.c.registernummer)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("pagina")
+    )
     aantal_exact = select(func.count()).select_from(Leraar).where(is_exact).scalar_subquery()
     aantal_namen = select(func.count()).select_from(Leraar).where(naam_past).scalar_subquery()
     totaal = select((aantal_exact + aantal_namen).label("totaal")).subquery("totaal")
     # One row even for an empty page: the total, with the page's rows joined to it.
-    return (select(totaal.c.totaal, pagina)
-            .select_from(totaal.outerjoin(pagina, true()))
-            .order_by(pagina.c.rang, pagina.c.sorteernaam, pagina.c.registernummer))
+    return (
+        select(totaal.c.totaal, pagina)
+        .select_from(totaal.outerjoin(pagina, true()))
+        .order_by(pagina.c.rang, pagina.c.sorteernaam, pagina.c.registernummer)
+    )
 
 
 def _opzoek_statement() -> Any:
-    return (select(*_KOLOMMEN, _bevoegdheden_van(Leraar.id).label("bevoegdheden_json"))
-            .where(leraren.IN_REGISTER & (Leraar.registernummer == bindparam("nummer"))))
+    return select(*_KOLOMMEN, _bevoegdheden_van(Leraar.id).label("bevoegdheden_json")).where(
+        leraren.IN_REGISTER & (Leraar.registernummer == bindparam("nummer"))
+    )
 
 
 class _Sql:
@@ -150,8 +174,10 @@ def _zicht(type_naam: str, veld: str) -> bool:
         return False  # declared by nobody: visible to nobody
     if type_naam in ROOTS:
         return policy.mag_zien(policy.rol_doelgroepen(ANONIEM), regel)
-    zonder, met = (policy.mag_zien(policy.leraar_doelgroepen(ANONIEM, zelf=False, werkgever=False,
-                                                             toestemming=t), regel) for t in (False, True))
+    zonder, met = (
+        policy.mag_zien(policy.leraar_doelgroepen(ANONIEM, zelf=False, werkgever=False, toestemming=t), regel)
+        for t in (False, True)
+    )
     if zonder != met:
         raise NietCompileerbaar(f"{type_naam}.{veld} depends on the teacher's consent")
     return zonder
@@ -159,8 +185,12 @@ def _zicht(type_naam: str, veld: str) -> bool:
 
 def _vindt_alleen_openbaar() -> bool:
     """Does the public find only teachers in the public register (the statements' IN_REGISTER)?"""
-    return not any(policy.ziet_buiten_openbaar_register(
-        policy.leraar_doelgroepen(ANONIEM, zelf=False, werkgever=False, toestemming=t)) for t in (False, True))
+    return not any(
+        policy.ziet_buiten_openbaar_register(
+            policy.leraar_doelgroepen(ANONIEM, zelf=False, werkgever=False, toestemming=t)
+        )
+        for t in (False, True)
+    )
 
 
 # --- building the answer from rows --------------------------------------------------------------
@@ -315,16 +345,19 @@ class Plan:
             return None
         try:
             argumenten = get_argument_values(self.schema.query_type.fields[self.veld.name.value], self.veld, waarden)
-            bron = await (self._zoek(verbinding, argumenten) if self.soort == "zoek"
-                          else self._opzoek(verbinding, argumenten))
+            bron = await (
+                self._zoek(verbinding, argumenten) if self.soort == "zoek" else self._opzoek(verbinding, argumenten)
+            )
         except (GraphQLError, RegisterFout, _Afwijzing):
             return None
         except Exception as exc:  # the statement timeout: null at the field with TIMEOUT, as the executor
             if storingscode(exc) != TIMEOUT:
                 raise
             verplicht = isinstance(self.schema.query_type.fields[self.veld.name.value].type, GraphQLNonNull)
-            return {"data": None if verplicht else {self.sleutel: None}, "errors": formatteer([GraphQLError(
-                str(exc), [self.veld], path=[self.sleutel], original_error=exc)])[0]}
+            return {
+                "data": None if verplicht else {self.sleutel: None},
+                "errors": formatteer([GraphQLError(str(exc), [self.veld], path=[self.sleutel], original_error=exc)])[0],
+            }
         fouten: list[GraphQLError] = []
         data = {self.sleutel: None if bron is None else self.bouw(bron, (self.sleutel,), fouten)}
         antwoord: dict[str, Any] = {"data": data}
@@ -335,8 +368,17 @@ class Plan:
     async def _zoek(self, verbinding: Any, arg: dict[str, Any]) -> Pagina[_Leraar]:
         limit, offset = paginering.venster(arg.get("first"), arg.get("after"), PUBLIEK_MAX)
         params, met_exact, met_namen = leraren.zoekparameters(arg["zoekterm"])
-        rijen = await _ZOEK.rijen(verbinding, {**params, "met_exact": met_exact, "met_namen": met_namen,
-                                                "tot": offset + limit, "limit": limit, "offset": offset})
+        rijen = await _ZOEK.rijen(
+            verbinding,
+            {
+                **params,
+                "met_exact": met_exact,
+                "met_namen": met_namen,
+                "tot": offset + limit,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
         items = [_Leraar(r, orjson.loads(r["bevoegdheden_json"])) for r in rijen if r["id"] is not None]
         return Pagina(items, offset, rijen[0]["totaal"])
 
@@ -385,13 +427,14 @@ class Documenten:
                 self._plannen[tekst] = None
 
     @staticmethod
-    def uit_map(schema: Any, map_: Path = DOCUMENTEN) -> "Documenten":
+    def uit_map(schema: Any, map_: Path = DOCUMENTEN) -> Documenten:
         return Documenten(schema, (p.read_text(encoding="utf-8") for p in sorted(map_.glob("*.graphql"))))
 
     def plan(self, tekst: str, operatie: str | None) -> Plan | None:
         plan = self._plannen.get(tekst.strip())
-        if plan is None or (operatie is not None and (plan.operatie.name is None
-                                                      or plan.operatie.name.value != operatie)):
+        if plan is None or (
+            operatie is not None and (plan.operatie.name is None or plan.operatie.name.value != operatie)
+        ):
             return None
         return plan
 
@@ -402,8 +445,12 @@ class Documenten:
         return sum(1 for p in self._plannen.values() if p is not None)
 
 
-async def compileer_pool(database_url: str, luisteraars: list[Callable[[str], None]], statement_timeout_ms: int = 0,
-                         connect_timeout_seconds: float = 0) -> Any:
+async def compileer_pool(
+    database_url: str,
+    luisteraars: list[Callable[[str], None]],
+    statement_timeout_ms: int = 0,
+    connect_timeout_seconds: float = 0,
+) -> Any:
     """The compiled path's own asyncpg pool: connections opened as needed, kept for 16 concurrent
     requests and more; JIT off, the read statement timeout and the connect timeout as on the engine
     (db.py). A connection the server closed is replaced by asyncpg at acquire. When `luisteraars`
@@ -424,5 +471,11 @@ async def compileer_pool(database_url: str, luisteraars: list[Callable[[str], No
         """The compiled path only reads, one statement outside any transaction, and leaves no
         session state behind: the pool's default reset would be a second round trip per request."""
 
-    return await asyncpg.create_pool(dsn, min_size=0, max_size=20, init=bij_verbinden, reset=niets_terug_te_zetten,
-                                     **pg_connect_args(statement_timeout_ms, connect_timeout_seconds))
+    return await asyncpg.create_pool(
+        dsn,
+        min_size=0,
+        max_size=20,
+        init=bij_verbinden,
+        reset=niets_terug_te_zetten,
+        **pg_connect_args(statement_timeout_ms, connect_timeout_seconds),
+    )

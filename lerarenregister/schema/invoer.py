@@ -1,4 +1,5 @@
 """Input types, named as API.md names them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,9 +42,14 @@ def _velden(cls: type, naamgever: Any) -> tuple[tuple[str, str, Any], ...]:
 
 
 def _als_namespace(cls: type, waarde: Mapping[str, Any], context: InputContext) -> SimpleNamespace:
-    return SimpleNamespace(**{
-        python: None if (v := waarde.get(graphql)) is None else (v if type_ is None else context.convert(v, type_, graphql))
-        for graphql, python, type_ in _velden(cls, context.config.name_converter)})
+    return SimpleNamespace(
+        **{
+            python: None
+            if (v := waarde.get(graphql)) is None
+            else (v if type_ is None else context.convert(v, type_, graphql))
+            for graphql, python, type_ in _velden(cls, context.config.name_converter)
+        }
+    )
 
 
 @zonder_omzetting

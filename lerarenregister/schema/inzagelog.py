@@ -1,4 +1,5 @@
 """The teacher's access log as the schema shows it (API.md, "Production", Access log)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,8 +30,14 @@ class Inzagelogregel:
         door = f"{bestuursnaam} ({rij.door})" if bestuursnaam else rij.door
         # SQLite keeps no offset; every moment is written in UTC.
         tijdstip = rij.tijdstip if rij.tijdstip.tzinfo else rij.tijdstip.replace(tzinfo=dt.UTC)
-        return Inzagelogregel(onderwerp=onderwerp, tijdstip=tijdstip, doelgroep=Doelgroep(rij.doelgroep),
-                              door=door, velden=list(rij.velden), operatie=rij.operatie)
+        return Inzagelogregel(
+            onderwerp=onderwerp,
+            tijdstip=tijdstip,
+            doelgroep=Doelgroep(rij.doelgroep),
+            door=door,
+            velden=list(rij.velden),
+            operatie=rij.operatie,
+        )
 
 
 @structureel
@@ -49,6 +56,8 @@ class InzagelogConnection:
 
     @staticmethod
     def van(p: Pagina[Any], onderwerp: Onderwerp) -> InzagelogConnection:
-        edges = [InzagelogEdge(node=Inzagelogregel.van(r, naam, onderwerp), cursor=paginering.cursor(p.offset + i))
-                 for i, (r, naam) in enumerate(p.items)]
+        edges = [
+            InzagelogEdge(node=Inzagelogregel.van(r, naam, onderwerp), cursor=paginering.cursor(p.offset + i))
+            for i, (r, naam) in enumerate(p.items)
+        ]
         return InzagelogConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)

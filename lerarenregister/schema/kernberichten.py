@@ -5,15 +5,20 @@ the register names the input field at fault (`extensions.field`). Every message 
 here, one pattern per shape and version, so that a graphql-core upgrade that rewords a message
 fails tests/test_kernberichten.py rather than a client's error. Supported: graphql-core 3.2 and 3.3.
 """
+
 from __future__ import annotations
 
 import re
 from typing import NamedTuple
 
 # graphql-core 3.2: "Variable '$x' got invalid value V at 'x[0].y'; reason"
-_VARIABELE_32 = re.compile(r"^Variable '\$(?P<naam>\w+)' got invalid value .*?(?: at '(?P<pad>[^']+)')?; (?P<reden>.*)$", re.S)
+_VARIABELE_32 = re.compile(
+    r"^Variable '\$(?P<naam>\w+)' got invalid value .*?(?: at '(?P<pad>[^']+)')?; (?P<reden>.*)$", re.S
+)
 # graphql-core 3.3: "Variable '$x' has invalid value at [0].y: reason" (or "has invalid value: reason")
-_VARIABELE_33 = re.compile(r"^Variable '\$(?P<naam>\w+)' has invalid value(?: at (?P<pad>[^:]+))?: (?P<reden>.*)$", re.S)
+_VARIABELE_33 = re.compile(
+    r"^Variable '\$(?P<naam>\w+)' has invalid value(?: at (?P<pad>[^:]+))?: (?P<reden>.*)$", re.S
+)
 # A missing or unknown input field is named in the reason, not in the path
 # (3.2: "Field 'x' of required type ... was not provided" / "Field 'x' is not defined by type ...";
 # 3.3: "... to include required field 'x'" / "... not to include unknown field 'x'").
@@ -72,5 +77,9 @@ def is_syntaxfout(bericht: str) -> bool:
 
 def is_invoerfout(bericht: str) -> bool:
     """Does the message say a value the client sent is of the wrong type (a literal, argument or variable)?"""
-    return ("Expected value of type" in bericht or "cannot represent" in bericht
-            or bericht.startswith("Argument") or bericht.startswith("Variable"))
+    return (
+        "Expected value of type" in bericht
+        or "cannot represent" in bericht
+        or bericht.startswith("Argument")
+        or bericht.startswith("Variable")
+    )

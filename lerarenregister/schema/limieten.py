@@ -17,6 +17,7 @@ without a code or a cost; one walk here gives depth and cost together, and alias
 the cost (each alias is a field). Text inputs are checked here too, literals and variables alike,
 so every text argument and input field obeys `regels.tekst` in one place.
 """
+
 from __future__ import annotations
 
 import functools
@@ -147,8 +148,15 @@ class Analyse:
 class Limieten:
     """The limits of one register: analyses cached per document text, checked per request."""
 
-    def __init__(self, schema: GraphQLSchema, max_diepte: int, max_kosten_publiek: int, max_kosten_aangemeld: int,
-                 cache_grootte: int = 1024, toestemmingsvelden: frozenset[tuple[str, str]] = frozenset()):
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        max_diepte: int,
+        max_kosten_publiek: int,
+        max_kosten_aangemeld: int,
+        cache_grootte: int = 1024,
+        toestemmingsvelden: frozenset[tuple[str, str]] = frozenset(),
+    ):
         self.schema = schema
         # Fields whose answer depends on a teacher's consent (declared MET_TOESTEMMING): a public
         # answer selecting one must not be kept by a shared cache (API.md, Caching).
@@ -162,8 +170,9 @@ class Limieten:
         # Like the parse, only short texts are cached: unique large documents must not fill memory.
         return self._analyse_klein(query) if len(query) <= KLEIN else self._analyseer(query)
 
-    def controleer(self, query: str, operatie: str | None, variabelen: dict[str, Any] | None,
-                   aangemeld: bool) -> Operatie | None:
+    def controleer(
+        self, query: str, operatie: str | None, variabelen: dict[str, Any] | None, aangemeld: bool
+    ) -> Operatie | None:
         """Refuse (Weigering) what breaks a limit; the operation that will run, when it is known."""
         analyse = self.analyse(query)
         if analyse.fout is not None:
@@ -173,15 +182,23 @@ class Limieten:
             return None
         weigeringen = []
         if op.diepte > self.max_diepte:
-            weigeringen.append(Weigering(
-                "QUERY_TOO_DEEP", f"the operation is {op.diepte} levels deep; at most {self.max_diepte}",
-                depth={"requested": op.diepte, "limit": self.max_diepte}))
+            weigeringen.append(
+                Weigering(
+                    "QUERY_TOO_DEEP",
+                    f"the operation is {op.diepte} levels deep; at most {self.max_diepte}",
+                    depth={"requested": op.diepte, "limit": self.max_diepte},
+                )
+            )
         limiet = self.max_kosten_aangemeld if aangemeld else self.max_kosten_publiek
         kosten = op.kosten(variabelen)
         if kosten > limiet:
-            weigeringen.append(Weigering(
-                "QUERY_TOO_COMPLEX", f"the operation's estimated cost is {kosten}; at most {limiet}",
-                cost={"requested": kosten, "limit": limiet}))
+            weigeringen.append(
+                Weigering(
+                    "QUERY_TOO_COMPLEX",
+                    f"the operation's estimated cost is {kosten}; at most {limiet}",
+                    cost={"requested": kosten, "limit": limiet},
+                )
+            )
         if weigeringen:  # both, when both are broken: the client learns what to change in one answer
             raise Weigeringen(weigeringen)
         fouten = [f for t in op.teksten for f in _tekstfouten(t, variabelen or {})]
@@ -204,8 +221,14 @@ class Limieten:
             if "nested too deeply" in fout.message:  # graphql-core's own guard against deep recursion
                 return Analyse({}, Weigering("QUERY_TOO_DEEP", "the document is nested too deeply"))
             if "tokens. Parsing aborted" in fout.message:  # graphql-core's max_tokens
-                return Analyse({}, Weigering("QUERY_TOO_COMPLEX", f"the document has more than {MAX_TOKENS} tokens",
-                                             tokens={"limit": MAX_TOKENS}))
+                return Analyse(
+                    {},
+                    Weigering(
+                        "QUERY_TOO_COMPLEX",
+                        f"the document has more than {MAX_TOKENS} tokens",
+                        tokens={"limit": MAX_TOKENS},
+                    ),
+                )
             return Analyse({}, Ontleedfout(fout))
         except RecursionError:
             return Analyse({}, Weigering("QUERY_TOO_DEEP", "the document is nested too deeply"))
@@ -213,18 +236,26 @@ class Limieten:
         ops = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         operaties: dict[str | None, Operatie] = {}
         for d in ops:
-            wortel = {"query": self.schema.query_type, "mutation": self.schema.mutation_type,
-                      "subscription": self.schema.subscription_type}[d.operation.value]
+            wortel = {
+                "query": self.schema.query_type,
+                "mutation": self.schema.mutation_type,
+                "subscription": self.schema.subscription_type,
+            }[d.operation.value]
             loper = _Loper(self, fragmenten, d)
             plan = loper.selectie(d.selection_set, wortel, 0, 0, frozenset())
-            standaard = {v.variable.name.value: value_from_ast_untyped(v.default_value)
-                         for v in d.variable_definitions or () if v.default_value is not None}
+            standaard = {
+                v.variable.name.value: value_from_ast_untyped(v.default_value)
+                for v in d.variable_definitions or ()
+                if v.default_value is not None
+            }
             naam = d.name.value if d.name else None
             operaties[naam] = Operatie(
-                naam, d.operation.value, loper.diepte, plan, loper.teksten, standaard, loper.toestemming)
+                naam, d.operation.value, loper.diepte, plan, loper.teksten, standaard, loper.toestemming
+            )
             if loper.te_diep:
-                return Analyse({}, Weigering(
-                    "QUERY_TOO_DEEP", f"the operation is nested more than {HARDE_DIEPTE} levels deep"))
+                return Analyse(
+                    {}, Weigering("QUERY_TOO_DEEP", f"the operation is nested more than {HARDE_DIEPTE} levels deep")
+                )
         if len(ops) == 1:
             operaties[None] = operaties[ops[0].name.value if ops[0].name else None]
         return Analyse(operaties)
@@ -243,15 +274,17 @@ class InvoerWeigering(Weigering):
 
     def __init__(self, fouten: list[tuple[str, str]]):
         super().__init__("BAD_USER_INPUT", "; ".join(f"{v}: {b}" for v, b in fouten))
-        self.fouten = [{"message": f"{v}: {b}", "extensions": {"code": "BAD_USER_INPUT", "field": v}}
-                       for v, b in fouten]
+        self.fouten = [
+            {"message": f"{v}: {b}", "extensions": {"code": "BAD_USER_INPUT", "field": v}} for v, b in fouten
+        ]
 
 
 class _Loper:
     """One walk over an operation: its depth, its cost plan and its text inputs."""
 
-    def __init__(self, limieten: Limieten, fragmenten: dict[str, FragmentDefinitionNode],
-                 operatie: OperationDefinitionNode):
+    def __init__(
+        self, limieten: Limieten, fragmenten: dict[str, FragmentDefinitionNode], operatie: OperationDefinitionNode
+    ):
         self.limieten = limieten
         self.fragmenten = fragmenten
         self.diepte = 0
@@ -260,8 +293,9 @@ class _Loper:
         self.teksten: list[Tekstinvoer] = []
         self.typen = {v.variable.name.value: v.type for v in operatie.variable_definitions or ()}
 
-    def selectie(self, selectie: SelectionSetNode | None, ouder: Any, diepte: int, nesting: int,
-                 fragmenten: frozenset[str]) -> tuple[Kosten, ...]:
+    def selectie(
+        self, selectie: SelectionSetNode | None, ouder: Any, diepte: int, nesting: int, fragmenten: frozenset[str]
+    ) -> tuple[Kosten, ...]:
         if selectie is None:
             return ()
         if nesting > HARDE_DIEPTE:
@@ -334,13 +368,15 @@ class _Loper:
             self.teksten.append(Tekstinvoer(pad, _soort(eigenaar, naam), None, waarde=waarde.value))
 
 
-def _vermenigvuldiger(knoop: FieldNode, argument: str, standaard: Any, maximum: int, kinderen: tuple[Kosten, ...],
-                      lengte: bool) -> Kosten:
+def _vermenigvuldiger(
+    knoop: FieldNode, argument: str, standaard: Any, maximum: int, kinderen: tuple[Kosten, ...], lengte: bool
+) -> Kosten:
     waarde = next((a.value for a in knoop.arguments or () if a.name.value == argument), None)
     if isinstance(waarde, VariableNode):
         vast = standaard if isinstance(standaard, int) else maximum
-        return Kosten(vast=min(vast, maximum), variabele=waarde.name.value, lengte=lengte, maximum=maximum,
-                      kinderen=kinderen)
+        return Kosten(
+            vast=min(vast, maximum), variabele=waarde.name.value, lengte=lengte, maximum=maximum, kinderen=kinderen
+        )
     if lengte:
         m = len(waarde.values) if isinstance(waarde, ListValueNode) else 1
     elif isinstance(waarde, IntValueNode):
@@ -382,8 +418,9 @@ def _in_waarde(waarde: Any, type_: Any, pad: str, soort: Tekstsoort) -> Iterator
     elif isinstance(type_, GraphQLInputObjectType) and isinstance(waarde, dict):
         for naam, veld_def in type_.fields.items():
             if naam in waarde:
-                yield from _in_waarde(waarde[naam], veld_def.type, f"{pad}.{naam}",
-                                      _TEKSTSOORT.get((type_.name, naam), Tekstsoort.KORT))
+                yield from _in_waarde(
+                    waarde[naam], veld_def.type, f"{pad}.{naam}", _TEKSTSOORT.get((type_.name, naam), Tekstsoort.KORT)
+                )
     elif _is_tekst(type_) and isinstance(waarde, str):
         reden = tekstfout(waarde, soort)
         if reden:

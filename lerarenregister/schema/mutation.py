@@ -1,4 +1,5 @@
 """The Mutation root (API.md). Each mutation declares the role that may call it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,8 +41,9 @@ class Mutation:
     @zichtbaar(DUO, description="DUO prepares teachers: each Levering is the full current state for one BSN.")
     async def zet_gegevens_klaar(self, info: Ctx, leveringen: list[Levering]) -> KlaarzetResultaat:
         u = await levering.zet_gegevens_klaar(info.context, leveringen)
-        return KlaarzetResultaat(nieuw=u.nieuw, gewijzigd=u.gewijzigd, ongewijzigd=u.ongewijzigd,
-                                 registernummers=u.registernummers)
+        return KlaarzetResultaat(
+            nieuw=u.nieuw, gewijzigd=u.gewijzigd, ongewijzigd=u.ongewijzigd, registernummers=u.registernummers
+        )
 
     @zichtbaar(Z, description="Confirm the registration, choosing the bevoegdheden for herregistratie.")
     async def bevestig_registratie(self, info: Ctx, herregistratie_bevoegdheden: list[strawberry.ID]) -> Leraar:
@@ -73,7 +75,10 @@ class Mutation:
 
     @zichtbaar(Z, description="Report a wrong benoeming or bevoegdheid, for DUO to correct.")
     async def meld_fout(
-        self, info: Ctx, toelichting: str, benoeming: strawberry.ID | None = None,
+        self,
+        info: Ctx,
+        toelichting: str,
+        benoeming: strawberry.ID | None = None,
         bevoegdheid: strawberry.ID | None = None,
     ) -> Foutmelding:
         rij = await correcties.meld_fout(info.context, benoeming, bevoegdheid, toelichting)
@@ -103,7 +108,9 @@ class Mutation:
         u = await beoordeling.beoordeel(info.context, peildatum)
         return BeoordelingResultaat(beoordeeld=u.beoordeeld, voldaan=u.voldaan, niet_voldaan=u.niet_voldaan)
 
-    @zichtbaar(BG, description="New criteria from a date not in the past; a period uses those in force on its first day.")
+    @zichtbaar(
+        BG, description="New criteria from a date not in the past; a period uses those in force on its first day."
+    )
     async def stel_criteria_vast(self, info: Ctx, invoer: CriteriaInvoer) -> Herregistratiecriteria:
         rij = await catalogus.stel_criteria_vast(info.context, invoer)
         return Herregistratiecriteria(rij=rij, onderwerp=ALGEMEEN)

@@ -5,6 +5,7 @@ receives texts it never saw and will not see again, up to the body limit in size
 are cached, so unique large documents cannot fill memory (a cache of N entries holds at most N
 short ones). The limits (schema/limieten.py) and the executor share the one parse.
 """
+
 from __future__ import annotations
 
 import functools
@@ -54,6 +55,9 @@ class DocumentCache(SchemaExtension):
         assert ec.query is not None and ec.graphql_document is not None
         schema = ec.schema._schema
         regels = tuple(ec.validation_rules)
-        ec.pre_execution_errors = (_valideer_klein(schema, ec.query, regels) if len(ec.query) <= KLEIN
-                                   else validate_document(schema, ec.graphql_document, regels))
+        ec.pre_execution_errors = (
+            _valideer_klein(schema, ec.query, regels)
+            if len(ec.query) <= KLEIN
+            else validate_document(schema, ec.graphql_document, regels)
+        )
         yield

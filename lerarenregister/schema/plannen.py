@@ -21,6 +21,7 @@ parent (graphql-core then also decides which sibling errors survive): the reques
 again by the executor with a fresh `Verzoek`, as if the plan had never run. tests/test_snelpad.py
 checks that both answer alike for every trusted document and audience, and for other documents.
 """
+
 from __future__ import annotations
 
 import logging
@@ -80,8 +81,20 @@ class _Bouwer:
         naam = knoop.name.value
         self.aantal += 1
         if naam == "__typename":
-            return Veld(self.aantal, sleutel, naam, type_.name, type_, None, [knoop], None, None, None,
-                         vast=type_.name, voltooi=lambda w, p, r: w)
+            return Veld(
+                self.aantal,
+                sleutel,
+                naam,
+                type_.name,
+                type_,
+                None,
+                [knoop],
+                None,
+                None,
+                None,
+                vast=type_.name,
+                voltooi=lambda w, p, r: w,
+            )
         definitie = type_.fields.get(naam)
         if definitie is None:
             raise NietTePlannen(f"{type_.name}.{naam}")
@@ -157,8 +170,9 @@ def plan(schema: Any, tekst: str) -> Plan:
     operatie = document.definitions[0]
     if operatie.operation != OperationType.QUERY or operatie.directives:
         raise NietTePlannen("queries only")
-    return Plan(schema, graphql_schema, operatie, _Bouwer(schema).selectie(graphql_schema.query_type,
-                                                                           operatie.selection_set))
+    return Plan(
+        schema, graphql_schema, operatie, _Bouwer(schema).selectie(graphql_schema.query_type, operatie.selection_set)
+    )
 
 
 class Plannen:
@@ -187,8 +201,13 @@ class Plannen:
             gevonden = self._plannen.get(tekst.strip(), _GEEN)
         if gevonden is _GEEN:
             gevonden = self._los_plan(tekst)
-        if gevonden is None or (operatie is not None and (gevonden.operatie.name is None  # type: ignore[union-attr]
-                                                          or gevonden.operatie.name.value != operatie)):  # type: ignore[union-attr]
+        if gevonden is None or (
+            operatie is not None
+            and (
+                gevonden.operatie.name is None  # type: ignore[union-attr]
+                or gevonden.operatie.name.value != operatie
+            )
+        ):  # type: ignore[union-attr]
             return None
         return gevonden  # type: ignore[return-value]
 

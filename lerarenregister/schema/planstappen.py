@@ -3,6 +3,7 @@ the functions that walk: graphql-core's execute_field, execute_fields and comple
 list, leaf, object), each fixed per field when the plan is made. Every field first passes
 `zichtbaarheid.controleer`, the check the executor's extension calls.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -82,14 +83,35 @@ class Run:
     def _maak(self, v: Veld, pad: Any) -> Any:
         plan = self.plan
         raw = GraphQLResolveInfo(
-            v.naam, v.knopen, v.definitie.type, v.ouder_type, Path(pad, v.sleutel, v.ouder), plan.graphql_schema, {},
-            None, plan.operatie, self.variabelen, self.verzoek, is_awaitable, None, None)  # type: ignore[arg-type]
+            v.naam,
+            v.knopen,
+            v.definitie.type,
+            v.ouder_type,
+            Path(pad, v.sleutel, v.ouder),
+            plan.graphql_schema,
+            {},
+            None,
+            plan.operatie,
+            self.variabelen,
+            self.verzoek,
+            is_awaitable,
+            None,
+            None,  # type: ignore[arg-type]  # async_helpers: graphql-core fills them in its executor only
+        )
         info = plan.schema.config.info_class(_raw_info=raw, _field=v.strawberry_veld)
         try:
-            kale = (get_argument_values(v.definitie, v.knopen[0], self.variabelen)
-                    if v.definitie.args or v.knopen[0].arguments else {})
-            kw = convert_arguments(kale, v.strawberry_veld.arguments, scalar_registry=plan.schema.schema_converter
-                                   .scalar_registry, config=plan.schema.config, info=info)
+            kale = (
+                get_argument_values(v.definitie, v.knopen[0], self.variabelen)
+                if v.definitie.args or v.knopen[0].arguments
+                else {}
+            )
+            kw = convert_arguments(
+                kale,
+                v.strawberry_veld.arguments,
+                scalar_registry=plan.schema.schema_converter.scalar_registry,
+                config=plan.schema.config,
+                info=info,
+            )
         except Exception as exc:  # as the executor: an error of this field, wherever it is asked
             return exc
         if v.info_naam:
@@ -105,8 +127,9 @@ def _fout(v: Veld, exc: Exception, pad: Any, run: Run, verplicht: bool, sleutel:
     null; a non-null one would null its parent: the executor answers instead."""
     if verplicht or isinstance(exc, Terugval):
         raise Terugval() from exc
-    run.fouten.append(located_error(exc, v.knopen, Path(pad, sleutel, v.ouder if isinstance(sleutel, str)
-                                                        else None).as_list()))
+    run.fouten.append(
+        located_error(exc, v.knopen, Path(pad, sleutel, v.ouder if isinstance(sleutel, str) else None).as_list())
+    )
 
 
 def _stap(v: Veld, bron: Any, pad: Any, run: Run) -> Any:
@@ -215,13 +238,16 @@ def blad(v: Veld, type_: Any) -> Voltooier:
             raise w
         uit = zet_om(w)
         if uit is None or uit is Undefined:
-            raise TypeError(f"Expected `{type_}.coerce_output_value({w!r})` to return non-nullable value, "
-                            f"returned: {uit!r}")
+            raise TypeError(
+                f"Expected `{type_}.coerce_output_value({w!r})` to return non-nullable value, returned: {uit!r}"
+            )
         return uit
 
     if type_ is GraphQLBoolean:
+
         def voltooi_bool(w: Any, pad: Any, run: Run) -> Any:
             return w if type(w) is bool else voltooi(w, pad, run)
+
         return voltooi_bool
     return voltooi
 

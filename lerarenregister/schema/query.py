@@ -1,4 +1,5 @@
 """The Query root (API.md). Root fields declare the roles that may ask them."""
+
 from __future__ import annotations
 
 import strawberry
@@ -16,7 +17,9 @@ DUO, BG = Doelgroep.DUO, Doelgroep.BEROEPSGROEP
 
 @strawberry.type
 class Query:
-    @zichtbaar(P, description="The public register: GEREGISTREERD teachers by name or registernummer; at most 50 a page.")
+    @zichtbaar(
+        P, description="The public register: GEREGISTREERD teachers by name or registernummer; at most 50 a page."
+    )
     async def zoek_leraren(
         self, info: Ctx, zoekterm: str, first: int | None = 20, after: str | None = None
     ) -> LeraarConnection:

@@ -1,4 +1,5 @@
 """Relay's PageInfo, shared by every connection of the schema."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -9,6 +9,7 @@ ordered by its place in the document (schema/fouten.py sorts them). So siblings 
 end; the first error in document order then propagates as before. The cost: a failing request
 waits for its slowest sibling, which statement timeouts bound.
 """
+
 from __future__ import annotations
 
 from asyncio import ensure_future, gather

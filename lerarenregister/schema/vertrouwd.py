@@ -6,11 +6,13 @@ A client sends `documentId: "sha256:<hex>"` (POST body or GET parameter) or Apol
 lists them. `REGISTER_ALLEEN_VERTROUWD` may require trusted documents from the public (`publiek`)
 or from everyone (`iedereen`); a trusted document may also be sent as its exact text.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import orjson
 
@@ -33,7 +35,7 @@ class VertrouwdeDocumenten:
         self.json = orjson.dumps(self.per_id, option=orjson.OPT_SORT_KEYS)
 
     @staticmethod
-    def uit_map(map_: Path = MAP) -> "VertrouwdeDocumenten":
+    def uit_map(map_: Path = MAP) -> VertrouwdeDocumenten:
         return VertrouwdeDocumenten(p.read_text(encoding="utf-8") for p in sorted(map_.glob("*.graphql")))
 
     def is_vertrouwd(self, tekst: str) -> bool:
@@ -69,5 +71,7 @@ class VertrouwdeDocumenten:
         """REGISTER_ALLEEN_VERTROUWD: refuse a text that is no trusted document, when required."""
         if instelling == "iedereen" or (instelling == "publiek" and not aangemeld):
             if not self.is_vertrouwd(tekst):
-                raise Weigering("TRUSTED_DOCUMENT_REQUIRED",
-                                "this register answers trusted documents only (GET /documenten.json lists them)")
+                raise Weigering(
+                    "TRUSTED_DOCUMENT_REQUIRED",
+                    "this register answers trusted documents only (GET /documenten.json lists them)",
+                )

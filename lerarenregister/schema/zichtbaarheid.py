@@ -4,22 +4,24 @@
 `Zichtbaarheidscontrole` is the one extension that checks every resolved field against them; the
 audiences of the asker come from `Inzage`, worked out once per request per teacher.
 """
+
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, Callable, Mapping, TypeVar, cast
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import strawberry
 from graphql import GraphQLObjectType
 from graphql import GraphQLResolveInfo as _Info
 from strawberry.extensions import SchemaExtension
 from strawberry.schema_directive import Location
+from strawberry.types.base import get_object_definition
 
 from ..auth import policy
 from ..auth.policy import Doelgroep, Onderwerp
-from ..resolvers.inzagelog import te_loggen
-from ..resolvers.fouten import NietAangemeld, Onbevoegd
 from ..auth.viewer import Anoniem
+from ..resolvers.fouten import NietAangemeld, Onbevoegd
+from ..resolvers.inzagelog import te_loggen
 
 strawberry.enum(Doelgroep, name="Doelgroep", description="Who may see a field (API.md, Visibility).")
 
@@ -44,6 +46,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T", bound=type)
 
 if TYPE_CHECKING:
+
     class Veld(Any):  # type: ignore[misc]  # to a type checker: a field's default of any type, as strawberry.field is
         """What `zichtbaar(...)` gives: a class attribute's value, or a decorator that keeps the
         resolver's signature."""
@@ -54,16 +57,19 @@ if TYPE_CHECKING:
 def zichtbaar(*doelgroepen: Doelgroep, description: str | None = None, **kwargs: Any) -> Veld:
     """A strawberry field visible to exactly these audiences."""
     tekst = "Zichtbaar voor: " + ", ".join(d.value for d in doelgroepen) + "."
-    return cast("Veld", strawberry.field(
-        description=f"{description} {tekst}" if description else tekst,
-        directives=[ZichtbaarVoor(doelgroepen=list(doelgroepen))],
-        **kwargs,
-    ))
+    return cast(
+        "Veld",
+        strawberry.field(
+            description=f"{description} {tekst}" if description else tekst,
+            directives=[ZichtbaarVoor(doelgroepen=list(doelgroepen))],
+            **kwargs,
+        ),
+    )
 
 
 def structureel(cls: T) -> T:
     """Mark a Connection/Edge/PageInfo type: its fields take the audiences of the field leading to it."""
-    STRUCTUREEL.add(getattr(cls, "__strawberry_definition__").name)
+    STRUCTUREEL.add(get_object_definition(cls, strict=True).name)
     return cls
 
 
@@ -100,8 +106,14 @@ def _weiger(ouder: str, veld: str, verzoek: Any) -> Exception:
     return Onbevoegd(f"not visible to you: {ouder}.{veld}")
 
 
-def _noteer_inzage(verzoek: Any, ouder: str, veld: str, onderwerp: Onderwerp, groepen: frozenset[Doelgroep],
-                   regel: frozenset[Doelgroep]) -> None:
+def _noteer_inzage(
+    verzoek: Any,
+    ouder: str,
+    veld: str,
+    onderwerp: Onderwerp,
+    groepen: frozenset[Doelgroep],
+    regel: frozenset[Doelgroep],
+) -> None:
     """A teacher's field let through for someone else (WERKGEVER, DUO, BEROEPSGROEP) goes in the
     request's access log (resolvers/inzagelog.py)."""
     if onderwerp.leraar_id is not None:
@@ -110,8 +122,9 @@ def _noteer_inzage(verzoek: Any, ouder: str, veld: str, onderwerp: Onderwerp, gr
             verzoek.inzagen.noteer(onderwerp.leraar_id, doelgroep, ouder, veld)
 
 
-def _laat_door(ouder: str, veld: str, root: Any, verzoek: Any, groepen: frozenset[Doelgroep],
-               regel: frozenset[Doelgroep]) -> None:
+def _laat_door(
+    ouder: str, veld: str, root: Any, verzoek: Any, groepen: frozenset[Doelgroep], regel: frozenset[Doelgroep]
+) -> None:
     if not policy.mag_zien(groepen, regel):
         raise _weiger(ouder, veld, verzoek)
     if ouder not in ROOTS:
@@ -155,8 +168,15 @@ class Zichtbaarheidscontrole(SchemaExtension):
             return _next(root, info, *args, **kwargs)
         return self._daarna(wacht, _next, root, info, *args, **kwargs)
 
-    async def _daarna(self, wacht: Awaitable[None], _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo,
-                      *args: str, **kwargs: Any) -> Any:
+    async def _daarna(
+        self,
+        wacht: Awaitable[None],
+        _next: Callable[..., Any],
+        root: Any,
+        info: GraphQLResolveInfo,
+        *args: str,
+        **kwargs: Any,
+    ) -> Any:
         await wacht
         uitkomst = _next(root, info, *args, **kwargs)
         if hasattr(uitkomst, "__await__"):
