@@ -12,6 +12,8 @@ worker saw; any other is `other`. Audiences, codes and paths come from the regis
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import re
 from collections.abc import Callable
@@ -34,6 +36,8 @@ from starlette.responses import PlainTextResponse, Response
 from ..settings import Settings
 from .meting import Meting
 from .snelheid import _adres, _vertrouwd, netwerken
+
+log = logging.getLogger("lerarenregister.metrieken")
 
 MAX_OPERATIES = 200  # distinct operation names per worker; beyond them: `other`
 ANDERS = "other"
@@ -79,6 +83,17 @@ WERKER = Gauge(
 )
 
 _operaties: set[str] = set()
+# prometheus-client looks a labelled child up under a lock on every `labels()`; the label values are
+# bounded (see above), so each metric's children are kept here once found.
+_kinderen: dict[tuple[Any, ...], Any] = {}
+
+
+def _kind(metriek: Any, *labels: str) -> Any:
+    sleutel = (id(metriek), *labels)
+    kind = _kinderen.get(sleutel)
+    if kind is None:
+        kind = _kinderen[sleutel] = metriek.labels(*labels)
+    return kind
 
 
 def operatie_label(naam: str | None, kosten_bekend: bool = True) -> str:
@@ -97,32 +112,37 @@ def noteer(m: Meting) -> None:
     """One finished request (a listener of meting.Meten)."""
     WERKER.inc()
     doelgroep = m.doelgroep or ("-" if not m.graphql else "onbekend")
-    DUUR.labels(m.pad, doelgroep).observe(m.duur_s)
+    _kind(DUUR, m.pad, doelgroep).observe(m.duur_s)
     if m.geweigerd is not None:
-        GEWEIGERD.labels(m.geweigerd).inc()
+        _kind(GEWEIGERD, m.geweigerd).inc()
     if not m.graphql:
         return
     code = m.code
-    VERZOEKEN.labels(
-        operatie_label(m.operatie, m.kosten is not None), doelgroep, code if _CODE.fullmatch(code) else ANDERS
+    _kind(
+        VERZOEKEN,
+        operatie_label(m.operatie, m.kosten is not None),
+        doelgroep,
+        code if _CODE.fullmatch(code) else ANDERS,
     ).inc()
     for c in m.codes or ():
-        FOUTEN.labels(c if _CODE.fullmatch(c) else ANDERS).inc()
+        _kind(FOUTEN, c if _CODE.fullmatch(c) else ANDERS).inc()
     if m.kosten is not None:
-        KOSTEN.labels(doelgroep).observe(m.kosten)
-    for bemonster in _bemonsteraars:
-        bemonster()
+        _kind(KOSTEN, doelgroep).observe(m.kosten)
 
 
 # --- Pools -------------------------------------------------------------------------------------------
 _bemonsteraars: list[Callable[[], None]] = []
+BEMONSTER_SECONDEN = 1.0  # how often each worker samples its pools between scrapes
 
 
 def volg_pools(engine: Any, compileer_pool: Any = None) -> Callable[[], None]:
     """Sample how many connections the engine's pool and the compiled path's asyncpg pool have
-    checked out, after each GraphQL request and at each scrape (a few attribute reads; no events
-    that a connection replaced at checkout could leave unbalanced). Returns the function that stops
-    it, for the lifespan's end."""
+    checked out: once a second in the background and at each scrape (a few attribute reads; no
+    events that a connection replaced at checkout could leave unbalanced). Not per request: asyncpg
+    counts its idle connections by walking the pool, which cost every request about 40 µs
+    (bench/rand_cpu.py). Every worker samples, so under the multiprocess mode a scrape answered by
+    one worker still has the others' figures of at most a second ago. Call it in the running loop;
+    returns the function that stops it, for the lifespan's end."""
     in_engine = VERBINDINGEN.labels("engine")
     in_gecompileerd = VERBINDINGEN.labels("gecompileerd")
     pool = engine.sync_engine.pool
@@ -135,7 +155,18 @@ def volg_pools(engine: Any, compileer_pool: Any = None) -> Callable[[], None]:
 
     _bemonsteraars.append(bemonster)
 
+    async def elke_seconde() -> None:
+        while True:
+            try:
+                bemonster()
+            except Exception:  # a figure lost must not end the sampling for good
+                log.exception("sampling the pools failed")
+            await asyncio.sleep(BEMONSTER_SECONDEN)
+
+    taak = asyncio.get_running_loop().create_task(elke_seconde())
+
     def stop() -> None:
+        taak.cancel()
         _bemonsteraars.remove(bemonster)
         in_engine.set(0)
         in_gecompileerd.set(0)

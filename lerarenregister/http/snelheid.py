@@ -16,6 +16,7 @@ each worker counts on its own (logged): the register neither refuses everyone no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -28,7 +29,6 @@ import orjson
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, Storage
 from limits.storage import storage_from_string
-from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..auth.tokens import TokenControle, TokenFout
@@ -103,16 +103,36 @@ def client_adres(peer: str | None, doorgestuurd: list[str], proxies: tuple[Netwe
     return str(adres)
 
 
+# Parsing addresses with ipaddress costs about 10 µs a request; a client asks more than once.
+@functools.lru_cache(maxsize=16384)
+def _client_adres(peer: str | None, doorgestuurd: tuple[str, ...], proxies: tuple[Netwerk, ...]) -> str:
+    return client_adres(peer, list(doorgestuurd), proxies)
+
+
 def al_geverifieerd(scope: Scope, token: str) -> dict[str, Any] | None:
     """The claims of this very token when the rate limit verified it already for this request."""
     bewaard = scope.get("state", {}).get(_CLAIMS)
     return bewaard[1] if bewaard is not None and bewaard[0] == token else None
 
 
-def _bearer(headers: Headers) -> str | None:
+def _bearer(kop: bytes | None) -> str | None:
     """The token as server.viewer_van reads it; None without one (anonymous, or a malformed header)."""
-    schema, _, token = (headers.get("authorization") or "").strip().partition(" ")
+    schema, _, token = (kop or b"").decode("latin-1").strip().partition(" ")
     return token.strip() if schema.lower() == "bearer" and token.strip() else None
+
+
+def _koppen(scope: Scope) -> tuple[bytes | None, list[str]]:
+    """Authorization (the first, as Starlette's Headers.get reads it) and every X-Forwarded-For, in
+    one pass over the raw headers: this runs for every request."""
+    autorisatie: bytes | None = None
+    doorgestuurd: list[str] = []
+    for naam, waarde in scope["headers"]:
+        if naam == b"authorization":
+            if autorisatie is None:
+                autorisatie = waarde
+        elif naam == b"x-forwarded-for":
+            doorgestuurd.append(waarde.decode("latin-1"))
+    return autorisatie, doorgestuurd
 
 
 class _Geheugen(MemoryStorage):
@@ -208,8 +228,8 @@ class Snelheidsbegrenzer:
 
     async def _wie(self, scope: Scope) -> tuple[RateLimitItem | None, str]:
         """The limit and the counter this request counts against."""
-        headers = Headers(scope=scope)
-        token = _bearer(headers)
+        autorisatie, doorgestuurd = _koppen(scope)
+        token = _bearer(autorisatie)
         if token is not None:
             try:
                 claims = await self.controle.controleer(token)
@@ -222,7 +242,7 @@ class Snelheidsbegrenzer:
                 houder = hashlib.blake2b(f"{iss}\x00{sub}".encode(), digest_size=16).hexdigest()
                 return self.aangemeld, f"aangemeld:{houder}"
         peer = scope.get("client")
-        adres = client_adres(peer[0] if peer else None, headers.getlist("x-forwarded-for"), self.proxies)
+        adres = _client_adres(peer[0] if peer else None, tuple(doorgestuurd), self.proxies)
         return self.publiek, f"publiek:{adres}"
 
     async def _tel(self, item: RateLimitItem, sleutel: str) -> Stand:

@@ -131,9 +131,52 @@ class Operatie:
     standaard: dict[str, Any] = field(default_factory=dict)  # the variables' defaults in the document
     toestemming: bool = False  # selects a field whose answer depends on a teacher's consent
 
+    _bekend: dict[tuple[Any, ...], int] = field(default_factory=dict, repr=False, compare=False)
+
     def kosten(self, variabelen: dict[str, Any] | None) -> int:
-        waarden = {**self.standaard, **(variabelen or {})}
-        return sum(k.bereken(waarden) for k in self.plan)
+        """The estimate for these variables; asked twice a request (the check, the metrics), and the
+        same variables again by the next client: remembered per shape of the values that count."""
+        sleutel = _vorm(self._variabelen, variabelen or {})
+        kosten = self._bekend.get(sleutel)
+        if kosten is None:
+            waarden = {**self.standaard, **(variabelen or {})}
+            kosten = sum(k.bereken(waarden) for k in self.plan)
+            if len(self._bekend) >= MAX_BEKEND:  # any int can be sent: the memory stays bounded
+                self._bekend.clear()
+            self._bekend[sleutel] = kosten
+        return kosten
+
+    @functools.cached_property
+    def _variabelen(self) -> tuple[str, ...]:
+        """The variables the estimate reads (`first`, a list's length)."""
+        namen: set[str] = set()
+        stapel = list(self.plan)
+        while stapel:
+            k = stapel.pop()
+            if k.variabele is not None:
+                namen.add(k.variabele)
+            stapel.extend(k.kinderen)
+        return tuple(sorted(namen))
+
+
+MAX_BEKEND = 256
+_GEEN = object()
+
+
+def _vorm(namen: tuple[str, ...], variabelen: dict[str, Any]) -> tuple[Any, ...]:
+    """What of each variable `Kosten.bereken` reads: an int's value, a list's length, else nothing."""
+    uit: list[Any] = []
+    for naam in namen:
+        w = variabelen.get(naam, _GEEN)
+        if w is _GEEN:
+            uit.append(_GEEN)
+        elif isinstance(w, list):
+            uit.append(("lijst", len(w)))
+        elif isinstance(w, int) and not isinstance(w, bool):
+            uit.append(w)
+        else:
+            uit.append(None)
+    return tuple(uit)
 
 
 @dataclass
