@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
@@ -18,7 +17,7 @@ from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle
 from .db import make_engine, make_sessionmaker
 from .http import gezondheid, metrieken, verzoeklog
-from .http.cors import cors_opties
+from .http.cors import Cors, cors_opties
 
 # The GraphQL-over-HTTP handling lives in http/graphql.py; its helpers are re-exported for old imports.
 from .http.graphiql import PAD as GRAPHIQL_PAD
@@ -178,7 +177,7 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
     app.add_middleware(Meten, luisteraars=[metrieken.noteer, verzoeklog.schrijf])
     app.add_middleware(VerzoekId)
     # Added last: the outermost layer, so that refusals carry CORS headers too (http/cors.py).
-    app.add_middleware(CORSMiddleware, **cors_opties(settings.cors_origins))
+    app.add_middleware(Cors, **cors_opties(settings.cors_origins))
     app.state.settings = settings
     app.state.staat = staat
     return app

@@ -3,6 +3,8 @@ the preflight's methods and headers, the exposed headers; REGISTER_CORS_ORIGINS 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from conftest import Api
 
@@ -70,3 +72,38 @@ async def test_weigering_draagt_cors_koppen(api: Api) -> None:
         r = await api.client.get("/graphql", params={"query": "{ __typename }"}, headers={"Origin": HERKOMST})
     assert r.status_code == 429 and r.headers["access-control-allow-origin"] == "*"
     assert "retry-after" in r.headers["access-control-expose-headers"].lower()
+
+
+@pytest.mark.parametrize("herkomst", [None, HERKOMST])
+@pytest.mark.parametrize("vary", [[], [b"Accept"], [b"Authorization, Accept", b"Accept-Encoding"]])
+async def test_snelle_weg_zonder_origin_gelijk_aan_starlette(herkomst: str | None, vary: list[bytes]) -> None:
+    """http/cors.py's Cors answers a request without Origin by a shortcut: its headers are exactly
+    those of Starlette's CORSMiddleware, whatever Vary the answer had already."""
+    from starlette.middleware.cors import CORSMiddleware
+
+    from lerarenregister.http.cors import Cors, cors_opties
+
+    async def antwoord(scope: Any, receive: Any, send: Any) -> None:
+        koppen = [(b"content-type", b"application/json"), *((b"vary", v) for v in vary), (b"etag", b'W/"1"')]
+        await send({"type": "http.response.start", "status": 200, "headers": koppen})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    async def koppen_van(laag: Any) -> list[tuple[bytes, bytes]]:
+        uit: list[tuple[bytes, bytes]] = []
+
+        async def send(bericht: Any) -> None:
+            if bericht["type"] == "http.response.start":
+                uit.extend(bericht["headers"])
+
+        async def receive() -> Any:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        verzoek = [(b"origin", herkomst.encode())] if herkomst else []
+        scope = {"type": "http", "method": "GET", "path": "/graphql", "headers": verzoek, "query_string": b""}
+        await laag(scope, receive, send)
+        return uit
+
+    ons = await koppen_van(Cors(antwoord, **cors_opties("*")))
+    starlette = await koppen_van(CORSMiddleware(antwoord, **cors_opties("*")))
+    assert ons == starlette
+    assert any(naam == b"vary" and waarde.endswith(b"Origin") for naam, waarde in ons)
