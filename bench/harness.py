@@ -389,6 +389,17 @@ class Verzoek:
     kop: dict[str, str] = field(default_factory=dict)
 
 
+# --voor: the earlier commit may predate trusted documents (608827d does), so with --voor both servers
+# get the board page and `ik` as their full text, the same bytes for both.
+ALS_TEKST = False
+
+
+def _document(tekst: str, variabelen: dict[str, Any]) -> bytes:
+    if ALS_TEKST:
+        return orjson.dumps({"query": tekst, "variables": variabelen})
+    return orjson.dumps({"documentId": sc.document_id(tekst), "variables": variabelen})
+
+
 def verzoeken(scenario: str, server: str, invoer: Invoer) -> list[Verzoek]:
     pg = server == "postgraphile"
     if scenario in ("zoek", "zoek_uitvoerder"):
@@ -400,15 +411,9 @@ def verzoeken(scenario: str, server: str, invoer: Invoer) -> list[Verzoek]:
             Verzoek(orjson.dumps({"query": doc, "variables": {"registernummer": n}})) for n in invoer.registernummers
         ]
     if scenario == "bestuur":  # trusted documents, by their id (issue 12)
-        return [
-            Verzoek(orjson.dumps({"documentId": sc.document_id(sc.BESTUUR), "variables": {"first": 100}}), t)
-            for t in invoer.tokens["bestuur"]
-        ]
+        return [Verzoek(_document(sc.BESTUUR, {"first": 100}), t) for t in invoer.tokens["bestuur"]]
     if scenario == "ik":
-        return [
-            Verzoek(orjson.dumps({"documentId": sc.document_id(sc.IK), "variables": {"first": 40}}), t)
-            for t in invoer.tokens["leraar"]
-        ]
+        return [Verzoek(_document(sc.IK, {"first": 40}), t) for t in invoer.tokens["leraar"]]
     raise ValueError(scenario)
 
 
@@ -750,6 +755,8 @@ def main(argv: list[str] | None = None) -> None:
     alle = servers(url, vandaag.isoformat(), genereer.db_naam(url))
     actief = ["ons", "raw"] + ([] if pg_reden else ["postgraphile"])
     if args.voor:
+        global ALS_TEKST
+        ALS_TEKST = True
         actief = ["ons", "voor"]
         info["voor"] = voor_boom(args.voor)
         # Ours migrates the data set to this tree's head (its serve would too); the old one is served
