@@ -27,7 +27,7 @@ no span; the metrics count them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Generator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from inspect import isawaitable
 from typing import Any
@@ -125,19 +125,24 @@ class Sporen:
         what undoes it. asyncpg's instrumentation patches the driver for the whole process: on
         PostgreSQL it also covers the compiled path's and the replica's pools (and so one traced app
         a process, as `serve` has)."""
+        # The instrumentors' base class is untyped (its module opts out of type checking): what undoes
+        # the instrumentation is declared here.
+        ongedaan: Callable[[], None]
         if engine.dialect.name == "postgresql":
             from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
             asyncpg = AsyncPGInstrumentor(capture_parameters=False)
             asyncpg.instrument(tracer_provider=self.provider)
-            return asyncpg.uninstrument
+            ongedaan = asyncpg.uninstrument
+            return ongedaan
         from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
         # Its declared range ends before SQLAlchemy 2.1, whose engine events it hooks into all the same
         # (test_sporen.py shows a span per statement on SQLite).
         sqlalchemy = SQLAlchemyInstrumentor()
         sqlalchemy.instrument(engine=engine.sync_engine, tracer_provider=self.provider, skip_dep_check=True)
-        return sqlalchemy.uninstrument
+        ongedaan = sqlalchemy.uninstrument
+        return ongedaan
 
     def sluit(self) -> None:
         """Send what is still queued, then stop the export thread."""
@@ -239,7 +244,7 @@ class GraphQLSporen(OpenTelemetryExtension):
         if execution_context:
             self.execution_context = execution_context
 
-    def on_operation(self) -> Iterator[None]:
+    def on_operation(self) -> Generator[None, None, None]:
         ec = self.execution_context
         span = self._tracer.start_span(
             _operatienaam(ec.operation_name), kind=SpanKind.INTERNAL, attributes={"component": "graphql"}

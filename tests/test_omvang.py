@@ -16,8 +16,6 @@ NOG_TE_SPLITSEN = {
     "schema/types.py": "the fast executor path's branch (snelpad) reshapes it",
     "schema/gecompileerd.py": "the fast executor path's branch (snelpad) reshapes it",
     "http/graphql.py": "the edge middleware's branch (the lead's) reshapes it",
-    "schema/limieten.py": "over the limit since ruff format wrapped it; split next",
-    "resolvers/levering.py": "over the limit since ruff format wrapped it; split next",
 }
 
 

@@ -14,7 +14,8 @@ import gzip
 import html
 import json
 from importlib import resources
-from typing import Any
+from importlib.resources.abc import Traversable
+from typing import Any, TypedDict
 
 from graphql import parse, print_ast
 from starlette.requests import Request
@@ -30,12 +31,21 @@ PUBLIEKE_ZOEKVRAAG = (
 )
 
 
-def _map() -> Any:
+class Bestand(TypedDict):
+    """One vendored asset in manifest.json: where it came from, its size and its hash."""
+
+    bron: str
+    bytes: int
+    sha256: str
+
+
+def _map() -> Traversable:
     return resources.files("lerarenregister") / "graphiql"
 
 
-def manifest() -> dict[str, dict[str, Any]]:
-    return json.loads((_map() / "manifest.json").read_text())
+def manifest() -> dict[str, Bestand]:
+    gelezen: dict[str, Bestand] = json.loads((_map() / "manifest.json").read_text())
+    return gelezen
 
 
 def _mooi(query: str) -> str:

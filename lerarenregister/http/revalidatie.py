@@ -182,4 +182,6 @@ def koppen(tag: str) -> dict[str, str]:
 
 
 def komt_overeen(tag: str, if_none_match: str | None) -> bool:
-    return bool(if_none_match) and tag in [t.strip() for t in if_none_match.split(",")]  # type: ignore[union-attr]
+    if not if_none_match:
+        return False
+    return tag in [t.strip() for t in if_none_match.split(",")]

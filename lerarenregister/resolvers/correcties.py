@@ -16,7 +16,7 @@ from ..models import Benoeming, Bevoegdheid, Foutmelding, Leraar, Schoolbestuur
 from . import leraren
 from .fouten import NietGevonden, Onbevoegd, OngeldigeInvoer, Verzamelaar
 from .ids import id_getal
-from .levering import naam_velden_uit
+from .naamvelden import naam_velden_uit
 from .paginering import Pagina, venster
 from .schrijven import leg_vast
 

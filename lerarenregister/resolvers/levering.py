@@ -1,4 +1,5 @@
-"""DUO's delivery (klaarzetten): validate everything, then apply the full current state per BSN.
+"""DUO's delivery (klaarzetten): validate everything (resolvers/leveringscontrole.py), then apply the
+full current state per BSN.
 
 A Levering is the whole current state for one BSN. Bevoegdheden are keyed by (vak, soort) and
 never removed; benoemingen by (board, vak, begindatum), and one left out is removed. An appointment
@@ -9,7 +10,6 @@ the entry. Everything happens in one transaction: any invalid field and nothing 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -28,22 +28,16 @@ from ..models import (
     Schoolbestuur,
     Voorportaalinschrijving,
 )
-from ..models.base import lengte, nu
+from ..models.base import nu
 from ..models.statussen import Registratiestatus
-from ..regels import datums
-from ..regels.bsn import bsn_hash, elfproef, sleutel_id
+from ..regels.bsn import bsn_hash, sleutel_id
 from ..regels.klaarzetten import Afstemming, GeleverdeBenoeming, GeleverdeBevoegdheid, stem_af
-from ..regels.naam import normaliseer, sorteernaam, vak_sleutel, voorletters
-from .fouten import Verzamelaar
+from .leveringscontrole import enum_waarde, valideer
+from .naamvelden import naam_velden, naam_velden_uit
 from .schrijven import leg_vast, nieuwe_registernummers, voeg_toe
 
 if TYPE_CHECKING:
     from .verzoek import Verzoek
-
-MAX_LEVERINGEN = 1000
-OUDSTE_DATUM = dt.date(1900, 1, 1)
-_BESTUURSNUMMER = re.compile(r"^[0-9A-Za-z]{1,20}$")
-_CONTROLETEKENS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass
@@ -52,84 +46,6 @@ class KlaarzetUitkomst:
     gewijzigd: int = 0
     ongewijzigd: int = 0
     registernummers: list[str] = field(default_factory=list)
-
-
-def _waarde(x: Any) -> Any:
-    return getattr(x, "value", x)
-
-
-def _tekst(z: Verzamelaar, pad: str, waarde: str | None, verplicht: bool, maximum: int) -> str | None:
-    if waarde is None:
-        if verplicht:
-            z.fout(pad, "is required")
-        return None
-    schoon = " ".join(waarde.split())
-    if verplicht and not schoon:
-        z.fout(pad, "must not be empty")
-    elif len(schoon) > maximum:
-        z.fout(pad, f"must be at most {maximum} characters")
-    elif _CONTROLETEKENS.search(waarde):
-        z.fout(pad, "must not contain control characters")
-    return schoon or None
-
-
-def _datum(z: Verzamelaar, pad: str, d: dt.date | None, vandaag: dt.date, toekomst: bool = False) -> None:
-    if d is None:
-        return
-    if d < OUDSTE_DATUM:
-        z.fout(pad, f"must not be before {OUDSTE_DATUM.isoformat()}")
-    elif not toekomst and d > vandaag:
-        z.fout(pad, "must not be in the future")
-
-
-def valideer(leveringen: Sequence[Any], vandaag: dt.date) -> None:
-    """Every invalid field, each named by its path into the input (`leveringen[3].bsn`)."""
-    z = Verzamelaar()
-    if len(leveringen) > MAX_LEVERINGEN:
-        z.fout("leveringen", f"at most {MAX_LEVERINGEN} deliveries per call")
-    gezien: dict[str, int] = {}
-    for i, lev in enumerate(leveringen):
-        p = f"leveringen[{i}]"
-        if not elfproef(lev.bsn):
-            z.fout(f"{p}.bsn", "is not a valid BSN (nine digits passing the elfproef)")
-        elif lev.bsn in gezien:
-            z.fout(f"{p}.bsn", f"appears twice in this call (also at leveringen[{gezien[lev.bsn]}])")
-        else:
-            gezien[lev.bsn] = i
-        _tekst(z, f"{p}.voornamen", lev.voornamen, True, 200)
-        _tekst(z, f"{p}.tussenvoegsel", lev.tussenvoegsel, False, 40)
-        _tekst(z, f"{p}.achternaam", lev.achternaam, True, 200)
-        _datum(z, f"{p}.geboortedatum", lev.geboortedatum, vandaag)
-        sleutels: set[tuple[str, str]] = set()
-        for k, bev in enumerate(lev.bevoegdheden):
-            q = f"{p}.bevoegdheden[{k}]"
-            vak = _tekst(z, f"{q}.vak", bev.vak, True, 100)
-            _datum(z, f"{q}.behaaldOp", bev.behaald_op, vandaag)
-            if lev.geboortedatum and bev.behaald_op and bev.behaald_op < lev.geboortedatum:
-                z.fout(f"{q}.behaaldOp", "must not be before geboortedatum")
-            sleutel = (vak_sleutel(vak or ""), _waarde(bev.soort))
-            if vak and sleutel in sleutels:
-                z.fout(f"{q}.vak", "the same bevoegdheid (vak, soort) appears twice in this delivery")
-            sleutels.add(sleutel)
-        benoemd: set[tuple[str, str, dt.date]] = set()
-        for k, ben in enumerate(lev.benoemingen):
-            q = f"{p}.benoemingen[{k}]"
-            nummer = _tekst(z, f"{q}.bevoegdGezagNummer", ben.bevoegd_gezag_nummer, True, 20)
-            if nummer and not _BESTUURSNUMMER.match(nummer):
-                z.fout(f"{q}.bevoegdGezagNummer", "must be letters and digits only")
-            _tekst(z, f"{q}.schoolbestuurNaam", ben.schoolbestuur_naam, True, 200)
-            vak = _tekst(z, f"{q}.vak", ben.vak, True, 100)
-            _datum(z, f"{q}.begindatum", ben.begindatum, vandaag, toekomst=True)
-            if ben.begindatum is not None and not datums.voorportaal_te_volgen(ben.begindatum):
-                z.fout(f"{q}.begindatum", "lies too far in the future to follow its voorportaal term")
-            _datum(z, f"{q}.einddatum", ben.einddatum, vandaag, toekomst=True)
-            if ben.einddatum is not None and ben.einddatum < ben.begindatum:
-                z.fout(f"{q}.einddatum", "must not be before begindatum")
-            sleutel3 = (nummer or "", vak or "", ben.begindatum)
-            if nummer and vak and sleutel3 in benoemd:
-                z.fout(f"{q}.begindatum", "the same benoeming (board, vak, begindatum) appears twice")
-            benoemd.add(sleutel3)
-    z.controleer()
 
 
 async def _besturen(v: Verzoek, leveringen: Sequence[Any]) -> dict[str, int]:
@@ -171,33 +87,6 @@ def _persoon(lev: Any) -> dict[str, Any]:
     tussenvoegsel = " ".join(lev.tussenvoegsel.split()) if lev.tussenvoegsel else None
     achternaam = " ".join(lev.achternaam.split())
     return {"voornamen": voornamen, "tussenvoegsel": tussenvoegsel or None, "achternaam": achternaam}
-
-
-# What the derived name columns hold: a name within its input limits can derive more (100 given names,
-# 'ß' folds to 'ss', 'ﬃ' decomposes to 'ffi'), and PostgreSQL's VARCHAR(n) refuses the excess.
-_VOORLETTERS_MAX = lengte(Leraar, "voorletters")
-_SLEUTEL_MAX = lengte(Leraar, "zoeknaam")
-
-
-def naam_velden(voornamen: str, tussenvoegsel: str | None, achternaam: str) -> dict[str, Any]:
-    """The stored name columns that derive from the effective name. The search and sort keys are cut
-    to their columns: a search term is far shorter, and names alike in 200 characters sort as equals."""
-    vl = voorletters(voornamen, _VOORLETTERS_MAX)
-    return {
-        "voornamen": voornamen,
-        "tussenvoegsel": tussenvoegsel,
-        "achternaam": achternaam,
-        "voorletters": vl,
-        "zoeknaam": normaliseer(achternaam)[:_SLEUTEL_MAX],
-        "sorteernaam": sorteernaam(achternaam, vl)[:_SLEUTEL_MAX],
-    }
-
-
-def naam_velden_uit(naam: dict[str, str | None]) -> dict[str, Any]:
-    """As naam_velden, from the three names by field; voornamen and achternaam are required (validated)."""
-    voornamen, achternaam = naam["voornamen"], naam["achternaam"]
-    assert voornamen is not None and achternaam is not None, "required names are validated before"
-    return naam_velden(voornamen, naam["tussenvoegsel"], achternaam)
 
 
 _BSN_SLOTEN = text("SELECT pg_advisory_xact_lock(k) FROM unnest(:sleutels) AS k ORDER BY k").bindparams(
@@ -313,7 +202,7 @@ async def zet_gegevens_klaar(v: Verzoek, leveringen: Sequence[Any]) -> KlaarzetU
             bevoegdheden[leraar.id],
             benoemingen[leraar.id],
             voorportaal[leraar.id],
-            [GeleverdeBevoegdheid(b.vak, _waarde(b.soort), b.behaald_op) for b in lev.bevoegdheden],
+            [GeleverdeBevoegdheid(b.vak, enum_waarde(b.soort), b.behaald_op) for b in lev.bevoegdheden],
             [
                 GeleverdeBenoeming(besturen[b.bevoegd_gezag_nummer.strip()], b.vak, b.begindatum, b.einddatum)
                 for b in lev.benoemingen

@@ -22,7 +22,21 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, String, bindparam, cast, extract, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    ColumnExpressionArgument,
+    Date,
+    Integer,
+    ScalarSelect,
+    Select,
+    String,
+    bindparam,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from ..models import (
@@ -40,15 +54,17 @@ from ..models import (
 from ..models.inzagelog import Inzagelogregel
 
 
-def _tekst(*delen: Any) -> Any:
+def _tekst(*delen: ColumnExpressionArgument[Any]) -> ColumnElement[str]:
     """Parts joined as one text ('a:b:c'), on both stores."""
-    uit = cast(delen[0], String)
+    uit: ColumnElement[str] = cast(delen[0], String)
     for deel in delen[1:]:
         uit = uit + literal(":") + func.coalesce(cast(deel, String), "")
     return uit
 
 
-def _stempels(dialect: str, kolom: Any, *waar: Any) -> Any:
+def _stempels(
+    dialect: str, kolom: ColumnExpressionArgument[Any], *waar: ColumnExpressionArgument[bool]
+) -> ScalarSelect[str]:
     """The rows `waar` selects and the exact sum of their moments `kolom`, as one text. PostgreSQL
     sums epoch seconds as numeric (exact to the microsecond); SQLite keeps a moment as fixed-width
     text ('2026-11-28 09:12:03.114512'), summed as whole seconds and microseconds apart."""

@@ -15,13 +15,12 @@ The cost model (README, "Limits"):
 graphql-core's and strawberry's limiters (QueryDepthLimiter, MaxAliasesLimiter) report errors
 without a code or a cost; one walk here gives depth and cost together, and aliases are priced by
 the cost (each alias is a field). Text inputs are checked here too, literals and variables alike,
-so every text argument and input field obeys `regels.tekst` in one place.
+so every text argument and input field obeys `regels.tekst` in one place (schema/tekstinvoer.py).
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +34,6 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLScalarType,
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
@@ -50,10 +48,10 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from ..regels.tekst import Tekstsoort, tekstfout
 from ..resolvers.paginering import MAX, PUBLIEK_MAX
 from .fouten import als_antwoord
 from .ontleden import KLEIN, MAX_TOKENS, ontleed
+from .tekstinvoer import Tekstinvoer, is_tekst, soort, tekstfouten
 
 LIJST_FACTOR = 5  # a teacher's bevoegdheden, benoemingen, warnings, a bevoegdheid's periods: a handful
 LERAREN_MAX = 100  # `leraren(registernummers:)` takes at most 100
@@ -63,14 +61,6 @@ HARDE_DIEPTE = 40
 
 # Page sizes per connection field: a larger `first` is BAD_USER_INPUT, so it never costs more.
 _PAGINA_MAX = {("Query", "zoekLeraren"): PUBLIEK_MAX}
-# Text inputs by (parent, argument or input field); any other String or ID is a short text.
-_TEKSTSOORT = {
-    ("Query.zoekLeraren", "zoekterm"): Tekstsoort.ZOEKTERM,
-    ("Query.zoekActiviteiten", "zoekterm"): Tekstsoort.ZOEKTERM_CATALOGUS,
-    ("Mutation.meldFout", "toelichting"): Tekstsoort.LANG,
-    ("Mutation.dienBezwaarIn", "motivering"): Tekstsoort.LANG,
-    ("CatalogusActiviteitInvoer", "omschrijving"): Tekstsoort.LANG,
-}
 
 
 class Weigering(Exception):
@@ -108,17 +98,6 @@ class Kosten:
                 m = waarde
             m = max(0, min(m, self.maximum))
         return 1 + m * sum(k.bereken(variabelen) for k in self.kinderen)
-
-
-@dataclass(frozen=True)
-class Tekstinvoer:
-    """A text input of the document: a literal, or a variable (possibly deep inside an input type)."""
-
-    veld: str  # the path into the input, as errors name it (`invoer.titel`, `leveringen[0].achternaam`)
-    soort: Tekstsoort
-    type_: GraphQLInputType | None  # for a variable: the type to walk its value with
-    variabele: str | None = None
-    waarde: str | None = None  # for a literal
 
 
 @dataclass
@@ -244,7 +223,7 @@ class Limieten:
             )
         if weigeringen:  # both, when both are broken: the client learns what to change in one answer
             raise Weigeringen(weigeringen)
-        fouten = [f for t in op.teksten for f in _tekstfouten(t, variabelen or {})]
+        fouten = [f for t in op.teksten for f in tekstfouten(t, variabelen or {})]
         if fouten:
             raise InvoerWeigering(fouten)
         return op
@@ -396,7 +375,7 @@ class _Loper:
         """Note every text input under this value: literals with their value, variables to check later."""
         kaal = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
         if isinstance(waarde, VariableNode):
-            self.teksten.append(Tekstinvoer(pad, _soort(eigenaar, naam), kaal, variabele=waarde.name.value))
+            self.teksten.append(Tekstinvoer(pad, soort(eigenaar, naam), kaal, variabele=waarde.name.value))
         elif isinstance(kaal, GraphQLList) and isinstance(waarde, ListValueNode):
             for i, item in enumerate(waarde.values):
                 self.tekst(item, kaal.of_type, f"{pad}[{i}]", eigenaar, naam)
@@ -407,8 +386,8 @@ class _Loper:
                     self.tekst(veld.value, veld_def.type, f"{pad}.{veld.name.value}", kaal.name, veld.name.value)
         elif isinstance(kaal, GraphQLList) and not isinstance(waarde, ListValueNode):
             self.tekst(waarde, kaal.of_type, pad, eigenaar, naam)  # a single value coerced to a list
-        elif _is_tekst(kaal) and isinstance(waarde, StringValueNode):
-            self.teksten.append(Tekstinvoer(pad, _soort(eigenaar, naam), None, waarde=waarde.value))
+        elif is_tekst(kaal) and isinstance(waarde, StringValueNode):
+            self.teksten.append(Tekstinvoer(pad, soort(eigenaar, naam), None, waarde=waarde.value))
 
 
 def _vermenigvuldiger(
@@ -431,40 +410,3 @@ def _vermenigvuldiger(
 
 def _is_lijst(type_: Any) -> bool:
     return isinstance(type_.of_type if isinstance(type_, GraphQLNonNull) else type_, GraphQLList)
-
-
-def _is_tekst(type_: Any) -> bool:
-    return isinstance(type_, GraphQLScalarType) and type_.name in ("String", "ID")
-
-
-def _soort(eigenaar: str, naam: str) -> Tekstsoort:
-    return _TEKSTSOORT.get((eigenaar, naam), Tekstsoort.KORT)
-
-
-def _tekstfouten(t: Tekstinvoer, variabelen: dict[str, Any]) -> Iterator[tuple[str, str]]:
-    if t.variabele is None:
-        if t.waarde is not None and (reden := tekstfout(t.waarde, t.soort)):
-            yield t.veld, reden
-        return
-    if t.variabele in variabelen:
-        yield from _in_waarde(variabelen[t.variabele], t.type_, t.veld, t.soort)
-
-
-def _in_waarde(waarde: Any, type_: Any, pad: str, soort: Tekstsoort) -> Iterator[tuple[str, str]]:
-    """Text rules over a variable's JSON value, walked with its input type (wrong shapes are left to coercion)."""
-    if isinstance(type_, GraphQLNonNull):
-        type_ = type_.of_type
-    if isinstance(type_, GraphQLList):
-        items = waarde if isinstance(waarde, list) else [waarde]
-        for i, item in enumerate(items):
-            yield from _in_waarde(item, type_.of_type, f"{pad}[{i}]" if isinstance(waarde, list) else pad, soort)
-    elif isinstance(type_, GraphQLInputObjectType) and isinstance(waarde, dict):
-        for naam, veld_def in type_.fields.items():
-            if naam in waarde:
-                yield from _in_waarde(
-                    waarde[naam], veld_def.type, f"{pad}.{naam}", _TEKSTSOORT.get((type_.name, naam), Tekstsoort.KORT)
-                )
-    elif _is_tekst(type_) and isinstance(waarde, str):
-        reden = tekstfout(waarde, soort)
-        if reden:
-            yield pad, reden

@@ -47,9 +47,11 @@ T = TypeVar("T", bound=type)
 
 if TYPE_CHECKING:
 
-    class Veld(Any):  # type: ignore[misc]  # to a type checker: a field's default of any type, as strawberry.field is
+    class Veld(Any):
         """What `zichtbaar(...)` gives: a class attribute's value, or a decorator that keeps the
-        resolver's signature."""
+        resolver's signature. To a type checker only: a subclass of Any (Python 3.11 allows it; the
+        module's mypy override in pyproject.toml says why) fits any field's annotation, as
+        strawberry.field's value does, and its `__call__` keeps a resolver typed."""
 
         def __call__(self, resolver: F) -> F: ...
 
