@@ -394,3 +394,47 @@ async def test_bevestigde_leraar_zoekbaar_binnen_limieten(api: Api) -> None:
     tekst = (ROOT / "lerarenregister" / "documenten" / "zoek_leraren_pagina.graphql").read_text()
     data = await api.ok(tekst, {"zoekterm": "vries", "first": 50})
     assert data["zoekLeraren"]["totalCount"] == 1
+
+
+def test_kosten_onthouden_per_vorm_gelijk_aan_berekend() -> None:
+    """Operatie.kosten remembers estimates per shape of the variables it reads: every shape gives what
+    the plan computes afresh, an int's value and a list's length count, other values do not."""
+    from lerarenregister.schema.kostenplan import MAX_BEKEND, Kosten
+    from lerarenregister.schema.limieten import Operatie
+
+    blad = Kosten()
+    plan = (
+        Kosten(
+            vast=10,
+            variabele="first",
+            maximum=100,
+            kinderen=(blad, Kosten(variabele="n", lengte=True, maximum=5, kinderen=(blad,))),
+        ),
+        blad,
+    )
+    op = Operatie(naam=None, soort="query", diepte=3, plan=plan, standaard={"first": 7})
+
+    def vers(variabelen: dict[str, Any]) -> int:
+        return sum(k.bereken({**op.standaard, **variabelen}) for k in plan)
+
+    gevallen: list[dict[str, Any]] = [
+        {},
+        {"first": 1},
+        {"first": 1},
+        {"first": 500},
+        {"first": True},
+        {"first": "9"},
+        {"first": None},
+        {"n": [1, 2]},
+        {"n": [1, 2, 3]},
+        {"n": "ab"},
+        {"first": 3, "n": [1]},
+        {"anders": 4},
+    ]
+    for variabelen in gevallen * 2:
+        assert op.kosten(variabelen) == vers(variabelen), variabelen
+    assert op.kosten({"first": 1}) != op.kosten({"first": 2})
+    assert op.kosten({"n": [1]}) != op.kosten({"n": [1, 2]})
+    for i in range(MAX_BEKEND * 3):  # every int a client could send: the memory stays bounded
+        assert op.kosten({"first": i}) == vers({"first": i})
+    assert len(op._bekend) <= MAX_BEKEND

@@ -50,6 +50,7 @@ from graphql import (
 
 from ..resolvers.paginering import MAX, PUBLIEK_MAX
 from .fouten import als_antwoord
+from .kostenplan import MAX_BEKEND, Kosten, gelezen_variabelen, vorm
 from .ontleden import KLEIN, MAX_TOKENS, ontleed
 from .tekstinvoer import Tekstinvoer, is_tekst, soort, tekstfouten
 
@@ -78,28 +79,6 @@ class Weigeringen(Weigering):
         self.fouten = [w.fout for w in weigeringen]
 
 
-@dataclass(frozen=True)
-class Kosten:
-    """One field of the cost plan: 1 plus its multiplier times the cost of its selection."""
-
-    vast: int = 1  # the multiplier when it does not depend on a variable
-    variabele: str | None = None  # the variable that gives `first` or the list
-    lengte: bool = False  # the variable's length, not its value, is the multiplier
-    maximum: int = 0  # a variable's value is taken at most this
-    kinderen: tuple[Kosten, ...] = ()
-
-    def bereken(self, variabelen: dict[str, Any]) -> int:
-        m = self.vast
-        if self.variabele is not None and self.variabele in variabelen:
-            waarde = variabelen[self.variabele]
-            if self.lengte:
-                m = len(waarde) if isinstance(waarde, list) else 1
-            elif isinstance(waarde, int) and not isinstance(waarde, bool):
-                m = waarde
-            m = max(0, min(m, self.maximum))
-        return 1 + m * sum(k.bereken(variabelen) for k in self.kinderen)
-
-
 @dataclass
 class Operatie:
     naam: str | None
@@ -115,7 +94,7 @@ class Operatie:
     def kosten(self, variabelen: dict[str, Any] | None) -> int:
         """The estimate for these variables; asked twice a request (the check, the metrics), and the
         same variables again by the next client: remembered per shape of the values that count."""
-        sleutel = _vorm(self._variabelen, variabelen or {})
+        sleutel = vorm(self._variabelen, variabelen or {})
         kosten = self._bekend.get(sleutel)
         if kosten is None:
             waarden = {**self.standaard, **(variabelen or {})}
@@ -127,35 +106,7 @@ class Operatie:
 
     @functools.cached_property
     def _variabelen(self) -> tuple[str, ...]:
-        """The variables the estimate reads (`first`, a list's length)."""
-        namen: set[str] = set()
-        stapel = list(self.plan)
-        while stapel:
-            k = stapel.pop()
-            if k.variabele is not None:
-                namen.add(k.variabele)
-            stapel.extend(k.kinderen)
-        return tuple(sorted(namen))
-
-
-MAX_BEKEND = 256
-_GEEN = object()
-
-
-def _vorm(namen: tuple[str, ...], variabelen: dict[str, Any]) -> tuple[Any, ...]:
-    """What of each variable `Kosten.bereken` reads: an int's value, a list's length, else nothing."""
-    uit: list[Any] = []
-    for naam in namen:
-        w = variabelen.get(naam, _GEEN)
-        if w is _GEEN:
-            uit.append(_GEEN)
-        elif isinstance(w, list):
-            uit.append(("lijst", len(w)))
-        elif isinstance(w, int) and not isinstance(w, bool):
-            uit.append(w)
-        else:
-            uit.append(None)
-    return tuple(uit)
+        return gelezen_variabelen(self.plan)
 
 
 @dataclass
