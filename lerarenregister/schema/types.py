@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField
 
 from .. import models as m
 from ..auth import policy
@@ -19,7 +18,7 @@ from ..auth.policy import Doelgroep, Onderwerp
 from ..regels import naam as naamregels
 from ..regels import waarschuwingen as w
 from ..resolvers import herregistratie, inzagelog, leraren, paginering, portfolio
-from ..resolvers.loaders import NIET, klaar
+from ..resolvers.loaders import NIET, Vooruit, klaar, klaar_alle
 from ..resolvers.paginering import Pagina
 from ..resolvers.verzoek import Verzoek
 from .enums import (
@@ -36,39 +35,12 @@ from .enums import (
 )
 from .inzagelog import InzagelogConnection
 from .relay import PageInfo, page_info
+from .vooruit import NuOfLater, gevraagd, klaar_of_laad, vooruit
 from .zichtbaarheid import structureel, zichtbaar
 
 P, Z, W, T = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER, Doelgroep.MET_TOESTEMMING
 SZ, AZ, DUO, BG = Doelgroep.SCHOOLBESTUUR_ZELF, Doelgroep.AANBIEDER_ZELF, Doelgroep.DUO, Doelgroep.BEROEPSGROEP
 Ctx = Info[Verzoek, None]
-
-
-def _namen(selecties: list[Any], in_bevoegdheden: bool = False) -> set[str]:
-    uit: set[str] = set()
-    for sel in selecties:
-        if isinstance(sel, SelectedField):
-            uit.add(f"bevoegdheden.{sel.name}" if in_bevoegdheden else sel.name)
-            if sel.name == "bevoegdheden" and not in_bevoegdheden:
-                uit |= _namen(sel.selections, True)
-        else:  # a fragment: its fields count as the parent's
-            uit |= _namen(sel.selections, in_bevoegdheden)
-    return uit
-
-
-def _kinderen(selecties: list[Any], naam: str) -> list[Any]:
-    uit: list[Any] = []
-    for sel in selecties:
-        if isinstance(sel, SelectedField):
-            if sel.name == naam:
-                uit.extend(sel.selections)
-        else:
-            uit.extend(_kinderen(sel.selections, naam))
-    return uit
-
-
-def knoop_velden(info: Ctx) -> set[str]:
-    """The fields asked of each node of the connection this field returns (edges { node { ... } })."""
-    return _namen(_kinderen(_kinderen(info.selected_fields[0].selections, "edges"), "node"))
 
 
 def van_leraar(leraar_id: int) -> Onderwerp:
@@ -136,7 +108,7 @@ class Schoolbestuur:
         status = filter.registratiestatus.value if filter and filter.registratiestatus else None
         met = filter.met_waarschuwing if filter else None
         p = await leraren.medewerkers(info.context, self.id_, status, met, gewijzigd_sinds, first, after)
-        await leraren.laad_pagina_vooruit(info.context, p.items, knoop_velden(info))
+        await leraren.laad_pagina_vooruit(info.context, p.items, gevraagd(info))
         return LeraarConnection.van(p)
 
 
@@ -293,32 +265,31 @@ class Bevoegdheid:
             behaald_op=rij.behaald_op,
         )
 
-    # Fields below answer at once when their page loaded them ahead (leraren.laad_pagina_vooruit),
-    # and wait for their loader otherwise.
+    # Fields declared `vooruit(...)` answer at once when their page loaded them ahead
+    # (leraren.laad_pagina_vooruit), and wait for their loader otherwise (schema/vooruit.py).
 
-    @zichtbaar(Z, W, description="The period containing today; null when not chosen for herregistratie.")
-    def herregistratie(self, info: Ctx) -> Herregistratie | None:
-        standen = info.context.loaders.standen
-        if self.rij.id not in standen:
-            return self._herregistratie(info)  # type: ignore[return-value]
-        stand = standen[self.rij.id]
-        return Herregistratie.van(stand, self.onderwerp) if stand else None
+    @zichtbaar(
+        Z,
+        W,
+        description="The period containing today; null when not chosen for herregistratie.",
+        metadata=vooruit(Vooruit.HERREGISTRATIE),
+    )
+    def herregistratie(self, info: Ctx) -> NuOfLater[Herregistratie | None]:
+        return klaar_of_laad(
+            klaar(info.context.loaders.standen, self.rij.id),
+            lambda: herregistratie.huidige_periode(info.context, self.rij),
+            lambda stand: Herregistratie.van(stand, self.onderwerp) if stand else None,
+        )
 
-    async def _herregistratie(self, info: Ctx) -> Herregistratie | None:
-        stand = await herregistratie.huidige_periode(info.context, self.rij)
-        return Herregistratie.van(stand, self.onderwerp) if stand else None
-
-    @zichtbaar(Z, W, description="The standing aantekening (STAAT), else null.")
-    def aantekening(self, info: Ctx) -> Aantekening | None:
-        staande = info.context.loaders.staande
-        if self.rij.id not in staande:
-            return self._aantekening(info)  # type: ignore[return-value]
-        rij = staande[self.rij.id]
-        return Aantekening.van(rij, self.onderwerp) if rij else None
-
-    async def _aantekening(self, info: Ctx) -> Aantekening | None:
-        rij = await herregistratie.staande_aantekening(info.context, self.rij)
-        return Aantekening.van(rij, self.onderwerp) if rij else None
+    @zichtbaar(
+        Z, W, description="The standing aantekening (STAAT), else null.", metadata=vooruit(Vooruit.HERREGISTRATIE)
+    )
+    def aantekening(self, info: Ctx) -> NuOfLater[Aantekening | None]:
+        return klaar_of_laad(
+            klaar(info.context.loaders.staande, self.rij.id),
+            lambda: herregistratie.staande_aantekening(info.context, self.rij),
+            lambda rij: Aantekening.van(rij, self.onderwerp) if rij else None,
+        )
 
     @zichtbaar(Z, W, description="Every period, newest first.")
     async def herregistraties(self, info: Ctx) -> list[Herregistratie] | None:
@@ -350,17 +321,16 @@ class Waarschuwing:
         )
 
     @zichtbaar(Z, W)
-    def bevoegdheid(self, info: Ctx) -> Bevoegdheid | None:
-        if self.bevoegdheid_id is None:
+    def bevoegdheid(self, info: Ctx) -> NuOfLater[Bevoegdheid | None]:
+        bevoegdheid_id = self.bevoegdheid_id
+        if bevoegdheid_id is None:
             return None
-        rij = klaar(info.context.loaders.bevoegdheid_by_id, self.bevoegdheid_id)  # its page read it already
-        if rij is NIET:
-            return self._bevoegdheid(info)  # type: ignore[return-value]
-        return Bevoegdheid.van(rij) if rij else None
-
-    async def _bevoegdheid(self, info: Ctx) -> Bevoegdheid | None:
-        rij = await info.context.loaders.bevoegdheid_by_id.load(self.bevoegdheid_id)
-        return Bevoegdheid.van(rij) if rij else None
+        loader = info.context.loaders.bevoegdheid_by_id
+        return klaar_of_laad(
+            klaar(loader, bevoegdheid_id),  # its page read it already
+            lambda: loader.load(bevoegdheid_id),
+            lambda rij: Bevoegdheid.van(rij) if rij else None,
+        )
 
 
 @strawberry.type
@@ -389,19 +359,15 @@ class PortfolioActiviteit:
             bewerkbaar=portfolio.bewerkbaar(rij),
         )
 
-    @zichtbaar(Z, T)
-    def bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
+    @zichtbaar(Z, T, metadata=vooruit(Vooruit.ACTIVITEIT_BEVOEGDHEDEN))
+    def bevoegdheden(self, info: Ctx) -> NuOfLater[list[Bevoegdheid]]:
         loaders = info.context.loaders
         ids = klaar(loaders.bevoegdheden_by_activiteit, self.id_)
-        rijen = [] if ids is NIET else [klaar(loaders.bevoegdheid_by_id, i) for i in ids]
-        if ids is NIET or any(r is NIET for r in rijen):
-            return self._bevoegdheden(info)  # type: ignore[return-value]
-        return [Bevoegdheid.van(r) for r in rijen if r is not None]
-
-    async def _bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
-        ids = await info.context.loaders.bevoegdheden_by_activiteit.load(self.id_)
-        rijen = await info.context.loaders.bevoegdheid_by_id.load_many(ids)
-        return [Bevoegdheid.van(r) for r in rijen if r is not None]
+        return klaar_of_laad(
+            NIET if ids is NIET else klaar_alle(loaders.bevoegdheid_by_id, ids),
+            lambda: portfolio.bevoegdheden_van(info.context, self.id_),
+            lambda rijen: [Bevoegdheid.van(r) for r in rijen if r is not None],
+        )
 
 
 @structureel
@@ -456,16 +422,11 @@ class Leraar:
             portfolio_openbaar=rij.portfolio_openbaar,
         )
 
-    @zichtbaar(P)
-    def bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
-        rijen = klaar(info.context.loaders.bevoegdheden_by_leraar, self.id_)
-        if rijen is NIET:
-            return self._bevoegdheden(info)  # type: ignore[return-value]
-        return [Bevoegdheid.van(r) for r in rijen]
-
-    async def _bevoegdheden(self, info: Ctx) -> list[Bevoegdheid]:
-        rijen = await info.context.loaders.bevoegdheden_by_leraar.load(self.id_)
-        return [Bevoegdheid.van(r) for r in rijen]
+    @zichtbaar(P, metadata=vooruit(Vooruit.BEVOEGDHEDEN))
+    def bevoegdheden(self, info: Ctx) -> NuOfLater[list[Bevoegdheid]]:
+        loader = info.context.loaders.bevoegdheden_by_leraar
+        rijen = klaar(loader, self.id_)
+        return klaar_of_laad(rijen, lambda: loader.load(self.id_), lambda rijen: [Bevoegdheid.van(r) for r in rijen])
 
     async def _eigen_bestuur(self, info: Ctx) -> int | None:
         """A board that is only a current employer sees the rows of its own board."""
@@ -478,43 +439,41 @@ class Leraar:
         bestuur = await self._eigen_bestuur(info)
         return [Benoeming.van(b, s, self.onderwerp) for b, s in rijen if bestuur is None or s.id == bestuur]
 
-    @zichtbaar(Z, W, DUO, description="A WERKGEVER sees its own board's rows only.")
-    def voorportaal(self, info: Ctx) -> list[Voorportaalinschrijving] | None:
+    @zichtbaar(
+        Z, W, DUO, description="A WERKGEVER sees its own board's rows only.", metadata=vooruit(Vooruit.VOORPORTAAL)
+    )
+    def voorportaal(self, info: Ctx) -> NuOfLater[list[Voorportaalinschrijving] | None]:
         rijen = klaar(info.context.loaders.voorportaal_by_leraar, self.id_)
-        bekend, bestuur = info.context.inzage.alleen_bestuur(self.id_)
-        if rijen is NIET or not bekend:  # not loaded with its page: wait for it
-            return self._voorportaal(info)  # type: ignore[return-value]
-        return self._inschrijvingen(rijen, bestuur)
+        bekend, bestuur = info.context.inzage.alleen_bestuur(self.id_)  # the board known too, or wait for it
+        return klaar_of_laad(
+            NIET if rijen is NIET or not bekend else (rijen, bestuur),
+            lambda: self._voorportaal(info),
+            self._inschrijvingen,
+        )
 
-    async def _voorportaal(self, info: Ctx) -> list[Voorportaalinschrijving]:
-        rijen = await info.context.loaders.voorportaal_by_leraar.load(self.id_)
-        return self._inschrijvingen(rijen, await self._eigen_bestuur(info))
+    async def _voorportaal(self, info: Ctx) -> tuple[list[Any], int | None]:
+        return await info.context.loaders.voorportaal_by_leraar.load(self.id_), await self._eigen_bestuur(info)
 
-    def _inschrijvingen(self, rijen: list[Any], bestuur: int | None) -> list[Voorportaalinschrijving]:
+    def _inschrijvingen(self, rijen_bestuur: tuple[list[Any], int | None]) -> list[Voorportaalinschrijving] | None:
+        rijen, bestuur = rijen_bestuur
         return [
             Voorportaalinschrijving.van(v, s, self.onderwerp) for v, s in rijen if bestuur is None or s.id == bestuur
         ]
 
-    @zichtbaar(Z, W)
-    def waarschuwingen(self, info: Ctx) -> list[Waarschuwing] | None:
-        items = info.context.loaders.waarschuwingen.get(self.id_)
-        if items is None:
-            return self._waarschuwingen(info)  # type: ignore[return-value]
-        return [Waarschuwing.van(i, self.onderwerp) for i in items]
-
-    async def _waarschuwingen(self, info: Ctx) -> list[Waarschuwing] | None:
-        items = await leraren.waarschuwingen(info.context, self.rij)
-        return [Waarschuwing.van(i, self.onderwerp) for i in items]
+    @zichtbaar(Z, W, metadata=vooruit(Vooruit.WAARSCHUWINGEN))
+    def waarschuwingen(self, info: Ctx) -> NuOfLater[list[Waarschuwing] | None]:
+        return klaar_of_laad(
+            klaar(info.context.loaders.waarschuwingen, self.id_),
+            lambda: leraren.waarschuwingen(info.context, self.rij),
+            lambda items: [Waarschuwing.van(i, self.onderwerp) for i in items],
+        )
 
     @zichtbaar(Z, T, description="Newest datum first.")
     async def portfolio(
         self, info: Ctx, first: int | None = 50, after: str | None = None
     ) -> PortfolioConnection | None:
         p = await portfolio.pagina(info.context, self.id_, first, after)
-        if "bevoegdheden" in knoop_velden(info):  # loaded with the page, not per entry
-            loaders = info.context.loaders
-            per_activiteit = await loaders.bevoegdheden_by_activiteit.load_many([r.id for r in p.items])
-            await loaders.bevoegdheid_by_id.load_many(sorted({i for ids in per_activiteit for i in ids}))
+        await portfolio.laad_pagina_vooruit(info.context, p.items, gevraagd(info))
         return PortfolioConnection.van(p)
 
     @zichtbaar(Z, description="Who saw this teacher's data through WERKGEVER, DUO or BEROEPSGROEP; newest first.")
