@@ -1,51 +1,30 @@
-"""The register's object types. Every field declares its audiences with `zichtbaar(...)`.
-
-Each object carries `onderwerp`: whose data it is, so the one enforcement point can decide.
-Types whose fields take their parent's audiences repeat that parent field's declaration.
-"""
+"""The teacher, with what belongs to one teacher: name, registration, appointments and voorportaal
+(and so the school boards they name, whose staff are teachers again), warnings; a page of teachers."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
-from strawberry.types import Info
 
-from .. import models as m
-from ..auth import policy
-from ..auth.policy import Doelgroep, Onderwerp
-from ..regels import naam as naamregels
-from ..regels import waarschuwingen as w
-from ..resolvers import herregistratie, inzagelog, leraren, paginering, portfolio
-from ..resolvers.loaders import NIET, Vooruit, klaar, klaar_alle
-from ..resolvers.paginering import Pagina
-from ..resolvers.verzoek import Verzoek
-from .enums import (
-    AantekeningStatus,
-    Bekwaamheidsgebied,
-    Bevoegdheidsoort,
-    BezwaarStatus,
-    Bron,
-    Gevolg,
-    HerregistratieStatus,
-    Indiener,
-    Registratiestatus,
-    Waarschuwingsoort,
-)
-from .inzagelog import InzagelogConnection
-from .relay import PageInfo, page_info
-from .vooruit import NuOfLater, gevraagd, klaar_of_laad, vooruit
-from .zichtbaarheid import structureel, zichtbaar
-
-P, Z, W, T = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER, Doelgroep.MET_TOESTEMMING
-SZ, AZ, DUO, BG = Doelgroep.SCHOOLBESTUUR_ZELF, Doelgroep.AANBIEDER_ZELF, Doelgroep.DUO, Doelgroep.BEROEPSGROEP
-Ctx = Info[Verzoek, None]
-
-
-def van_leraar(leraar_id: int) -> Onderwerp:
-    return Onderwerp(leraar_id=leraar_id)
-
+from ... import models as m
+from ...auth import policy
+from ...auth.policy import Doelgroep, Onderwerp
+from ...regels import naam as naamregels
+from ...regels import waarschuwingen as w
+from ...resolvers import inzagelog, leraren, paginering, portfolio
+from ...resolvers.loaders import NIET, Vooruit, klaar
+from ...resolvers.paginering import Pagina
+from ..enums import Registratiestatus, Waarschuwingsoort
+from ..invoer import MedewerkerFilter
+from ..inzagelog import InzagelogConnection
+from ..relay import PageInfo, page_info
+from ..vooruit import NuOfLater, gevraagd, klaar_of_laad, vooruit
+from ..zichtbaarheid import structureel, zichtbaar
+from .basis import DUO, SZ, Ctx, P, T, W, Z, van_leraar
+from .bevoegdheid import Bevoegdheid
+from .portfolio import PortfolioConnection
 
 # --- The teacher ------------------------------------------------------------------------------
 # Plain fields are filled when the object is made: strawberry then resolves them without a
@@ -100,7 +79,7 @@ class Schoolbestuur:
     async def medewerkers(
         self,
         info: Ctx,
-        filter: Annotated[MedewerkerFilter, strawberry.lazy(".invoer")] | None = None,
+        filter: MedewerkerFilter | None = None,
         first: int | None = 50,
         after: str | None = None,
         gewijzigd_sinds: dt.datetime | None = None,
@@ -159,150 +138,6 @@ class Voorportaalinschrijving:
 
 
 @strawberry.type
-class Bezwaar:
-    onderwerp: strawberry.Private[Onderwerp]
-    id: strawberry.ID = zichtbaar(Z, W, BG)
-    ingediend_op: dt.date = zichtbaar(Z, W, BG)
-    ingediend_door: Indiener = zichtbaar(Z, W, BG)
-    motivering: str = zichtbaar(Z, W, BG)
-    status: BezwaarStatus = zichtbaar(Z, W, BG)
-    aantekening_id: strawberry.ID = zichtbaar(Z, W, BG, description="The aantekening objected to.")
-
-    @staticmethod
-    def van(rij: m.Bezwaar, onderwerp: Onderwerp) -> Bezwaar:
-        return Bezwaar(
-            onderwerp=onderwerp,
-            id=strawberry.ID(str(rij.id)),
-            ingediend_op=rij.ingediend_op,
-            ingediend_door=Indiener(rij.ingediend_door),
-            motivering=rij.motivering,
-            status=BezwaarStatus(rij.status),
-            aantekening_id=strawberry.ID(str(rij.aantekening_id)),
-        )
-
-    @zichtbaar(Z, W, BG, description="The teacher whose aantekening it is.")
-    async def registernummer(self, info: Ctx) -> str:
-        rijen = await leraren.op_ids(info.context, [self.onderwerp.leraar_id or 0])
-        return rijen[0].registernummer
-
-
-@strawberry.type
-class Aantekening:
-    rij: strawberry.Private[m.Aantekening]
-    onderwerp: strawberry.Private[Onderwerp]
-    id: strawberry.ID = zichtbaar(Z, W)
-    geplaatst_op: dt.date = zichtbaar(Z, W)
-    opgeheven_op: dt.date | None = zichtbaar(Z, W)
-    status: AantekeningStatus = zichtbaar(Z, W)
-
-    @staticmethod
-    def van(rij: m.Aantekening, onderwerp: Onderwerp) -> Aantekening:
-        return Aantekening(
-            rij=rij,
-            onderwerp=onderwerp,
-            id=strawberry.ID(str(rij.id)),
-            geplaatst_op=rij.geplaatst_op,
-            opgeheven_op=rij.opgeheven_op,
-            status=AantekeningStatus(rij.status),
-        )
-
-    @zichtbaar(
-        Z, W, description="Derived from today: ALLEEN_ONDER_BEGELEIDING from the configured date while it stands."
-    )
-    def gevolg(self, info: Ctx) -> Gevolg:
-        return Gevolg(herregistratie.gevolg(info.context, self.rij))
-
-    @zichtbaar(Z, W, description="A WERKGEVER sees the objections its own board filed only.")
-    async def bezwaren(self, info: Ctx) -> list[Bezwaar] | None:
-        rijen = await info.context.loaders.bezwaren_by_aantekening.load(self.rij.id)
-        # A teacher's motivation (illness, private matters) and another board's are not an employer's
-        # business: the same row rule as for benoemingen and voorportaal (README, Rules).
-        groepen = await info.context.inzage.van(self.onderwerp)
-        bestuur = await info.context.inzage.eigen_bestuur_id() if policy.alleen_eigen_bestuur(groepen) else None
-        return [Bezwaar.van(r, self.onderwerp) for r in rijen if bestuur is None or r.schoolbestuur_id == bestuur]
-
-
-@strawberry.type(description="One four-year period of a bevoegdheid; dates are inclusive last days.")
-class Herregistratie:
-    onderwerp: strawberry.Private[Onderwerp]
-    periode_start: dt.date = zichtbaar(Z, W)
-    periode_einde: dt.date = zichtbaar(Z, W)
-    status: HerregistratieStatus = zichtbaar(Z, W)
-    behaalde_uren: float | None = zichtbaar(Z, description="Hours counted for this bevoegdheid in the period so far.")
-    vereiste_uren: float | None = zichtbaar(Z, description="totaalUren of the criteria this period uses.")
-
-    @staticmethod
-    def van(stand: herregistratie.PeriodeStand, onderwerp: Onderwerp) -> Herregistratie:
-        return Herregistratie(
-            onderwerp=onderwerp,
-            periode_start=stand.start,
-            periode_einde=stand.einde,
-            status=HerregistratieStatus(stand.status),
-            behaalde_uren=stand.behaalde_uren,
-            vereiste_uren=stand.vereiste_uren,
-        )
-
-
-@strawberry.type
-class Bevoegdheid:
-    rij: strawberry.Private[m.Bevoegdheid]
-    onderwerp: strawberry.Private[Onderwerp]
-    id: strawberry.ID = zichtbaar(P)
-    vak: str = zichtbaar(P)
-    soort: Bevoegdheidsoort = zichtbaar(P)
-    voor_herregistratie: bool = zichtbaar(P, description="Whether the teacher goes for herregistratie with it.")
-    behaald_op: dt.date | None = zichtbaar(Z, W, DUO)
-
-    @staticmethod
-    def van(rij: m.Bevoegdheid) -> Bevoegdheid:
-        return Bevoegdheid(
-            rij=rij,
-            onderwerp=van_leraar(rij.leraar_id),
-            id=strawberry.ID(str(rij.id)),
-            vak=rij.vak,
-            soort=Bevoegdheidsoort(rij.soort),
-            voor_herregistratie=rij.voor_herregistratie,
-            behaald_op=rij.behaald_op,
-        )
-
-    # Fields declared `vooruit(...)` answer at once when their page loaded them ahead
-    # (leraren.laad_pagina_vooruit), and wait for their loader otherwise (schema/vooruit.py).
-
-    @zichtbaar(
-        Z,
-        W,
-        description="The period containing today; null when not chosen for herregistratie.",
-        metadata=vooruit(Vooruit.HERREGISTRATIE),
-    )
-    def herregistratie(self, info: Ctx) -> NuOfLater[Herregistratie | None]:
-        return klaar_of_laad(
-            klaar(info.context.loaders.standen, self.rij.id),
-            lambda: herregistratie.huidige_periode(info.context, self.rij),
-            lambda stand: Herregistratie.van(stand, self.onderwerp) if stand else None,
-        )
-
-    @zichtbaar(
-        Z, W, description="The standing aantekening (STAAT), else null.", metadata=vooruit(Vooruit.HERREGISTRATIE)
-    )
-    def aantekening(self, info: Ctx) -> NuOfLater[Aantekening | None]:
-        return klaar_of_laad(
-            klaar(info.context.loaders.staande, self.rij.id),
-            lambda: herregistratie.staande_aantekening(info.context, self.rij),
-            lambda rij: Aantekening.van(rij, self.onderwerp) if rij else None,
-        )
-
-    @zichtbaar(Z, W, description="Every period, newest first.")
-    async def herregistraties(self, info: Ctx) -> list[Herregistratie] | None:
-        standen = await herregistratie.perioden(info.context, self.rij)
-        return [Herregistratie.van(s, self.onderwerp) for s in standen]
-
-    @zichtbaar(Z, W, description="Every aantekening, newest first.")
-    async def aantekeningen(self, info: Ctx) -> list[Aantekening] | None:
-        rijen = await info.context.loaders.aantekeningen_by_bevoegdheid.load(self.rij.id)
-        return [Aantekening.van(r, self.onderwerp) for r in rijen]
-
-
-@strawberry.type
 class Waarschuwing:
     bevoegdheid_id: strawberry.Private[int | None]
     onderwerp: strawberry.Private[Onderwerp]
@@ -331,66 +166,6 @@ class Waarschuwing:
             lambda: loader.load(bevoegdheid_id),
             lambda rij: Bevoegdheid.van(rij) if rij else None,
         )
-
-
-@strawberry.type
-class PortfolioActiviteit:
-    id_: strawberry.Private[int]
-    onderwerp: strawberry.Private[Onderwerp]
-    id: strawberry.ID = zichtbaar(Z, T)
-    titel: str = zichtbaar(Z, T)
-    datum: dt.date = zichtbaar(Z, T)
-    uren: float = zichtbaar(Z, T)
-    gebied: Bekwaamheidsgebied = zichtbaar(Z, T)
-    bron: Bron = zichtbaar(Z, T)
-    bewerkbaar: bool = zichtbaar(Z, T, description="False for entries imported from the voluntary register.")
-
-    @staticmethod
-    def van(rij: m.PortfolioActiviteit) -> PortfolioActiviteit:
-        return PortfolioActiviteit(
-            id_=rij.id,
-            onderwerp=van_leraar(rij.leraar_id),
-            id=strawberry.ID(str(rij.id)),
-            titel=rij.titel,
-            datum=rij.datum,
-            uren=rij.uren,
-            gebied=Bekwaamheidsgebied(rij.gebied),
-            bron=Bron(rij.bron),
-            bewerkbaar=portfolio.bewerkbaar(rij),
-        )
-
-    @zichtbaar(Z, T, metadata=vooruit(Vooruit.ACTIVITEIT_BEVOEGDHEDEN))
-    def bevoegdheden(self, info: Ctx) -> NuOfLater[list[Bevoegdheid]]:
-        loaders = info.context.loaders
-        ids = klaar(loaders.bevoegdheden_by_activiteit, self.id_)
-        return klaar_of_laad(
-            NIET if ids is NIET else klaar_alle(loaders.bevoegdheid_by_id, ids),
-            lambda: portfolio.bevoegdheden_van(info.context, self.id_),
-            lambda rijen: [Bevoegdheid.van(r) for r in rijen if r is not None],
-        )
-
-
-@structureel
-@strawberry.type
-class PortfolioEdge:
-    node: PortfolioActiviteit
-    cursor: str
-
-
-@structureel
-@strawberry.type
-class PortfolioConnection:
-    edges: list[PortfolioEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @staticmethod
-    def van(p: Pagina[m.PortfolioActiviteit]) -> PortfolioConnection:
-        edges = [
-            PortfolioEdge(node=PortfolioActiviteit.van(r), cursor=paginering.cursor(p.offset + i))
-            for i, r in enumerate(p.items)
-        ]
-        return PortfolioConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
 
 
 @strawberry.type
@@ -506,6 +281,3 @@ class LeraarConnection:
     def van(p: Pagina[m.Leraar]) -> LeraarConnection:
         edges = [LeraarEdge(node=Leraar.van(r), cursor=paginering.cursor(p.offset + i)) for i, r in enumerate(p.items)]
         return LeraarConnection(edges=edges, page_info=page_info(p), total_count=p.totaal)
-
-
-from .invoer import MedewerkerFilter  # noqa: E402  (resolves the lazy annotation above)
