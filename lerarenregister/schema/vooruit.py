@@ -4,9 +4,9 @@ read from its fields' declarations.
 A field that a page can load ahead for declares the step it answers from beside its audiences:
 `@zichtbaar(Z, W, metadata=vooruit(Vooruit.WAARSCHUWINGEN))`. A page's resolver asks `gevraagd(info)`
 which steps the fields asked of its nodes declare, each with the audiences that may see those
-fields (their `zichtbaar` declarations), and loads those
-(resolvers/leraren.py, resolvers/portfolio.py `laad_pagina_vooruit`). The field then answers with
-`klaar_of_laad`: at once from what is at hand, else by awaiting its loader.
+fields (their `zichtbaar` declarations), and loads them (`laad_pagina_vooruit` in
+resolvers/leraren.py and resolvers/portfolio.py). The field then answers with `klaar_of_laad`: at
+once from what is at hand, else by awaiting its loader.
 """
 
 from __future__ import annotations
@@ -114,7 +114,11 @@ def _kinderen(selecties: list[Any], naam: str) -> list[Any]:
 
 
 def _verzamel(
-    selecties: list[Any], pad: tuple[str, ...], tabel: _Tabel, dalen: frozenset[tuple[str, ...]], uit: dict[Any, Any]
+    selecties: list[Any],
+    pad: tuple[str, ...],
+    tabel: _Tabel,
+    dalen: frozenset[tuple[str, ...]],
+    uit: dict[Vooruit, frozenset[Doelgroep]],
 ) -> None:
     for sel in selecties:
         if isinstance(sel, SelectedField):
