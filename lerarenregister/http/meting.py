@@ -80,7 +80,8 @@ _LEEG = Meting("", "", None)
 
 def meting(scope: Scope) -> Meting:
     """The record of this request (a throw-away one when no `Meten` runs, as in a bare app)."""
-    return scope.get(SCOPE_SLEUTEL, _LEEG)
+    m: Meting = scope.get(SCOPE_SLEUTEL, _LEEG)
+    return m
 
 
 class Meten:

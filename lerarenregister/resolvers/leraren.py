@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, exists, func, literal_column, select
@@ -27,7 +27,7 @@ from ..regels.naam import normaliseer
 from ..regels.registernummer import is_geldig as registernummer_geldig
 from . import herregistratie
 from .fouten import NietAangemeld, NietGevonden, Onbevoegd, OngeldigeInvoer
-from .loaders import laad_pagina, laad_veel
+from .loaders import Vooruit, laad_pagina, laad_veel
 from .paginering import PUBLIEK_MAX, Pagina, venster
 from .werkgever import huidig_bij
 
@@ -303,33 +303,44 @@ async def mijn_bestuur(v: Verzoek) -> Any:  # a plain row with the board's colum
     return bestuur
 
 
-_ZELF_OF_WERKGEVER = frozenset({Doelgroep.LERAAR_ZELF, Doelgroep.WERKGEVER})
-
-
-async def laad_pagina_vooruit(v: Verzoek, rijen: Sequence[Leraar], gevraagd: set[str]) -> None:
+async def laad_pagina_vooruit(
+    v: Verzoek, rijen: Sequence[Leraar], stappen: Mapping[Vooruit, frozenset[Doelgroep]]
+) -> None:
     """Children of a page of teachers, loaded with the page (issue 4: children with their parents).
 
-    `gevraagd` names the fields asked of each teacher (and `bevoegdheden.herregistratie`). What is
-    loaded here the fields then answer without waiting; what is not asked is not loaded.
+    `stappen`: what the fields asked of each teacher declare they answer from, each with the
+    audiences that may see those fields (schema/vooruit.py `gevraagd`). What is loaded here the
+    fields then answer without waiting; what is not asked is not loaded. Bevoegdheden and their
+    periods are loaded for the whole page; voorportaal and warnings for the teachers who may see a
+    field that asks for them (the field check decides the rest).
     """
-    if not rijen:
+    if not rijen or not stappen:
         return
     ids = [r.id for r in rijen]
-    # Warnings and voorportaal only for teachers the asker may see them of: the field check decides the rest.
-    mag = [
-        r
-        for r in rijen
-        if policy.mag_zien(v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset(), _ZELF_OF_WERKGEVER)
-    ]
-    if gevraagd & {"waarschuwingen", "bevoegdheden.herregistratie", "bevoegdheden.aantekening"}:
+    herregistratie_ = Vooruit.HERREGISTRATIE in stappen
+    if herregistratie_ or Vooruit.WAARSCHUWINGEN in stappen:
         await laad_pagina(v.loaders.bevoegdheden_met_herregistratie_by_leraar, ids)
-    elif "bevoegdheden" in gevraagd:
+    elif Vooruit.BEVOEGDHEDEN in stappen:
         await laad_pagina(v.loaders.bevoegdheden_by_leraar, ids)
-    if mag and gevraagd & {"voorportaal", "waarschuwingen"}:
-        await laad_pagina(v.loaders.voorportaal_by_leraar, [r.id for r in mag])
-    if "waarschuwingen" in gevraagd and mag:
-        lijsten = await waarschuwingen_van(v, mag, pagina=True)
-        v.loaders.waarschuwingen.update(zip([r.id for r in mag], lijsten))
-    elif gevraagd & {"bevoegdheden.herregistratie", "bevoegdheden.aantekening"}:
+    voorportaal = _wie(v, rijen, stappen, Vooruit.VOORPORTAAL, Vooruit.WAARSCHUWINGEN)  # warnings read it too
+    if voorportaal:
+        await laad_pagina(v.loaders.voorportaal_by_leraar, [r.id for r in voorportaal])
+    waarschuwen = _wie(v, rijen, stappen, Vooruit.WAARSCHUWINGEN)
+    if waarschuwen:  # which works out the current periods of the same teachers' bevoegdheden
+        lijsten = await waarschuwingen_van(v, waarschuwen, pagina=True)
+        v.loaders.waarschuwingen.update(zip([r.id for r in waarschuwen], lijsten))
+    elif herregistratie_:
         bevoegdheden = [b for lijst in await laad_pagina(v.loaders.bevoegdheden_by_leraar, ids) for b in lijst]
         await herregistratie.huidige_perioden(v, bevoegdheden, pagina=True)
+
+
+def _wie(
+    v: Verzoek, rijen: Sequence[Leraar], stappen: Mapping[Vooruit, frozenset[Doelgroep]], *welke: Vooruit
+) -> list[Leraar]:
+    """The teachers of the page who may see a field that asked for one of these steps."""
+    groepen = frozenset[Doelgroep]().union(*(stappen[s] for s in welke if s in stappen))
+    if not groepen:
+        return []
+    return [
+        r for r in rijen if policy.mag_zien(v.inzage.bekend(policy.Onderwerp(leraar_id=r.id)) or frozenset(), groepen)
+    ]

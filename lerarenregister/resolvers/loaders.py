@@ -1,12 +1,16 @@
-"""Per-request DataLoaders, named XByYLoader: children for a whole page in one statement each."""
+"""Per-request DataLoaders, one class each, named XByYLoader (X by key Y): the children of a whole
+page in one statement each. `Loaders` holds one of each for a request, and what its pages worked
+out ahead; `klaar` says whether a value is at hand (a field then answers without waiting).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import enum
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, TypeVar, cast
 
 from sqlalchemy import bindparam, literal_column, select
 from strawberry.dataloader import DataLoader
@@ -26,10 +30,12 @@ from ..models import (
 from ..regels.herregistratie import Criteria
 
 if TYPE_CHECKING:
-    from .verzoek import Verzoek
+    from ..regels.waarschuwingen import Waarschuwing
+    from .herregistratie import PeriodeStand
+    from .verzoek import Db
 
 K = TypeVar("K")
-T = TypeVar("T")
+V = TypeVar("V")
 
 
 def _gegroepeerd(keys: Sequence[K], rows: Any, key_of: Callable[[Any], K]) -> list[list[Any]]:
@@ -137,19 +143,41 @@ _VOORPORTAAL = (
     .order_by(Voorportaalinschrijving.begindatum.desc(), Voorportaalinschrijving.id)
 )
 
-NIET = object()  # "not loaded yet"
+Rij = Any  # a plain row (SQLAlchemy Core): the table's columns by name, read-only
 
 
-def klaar(loader: DataLoader[Any, Any], key: Any) -> Any:
-    """The value for key if a page already loaded it, else NIET: then a field can answer at once,
-    without a coroutine and the task graphql-core makes for each one in a list."""
-    fut = loader.cache_map.get(key)
+class _Niet(enum.Enum):
+    NIET = "not loaded yet"
+
+
+NIET: Final = _Niet.NIET  # "not loaded yet": None is an answer, so it cannot say that
+Niet = Literal[_Niet.NIET]
+
+
+def klaar(bron: DataLoader[K, V] | Mapping[K, V], key: K) -> V | Niet:
+    """The value for key if it is at hand (a loader's finished load, or what a page worked out
+    ahead), else NIET: then a field can answer at once, without a coroutine and the task
+    graphql-core makes for each one in a list. The one way to ask "already loaded?"."""
+    if not isinstance(bron, DataLoader):
+        return bron.get(key, NIET)
+    fut = bron.cache_map.get(key)
     if fut is not None and fut.done() and not fut.cancelled() and fut.exception() is None:
         return fut.result()
     return NIET
 
 
-async def laad_pagina(loader: DataLoader[Any, Any], keys: Sequence[Any]) -> list[Any]:
+def klaar_alle(loader: DataLoader[K, V], keys: Sequence[K]) -> list[V] | Niet:
+    """The values for all these keys if every one is at hand, else NIET."""
+    uit: list[V] = []
+    for key in keys:
+        waarde = klaar(loader, key)
+        if waarde is NIET:
+            return NIET
+        uit.append(waarde)
+    return uit
+
+
+async def laad_pagina(loader: DataLoader[K, V], keys: Sequence[K]) -> list[V]:
     """As `load_many`, for a whole page loaded ahead of its fields: one call of the batch function for
     the keys not cached yet, and no future awaited per key (each costs a callback on the event loop,
     about a thousand on a board's page). Per-item callers keep using load/load_many, so that their
@@ -157,119 +185,189 @@ async def laad_pagina(loader: DataLoader[Any, Any], keys: Sequence[Any]) -> list
     cache = loader.cache_map
     ontbrekend = list(dict.fromkeys(k for k in keys if cache.get(k) is None))
     if ontbrekend:
-        loader.prime_many(dict(zip(ontbrekend, await loader.load_fn(ontbrekend))))
+        # The register's batch functions return values, never exceptions in their place.
+        waarden = cast("Sequence[V]", await loader.load_fn(ontbrekend))
+        loader.prime_many(dict(zip(ontbrekend, waarden)))
     futures = [cache.get(k) for k in keys]
-    if any(f is None or not f.done() for f in futures):  # a batch in flight holds some: wait as usual
-        return await loader.load_many(keys)
-    return [f.result() for f in futures]
+    klaar_: list[V] = []
+    for f in futures:
+        if f is None or not f.done():  # a batch in flight holds some: wait as usual
+            return await loader.load_many(keys)
+        klaar_.append(f.result())
+    return klaar_
 
 
-async def laad_veel(loader: DataLoader[Any, Any], keys: Sequence[Any], pagina: bool) -> list[Any]:
+async def laad_veel(loader: DataLoader[K, V], keys: Sequence[K], pagina: bool) -> list[V]:
     """`laad_pagina` for a whole page, else `load_many` (callers per item share one batch)."""
     return await (laad_pagina(loader, keys) if pagina else loader.load_many(keys))
 
 
-class Loaders:
-    def __init__(self, verzoek: Verzoek):
-        self._v = verzoek
-        db = verzoek.db
+class Vooruit(enum.Enum):
+    """What a page of results can load ahead for the fields asked of its items. A field that answers
+    from it declares the step (schema/vooruit.py `vooruit`); the page's resolver loads the steps its
+    selection declares (leraren.laad_pagina_vooruit, portfolio.laad_pagina_vooruit)."""
 
-        def loader(fn: Callable[[list[Any]], Awaitable[list[Any]]]) -> DataLoader[Any, Any]:
-            return DataLoader(load_fn=fn)
+    BEVOEGDHEDEN = "a teacher's bevoegdheden"
+    HERREGISTRATIE = "each bevoegdheid's periods, current period and standing aantekening"
+    VOORPORTAAL = "a teacher's voorportaal entries"
+    WAARSCHUWINGEN = "a teacher's warnings (bevoegdheden, periods and voorportaal with them)"
+    ACTIVITEIT_BEVOEGDHEDEN = "the bevoegdheden a portfolio activity counts for"
 
-        async def bevoegdheden(ids: list[int]) -> list[list[Bevoegdheid]]:
-            # Plain rows: read-only, and the hottest child of public search.
-            res = await db.lees(_BEVOEGDHEDEN, {"ids": ids})
-            rijen = res.all()
-            # A warning names its bevoegdheid by id: it is then already at hand.
-            self.bevoegdheid_by_id.prime_many({b.id: b for b in rijen})
-            return _gegroepeerd(ids, rijen, lambda b: b.leraar_id)
 
-        async def bevoegdheden_met_herregistratie(ids: list[int]) -> list[list[Bevoegdheid]]:
-            res = await db.lees(_BEVOEGDHEDEN_MET_HERREGISTRATIE, {"ids": ids})
-            per_bevoegdheid: dict[int, Any] = {}
-            perioden: dict[int, dict[int, PeriodeRij]] = defaultdict(dict)
-            for r in res.all():
-                eerste = per_bevoegdheid.setdefault(r.id, r)  # its own columns by name, like a plain row
-                if r.p_id is not None:
-                    perioden[r.id][r.p_id] = PeriodeRij(*(getattr(r, f"p_{k}") for k in _PERIODE_VELDEN))
-                if eerste is r:  # at most one stands; were there more, the newest (as `staand` picks)
-                    self.staande[r.id] = (
-                        AantekeningRij(*(getattr(r, f"a_{k}") for k in _AANTEKENING_VELDEN))
-                        if r.a_id is not None
-                        else None
-                    )
-            rijen = list(per_bevoegdheid.values())
-            self.perioden_by_bevoegdheid.prime_many({b: list(perioden[b].values()) for b in per_bevoegdheid})
-            self.bevoegdheid_by_id.prime_many({b.id: b for b in rijen})
-            lijsten = _gegroepeerd(ids, rijen, lambda b: b.leraar_id)
-            self.bevoegdheden_by_leraar.prime_many(dict(zip(ids, lijsten)))
-            return lijsten
+# --- The loaders: each one statement for every key asked together, results in key order ----------
 
-        async def benoemingen(ids: list[int]) -> list[list[Any]]:
-            res = await db.lees(_BENOEMINGEN, {"ids": ids})
-            return _gegroepeerd(ids, [_met_bestuur(r) for r in res.all()], lambda r: r[0].leraar_id)
 
-        async def voorportaal(ids: list[int]) -> list[list[Any]]:
-            res = await db.lees(_VOORPORTAAL, {"ids": ids})
-            return _gegroepeerd(ids, [_met_bestuur(r) for r in res.all()], lambda r: r[0].leraar_id)
+class _Loader(DataLoader[K, V]):
+    """A request's loader whose batch function is `laad`; it reads on the request's session and may
+    prime its siblings in `loaders` with what its statement brought along."""
 
-        async def perioden(ids: list[int]) -> list[list[Herregistratieperiode]]:
-            res = await db.lees(_PERIODEN, {"ids": ids})
-            return _gegroepeerd(ids, res.all(), lambda p: p.bevoegdheid_id)
+    def __init__(self, loaders: Loaders) -> None:
+        super().__init__(load_fn=self.laad)
+        self.db = loaders.db
+        self.loaders = loaders
 
-        async def aantekeningen(ids: list[int]) -> list[list[Aantekening]]:
-            res = await db.lees(_AANTEKENINGEN, {"ids": ids})
-            return _gegroepeerd(ids, res.all(), lambda a: a.bevoegdheid_id)
+    async def laad(self, keys: list[K]) -> list[V]:
+        raise NotImplementedError
 
-        async def bezwaren(ids: list[int]) -> list[list[Bezwaar]]:
-            res = await db.execute(
-                select(Bezwaar).where(Bezwaar.aantekening_id.in_(ids)).order_by(Bezwaar.ingediend_op, Bezwaar.id)
-            )
-            return _gegroepeerd(ids, res.scalars().all(), lambda b: b.aantekening_id)
 
-        async def activiteiten_per_bevoegdheid(ids: list[int]) -> list[list[tuple[dt.date, str, float]]]:
-            # (datum, gebied, uren) of every activity that counts for the bevoegdheid; periods slice it.
-            res = await db.lees(_ACTIVITEITEN, {"ids": ids})
-            per: dict[int, list[tuple[dt.date, str, float]]] = defaultdict(list)
-            for bid, datum, gebied, uren in res.all():
-                per[bid].append((datum, gebied, uren))
-            return [per.get(i, []) for i in ids]
+class BevoegdhedenByLeraarLoader(_Loader[int, list[Rij]]):
+    """A teacher's bevoegdheden by vak and soort; plain rows: read-only, and the hottest child of
+    public search."""
 
-        async def bevoegdheden_van_activiteit(ids: list[int]) -> list[list[int]]:
-            res = await db.execute(
-                select(portfolio_bevoegdheid.c.activiteit_id, portfolio_bevoegdheid.c.bevoegdheid_id).where(
-                    portfolio_bevoegdheid.c.activiteit_id.in_(ids)
+    async def laad(self, keys: list[int]) -> list[list[Rij]]:
+        rijen = (await self.db.lees(_BEVOEGDHEDEN, {"ids": keys})).all()
+        # A warning names its bevoegdheid by id: it is then already at hand.
+        self.loaders.bevoegdheid_by_id.prime_many({b.id: b for b in rijen})
+        return _gegroepeerd(keys, rijen, lambda b: b.leraar_id)
+
+
+class BevoegdhedenMetHerregistratieByLeraarLoader(_Loader[int, list[Rij]]):
+    """As BevoegdhedenByLeraarLoader, with each bevoegdheid's periods and standing aantekening in the
+    same statement (left joins): a dashboard page asks for herregistratie and warnings of every
+    bevoegdheid. Primes the bevoegdheden, periods and bevoegdheid-by-id loaders and `staande`."""
+
+    async def laad(self, keys: list[int]) -> list[list[Rij]]:
+        res = await self.db.lees(_BEVOEGDHEDEN_MET_HERREGISTRATIE, {"ids": keys})
+        per_bevoegdheid: dict[int, Rij] = {}
+        perioden: dict[int, dict[int, PeriodeRij]] = defaultdict(dict)
+        staande = self.loaders.staande
+        for r in res.all():
+            eerste = per_bevoegdheid.setdefault(r.id, r)  # its own columns by name, like a plain row
+            if r.p_id is not None:
+                perioden[r.id][r.p_id] = PeriodeRij(*(getattr(r, f"p_{k}") for k in _PERIODE_VELDEN))
+            if eerste is r:  # at most one stands; were there more, the newest (as `staand` picks)
+                staande[r.id] = (
+                    AantekeningRij(*(getattr(r, f"a_{k}") for k in _AANTEKENING_VELDEN)) if r.a_id is not None else None
                 )
+        rijen = list(per_bevoegdheid.values())
+        loaders = self.loaders
+        loaders.perioden_by_bevoegdheid.prime_many({b: list(perioden[b].values()) for b in per_bevoegdheid})
+        loaders.bevoegdheid_by_id.prime_many({b.id: b for b in rijen})
+        lijsten = _gegroepeerd(keys, rijen, lambda b: b.leraar_id)
+        loaders.bevoegdheden_by_leraar.prime_many(dict(zip(keys, lijsten)))
+        return lijsten
+
+
+class BenoemingenByLeraarLoader(_Loader[int, list[tuple[Rij, Rij]]]):
+    """A teacher's benoemingen with their boards, newest begindatum first."""
+
+    async def laad(self, keys: list[int]) -> list[list[tuple[Rij, Rij]]]:
+        res = await self.db.lees(_BENOEMINGEN, {"ids": keys})
+        return _gegroepeerd(keys, [_met_bestuur(r) for r in res.all()], lambda r: r[0].leraar_id)
+
+
+class VoorportaalByLeraarLoader(_Loader[int, list[tuple[Rij, Rij]]]):
+    """A teacher's voorportaal entries with their boards, newest begindatum first."""
+
+    async def laad(self, keys: list[int]) -> list[list[tuple[Rij, Rij]]]:
+        res = await self.db.lees(_VOORPORTAAL, {"ids": keys})
+        return _gegroepeerd(keys, [_met_bestuur(r) for r in res.all()], lambda r: r[0].leraar_id)
+
+
+class PeriodenByBevoegdheidLoader(_Loader[int, list[Rij]]):
+    """A bevoegdheid's stored periods, oldest first."""
+
+    async def laad(self, keys: list[int]) -> list[list[Rij]]:
+        res = await self.db.lees(_PERIODEN, {"ids": keys})
+        return _gegroepeerd(keys, res.all(), lambda p: p.bevoegdheid_id)
+
+
+class AantekeningenByBevoegdheidLoader(_Loader[int, list[Rij]]):
+    """A bevoegdheid's aantekeningen, newest first."""
+
+    async def laad(self, keys: list[int]) -> list[list[Rij]]:
+        res = await self.db.lees(_AANTEKENINGEN, {"ids": keys})
+        return _gegroepeerd(keys, res.all(), lambda a: a.bevoegdheid_id)
+
+
+class BezwarenByAantekeningLoader(_Loader[int, list[Bezwaar]]):
+    """The objections to an aantekening, oldest first (ORM objects: a write may follow)."""
+
+    async def laad(self, keys: list[int]) -> list[list[Bezwaar]]:
+        res = await self.db.execute(
+            select(Bezwaar).where(Bezwaar.aantekening_id.in_(keys)).order_by(Bezwaar.ingediend_op, Bezwaar.id)
+        )
+        return _gegroepeerd(keys, res.scalars().all(), lambda b: b.aantekening_id)
+
+
+class ActiviteitenByBevoegdheidLoader(_Loader[int, list[tuple[dt.date, str, float]]]):
+    """(datum, gebied, uren) of every activity that counts for the bevoegdheid; periods slice it."""
+
+    async def laad(self, keys: list[int]) -> list[list[tuple[dt.date, str, float]]]:
+        res = await self.db.lees(_ACTIVITEITEN, {"ids": keys})
+        per: dict[int, list[tuple[dt.date, str, float]]] = defaultdict(list)
+        for bid, datum, gebied, uren in res.all():
+            per[bid].append((datum, gebied, uren))
+        return [per.get(i, []) for i in keys]
+
+
+class BevoegdhedenByActiviteitLoader(_Loader[int, list[int]]):
+    """The ids of the bevoegdheden a portfolio activity counts for, ascending."""
+
+    async def laad(self, keys: list[int]) -> list[list[int]]:
+        res = await self.db.execute(
+            select(portfolio_bevoegdheid.c.activiteit_id, portfolio_bevoegdheid.c.bevoegdheid_id).where(
+                portfolio_bevoegdheid.c.activiteit_id.in_(keys)
             )
-            per: dict[int, list[int]] = defaultdict(list)
-            for aid, bid in res.all():
-                per[aid].append(bid)
-            return [sorted(per.get(i, [])) for i in ids]
+        )
+        per: dict[int, list[int]] = defaultdict(list)
+        for aid, bid in res.all():
+            per[aid].append(bid)
+        return [sorted(per.get(i, [])) for i in keys]
 
-        async def bevoegdheid_by_id(ids: list[int]) -> list[Bevoegdheid | None]:
-            res = await db.lees(_BEVOEGDHEID, {"ids": ids})
-            per = {b.id: b for b in res.all()}
-            return [per.get(i) for i in ids]
 
-        self.bevoegdheden_by_leraar = loader(bevoegdheden)
-        self.bevoegdheden_met_herregistratie_by_leraar = loader(bevoegdheden_met_herregistratie)
-        self.benoemingen_by_leraar = loader(benoemingen)
-        self.voorportaal_by_leraar = loader(voorportaal)
-        self.perioden_by_bevoegdheid = loader(perioden)
-        self.aantekeningen_by_bevoegdheid = loader(aantekeningen)
-        self.bezwaren_by_aantekening = loader(bezwaren)
-        self.activiteiten_by_bevoegdheid = loader(activiteiten_per_bevoegdheid)
-        self.bevoegdheden_by_activiteit = loader(bevoegdheden_van_activiteit)
-        self.bevoegdheid_by_id = loader(bevoegdheid_by_id)
+class BevoegdheidByIdLoader(_Loader[int, Rij | None]):
+    """One bevoegdheid by its id; None for an id that does not exist."""
+
+    async def laad(self, keys: list[int]) -> list[Rij | None]:
+        res = await self.db.lees(_BEVOEGDHEID, {"ids": keys})
+        per = {b.id: b for b in res.all()}
+        return [per.get(i) for i in keys]
+
+
+class Loaders:
+    """One of each loader for a request, the criteria read once, and what its pages worked out ahead."""
+
+    def __init__(self, db: Db):
+        self.db = db
+        self.bevoegdheden_by_leraar = BevoegdhedenByLeraarLoader(self)
+        self.bevoegdheden_met_herregistratie_by_leraar = BevoegdhedenMetHerregistratieByLeraarLoader(self)
+        self.benoemingen_by_leraar = BenoemingenByLeraarLoader(self)
+        self.voorportaal_by_leraar = VoorportaalByLeraarLoader(self)
+        self.perioden_by_bevoegdheid = PeriodenByBevoegdheidLoader(self)
+        self.aantekeningen_by_bevoegdheid = AantekeningenByBevoegdheidLoader(self)
+        self.bezwaren_by_aantekening = BezwarenByAantekeningLoader(self)
+        self.activiteiten_by_bevoegdheid = ActiviteitenByBevoegdheidLoader(self)
+        self.bevoegdheden_by_activiteit = BevoegdhedenByActiviteitLoader(self)
+        self.bevoegdheid_by_id = BevoegdheidByIdLoader(self)
         self._criteria: asyncio.Future[dict[int, Criteria]] | None = None
-        # Worked out for a whole page ahead of its fields (leraren.laad_pagina_vooruit).
-        self.standen: dict[int, Any] = {}  # bevoegdheid id -> current PeriodeStand or None
-        self.waarschuwingen: dict[int, list[Any]] = {}  # leraar id -> warnings
-        self.staande: dict[int, Any] = {}  # bevoegdheid id -> its standing aantekening or None
+        # Worked out for a whole page ahead of its fields (leraren.laad_pagina_vooruit); `klaar` reads them.
+        self.standen: dict[int, PeriodeStand | None] = {}  # bevoegdheid id -> its current period
+        self.waarschuwingen: dict[int, list[Waarschuwing]] = {}  # leraar id -> warnings
+        self.staande: dict[int, Rij | None] = {}  # bevoegdheid id -> its standing aantekening
 
     async def _lees_criteria(self) -> dict[int, Criteria]:
-        res = await self._v.db.execute(select(*Herregistratiecriteria.__table__.c))
+        res = await self.db.execute(select(*Herregistratiecriteria.__table__.c))
         return {
             c.id: Criteria(c.geldig_vanaf, c.totaal_uren, c.primair_proces_uren, c.vakinhoudelijk_vo_uren)
             for c in res.all()

@@ -7,11 +7,12 @@ API.md's rules do.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, insert, select
 
+from ..auth.policy import Doelgroep
 from ..models import CatalogusActiviteit, Leraar, PortfolioActiviteit, portfolio_bevoegdheid
 from ..models.base import nu
 from ..models.statussen import Registratiestatus
@@ -19,6 +20,7 @@ from . import herregistratie, leraren
 from .beoordeling import hef_op_waar_voldaan
 from .fouten import Conflict, NietGevonden, Onbevoegd, Verzamelaar
 from .ids import id_getal
+from .loaders import Vooruit
 from .paginering import Pagina, venster
 from .schrijven import leg_vast
 
@@ -45,6 +47,22 @@ async def pagina(v: Verzoek, leraar_id: int, first: int | None, after: str | Non
         .offset(offset)
     )
     return Pagina(list(res.all()), offset, totaal)
+
+
+async def laad_pagina_vooruit(
+    v: Verzoek, rijen: Sequence[PortfolioActiviteit], stappen: Mapping[Vooruit, frozenset[Doelgroep]]
+) -> None:
+    """The bevoegdheden of a page of activities, loaded with the page rather than per entry, when a
+    field asked of each entry answers from them (`stappen`: schema/vooruit.py `gevraagd`)."""
+    if Vooruit.ACTIVITEIT_BEVOEGDHEDEN in stappen:
+        per_activiteit = await v.loaders.bevoegdheden_by_activiteit.load_many([r.id for r in rijen])
+        await v.loaders.bevoegdheid_by_id.load_many(sorted({i for ids in per_activiteit for i in ids}))
+
+
+async def bevoegdheden_van(v: Verzoek, activiteit_id: int) -> list[Any]:
+    """The bevoegdheden (plain rows; None for an id gone) an activity counts for."""
+    ids = await v.loaders.bevoegdheden_by_activiteit.load(activiteit_id)
+    return await v.loaders.bevoegdheid_by_id.load_many(ids)
 
 
 async def _geregistreerde_ik(v: Verzoek) -> Leraar:

@@ -88,5 +88,5 @@ class Verzoek:
         self.viewer = viewer
         self.vandaag = vandaag
         self.inzage = Inzage(db, viewer, vandaag)
-        self.loaders = Loaders(self)
+        self.loaders = Loaders(db)
         self.inzagen = Inzagen()  # the access log of this request, written when it is answered

@@ -8,7 +8,8 @@ from ..auth.policy import ALGEMEEN, Doelgroep
 from ..resolvers import bezwaar, catalogus, correcties, leraren
 from .catalogus import ActiviteitConnection, BezwaarConnection, FoutmeldingConnection, Herregistratiecriteria
 from .enums import BezwaarStatus
-from .types import Ctx, Leraar, LeraarConnection, Schoolbestuur, knoop_velden
+from .types import Ctx, Leraar, LeraarConnection, Schoolbestuur
+from .vooruit import gevraagd
 from .zichtbaarheid import zichtbaar
 
 P, Z, SZ = Doelgroep.PUBLIEK, Doelgroep.LERAAR_ZELF, Doelgroep.SCHOOLBESTUUR_ZELF
@@ -24,7 +25,7 @@ class Query:
         self, info: Ctx, zoekterm: str, first: int | None = 20, after: str | None = None
     ) -> LeraarConnection:
         p = await leraren.zoek(info.context, zoekterm, first, after)
-        await leraren.laad_pagina_vooruit(info.context, p.items, knoop_velden(info))
+        await leraren.laad_pagina_vooruit(info.context, p.items, gevraagd(info))
         return LeraarConnection.van(p)
 
     @zichtbaar(P, description="A teacher outside the public register only to that teacher, a current employer and DUO.")
