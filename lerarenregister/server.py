@@ -17,12 +17,11 @@ from .auth.demo import demo_jwks
 from .auth.tokens import JwksBron, TokenControle
 from .db import make_engine, make_sessionmaker
 from .http import gezondheid, metrieken, verzoeklog
+from .http.antwoorden import OrjsonResponse, fout, onverwacht_antwoord
 from .http.cors import Cors, cors_opties
-
-# The GraphQL-over-HTTP handling lives in http/graphql.py; its helpers are re-exported for old imports.
 from .http.graphiql import PAD as GRAPHIQL_PAD
 from .http.graphiql import GraphiQL
-from .http.graphql import OrjsonResponse, _fout, graphql_routes, onverwacht_antwoord, request_id  # noqa: F401
+from .http.graphql import graphql_routes
 from .http.meting import Meten
 from .http.snelheid import Snelheidsbegrenzer
 from .http.verzoek_id import VerzoekId
@@ -152,7 +151,7 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
 
     async def jwks_json(_request: Request) -> Response:
         if not settings.demo:
-            return _fout(404, "NOT_FOUND", "this register uses its identity provider's keys")
+            return fout(404, "NOT_FOUND", "this register uses its identity provider's keys")
         return OrjsonResponse(demo_jwks(settings))
 
     routes = [

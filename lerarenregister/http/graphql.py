@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +13,7 @@ import orjson
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
@@ -33,7 +31,21 @@ from ..schema.vertrouwd import VertrouwdeDocumenten
 from ..settings import Settings
 from ..storingen import ergste_storing, status_en_koppen, storingsantwoord
 from . import revalidatie
-from .mediatypen import GRAPHQL_RESPONSE, JSON, inhoudsfout, onderhandel, voor_mediatype
+from .antwoorden import (
+    OrjsonResponse,
+    alleen_post,
+    fout,
+    graphql_antwoord,
+    in_mediatype,
+    inzage_niet_vastgelegd,
+    niet_aangemeld,
+    niet_aanvaardbaar,
+    onverwacht_antwoord,
+    request_id,
+    weigering_antwoord,
+)
+from .invoer import json_param, lees_body
+from .mediatypen import JSON, inhoudsfout, onderhandel
 from .meting import meting
 from .snelheid import al_geverifieerd
 
@@ -41,71 +53,6 @@ log = logging.getLogger("lerarenregister")
 
 PUBLIEK_MAX_AGE = 60  # seconds a proxy or CDN may serve a public answer without asking again
 VERSIE_CACHE_SECONDEN = 1.0
-
-
-class OrjsonResponse(JSONResponse):
-    def render(self, content: Any) -> bytes:
-        return orjson.dumps(content)
-
-
-def _fout(status: int, code: str, bericht: str, headers: dict[str, str] | None = None) -> Response:
-    return OrjsonResponse(
-        {"errors": [{"message": bericht, "extensions": {"code": code}}]}, status_code=status, headers=headers
-    )
-
-
-async def _lees_body(request: Request, maximum: int) -> bytes | None:
-    """The body, or None when it is larger than `maximum` (read no further than that)."""
-    lengte = request.headers.get("content-length", "")
-    if lengte.isdigit() and int(lengte) > maximum:
-        return None
-    delen, gelezen = [], 0
-    async for deel in request.stream():
-        gelezen += len(deel)
-        if gelezen > maximum:
-            return None
-        delen.append(deel)
-    return b"".join(delen)
-
-
-def _inzage_niet_vastgelegd(exc: Exception) -> Response:
-    """Fail closed: an answer whose access cannot be recorded is not given (API.md, Access log)."""
-    log.error("access log not written; answer withheld: %s", type(exc).__name__)
-    return _fout(503, "SERVICE_UNAVAILABLE", "this access could not be recorded, so nothing is given; try again")
-
-
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
-
-
-def request_id(request: Request) -> str:
-    """The incoming X-Request-ID when it is well-formed, else a new one; kept for the request."""
-    bewaard = request.scope.get("lr_request_id")
-    if bewaard is None:
-        kop = request.headers.get("x-request-id", "")
-        bewaard = kop if _REQUEST_ID.fullmatch(kop) else uuid.uuid4().hex
-        request.scope["lr_request_id"] = bewaard
-    return str(bewaard)
-
-
-def _niet_aangemeld(exc: Exception) -> Response:
-    return _fout(401, "UNAUTHENTICATED", str(exc), {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-
-
-def onverwacht_antwoord(exc: BaseException) -> Response:
-    """Outside GraphQL execution too: masked for the client, logged with the trace under an id."""
-    correlatie = uuid.uuid4().hex
-    log.error("internal error %s", correlatie, exc_info=exc)
-    return OrjsonResponse(
-        {
-            "errors": [
-                {
-                    "message": "internal error",
-                    "extensions": {"code": "INTERNAL_SERVER_ERROR", "correlationId": correlatie},
-                }
-            ]
-        },
-        status_code=500,
-    )
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -117,50 +64,6 @@ class GraphQLRoutes:
     get: Handler
     alle: Handler  # every method: GET and POST to the above, others 405
     documenten: Handler  # GET /documenten.json: the trusted documents (schema/vertrouwd.py)
-
-
-def _json_param(params: Any, naam: str) -> Any:
-    """A GET parameter that holds JSON (`variables`, `extensions`); None when absent or empty."""
-    tekst = params.get(naam)
-    if not tekst:
-        return None
-    try:
-        return orjson.loads(tekst)
-    except orjson.JSONDecodeError:
-        raise ValueError(f"'{naam}' is not JSON") from None
-
-
-def _weigering(w: Weigering, media: str) -> Response:
-    """A trusted document that cannot be found or named. PERSISTED_QUERY_NOT_FOUND is 200 for
-    application/json (Apollo's clients read it there, then send the text with its hash), and a 4xx
-    for application/graphql-response+json, as the spec asks of a request error."""
-    code = w.fouten[0]["extensions"]["code"] if w.fouten else "BAD_REQUEST"
-    status = 200 if code == "PERSISTED_QUERY_NOT_FOUND" and media == JSON else 400
-    return OrjsonResponse({"errors": w.fouten}, status_code=status)
-
-
-def _alleen_post() -> Response:
-    """GET runs queries only (the spec: a mutation over GET is not executed; 405 with Allow)."""
-    return _fout(405, "BAD_REQUEST", "only queries over GET; send mutations with POST", {"Allow": "POST"})
-
-
-def _niet_aanvaardbaar() -> Response:
-    return _fout(
-        406, "NOT_ACCEPTABLE", f"this server answers {GRAPHQL_RESPONSE} or {JSON}; the Accept header allows neither"
-    )
-
-
-def _graphql_antwoord(antwoord: dict[str, Any], media: str, headers: dict[str, str] | None = None) -> Response:
-    """A GraphQL response in the negotiated media type, with the status that type asks for."""
-    status, body = voor_mediatype(antwoord, media)
-    return OrjsonResponse(body, status_code=status, headers=headers, media_type=media)
-
-
-def _in_mediatype(antwoord: Response, media: str) -> Response:
-    """Every JSON answer on /graphql (its refusals, 401, 413, 503 too) in the negotiated media type."""
-    if antwoord.headers.get("content-type", "").startswith(JSON) and media != JSON:
-        antwoord.headers["content-type"] = media
-    return antwoord
 
 
 def graphql_routes(
@@ -258,13 +161,13 @@ def graphql_routes(
             try:
                 viewer = await viewer_van(request)
             except TokenFout as exc:
-                return _niet_aangemeld(exc)
+                return niet_aangemeld(exc)
         if not isinstance(query, str) or not query.strip():
-            return _fout(400, "BAD_REQUEST", "a GraphQL request needs a 'query' string")
+            return fout(400, "BAD_REQUEST", "a GraphQL request needs a 'query' string")
         if variabelen is not None and not isinstance(variabelen, dict):
-            return _fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
+            return fout(400, "BAD_REQUEST", "'variables' must be a JSON object")
         if operatie is not None and not isinstance(operatie, str):
-            return _fout(400, "BAD_REQUEST", "'operationName' must be a string")
+            return fout(400, "BAD_REQUEST", "'operationName' must be a string")
         gemeten = meting(request.scope)  # for the metrics and the request log (http/meting.py)
         gemeten.doelgroep = viewer.rol
         try:  # REGISTER_ALLEEN_VERTROUWD: before anything else is decided about the text
@@ -272,22 +175,20 @@ def graphql_routes(
         except Weigering as w:
             return OrjsonResponse({"errors": w.fouten}, status_code=403)
         if len(query) > settings.max_body_bytes:  # DUO's larger bodies are for variables, not for text
-            return _fout(
-                413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters"
-            )
+            return fout(413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters")
         # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
         try:
             operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
         except Weigering as w:
-            return _graphql_antwoord({"data": None, "errors": w.fouten}, media)
+            return graphql_antwoord({"data": None, "errors": w.fouten}, media)
         if operatie_ is not None:
             gemeten.operatie, gemeten.kosten = operatie_.naam, operatie_.kosten(variabelen)
         if operatie_ is None and operatie is None and len(limieten.analyse(query).operaties) > 1:
             # GraphQL's GetOperation: several operations and no name is a request error. strawberry would
             # run the first one, unchecked by the limits above (they know no operation to check).
-            return _fout(400, "BAD_REQUEST", "the document has several operations; name one in 'operationName'")
+            return fout(400, "BAD_REQUEST", "the document has several operations; name one in 'operationName'")
         if alleen_lezen and operatie_ is not None and operatie_.soort != "query":
-            return _alleen_post()  # before the data version or an ETag: a mutation never gets a 304
+            return alleen_post()  # before the data version or an ETag: a mutation never gets a 304
         # An anonymous query may be answered by the replica; everything else by the primary.
         if (
             replica is not None
@@ -337,7 +238,7 @@ def graphql_routes(
                 storing = ergste_storing(gecompileerd.get("errors", ()))
                 if storing:
                     return OrjsonResponse(gecompileerd, **status_en_koppen(storing))
-                return _graphql_antwoord(gecompileerd, media, kop_cache)
+                return graphql_antwoord(gecompileerd, media, kop_cache)
         leest = alleen_lezen or (operatie_ is not None and operatie_.soort == "query")
         maker = replica.lezer if replica is not None else staat["lezer"] if leest else staat["maker"]
         db = Db(maker)
@@ -365,9 +266,9 @@ def graphql_routes(
                     )
                 )
             except InvalidOperationTypeError:
-                return _alleen_post()
+                return alleen_post()
             except CannotGetOperationTypeError:
-                return _fout(400, "BAD_REQUEST", f"the document has no operation named {operatie!r}")
+                return fout(400, "BAD_REQUEST", f"the document has no operation named {operatie!r}")
             antwoord: dict[str, Any] = {"data": uitkomst.data}
             if uitkomst.errors:
                 fouten, terugdraaien = formatteer(uitkomst.errors, uitvoering=uitkomst.data is not None)
@@ -392,7 +293,7 @@ def graphql_routes(
         except SQLAlchemyError as exc:
             if not inzagen:
                 raise
-            return _inzage_niet_vastgelegd(exc)
+            return inzage_niet_vastgelegd(exc)
         finally:
             await db.close(commit=not terugdraaien)
             if db.geschreven and not terugdraaien:
@@ -402,7 +303,7 @@ def graphql_routes(
             try:
                 await inzagelog.schrijf(los, inzagen)
             except SQLAlchemyError as exc:
-                return _inzage_niet_vastgelegd(exc)
+                return inzage_niet_vastgelegd(exc)
             finally:
                 await los.close(commit=True)
         if "ETag" in kop_cache and any(
@@ -412,38 +313,38 @@ def graphql_routes(
         gemeten.fouten(antwoord.get("errors"))
         if storing := ergste_storing(antwoord.get("errors", ())):  # a timeout or a database gone mid-way
             return OrjsonResponse(antwoord, **status_en_koppen(storing, request_id(request)))
-        return _graphql_antwoord(antwoord, media, {**kop_cache, "X-Request-ID": request_id(request)})
+        return graphql_antwoord(antwoord, media, {**kop_cache, "X-Request-ID": request_id(request)})
 
     async def graphql_post(request: Request) -> Response:
         media = onderhandel(request.headers.get("accept"))
         if media is None:
-            return _niet_aanvaardbaar()
-        return _in_mediatype(await _graphql_post(request, media), media)
+            return niet_aanvaardbaar()
+        return in_mediatype(await _graphql_post(request, media), media)
 
     async def _graphql_post(request: Request, media: str) -> Response:
         reden = inhoudsfout(request.headers.get("content-type"))
         if reden is not None:  # before the token and the body: neither would be read
-            return _fout(415, "UNSUPPORTED_MEDIA_TYPE", reden, {"Accept-Post": "application/json"})
+            return fout(415, "UNSUPPORTED_MEDIA_TYPE", reden, {"Accept-Post": "application/json"})
         try:  # the token first: it decides how large a body may be
             viewer = await viewer_van(request)
         except TokenFout as exc:
-            return _niet_aangemeld(exc)
+            return niet_aangemeld(exc)
         maximum = settings.max_body_bytes_duo if isinstance(viewer, DuoViewer) else settings.max_body_bytes
-        ruw = await _lees_body(request, maximum)
+        ruw = await lees_body(request, maximum)
         if ruw is None:
-            return _fout(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {maximum} bytes")
+            return fout(413, "PAYLOAD_TOO_LARGE", f"the request body is larger than {maximum} bytes")
         try:
             body = orjson.loads(ruw)
         except orjson.JSONDecodeError:
-            return _fout(400, "BAD_REQUEST", "the request body is not JSON")
+            return fout(400, "BAD_REQUEST", "the request body is not JSON")
         if not isinstance(body, dict):
-            return _fout(400, "BAD_REQUEST", "the request body must be a JSON object")
+            return fout(400, "BAD_REQUEST", "the request body must be a JSON object")
         if body.get("extensions") is not None and not isinstance(body["extensions"], dict):
-            return _fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
+            return fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
         try:
             query, _ = vertrouwd.tekst(body)  # a trusted document by its id (documentId, persistedQuery)
         except Weigering as w:
-            return _weigering(w, media)
+            return weigering_antwoord(w, media)
         return await voer_uit(request, media, query, body.get("variables"), body.get("operationName"), False, viewer)
 
     async def graphql_get(request: Request) -> Response:
@@ -452,26 +353,26 @@ def graphql_routes(
             return await graphiql()
         media = onderhandel(request.headers.get("accept"))
         if media is None:
-            return _niet_aanvaardbaar()
-        return _in_mediatype(await _graphql_get(request, media), media)
+            return niet_aanvaardbaar()
+        return in_mediatype(await _graphql_get(request, media), media)
 
     async def _graphql_get(request: Request, media: str) -> Response:
         if len(request.scope.get("query_string", b"")) > settings.max_body_bytes:
-            return _fout(413, "PAYLOAD_TOO_LARGE", f"the query string is larger than {settings.max_body_bytes} bytes")
+            return fout(413, "PAYLOAD_TOO_LARGE", f"the query string is larger than {settings.max_body_bytes} bytes")
         params = request.query_params
         try:
-            variabelen, extensies = _json_param(params, "variables"), _json_param(params, "extensions")
+            variabelen, extensies = json_param(params, "variables"), json_param(params, "extensions")
         except ValueError as exc:
-            return _fout(400, "BAD_REQUEST", str(exc))
+            return fout(400, "BAD_REQUEST", str(exc))
         if extensies is not None and not isinstance(extensies, dict):
-            return _fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
+            return fout(400, "BAD_REQUEST", "'extensions' must be a JSON object")
         verzoek: dict[str, Any] = {k: params[k] for k in ("query", "documentId") if k in params}
         if extensies:
             verzoek["extensions"] = extensies
         try:
             query, _ = vertrouwd.tekst(verzoek)  # a trusted document by its id (documentId, persistedQuery)
         except Weigering as w:
-            return _weigering(w, media)
+            return weigering_antwoord(w, media)
         return await voer_uit(request, media, query, variabelen or None, params.get("operationName"), True)
 
     async def documenten(_request: Request) -> Response:
@@ -483,7 +384,7 @@ def graphql_routes(
             return await graphql_get(request)
         if request.method == "POST":
             return await graphql_post(request)
-        return _fout(
+        return fout(
             405,
             "METHOD_NOT_ALLOWED",
             f"{request.method[:20]} is not a GraphQL-over-HTTP method",
