@@ -703,7 +703,18 @@ def main(argv: list[str] | None = None) -> None:
         metavar="COMMIT",
         help="ours against ours at COMMIT (a temporary worktree in /tmp/lr-voor, served without "
         "migrations), alternating in the same rounds; only those two servers, no writes, no "
-        "profile; writes only the section '" + VOOR_KOP[3:] + "' of RESULTS.md",
+        "profile; writes only its section of RESULTS.md (--kop)",
+    )
+    ap.add_argument(
+        "--kop",
+        default=VOOR_KOP[3:],
+        help="with --voor: the heading of the section it writes (an existing one is replaced; default: "
+        f"'{VOOR_KOP[3:]}'), e.g. \"Before and after issue 13's reshaping (--voor 4583ebe)\"",
+    )
+    ap.add_argument(
+        "--voor-wat",
+        default=VOOR_WAT,
+        help="with --voor: what the earlier commit is, for the section's first paragraph",
     )
     ap.add_argument(
         "--adressen",
@@ -1254,6 +1265,11 @@ def profileer(
 # --- the report --------------------------------------------------------------------------------------
 
 VOOR_KOP = "## Before and after issues 9 and 10: limits, rate limits, access log (--voor)"
+VOOR_WAT = (
+    "main before the work on issues 9 and 10: no query limits, no rate limits, no statement timeout, no access log"
+)
+# Sections a full run keeps as they are: the --voor runs, bench/vijandig.py's, the polls' and notes by hand.
+BEWAARD = ("## Before and after ", "## Hostile queries (issue 9)", "## Plans for every audience")
 PEIL_KOP = "## Private revalidation: a board's unchanged poll (issue 12, point 4)"  # a run by hand, kept
 
 
@@ -1606,11 +1622,9 @@ def schrijf_resultaten(
     r.append("")
     # Sections written by other scripts (bench/vijandig.py) are kept, each to the next heading of its level.
     oud = pad.read_text() if pad.exists() else ""
-    for kop in (VOOR_KOP, "## Hostile queries (issue 9)", PEIL_KOP):
-        if "\n" + kop in oud:
-            begin = oud.index("\n" + kop) + 1
-            einde = oud.find("\n## ", begin + len(kop))
-            r.append(oud[begin : einde if einde >= 0 else len(oud)].rstrip("\n") + "\n")
+    for sectie in ("## " + deel for deel in oud.split("\n## ")[1:]):
+        if sectie.startswith((*BEWAARD, PEIL_KOP)):
+            r.append(sectie.rstrip("\n") + "\n")
     pad.write_text("\n".join(r) + "\n")
 
 
@@ -1641,11 +1655,11 @@ def schrijf_voor_sectie(
         return [o[k] / v[k] for k in sorted(o) if k in v and v[k]]
 
     t = meta
-    r: list[str] = [VOOR_KOP, ""]
+    kop = "## " + args.kop
+    r: list[str] = [kop, ""]
     r.append(
         f"Written by `bench/harness.py --voor` (by hand); rerun with the command below. Our server at this tree "
-        f'("ons") beside our server at commit {info["voor"]} ("voor": main before the work on issues 9 and '
-        "10: no query limits, no rate limits, no statement timeout, no access log), on the same data set, "
+        f'("ons") beside our server at commit {info["voor"]} ("voor": {args.voor_wat}), on the same data set, '
         "alternating in the same rounds. The ratios ons / voor are the figures; the absolute ones move with "
         "the shared machine.\n"
     )
@@ -1808,9 +1822,9 @@ def schrijf_voor_sectie(
     r.append("")
     tekst = "\n".join(r) + "\n"
     oud = pad.read_text() if pad.exists() else ""
-    if "\n" + VOOR_KOP in oud:
-        begin = oud.index("\n" + VOOR_KOP) + 1
-        einde = oud.find("\n## ", begin + len(VOOR_KOP))
+    if "\n" + kop + "\n" in oud:
+        begin = oud.index("\n" + kop + "\n") + 1
+        einde = oud.find("\n## ", begin + len(kop))
         nieuw = oud[:begin] + tekst + (oud[einde + 1 :] if einde >= 0 else "")
     elif "\n## Hostile queries (issue 9)" in oud:  # before the hostile queries' section, after the full run
         begin = oud.index("\n## Hostile queries (issue 9)") + 1
