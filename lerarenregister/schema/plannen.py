@@ -48,6 +48,7 @@ from strawberry.schema.schema import validate_document
 
 from .ontleden import KLEIN, ontleed
 from .planstappen import Run, Terugval, Veld, Voltooier, blad, lijst, niet_null, object_, velden
+from .rijenpad import NIET_GEDAAN, NietOpRijen, RijenPlan, rijenplan
 
 log = logging.getLogger(__name__)
 
@@ -139,12 +140,17 @@ class Plan:
     graphql_schema: Any
     operatie: OperationDefinitionNode
     velden: list[Veld]
+    rijen: RijenPlan | None = None  # on PostgreSQL, from plain rows (schema/rijenpad.py)
 
     async def voer_uit(self, verzoek: Any, variabelen: dict[str, Any] | None) -> ExecutionResult | None:
         """The executor's result for this request, or None when the executor must answer it."""
         waarden = get_variable_values(self.graphql_schema, self.operatie.variable_definitions or (), variabelen or {})
         if isinstance(waarden, list):
             return None
+        if self.rijen is not None:
+            uit = await self.rijen.voer_uit(verzoek, waarden)
+            if uit is not NIET_GEDAAN:
+                return uit  # type: ignore[no-any-return]
         run = Run(self, verzoek, waarden)
         try:
             data = velden(self.velden, None, None, run)
@@ -170,9 +176,12 @@ def plan(schema: Any, tekst: str) -> Plan:
     operatie = document.definitions[0]
     if operatie.operation != OperationType.QUERY or operatie.directives:
         raise NietTePlannen("queries only")
-    return Plan(
-        schema, graphql_schema, operatie, _Bouwer(schema).selectie(graphql_schema.query_type, operatie.selection_set)
-    )
+    velden_ = _Bouwer(schema).selectie(graphql_schema.query_type, operatie.selection_set)
+    try:
+        rijen: RijenPlan | None = rijenplan(schema, operatie)
+    except NietOpRijen:
+        rijen = None
+    return Plan(schema, graphql_schema, operatie, velden_, rijen)
 
 
 class Plannen:
