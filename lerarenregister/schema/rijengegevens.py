@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import asyncpg
 
 from ..auth.policy import Onderwerp
+from ..regels.herregistratie import Criteria
 from ..resolvers import herregistratie, leraren
 from ..resolvers.paginering import Pagina
 
@@ -69,9 +70,13 @@ VOORPORTAAL = (
     "JOIN schoolbestuur s ON s.id = v.schoolbestuur_id WHERE v.leraar_id = ANY($1::int[]) "
     "ORDER BY v.begindatum DESC, v.id"
 )
+# The loader's rows, as three arrays per bevoegdheid: a page's thousands of (datum, gebied, uren)
+# decoded by the driver, not a record each. Their order is the database's in both (hours are
+# summed; halves add up exactly in any order).
 ACTIVITEITEN = (
-    "SELECT pb.bevoegdheid_id, a.datum, a.gebied, a.uren FROM portfolio_bevoegdheid pb "
-    "JOIN portfolio_activiteit a ON a.id = pb.activiteit_id WHERE pb.bevoegdheid_id = ANY($1::int[])"
+    "SELECT pb.bevoegdheid_id, array_agg(a.datum), array_agg(a.gebied), array_agg(a.uren) "
+    "FROM portfolio_bevoegdheid pb JOIN portfolio_activiteit a ON a.id = pb.activiteit_id "
+    "WHERE pb.bevoegdheid_id = ANY($1::int[]) GROUP BY pb.bevoegdheid_id"
 )
 LERAAR = (
     "SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, voornamen, geboortedatum, status, "
@@ -81,6 +86,10 @@ PORTFOLIO_AANTAL = "SELECT count(*) FROM portfolio_activiteit WHERE leraar_id = 
 PORTFOLIO = (
     "SELECT id, leraar_id, titel, datum, uren, gebied, bron FROM portfolio_activiteit WHERE leraar_id = $1 "
     "ORDER BY datum DESC, id DESC LIMIT $2 OFFSET $3"
+)
+BESTUUR = "SELECT id, bevoegd_gezag_nummer, naam FROM schoolbestuur WHERE bevoegd_gezag_nummer = $1"
+CRITERIA = (
+    "SELECT id, geldig_vanaf, totaal_uren, primair_proces_uren, vakinhoudelijk_vo_uren FROM herregistratiecriteria"
 )
 KOPPELINGEN = "SELECT activiteit_id, bevoegdheid_id FROM portfolio_bevoegdheid WHERE activiteit_id = ANY($1::int[])"
 BEVOEGDHEDEN_OP_ID = f"SELECT {_BEVOEGDHEID} FROM bevoegdheid b WHERE b.id = ANY($1::int[])"
@@ -198,15 +207,27 @@ async def _met_herregistratie(g: Gegevens, con: Verbinding, ids: list[int]) -> N
     g.perioden = {b: list(p.values()) for b, p in perioden.items()}
 
 
+class _Activiteiten:
+    """A bevoegdheid's (datum, gebied, uren), as the rule functions iterate them, from the three arrays."""
+
+    __slots__ = ("datums", "gebieden", "uren")
+
+    def __init__(self, datums: list[Any], gebieden: list[str], uren: list[float]):
+        self.datums, self.gebieden, self.uren = datums, gebieden, uren
+
+    def __iter__(self) -> Any:
+        return zip(self.datums, self.gebieden, self.uren)
+
+
 async def _huidige_perioden(v: Any, g: Gegevens, con: Verbinding) -> None:
     """herregistratie.huidige_perioden over every bevoegdheid of the page."""
     alle = [b for lijst in g.bevoegdheden.values() for b in lijst]
     gekozen = [b for b in alle if b.voor_herregistratie]
-    activiteiten: dict[int, list[tuple[Any, str, float]]] = defaultdict(list)
+    activiteiten: dict[int, Any] = {}
     if gekozen:
-        for bid, datum, gebied, uren in await con.rijen(ACTIVITEITEN, [b.id for b in gekozen]):
-            activiteiten[bid].append((datum, gebied, uren))
-    criteria = await v.loaders.criteria()
+        for bid, datums, gebieden, uren in await con.rijen(ACTIVITEITEN, [b.id for b in gekozen]):
+            activiteiten[bid] = _Activiteiten(datums, gebieden, uren)
+    criteria = {c[0]: Criteria(*c[1:]) for c in await con.rijen(CRITERIA)}  # as the loaders read them
     for b in alle:
         g.standen[b.id] = None
     for b in gekozen:

@@ -338,7 +338,12 @@ class RijenPlan:
         return ExecutionResult(data, run.fouten or None)
 
     async def _bestuur(self, v: Any, g: rg.Gegevens, arg: dict[str, Any]) -> None:
-        g.bestuur = await leraren.mijn_bestuur(v)
+        con = await rg.Verbinding.van(v.db)
+        rijen = await con.rijen(rg.BESTUUR, v.viewer.bevoegd_gezag)  # as leraren.mijn_bestuur
+        if not rijen:
+            raise rg.Terugval("no such board")
+        g.bestuur = rijen[0]
+        v.inzage.ken_bestuur(g.bestuur.id)
         if self.bouw.argumenten is None:
             return
         filter_ = arg.get("filter") or {}
@@ -353,7 +358,7 @@ class RijenPlan:
             arg.get("after"),
         )
         if g.pagina.items and self.bouw.gevraagd & {"bevoegdheden", "voorportaal", "waarschuwingen"}:
-            await rg.staf(v, g, await rg.Verbinding.van(v.db), self.bouw.gevraagd)
+            await rg.staf(v, g, con, self.bouw.gevraagd)
 
     async def _ik(self, v: Any, g: rg.Gegevens, venster_: tuple[int, int]) -> bool:
         leraar_id = await v.inzage.eigen_leraar_id()
