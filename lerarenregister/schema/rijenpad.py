@@ -297,6 +297,7 @@ class RijenPlan:
     wortel: _Selectie
     soort: str  # "bestuur" | "ik"
     bouw: _Bouw
+    naam: str | None  # the operation's
 
     async def voer_uit(self, verzoek: Any, waarden: Any) -> Any:
         """The executor's result; NIET_GEDAAN when the plan answers instead (nothing ran); None when
@@ -386,4 +387,5 @@ def rijenplan(schema: Any, operatie: OperationDefinitionNode) -> RijenPlan:
         raise NietOpRijen("mijnSchoolbestuur or ik")
     bouw = _Bouw(schema.regels)
     wortel = _selectie(schema._schema.query_type, operatie.selection_set, "wortel", bouw)
-    return RijenPlan(schema.regels, wortel, "bestuur" if naam == "mijnSchoolbestuur" else "ik", bouw)
+    soort = "bestuur" if naam == "mijnSchoolbestuur" else "ik"
+    return RijenPlan(schema.regels, wortel, soort, bouw, operatie.name.value if operatie.name else None)
