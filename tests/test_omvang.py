@@ -14,7 +14,6 @@ PAKKET = Path(lerarenregister.__file__).parent
 # there, and its entry goes then (the second test fails while an entry is no longer needed).
 NOG_TE_SPLITSEN = {
     "schema/types.py": "the fast executor path's branch (snelpad) reshapes it",
-    "schema/gecompileerd.py": "the fast executor path's branch (snelpad) reshapes it",
     "http/graphql.py": "the edge middleware's branch (the lead's) reshapes it",
     "schema/limieten.py": "over the limit since ruff format wrapped it; split next",
     "resolvers/levering.py": "over the limit since ruff format wrapped it; split next",

@@ -52,8 +52,6 @@ from .rijenpad import NIET_GEDAAN, NietOpRijen, RijenPlan, rijenplan
 
 log = logging.getLogger(__name__)
 
-_GEEN = object()
-
 
 class NietTePlannen(Exception):
     """This document is answered by the executor."""
@@ -205,20 +203,17 @@ class Plannen:
                 self._plannen[tekst] = None
 
     def plan(self, tekst: str, operatie: str | None) -> Plan | None:
-        gevonden = self._plannen.get(tekst, _GEEN)
-        if gevonden is _GEEN:
-            gevonden = self._plannen.get(tekst.strip(), _GEEN)
-        if gevonden is _GEEN:
+        if tekst in self._plannen:
+            gevonden = self._plannen[tekst]
+        elif (kaal := tekst.strip()) in self._plannen:
+            gevonden = self._plannen[kaal]
+        else:
             gevonden = self._los_plan(tekst)
-        if gevonden is None or (
-            operatie is not None
-            and (
-                gevonden.operatie.name is None  # type: ignore[union-attr]
-                or gevonden.operatie.name.value != operatie
-            )
-        ):  # type: ignore[union-attr]
+        if gevonden is None:
             return None
-        return gevonden  # type: ignore[return-value]
+        if operatie is not None and (gevonden.operatie.name is None or gevonden.operatie.name.value != operatie):
+            return None
+        return gevonden
 
     def _los_plan(self, tekst: str) -> Plan | None:
         if len(tekst) > KLEIN:

@@ -173,7 +173,7 @@ def _selectie(type_: GraphQLObjectType, selecties: Any, plek: str, bouw: _Bouw) 
         if any(v.sleutel == sleutel for v in sel.velden):
             raise NietOpRijen(f"the response key {sleutel} twice")
         if naam == "__typename":
-            sel.velden.append(_Veld(sleutel, naam, knoop, lambda _b, _r, t=type_.name: t, True))
+            sel.velden.append(_Veld(sleutel, naam, knoop, _vast(type_.name), True))
             continue
         if naam not in lezers or (toegestaan is not None and naam not in toegestaan):
             raise NietOpRijen(f"{type_.name}.{naam} here")
@@ -207,6 +207,10 @@ def _selectie(type_: GraphQLObjectType, selecties: Any, plek: str, bouw: _Bouw) 
         sel.velden.append(v)
     sel.vrij = type_.name in STRUCTUREEL and not any((type_.name, v.naam) in bouw.regels for v in sel.velden)
     return sel
+
+
+def _vast(waarde: str) -> Callable[[Any, Any], Any]:
+    return lambda _b, _r: waarde
 
 
 def _plek(ouder: str, naam: str, plek: str) -> str:
