@@ -17,11 +17,15 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import asyncpg
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from ..auth.policy import Onderwerp
+from ..models import Leraar
 from ..regels.herregistratie import Criteria
 from ..resolvers import herregistratie, leraren
-from ..resolvers.paginering import Pagina
+from ..resolvers.paginering import Pagina, venster
+from ..resolvers.werkgever import huidig_bij
 
 
 class Rij(asyncpg.Record):  # type: ignore[misc]  # asyncpg's Record is untyped
@@ -87,6 +91,45 @@ PORTFOLIO = (
     "SELECT id, leraar_id, titel, datum, uren, gebied, bron FROM portfolio_activiteit WHERE leraar_id = $1 "
     "ORDER BY datum DESC, id DESC LIMIT $2 OFFSET $3"
 )
+_L = Leraar.__table__.c
+_STAF_KOLOMMEN = (
+    _L.id,
+    _L.registernummer,
+    _L.voorletters,
+    _L.tussenvoegsel,
+    _L.achternaam,
+    _L.voornamen,
+    _L.geboortedatum,
+    _L.status,
+    _L.geregistreerd_op,
+    _L.portfolio_openbaar,
+    _L.eerste_levering_op,
+)
+
+
+def _sql(statement: Any) -> tuple[str, tuple[str, ...]]:
+    """A statement's text for the driver, and its parameters' names in their order."""
+    gecompileerd = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+    return str(gecompileerd), tuple(gecompileerd.positiontup or ())
+
+
+def _staf(met_status: bool) -> tuple[str, tuple[str, ...]]:
+    """leraren.medewerkers' page (without gewijzigdSinds or a warnings filter), its window count
+    included, the current-employer rule taken from werkgever.huidig_bij with bound values."""
+    waar = huidig_bij(bindparam("bestuur"), bindparam("vandaag"))  # type: ignore[arg-type]
+    if met_status:
+        waar = waar & (Leraar.status == bindparam("status"))
+    return _sql(
+        select(*_STAF_KOLOMMEN, func.count().over().label("totaal_aantal"))
+        .where(waar)
+        .order_by(Leraar.zoeknaam, Leraar.registernummer)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+STAF = {met: _staf(met) for met in (False, True)}
+
 BESTUUR = "SELECT id, bevoegd_gezag_nummer, naam FROM schoolbestuur WHERE bevoegd_gezag_nummer = $1"
 CRITERIA = (
     "SELECT id, geldig_vanaf, totaal_uren, primair_proces_uren, vakinhoudelijk_vo_uren FROM herregistratiecriteria"
@@ -149,6 +192,21 @@ class Gegevens:
 
 class Terugval(Exception):
     """The executor answers this request (something the row path does not reproduce)."""
+
+
+async def staf_pagina(
+    v: Any, con: Verbinding, bestuur_id: int, status: str | None, first: int | None, after: str | None
+) -> Pagina[Any]:
+    """As leraren.medewerkers without gewijzigdSinds and the warnings filter: the page, its total, and
+    the asker's audiences for its teachers (selected as the board's current staff)."""
+    limit, offset = venster(50 if first is None else first, after)
+    sql, namen = STAF[status is not None]
+    waarden = {"bestuur": bestuur_id, "vandaag": v.vandaag, "status": status, "limit": limit, "offset": offset}
+    rijen = await con.rijen(sql, *(waarden[n] for n in namen))
+    if not rijen and (offset or limit == 0):
+        raise Terugval("a total counted apart")
+    await v.inzage.laad(rijen, huidig_personeel=True)
+    return Pagina(rijen, offset, rijen[0]["totaal_aantal"] if rijen else 0)
 
 
 async def staf(v: Any, g: Gegevens, con: Verbinding, gevraagd: set[str]) -> None:

@@ -19,9 +19,17 @@ from .relay import page_info
 Lezer = Callable[[Any, Any], Any]
 
 
+ATTRIBUUT: dict[Lezer, str] = {}  # readers of one attribute: the generated code reads it itself
+
+
 def _a(naam: str) -> Lezer:
     haal = attrgetter(naam)
-    return lambda b, _r: haal(b)
+
+    def lees(b: Any, _r: Any) -> Any:
+        return haal(b)
+
+    ATTRIBUUT[lees] = naam
+    return lees
 
 
 def _id(b: Any, _r: Any) -> str:
@@ -187,4 +195,4 @@ ONDERWERP: dict[str, Callable[[Any, Onderwerp, Any], Onderwerp]] = {
     },
 }
 
-__all__ = ["LEZERS", "ONDERWERP", "TOEGESTAAN"]
+__all__ = ["ATTRIBUUT", "LEZERS", "ONDERWERP", "TOEGESTAAN"]

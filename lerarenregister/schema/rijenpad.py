@@ -45,13 +45,13 @@ from ..resolvers import leraren
 from ..resolvers.fouten import RegisterFout
 from ..resolvers.paginering import venster
 from . import rijengegevens as rg
+from .rijenbouw import genereer
 from .rijenlezers import LEZERS, ONDERWERP, TOEGESTAAN
 from .zichtbaarheid import STRUCTUREEL, controleer
 
 log = logging.getLogger(__name__)
 
 NIET_GEDAAN: Any = object()  # left to the plan: nothing has run
-_GEEN: frozenset[Doelgroep] = frozenset()
 
 
 class NietOpRijen(Exception):
@@ -63,6 +63,7 @@ class _Tabel:
     """controleer's verdicts for one object type's selected fields and one set of audiences."""
 
     weigeringen: list[Exception | None]
+    weigert: bool  # any field denied
     doelgroep: Doelgroep | None  # the access log's audience for these fields, if any is logged
     gelogd: frozenset[str]
 
@@ -105,6 +106,7 @@ class _Selectie:
     velden: list[_Veld] = field(default_factory=list)
     tabellen: dict[tuple[Any, ...], _Tabel] = field(default_factory=dict)
     vrij: bool = False  # Relay's plumbing with no declared field: controleer lets every field through
+    bouw: Callable[..., dict[str, Any]] = field(default=lambda *_a: {})  # schema/rijenbouw.py's
 
     def tabel(self, regels: Any, viewer: Any, groepen: frozenset[Doelgroep], onderwerp: Onderwerp) -> _Tabel:
         sleutel = (groepen, onderwerp.leraar_id is not None, type(viewer))
@@ -123,7 +125,7 @@ class _Selectie:
         doelgroep = stub.log[0][0] if stub.log else None
         if any(d != doelgroep for d, _ in stub.log):
             raise NietOpRijen("fields logged under different audiences")
-        tabel = _Tabel(weigeringen, doelgroep, frozenset(n for _, n in stub.log))
+        tabel = _Tabel(weigeringen, any(weigeringen), doelgroep, frozenset(n for _, n in stub.log))
         self.tabellen[sleutel] = tabel
         return tabel
 
@@ -206,6 +208,7 @@ def _selectie(type_: GraphQLObjectType, selecties: Any, plek: str, bouw: _Bouw) 
             raise NietOpRijen(f"{type_.name}.{naam}: an abstract type")
         sel.velden.append(v)
     sel.vrij = type_.name in STRUCTUREEL and not any((type_.name, v.naam) in bouw.regels for v in sel.velden)
+    sel.bouw = genereer(sel)
     return sel
 
 
@@ -257,17 +260,19 @@ class _Run:
         self.bekend = v.inzage.bekend
         self.per_leraar = v.inzagen.per_leraar
 
-    def object_(self, sel: _Selectie, bron: Any, onderwerp: Onderwerp, pad: Any) -> dict[str, Any]:
-        groepen = _GEEN if sel.vrij else self.bekend(onderwerp)
-        if groepen is None:
-            raise rg.Terugval("audiences not known")
-        tabel = sel.tabel(self.regels, self.viewer, groepen, onderwerp)
-        if tabel.doelgroep is not None and onderwerp.leraar_id is not None:  # as Inzagen.noteer, field by field
-            bestaand = self.per_leraar.get(onderwerp.leraar_id)
-            if bestaand is None:
-                self.per_leraar[onderwerp.leraar_id] = (tabel.doelgroep, set(tabel.gelogd))
-            else:
-                bestaand[1].update(tabel.gelogd)
+    def noteer(self, onderwerp: Onderwerp, tabel: _Tabel) -> None:
+        """The object's logged fields, as Inzagen.noteer notes them field by field."""
+        if onderwerp.leraar_id is None:
+            return
+        bestaand = self.per_leraar.get(onderwerp.leraar_id)
+        if bestaand is None:
+            self.per_leraar[onderwerp.leraar_id] = (tabel.doelgroep, set(tabel.gelogd))
+        else:
+            bestaand[1].update(tabel.gelogd)
+
+    def object_(self, sel: _Selectie, bron: Any, onderwerp: Onderwerp, pad: Any, tabel: _Tabel) -> dict[str, Any]:
+        """An object with a denied field (schema/rijenbouw.py builds the others): its verdicts
+        (`tabel`) are known and its logged fields noted."""
         uit: dict[str, Any] = {}
         for v, weigering in zip(sel.velden, tabel.weigeringen):
             if weigering is not None:
@@ -286,10 +291,10 @@ class _Run:
             elif v.kind is None:
                 uit[v.sleutel] = w if v.zet_om is None else v.zet_om(w)
             elif v.lijst:
-                kind, van, kpad = v.kind, v.kind.onderwerp_van, (pad, v.sleutel)
-                uit[v.sleutel] = [self.object_(kind, x, van(x, onderwerp, self), (kpad, i)) for i, x in enumerate(w)]
+                bouw, van, kpad = v.kind.bouw, v.kind.onderwerp_van, (pad, v.sleutel)
+                uit[v.sleutel] = [bouw(self, x, van(x, onderwerp, self), (kpad, i)) for i, x in enumerate(w)]
             else:
-                uit[v.sleutel] = self.object_(v.kind, w, v.kind.onderwerp_van(w, onderwerp, self), (pad, v.sleutel))
+                uit[v.sleutel] = v.kind.bouw(self, w, v.kind.onderwerp_van(w, onderwerp, self), (pad, v.sleutel))
         return uit
 
 
@@ -336,7 +341,7 @@ class RijenPlan:
             elif not await self._ik(v, g, venster_):
                 return None
             run = _Run(v, g, self.regels)
-            data = run.object_(self.wortel, None, ALGEMEEN, None)
+            data = self.wortel.bouw(run, None, ALGEMEEN, None)
         except Exception as exc:  # the executor answers it, with its own errors
             log.debug("row path handed to the executor: %r", exc)
             return None
@@ -353,15 +358,13 @@ class RijenPlan:
             return
         filter_ = arg.get("filter") or {}
         status = filter_.get("registratiestatus")
-        g.pagina = await leraren.medewerkers(
-            v,
-            g.bestuur.id,
-            status.value if status else None,
-            None,
-            arg.get("gewijzigdSinds"),
-            arg.get("first"),
-            arg.get("after"),
-        )
+        status = status.value if status else None
+        if arg.get("gewijzigdSinds") is None:
+            g.pagina = await rg.staf_pagina(v, con, g.bestuur.id, status, arg.get("first"), arg.get("after"))
+        else:
+            g.pagina = await leraren.medewerkers(
+                v, g.bestuur.id, status, None, arg["gewijzigdSinds"], arg.get("first"), arg.get("after")
+            )
         if g.pagina.items and self.bouw.gevraagd & {"bevoegdheden", "voorportaal", "waarschuwingen"}:
             await rg.staf(v, g, con, self.bouw.gevraagd)
 
