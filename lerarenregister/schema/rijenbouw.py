@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .rijengegevens import Terugval
-from .rijenlezers import ATTRIBUUT, ONDERWERP
+from .rijenlezers import ALS_TEKST, ATTRIBUUT, ONDERWERP, RECORDS
 
 _VAN_OUDER = ONDERWERP["Naam"]  # an object of its parent's owner
 
@@ -40,9 +40,14 @@ def genereer(sel: Any) -> Callable[..., dict[str, Any]]:
         "        return run.object_(sel, bron, onderwerp, pad, tabel)",
     ]
     waarden = []
+    record = sel.type_naam in RECORDS
     for i, v in enumerate(sel.velden):
         attribuut = ATTRIBUUT.get(v.lees)
-        if attribuut is not None and attribuut.isidentifier():
+        if record and attribuut is not None:
+            regels.append(f"    w{i} = bron[{attribuut!r}]")
+        elif record and v.lees in ALS_TEKST:
+            regels.append(f"    w{i} = str(bron[{ALS_TEKST[v.lees]!r}])")
+        elif attribuut is not None and attribuut.isidentifier():
             regels.append(f"    w{i} = bron.{attribuut}")
         else:
             ns[f"L{i}"] = v.lees

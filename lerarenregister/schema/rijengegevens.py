@@ -38,6 +38,16 @@ class Rij(asyncpg.Record):  # type: ignore[misc]  # asyncpg's Record is untyped
             raise AttributeError(naam) from None
 
 
+class Rijdict(dict[str, Any]):
+    """A SQLAlchemy row's columns as `Rij` reads them: by name and as attributes."""
+
+    def __getattr__(self, naam: str) -> Any:
+        try:
+            return self[naam]
+        except KeyError:
+            raise AttributeError(naam) from None
+
+
 class Periode(NamedTuple):
     periode_start: Any
     periode_einde: Any
@@ -82,6 +92,7 @@ ACTIVITEITEN = (
     "FROM portfolio_bevoegdheid pb JOIN portfolio_activiteit a ON a.id = pb.activiteit_id "
     "WHERE pb.bevoegdheid_id = ANY($1::int[]) GROUP BY pb.bevoegdheid_id"
 )
+EIGEN_LERAAR = "SELECT id FROM leraar WHERE bsn_hash = ANY($1::varchar[])"  # as Inzage.eigen_leraar_id
 LERAAR = (
     "SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, voornamen, geboortedatum, status, "
     "geregistreerd_op, portfolio_openbaar, eerste_levering_op FROM leraar WHERE id = $1"

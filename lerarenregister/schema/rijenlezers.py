@@ -36,6 +36,11 @@ def _id(b: Any, _r: Any) -> str:
     return str(b.id)
 
 
+ALS_TEKST: dict[Lezer, str] = {_id: "id"}  # readers of one column as text (an ID)
+# Types whose sources are records (schema/rijengegevens.py `Rij`, `Rijdict`): read by column name.
+RECORDS = frozenset({"Leraar", "Bevoegdheid", "PortfolioActiviteit"})
+
+
 def _edges(p: Any, _r: Any) -> list[tuple[int, Any]]:
     return [(p.offset + i, x) for i, x in enumerate(p.items)]
 
@@ -195,4 +200,4 @@ ONDERWERP: dict[str, Callable[[Any, Onderwerp, Any], Onderwerp]] = {
     },
 }
 
-__all__ = ["ATTRIBUUT", "LEZERS", "ONDERWERP", "TOEGESTAAN"]
+__all__ = ["ALS_TEKST", "ATTRIBUUT", "LEZERS", "ONDERWERP", "RECORDS", "TOEGESTAAN"]

@@ -43,7 +43,7 @@ from ..auth.policy import ALGEMEEN, Doelgroep, Onderwerp
 from ..auth.viewer import LeraarViewer, SchoolbestuurViewer
 from ..resolvers import leraren
 from ..resolvers.fouten import RegisterFout
-from ..resolvers.paginering import venster
+from ..resolvers.paginering import Pagina, venster
 from . import rijengegevens as rg
 from .rijenbouw import genereer
 from .rijenlezers import LEZERS, ONDERWERP, TOEGESTAAN
@@ -362,17 +362,21 @@ class RijenPlan:
         if arg.get("gewijzigdSinds") is None:
             g.pagina = await rg.staf_pagina(v, con, g.bestuur.id, status, arg.get("first"), arg.get("after"))
         else:
-            g.pagina = await leraren.medewerkers(
+            p = await leraren.medewerkers(
                 v, g.bestuur.id, status, None, arg["gewijzigdSinds"], arg.get("first"), arg.get("after")
             )
+            staf: list[Any] = p.items  # plain rows, typed as the model
+            g.pagina = Pagina([rg.Rijdict(r._mapping) for r in staf], p.offset, p.totaal)
         if g.pagina.items and self.bouw.gevraagd & {"bevoegdheden", "voorportaal", "waarschuwingen"}:
             await rg.staf(v, g, con, self.bouw.gevraagd)
 
     async def _ik(self, v: Any, g: rg.Gegevens, venster_: tuple[int, int]) -> bool:
-        leraar_id = await v.inzage.eigen_leraar_id()
-        if leraar_id is None:
-            return False
         con = await rg.Verbinding.van(v.db)
+        gevonden = await con.rijen(rg.EIGEN_LERAAR, list(v.viewer.hashes))
+        if len(gevonden) != 1:
+            return False  # nobody (or, impossibly, two): the executor's error
+        leraar_id = gevonden[0]["id"]
+        v.inzage.ken_leraar(leraar_id)
         rijen = await con.rijen(rg.LERAAR, leraar_id)
         if not rijen:
             return False
