@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .rijengegevens import Terugval
-from .rijenlezers import ALS_TEKST, ATTRIBUUT, ONDERWERP, RECORDS
+from .rijenlezers import ALS_TEKST, ATTRIBUUT, EXPRESSIE, ONDERWERP, ONDERWERP_EXPRESSIE, RECORDS
 
 _VAN_OUDER = ONDERWERP["Naam"]  # an object of its parent's owner
 
@@ -43,7 +43,11 @@ def genereer(sel: Any) -> Callable[..., dict[str, Any]]:
     record = sel.type_naam in RECORDS
     for i, v in enumerate(sel.velden):
         attribuut = ATTRIBUUT.get(v.lees)
-        if record and attribuut is not None:
+        if v.lees in EXPRESSIE:
+            expressie, namen = EXPRESSIE[v.lees]
+            ns.update(namen)
+            regels.append(f"    w{i} = {expressie}")
+        elif record and attribuut is not None:
             regels.append(f"    w{i} = bron[{attribuut!r}]")
         elif record and v.lees in ALS_TEKST:
             regels.append(f"    w{i} = str(bron[{ALS_TEKST[v.lees]!r}])")
@@ -62,16 +66,23 @@ def genereer(sel: Any) -> Callable[..., dict[str, Any]]:
                 waarde = f"Z{i}(w{i})"
         else:
             ns[f"B{i}"] = v.kind.bouw
-            van_ouder = v.kind.onderwerp_van is _VAN_OUDER
+            van = v.kind.onderwerp_van
+            van_ouder = van is _VAN_OUDER
             if not van_ouder:
-                ns[f"O{i}"] = v.kind.onderwerp_van
+                ns[f"O{i}"] = van
+
+            def eigenaar(x: str, i: int = i, van: Any = van, van_ouder: bool = van_ouder) -> str:
+                if van_ouder:
+                    return "onderwerp"
+                if van in ONDERWERP_EXPRESSIE:
+                    return ONDERWERP_EXPRESSIE[van].format(x=x)
+                return f"O{i}({x}, onderwerp, run)"
+
             if v.lijst:
                 regels.append(f"    kp{i} = (pad, {v.sleutel!r})")
-                eigenaar = "onderwerp" if van_ouder else f"O{i}(x, onderwerp, run)"
-                waarde = f"[B{i}(run, x, {eigenaar}, (kp{i}, j)) for j, x in enumerate(w{i})]"
+                waarde = f"[B{i}(run, x, {eigenaar('x')}, (kp{i}, j)) for j, x in enumerate(w{i})]"
             else:
-                eigenaar = "onderwerp" if van_ouder else f"O{i}(w{i}, onderwerp, run)"
-                waarde = f"B{i}(run, w{i}, {eigenaar}, (pad, {v.sleutel!r}))"
+                waarde = f"B{i}(run, w{i}, {eigenaar(f'w{i}')}, (pad, {v.sleutel!r}))"
         if not v.verplicht and waarde != f"w{i}":
             waarde = f"(None if w{i} is None else {waarde})"
         waarden.append(f"{v.sleutel!r}: {waarde}")

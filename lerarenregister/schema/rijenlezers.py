@@ -38,7 +38,15 @@ def _id(b: Any, _r: Any) -> str:
 
 ALS_TEKST: dict[Lezer, str] = {_id: "id"}  # readers of one column as text (an ID)
 # Types whose sources are records (schema/rijengegevens.py `Rij`, `Rijdict`): read by column name.
-RECORDS = frozenset({"Leraar", "Bevoegdheid", "PortfolioActiviteit"})
+RECORDS = frozenset({"Leraar", "Naam", "Registratie", "Bevoegdheid", "PortfolioActiviteit"})
+# The same readers as Python expressions over `bron` (a record, or a voorportaal row with its board)
+# and `run`, with the names they use: the generated code inlines them (schema/rijenbouw.py).
+EXPRESSIE: dict[Lezer, tuple[str, dict[str, Any]]] = {}
+
+
+def _x(expressie: str, lezer: Lezer, **namen: Any) -> Lezer:
+    EXPRESSIE[lezer] = (expressie, namen)
+    return lezer
 
 
 def _edges(p: Any, _r: Any) -> list[tuple[int, Any]]:
@@ -84,20 +92,24 @@ LEZERS: dict[str, dict[str, Lezer]] = {
     },
     "Leraar": {
         "registernummer": _a("registernummer"),
-        "naam": lambda b, _r: b,
+        "naam": _x("bron", lambda b, _r: b),
         "geboortedatum": _a("geboortedatum"),
-        "registratie": lambda b, _r: b,
+        "registratie": _x("bron", lambda b, _r: b),
         "portfolioOpenbaar": _a("portfolio_openbaar"),
-        "bevoegdheden": lambda b, r: r.g.bevoegdheden[b.id],
-        "waarschuwingen": lambda b, r: r.g.waarschuwingen[b.id],
-        "voorportaal": lambda b, r: r.g.voorportaal[b.id],
+        "bevoegdheden": _x("run.g.bevoegdheden[bron['id']]", lambda b, r: r.g.bevoegdheden[b.id]),
+        "waarschuwingen": _x("run.g.waarschuwingen[bron['id']]", lambda b, r: r.g.waarschuwingen[b.id]),
+        "voorportaal": _x("run.g.voorportaal[bron['id']]", lambda b, r: r.g.voorportaal[b.id]),
         "portfolio": lambda _b, r: r.g.pagina,
     },
     "Naam": {
         "voorletters": _a("voorletters"),
         "tussenvoegsel": _a("tussenvoegsel"),
         "achternaam": _a("achternaam"),
-        "weergavenaam": lambda b, _r: naamregels.weergavenaam(b.voorletters, b.tussenvoegsel, b.achternaam),
+        "weergavenaam": _x(
+            "weergavenaam(bron['voorletters'], bron['tussenvoegsel'], bron['achternaam'])",
+            lambda b, _r: naamregels.weergavenaam(b.voorletters, b.tussenvoegsel, b.achternaam),
+            weergavenaam=naamregels.weergavenaam,
+        ),
         "voornamen": _a("voornamen"),
     },
     "Registratie": {
@@ -106,8 +118,8 @@ LEZERS: dict[str, dict[str, Lezer]] = {
     },
     "Bevoegdheid": {
         **_PLAIN_BEVOEGDHEID,
-        "herregistratie": lambda b, r: r.g.standen[b.id],
-        "aantekening": lambda b, r: r.g.staande[b.id],
+        "herregistratie": _x("run.g.standen[bron['id']]", lambda b, r: r.g.standen[b.id]),
+        "aantekening": _x("run.g.staande[bron['id']]", lambda b, r: r.g.staande[b.id]),
     },
     "Herregistratie": {
         "periodeStart": _a("start"),
@@ -129,12 +141,12 @@ LEZERS: dict[str, dict[str, Lezer]] = {
         "datum": _a("datum"),
     },
     "Voorportaalinschrijving": {  # (the row, its board)
-        "id": lambda t, _r: str(t[0].id),
-        "vak": lambda t, _r: t[0].vak,
-        "begindatum": lambda t, _r: t[0].begindatum,
-        "termijnEinde": lambda t, _r: t[0].termijn_einde,
-        "verlengd": lambda t, _r: t[0].verlengd,
-        "afgesloten": lambda t, _r: t[0].afgesloten,
+        "id": _x("str(bron[0]['id'])", lambda t, _r: str(t[0].id)),
+        "vak": _x("bron[0]['vak']", lambda t, _r: t[0].vak),
+        "begindatum": _x("bron[0]['begindatum']", lambda t, _r: t[0].begindatum),
+        "termijnEinde": _x("bron[0]['termijn_einde']", lambda t, _r: t[0].termijn_einde),
+        "verlengd": _x("bron[0]['verlengd']", lambda t, _r: t[0].verlengd),
+        "afgesloten": _x("bron[0]['afgesloten']", lambda t, _r: t[0].afgesloten),
         "schoolbestuur": lambda t, _r: t[1],
     },
     "PortfolioActiviteit": {
@@ -145,7 +157,7 @@ LEZERS: dict[str, dict[str, Lezer]] = {
         "gebied": _a("gebied"),
         "bron": _a("bron"),
         "bewerkbaar": lambda a, _r: portfolio.bewerkbaar(a),
-        "bevoegdheden": lambda a, r: r.g.bevoegdheden_van[a.id],
+        "bevoegdheden": _x("run.g.bevoegdheden_van[bron['id']]", lambda a, r: r.g.bevoegdheden_van[a.id]),
     },
 }
 
@@ -175,6 +187,12 @@ def _bestuur(b: Any, _ouder: Onderwerp, _r: Any) -> Onderwerp:
     return Onderwerp(schoolbestuur=b.bevoegd_gezag_nummer)
 
 
+# The same as expressions over an object `{x}` (a record) and `run`, for the generated code.
+ONDERWERP_EXPRESSIE = {
+    _leraar: "run.g.onderwerp({x}['id'])",
+    _van_leraar: "run.g.onderwerp({x}['leraar_id'])",
+}
+
 # Whose data each object is, as the types' `van` functions set `onderwerp`.
 ONDERWERP: dict[str, Callable[[Any, Onderwerp, Any], Onderwerp]] = {
     "Query": _ouder,
@@ -200,4 +218,4 @@ ONDERWERP: dict[str, Callable[[Any, Onderwerp, Any], Onderwerp]] = {
     },
 }
 
-__all__ = ["ALS_TEKST", "ATTRIBUUT", "LEZERS", "ONDERWERP", "RECORDS", "TOEGESTAAN"]
+__all__ = ["ALS_TEKST", "ATTRIBUUT", "EXPRESSIE", "LEZERS", "ONDERWERP", "ONDERWERP_EXPRESSIE", "RECORDS", "TOEGESTAAN"]
