@@ -3,7 +3,10 @@ that may run it and those that may not), with generated variables over seeded da
 the fast paths exactly as by the executor: data, errors (message, path, code, locations, order),
 status, and the access-log rows written. The fast paths are the plans (schema/plannen.py), and on
 PostgreSQL for the public the compiled statements (schema/gecompileerd.py), which restate the
-search's SQL beside the resolvers: this test is what keeps them equal.
+search's SQL beside the resolvers, and for a board's staff page and the teacher's portfolio page the
+row path (schema/rijenpad.py), which restates the children's SQL and the readers of the fields: this
+test is what keeps them equal (it fails when the row path's visibility verdicts or its own-board
+filter on voorportaal rows are taken out: tried once each).
 
 `REGISTER_SNELPAD_AANTAL` (default 6) variable sets per document and audience, half of them with
 the teacher's consent to show the portfolio, half without.

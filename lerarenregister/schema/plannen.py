@@ -13,6 +13,10 @@ as the executor does (its `alles_afwachten`), so that loaders batch alike. Error
 graphql-core locates them and formatted by the same code (schema/fouten.py orders them by place,
 not by schedule).
 
+On PostgreSQL a board's staff page and the teacher's own portfolio page go further: the plan hands
+them to the row path (schema/rijenpad.py), which answers from plain rows with controleer's verdicts
+per type and audiences, and falls back to the walk below for anything it does not cover.
+
 What a plan cannot do identically it leaves to the executor. At compile time: a document the
 executor would refuse, several operations, fragments, directives, mutations, meta fields other
 than __typename, a field strawberry resolves otherwise than by attribute or plain resolver. At

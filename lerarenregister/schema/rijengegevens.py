@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import asyncpg
@@ -29,13 +30,31 @@ from ..resolvers.werkgever import huidig_bij
 
 
 class Rij(asyncpg.Record):  # type: ignore[misc]  # asyncpg's Record is untyped
-    """A record whose columns read as attributes too, as the rule functions read SQLAlchemy's rows."""
+    """A record whose columns read as attributes too, as the rule functions read SQLAlchemy's rows
+    (the columns they read most as properties in C, any other through __getattr__)."""
 
     def __getattr__(self, naam: str) -> Any:
         try:
             return self[naam]
         except KeyError:
             raise AttributeError(naam) from None
+
+
+for _kolom in (
+    "id",
+    "leraar_id",
+    "vak",
+    "soort",
+    "voor_herregistratie",
+    "behaald_op",
+    "status",
+    "eerste_levering_op",
+    "portfolio_openbaar",
+    "termijn_einde",
+    "afgesloten",
+    "bron",
+):
+    setattr(Rij, _kolom, property(itemgetter(_kolom)))
 
 
 class Rijdict(dict[str, Any]):

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
 
+from graphql import GraphQLScalarType
+
 from ..auth.policy import Onderwerp
 from ..regels import naam as naamregels
 from ..resolvers import herregistratie, paginering, portfolio
@@ -218,4 +220,37 @@ ONDERWERP: dict[str, Callable[[Any, Onderwerp, Any], Onderwerp]] = {
     },
 }
 
-__all__ = ["ALS_TEKST", "ATTRIBUUT", "EXPRESSIE", "LEZERS", "ONDERWERP", "ONDERWERP_EXPRESSIE", "RECORDS", "TOEGESTAAN"]
+
+def zet_om(type_: Any) -> Callable[[Any], Any] | None:
+    """A leaf's output as graphql-core serializes it (the readers give str, bool and int as is)."""
+    naam = type_.name
+    if naam in ("String", "ID", "Boolean", "Int"):
+        return None
+    serialiseer = type_.serialize
+    if naam == "Float":
+        return lambda w: w if type(w) is float else serialiseer(w)
+    if isinstance(type_, GraphQLScalarType):
+        return serialiseer  # type: ignore[no-any-return]
+    bewaard: dict[Any, Any] = {}  # an enum: a handful of values
+
+    def enum(w: Any) -> Any:
+        try:
+            return bewaard[w]
+        except KeyError:
+            uit = bewaard[w] = serialiseer(w)
+            return uit
+
+    return enum
+
+
+__all__ = [
+    "ALS_TEKST",
+    "ATTRIBUUT",
+    "EXPRESSIE",
+    "LEZERS",
+    "ONDERWERP",
+    "ONDERWERP_EXPRESSIE",
+    "RECORDS",
+    "TOEGESTAAN",
+    "zet_om",
+]

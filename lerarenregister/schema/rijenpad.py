@@ -31,7 +31,6 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
-    GraphQLScalarType,
     OperationDefinitionNode,
     get_named_type,
     is_leaf_type,
@@ -46,7 +45,7 @@ from ..resolvers.fouten import RegisterFout
 from ..resolvers.paginering import Pagina, venster
 from . import rijengegevens as rg
 from .rijenbouw import genereer
-from .rijenlezers import LEZERS, ONDERWERP, TOEGESTAAN
+from .rijenlezers import LEZERS, ONDERWERP, TOEGESTAAN, zet_om
 from .zichtbaarheid import STRUCTUREEL, controleer
 
 log = logging.getLogger(__name__)
@@ -130,28 +129,6 @@ class _Selectie:
         return tabel
 
 
-def _zet_om(type_: Any) -> Callable[[Any], Any] | None:
-    """A leaf's output as graphql-core serializes it (the readers give str, bool and int as is)."""
-    naam = type_.name
-    if naam in ("String", "ID", "Boolean", "Int"):
-        return None
-    serialiseer = type_.serialize
-    if naam == "Float":
-        return lambda w: w if type(w) is float else serialiseer(w)
-    if isinstance(type_, GraphQLScalarType):
-        return serialiseer  # type: ignore[no-any-return]
-    bewaard: dict[Any, Any] = {}  # an enum: a handful of values
-
-    def enum(w: Any) -> Any:
-        try:
-            return bewaard[w]
-        except KeyError:
-            uit = bewaard[w] = serialiseer(w)
-            return uit
-
-    return enum
-
-
 @dataclass
 class _Bouw:
     """What compiling one document finds besides its selections."""
@@ -198,7 +175,7 @@ def _selectie(type_: GraphQLObjectType, selecties: Any, plek: str, bouw: _Bouw) 
         if is_leaf_type(genoemd):
             if v.lijst:
                 raise NietOpRijen(f"{type_.name}.{naam}: a list of leaves")
-            v.zet_om = _zet_om(genoemd)
+            v.zet_om = zet_om(genoemd)
         elif isinstance(genoemd, GraphQLObjectType) and knoop.selection_set is not None:
             kind_plek = _plek(type_.name, naam, plek)
             v.kind = _selectie(genoemd, knoop.selection_set, kind_plek, bouw)
