@@ -4,7 +4,9 @@ no HTTP server, no wrk, no other server; the database's work is not counted (it 
 
     .venv/bin/python bench/plan_cpu.py --url postgresql://postgres@127.0.0.1:5432/lr_bench_100k
 
-Each scenario alternates plan, executor and (for the harness's board page and ik) the raw peer
+"plan" is the fast path as the server takes it: on PostgreSQL the board page and ik go on from their
+plans to the row path (schema/rijenpad.py). Each scenario alternates plan, executor and (for the
+harness's board page and ik) the raw peer
 in-process per round (--rondes), --aantal requests each, and checks that all give the same data.
 """
 

@@ -371,6 +371,7 @@ class Register:
                                 "vak": v["vak"],
                                 "termijnEinde": v["termijn_einde"].isoformat(),
                                 "verlengd": v["verlengd"],
+                                "afgesloten": v["afgesloten"],
                             }
                             for v in vp.get(r["id"], [])
                         ],

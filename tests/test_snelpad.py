@@ -3,7 +3,10 @@ that may run it and those that may not), with generated variables over seeded da
 the fast paths exactly as by the executor: data, errors (message, path, code, locations, order),
 status, and the access-log rows written. The fast paths are the plans (schema/plannen.py), and on
 PostgreSQL for the public the compiled statements (schema/gecompileerd.py), which restate the
-search's SQL beside the resolvers: this test is what keeps them equal.
+search's SQL beside the resolvers, and for a board's staff page and the teacher's portfolio page the
+row path (schema/rijenpad.py), which restates the children's SQL and the readers of the fields: this
+test is what keeps them equal (it fails when the row path's visibility verdicts or its own-board
+filter on voorportaal rows are taken out: tried once each).
 
 `REGISTER_SNELPAD_AANTAL` (default 6) variable sets per document and audience, half of them with
 the teacher's consent to show the portfolio, half without.
@@ -26,6 +29,7 @@ from test_zichtbaarheid import VRAGERS, A, Gegevens, bouw_gegevens, zet_toestemm
 
 from lerarenregister.resolvers.paginering import cursor
 from lerarenregister.schema import plannen as plannen_module
+from lerarenregister.schema import rijenpad
 from lerarenregister.schema.vertrouwd import MAP
 
 AANTAL = int(os.environ.get("REGISTER_SNELPAD_AANTAL", "6"))
@@ -204,10 +208,23 @@ async def test_snelpad_antwoordt_als_de_uitvoerder(api: Api, monkeypatch: pytest
         return uitkomst
 
     monkeypatch.setattr(plannen_module.Plan, "voer_uit", tel)
+    uit_rijen: set[str] = set()  # the operations the row path answered (schema/rijenpad.py)
+    rijen_voer_uit = rijenpad.RijenPlan.voer_uit
+
+    async def tel_rijen(self: Any, verzoek: Any, waarden: Any) -> Any:
+        uitkomst = await rijen_voer_uit(self, verzoek, waarden)
+        if uitkomst is not None and uitkomst is not rijenpad.NIET_GEDAAN:
+            uit_rijen.add(self.naam)
+        return uitkomst
+
+    monkeypatch.setattr(rijenpad.RijenPlan, "voer_uit", tel_rijen)
     try:
         await _vergelijk(api, g, extra, log, gepland, beantwoord)
     finally:
         await log.engine.dispose()
+    # On PostgreSQL the board's page and the teacher's portfolio come from rows, denials included.
+    verwacht = {"BestuurPersoneel", "BestuurWijzigingen", "LeraarPortfolio", "RijenBestuur", "RijenIk"}
+    assert uit_rijen == (verwacht if api.store == "postgres" else set()), uit_rijen
 
 
 async def _vergelijk(
@@ -274,6 +291,26 @@ def _losse_documenten(g: Gegevens) -> dict[str, tuple[str, dict[str, Any]]]:
         "every field": ("query Elk " + print_ast(visit(parse(elk_veld_eenmaal()), _Richt(g.nummer))), {}),
         "search with denials": (MET_WEIGERINGEN, {"t": "vries", "first": 3}),
         "lookup with denials": (OPZOEK_WEIGERINGEN, {"r": g.nummer}),
+        # The row path's fields beyond the trusted documents: denied ones (a birth date, first names,
+        # hours) for a board, nested boards, __typename, aliases.
+        "board page with denials": (
+            "query RijenBestuur { mijnSchoolbestuur { __typename naam medewerkers(first: 7) { totalCount "
+            "pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { __typename "
+            "registernummer geboortedatum portfolioOpenbaar naam { voorletters tussenvoegsel achternaam "
+            "weergavenaam voornamen } registratie { status geregistreerdOp } bevoegdheden { id vak soort "
+            "voorHerregistratie behaaldOp herregistratie { periodeStart periodeEinde status behaaldeUren "
+            "vereisteUren } aantekening { id geplaatstOp opgehevenOp status gevolg } } waarschuwingen { soort "
+            "datum bericht } voorportaal { id vak begindatum termijnEinde verlengd afgesloten schoolbestuur { "
+            "naam bevoegdGezagNummer } } } } } } }",
+            {},
+        ),
+        "own record with a portfolio": (
+            "query RijenIk { ik { registernummer geboortedatum portfolioOpenbaar n: naam { voornamen "
+            "weergavenaam } registratie { status geregistreerdOp } portfolio(first: 2) { totalCount pageInfo { "
+            "hasNextPage endCursor } edges { cursor node { id titel datum uren gebied bron bewerkbaar "
+            "bevoegdheden { id vak soort voorHerregistratie behaaldOp } } } } } }",
+            {},
+        ),
         "two roots": (
             "query T($r: String!) { a: leraar(registernummer: $r) { __typename registernummer "
             "inzage } ik { registernummer } mijnSchoolbestuur { naam } }",

@@ -90,6 +90,10 @@ class Inzage:
             return False, None
         return True, self._bestuur_id
 
+    def ken_leraar(self, leraar_id: int | None) -> None:
+        """The caller has already matched the logged-in teacher (schema/rijenpad.py): no second look."""
+        self._eigen_leraar_id, self._leraar_gevraagd = leraar_id, True
+
     def ken_bestuur(self, bestuur_id: int) -> None:
         """The caller has already read the logged-in board's row: no need to look it up again."""
         self._bestuur_id, self._bestuur_bekend = bestuur_id, True

@@ -13,6 +13,10 @@ as the executor does (its `alles_afwachten`), so that loaders batch alike. Error
 graphql-core locates them and formatted by the same code (schema/fouten.py orders them by place,
 not by schedule).
 
+On PostgreSQL a board's staff page and the teacher's own portfolio page go further: the plan hands
+them to the row path (schema/rijenpad.py), which answers from plain rows with controleer's verdicts
+per type and audiences, and falls back to the walk below for anything it does not cover.
+
 What a plan cannot do identically it leaves to the executor. At compile time: a document the
 executor would refuse, several operations, fragments, directives, mutations, meta fields other
 than __typename, a field strawberry resolves otherwise than by attribute or plain resolver. At
@@ -48,10 +52,9 @@ from strawberry.schema.schema import validate_document
 
 from .ontleden import KLEIN, ontleed
 from .planstappen import Run, Terugval, Veld, Voltooier, blad, lijst, niet_null, object_, velden
+from .rijenpad import NIET_GEDAAN, NietOpRijen, RijenPlan, rijenplan
 
 log = logging.getLogger(__name__)
-
-_GEEN = object()
 
 
 class NietTePlannen(Exception):
@@ -139,12 +142,17 @@ class Plan:
     graphql_schema: Any
     operatie: OperationDefinitionNode
     velden: list[Veld]
+    rijen: RijenPlan | None = None  # on PostgreSQL, from plain rows (schema/rijenpad.py)
 
     async def voer_uit(self, verzoek: Any, variabelen: dict[str, Any] | None) -> ExecutionResult | None:
         """The executor's result for this request, or None when the executor must answer it."""
         waarden = get_variable_values(self.graphql_schema, self.operatie.variable_definitions or (), variabelen or {})
         if isinstance(waarden, list):
             return None
+        if self.rijen is not None:
+            uit = await self.rijen.voer_uit(verzoek, waarden)
+            if uit is not NIET_GEDAAN:
+                return uit  # type: ignore[no-any-return]
         run = Run(self, verzoek, waarden)
         try:
             data = velden(self.velden, None, None, run)
@@ -170,9 +178,12 @@ def plan(schema: Any, tekst: str) -> Plan:
     operatie = document.definitions[0]
     if operatie.operation != OperationType.QUERY or operatie.directives:
         raise NietTePlannen("queries only")
-    return Plan(
-        schema, graphql_schema, operatie, _Bouwer(schema).selectie(graphql_schema.query_type, operatie.selection_set)
-    )
+    velden_ = _Bouwer(schema).selectie(graphql_schema.query_type, operatie.selection_set)
+    try:
+        rijen: RijenPlan | None = rijenplan(schema, operatie)
+    except NietOpRijen:
+        rijen = None
+    return Plan(schema, graphql_schema, operatie, velden_, rijen)
 
 
 class Plannen:
@@ -196,20 +207,17 @@ class Plannen:
                 self._plannen[tekst] = None
 
     def plan(self, tekst: str, operatie: str | None) -> Plan | None:
-        gevonden = self._plannen.get(tekst, _GEEN)
-        if gevonden is _GEEN:
-            gevonden = self._plannen.get(tekst.strip(), _GEEN)
-        if gevonden is _GEEN:
+        if tekst in self._plannen:
+            gevonden = self._plannen[tekst]
+        elif (kaal := tekst.strip()) in self._plannen:
+            gevonden = self._plannen[kaal]
+        else:
             gevonden = self._los_plan(tekst)
-        if gevonden is None or (
-            operatie is not None
-            and (
-                gevonden.operatie.name is None  # type: ignore[union-attr]
-                or gevonden.operatie.name.value != operatie
-            )
-        ):  # type: ignore[union-attr]
+        if gevonden is None:
             return None
-        return gevonden  # type: ignore[return-value]
+        if operatie is not None and (gevonden.operatie.name is None or gevonden.operatie.name.value != operatie):
+            return None
+        return gevonden
 
     def _los_plan(self, tekst: str) -> Plan | None:
         if len(tekst) > KLEIN:

@@ -139,7 +139,7 @@ def _stap(v: Veld, bron: Any, pad: Any, run: Run) -> Any:
         if wacht is not None:
             return _na_controle(v, wacht, bron, pad, run)
         if v.functie is None:
-            waarde = getattr(bron, v.attribuut) if v.attribuut is not None else v.vast  # type: ignore[arg-type]
+            waarde = getattr(bron, v.attribuut) if v.attribuut is not None else v.vast
         else:
             kw = run.argumenten(v, pad)
             waarde = v.functie(bron, **kw) if v.zelf else v.functie(**kw)
@@ -158,7 +158,7 @@ async def _na_controle(v: Veld, wacht: Any, bron: Any, pad: Any, run: Run) -> An
     try:
         await wacht
         if v.functie is None:
-            waarde = getattr(bron, v.attribuut) if v.attribuut is not None else v.vast  # type: ignore[arg-type]
+            waarde = getattr(bron, v.attribuut) if v.attribuut is not None else v.vast
         else:
             kw = run.argumenten(v, pad)
             waarde = v.functie(bron, **kw) if v.zelf else v.functie(**kw)
@@ -296,7 +296,8 @@ def lijst(v: Veld, item: Voltooier, item_verplicht: bool) -> Voltooier:
                     try:
                         r = item(x, ipad, run)
                     except Exception as exc:
-                        r = _fout(v, exc, pad, run, item_verplicht, i)
+                        _fout(v, exc, pad, run, item_verplicht, i)
+                        r = None
                     if type(r) is CoroutineType:
                         r = _item_voltooid_later(v, r, pad, i, run, item_verplicht)
                 uit.append(r)

@@ -1,0 +1,339 @@
+"""The row path's data (schema/rijenpad.py): a board's staff page and the teacher's own portfolio
+page read as plain asyncpg records on the request's own connection, statement for statement as the
+loaders read them for the executor (resolvers/loaders.py, leraren.laad_pagina_vooruit), so that
+tests that count statements see the same number.
+
+Which teachers are listed and which audiences the asker has for each come from the resolvers
+themselves (`leraren.mijn_bestuur`, `leraren.medewerkers`, `Inzage`); the current period, the
+standing aantekening's consequence and the warnings from their rule functions
+(resolvers/herregistratie.py, resolvers/leraren.py). What is restated here is SQL only: the
+children's statements, in the loaders' order; tests/test_snelpad.py compares every answer.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Any, NamedTuple
+
+import asyncpg
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
+
+from ..auth.policy import Onderwerp
+from ..models import Leraar
+from ..regels.herregistratie import Criteria
+from ..resolvers import herregistratie, leraren
+from ..resolvers.paginering import Pagina, venster
+from ..resolvers.werkgever import huidig_bij
+
+
+class Rij(asyncpg.Record):  # type: ignore[misc]  # asyncpg's Record is untyped
+    """A record whose columns read as attributes too, as the rule functions read SQLAlchemy's rows
+    (the columns they read most as properties in C, any other through __getattr__)."""
+
+    def __getattr__(self, naam: str) -> Any:
+        try:
+            return self[naam]
+        except KeyError:
+            raise AttributeError(naam) from None
+
+
+for _kolom in (
+    "id",
+    "leraar_id",
+    "vak",
+    "soort",
+    "voor_herregistratie",
+    "behaald_op",
+    "status",
+    "eerste_levering_op",
+    "portfolio_openbaar",
+    "termijn_einde",
+    "afgesloten",
+    "bron",
+):
+    setattr(Rij, _kolom, property(itemgetter(_kolom)))
+
+
+class Rijdict(dict[str, Any]):
+    """A SQLAlchemy row's columns as `Rij` reads them: by name and as attributes."""
+
+    def __getattr__(self, naam: str) -> Any:
+        try:
+            return self[naam]
+        except KeyError:
+            raise AttributeError(naam) from None
+
+
+class Periode(NamedTuple):
+    periode_start: Any
+    periode_einde: Any
+    criteria_id: int | None
+    uitkomst: str | None
+
+
+class Aantekening(NamedTuple):
+    id: int
+    geplaatst_op: Any
+    opgeheven_op: Any
+    status: str
+
+
+class Bestuur(NamedTuple):
+    id: int
+    bevoegd_gezag_nummer: str
+    naam: str
+
+
+_BEVOEGDHEID = "b.id, b.leraar_id, b.vak, b.soort, b.behaald_op, b.voor_herregistratie"
+BEVOEGDHEDEN = f"SELECT {_BEVOEGDHEID} FROM bevoegdheid b WHERE b.leraar_id = ANY($1::int[]) ORDER BY b.vak, b.soort"
+BEVOEGDHEDEN_MET_HERREGISTRATIE = (
+    f"SELECT {_BEVOEGDHEID}, p.id AS p_id, p.periode_start, p.periode_einde, p.criteria_id, p.uitkomst, "
+    "a.id AS a_id, a.geplaatst_op, a.opgeheven_op, a.status AS a_status FROM bevoegdheid b "
+    "LEFT OUTER JOIN herregistratieperiode p ON p.bevoegdheid_id = b.id "
+    "LEFT OUTER JOIN aantekening a ON a.bevoegdheid_id = b.id AND a.status = 'STAAT' "
+    "WHERE b.leraar_id = ANY($1::int[]) "
+    "ORDER BY b.vak, b.soort, b.id, p.periode_start, a.geplaatst_op DESC, a.id DESC"
+)
+VOORPORTAAL = (
+    "SELECT v.id, v.leraar_id, v.vak, v.begindatum, v.termijn_einde, v.verlengd, v.afgesloten, "
+    "s.id AS sb_id, s.bevoegd_gezag_nummer AS sb_nummer, s.naam AS sb_naam FROM voorportaalinschrijving v "
+    "JOIN schoolbestuur s ON s.id = v.schoolbestuur_id WHERE v.leraar_id = ANY($1::int[]) "
+    "ORDER BY v.begindatum DESC, v.id"
+)
+# The loader's rows, as three arrays per bevoegdheid: a page's thousands of (datum, gebied, uren)
+# decoded by the driver, not a record each. Their order is the database's in both (hours are
+# summed; halves add up exactly in any order).
+ACTIVITEITEN = (
+    "SELECT pb.bevoegdheid_id, array_agg(a.datum), array_agg(a.gebied), array_agg(a.uren) "
+    "FROM portfolio_bevoegdheid pb JOIN portfolio_activiteit a ON a.id = pb.activiteit_id "
+    "WHERE pb.bevoegdheid_id = ANY($1::int[]) GROUP BY pb.bevoegdheid_id"
+)
+EIGEN_LERAAR = "SELECT id FROM leraar WHERE bsn_hash = ANY($1::varchar[])"  # as Inzage.eigen_leraar_id
+LERAAR = (
+    "SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, voornamen, geboortedatum, status, "
+    "geregistreerd_op, portfolio_openbaar, eerste_levering_op FROM leraar WHERE id = $1"
+)
+PORTFOLIO_AANTAL = "SELECT count(*) FROM portfolio_activiteit WHERE leraar_id = $1"
+PORTFOLIO = (
+    "SELECT id, leraar_id, titel, datum, uren, gebied, bron FROM portfolio_activiteit WHERE leraar_id = $1 "
+    "ORDER BY datum DESC, id DESC LIMIT $2 OFFSET $3"
+)
+_L = Leraar.__table__.c
+_STAF_KOLOMMEN = (
+    _L.id,
+    _L.registernummer,
+    _L.voorletters,
+    _L.tussenvoegsel,
+    _L.achternaam,
+    _L.voornamen,
+    _L.geboortedatum,
+    _L.status,
+    _L.geregistreerd_op,
+    _L.portfolio_openbaar,
+    _L.eerste_levering_op,
+)
+
+
+def _sql(statement: Any) -> tuple[str, tuple[str, ...]]:
+    """A statement's text for the driver, and its parameters' names in their order."""
+    gecompileerd = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+    return str(gecompileerd), tuple(gecompileerd.positiontup or ())
+
+
+def _staf(met_status: bool) -> tuple[str, tuple[str, ...]]:
+    """leraren.medewerkers' page (without gewijzigdSinds or a warnings filter), its window count
+    included, the current-employer rule taken from werkgever.huidig_bij with bound values."""
+    waar = huidig_bij(bindparam("bestuur"), bindparam("vandaag"))  # type: ignore[arg-type]
+    if met_status:
+        waar = waar & (Leraar.status == bindparam("status"))
+    return _sql(
+        select(*_STAF_KOLOMMEN, func.count().over().label("totaal_aantal"))
+        .where(waar)
+        .order_by(Leraar.zoeknaam, Leraar.registernummer)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
+STAF = {met: _staf(met) for met in (False, True)}
+
+BESTUUR = "SELECT id, bevoegd_gezag_nummer, naam FROM schoolbestuur WHERE bevoegd_gezag_nummer = $1"
+CRITERIA = (
+    "SELECT id, geldig_vanaf, totaal_uren, primair_proces_uren, vakinhoudelijk_vo_uren FROM herregistratiecriteria"
+)
+KOPPELINGEN = "SELECT activiteit_id, bevoegdheid_id FROM portfolio_bevoegdheid WHERE activiteit_id = ANY($1::int[])"
+BEVOEGDHEDEN_OP_ID = f"SELECT {_BEVOEGDHEID} FROM bevoegdheid b WHERE b.id = ANY($1::int[])"
+
+
+class Verbinding:
+    """The request's own connection (its session's, opened as the executor would open it), spoken to
+    through its driver; every statement is told to the engine's before_cursor_execute listeners,
+    as SQLAlchemy tells them its own."""
+
+    def __init__(self, driver: Any, sync: Any):
+        self._driver = driver
+        self._sync = sync
+
+    @staticmethod
+    async def van(db: Any) -> Verbinding:
+        conn = await db.session.connection()
+        ruw = await conn.get_raw_connection()
+        return Verbinding(ruw.driver_connection, conn.sync_connection)
+
+    def _meld(self, sql: str, args: tuple[Any, ...]) -> None:
+        luisteraars = self._sync.dispatch.before_cursor_execute
+        if luisteraars:
+            luisteraars(self._sync, None, sql, args, None, False)
+
+    async def rijen(self, sql: str, *args: Any) -> list[Rij]:
+        self._meld(sql, args)
+        return await self._driver.fetch(sql, *args, record_class=Rij)  # type: ignore[no-any-return]
+
+    async def waarde(self, sql: str, *args: Any) -> Any:
+        self._meld(sql, args)
+        return await self._driver.fetchval(sql, *args)
+
+
+@dataclass
+class Gegevens:
+    """What one request's answer is built from."""
+
+    bestuur: Any = None
+    pagina: Pagina[Any] | None = None  # the staff page, or the portfolio page
+    leraar: Any = None  # the teacher of `ik`
+    bevoegdheden: dict[int, list[Any]] = field(default_factory=dict)  # per teacher
+    voorportaal: dict[int, list[tuple[Any, Bestuur]]] = field(default_factory=dict)  # as the asker may see them
+    standen: dict[int, Any] = field(default_factory=dict)  # per bevoegdheid: the current period or None
+    staande: dict[int, Aantekening | None] = field(default_factory=dict)  # per bevoegdheid
+    perioden: dict[int, list[Periode]] = field(default_factory=dict)  # per bevoegdheid, stored ones
+    waarschuwingen: dict[int, list[Any]] = field(default_factory=dict)  # per teacher
+    bevoegdheden_van: dict[int, list[Any]] = field(default_factory=dict)  # per portfolio activity
+    onderwerpen: dict[int, Onderwerp] = field(default_factory=dict)
+
+    def onderwerp(self, leraar_id: int) -> Onderwerp:
+        o = self.onderwerpen.get(leraar_id)
+        if o is None:
+            o = self.onderwerpen[leraar_id] = Onderwerp(leraar_id=leraar_id)
+        return o
+
+
+class Terugval(Exception):
+    """The executor answers this request (something the row path does not reproduce)."""
+
+
+async def staf_pagina(
+    v: Any, con: Verbinding, bestuur_id: int, status: str | None, first: int | None, after: str | None
+) -> Pagina[Any]:
+    """As leraren.medewerkers without gewijzigdSinds and the warnings filter: the page, its total, and
+    the asker's audiences for its teachers (selected as the board's current staff)."""
+    limit, offset = venster(50 if first is None else first, after)
+    sql, namen = STAF[status is not None]
+    waarden = {"bestuur": bestuur_id, "vandaag": v.vandaag, "status": status, "limit": limit, "offset": offset}
+    rijen = await con.rijen(sql, *(waarden[n] for n in namen))
+    if not rijen and (offset or limit == 0):
+        raise Terugval("a total counted apart")
+    await v.inzage.laad(rijen, huidig_personeel=True)
+    return Pagina(rijen, offset, rijen[0]["totaal_aantal"] if rijen else 0)
+
+
+async def staf(v: Any, g: Gegevens, con: Verbinding, gevraagd: set[str]) -> None:
+    """A page's children, as leraren.laad_pagina_vooruit loads them for these fields."""
+    assert g.pagina is not None
+    rijen = g.pagina.items
+    if not rijen:
+        return
+    ids = [r.id for r in rijen]
+    for r in rijen:  # a board's staff page: every teacher is the board's, with its own rows only
+        bekend, _ = v.inzage.alleen_bestuur(r.id)
+        if not bekend:
+            raise Terugval("audiences not known")
+    met_herregistratie = bool(gevraagd & {"waarschuwingen", "bevoegdheden.herregistratie", "bevoegdheden.aantekening"})
+    if met_herregistratie:
+        await _met_herregistratie(g, con, ids)
+    elif "bevoegdheden" in gevraagd:
+        per: dict[int, list[Any]] = defaultdict(list)
+        for b in await con.rijen(BEVOEGDHEDEN, ids):
+            per[b.leraar_id].append(b)
+        g.bevoegdheden = {i: per.get(i, []) for i in ids}
+    if gevraagd & {"voorportaal", "waarschuwingen"}:
+        per_vp: dict[int, list[tuple[Any, Bestuur]]] = defaultdict(list)
+        for r in await con.rijen(VOORPORTAAL, ids):
+            per_vp[r["leraar_id"]].append((r, Bestuur(r["sb_id"], r["sb_nummer"], r["sb_naam"])))
+        for i in ids:
+            _, eigen = v.inzage.alleen_bestuur(i)
+            g.voorportaal[i] = [(r, s) for r, s in per_vp.get(i, ()) if eigen is None or s.id == eigen]
+    if met_herregistratie:
+        await _huidige_perioden(v, g, con)
+    if "waarschuwingen" in gevraagd:
+        for r in rijen:
+            bevs = g.bevoegdheden[r.id]
+            g.waarschuwingen[r.id] = leraren._waarschuwingen(
+                v, r, [(b, g.standen[b.id], g.staande[b.id]) for b in bevs], g.voorportaal[r.id]
+            )
+
+
+async def _met_herregistratie(g: Gegevens, con: Verbinding, ids: list[int]) -> None:
+    per_leraar: dict[int, list[Any]] = defaultdict(list)
+    perioden: dict[int, dict[int, Periode]] = {}
+    for r in await con.rijen(BEVOEGDHEDEN_MET_HERREGISTRATIE, ids):
+        bid = r["id"]
+        eigen = perioden.get(bid)
+        if eigen is None:  # its first row: the bevoegdheid, and its newest standing aantekening
+            eigen = perioden[bid] = {}
+            per_leraar[r["leraar_id"]].append(r)
+            a_id = r["a_id"]
+            g.staande[bid] = (
+                Aantekening(a_id, r["geplaatst_op"], r["opgeheven_op"], r["a_status"]) if a_id is not None else None
+            )
+        p_id = r["p_id"]
+        if p_id is not None and p_id not in eigen:
+            eigen[p_id] = Periode(r["periode_start"], r["periode_einde"], r["criteria_id"], r["uitkomst"])
+    g.bevoegdheden = {i: per_leraar.get(i, []) for i in ids}
+    g.perioden = {b: list(p.values()) for b, p in perioden.items()}
+
+
+class _Activiteiten:
+    """A bevoegdheid's (datum, gebied, uren), as the rule functions iterate them, from the three arrays."""
+
+    __slots__ = ("datums", "gebieden", "uren")
+
+    def __init__(self, datums: list[Any], gebieden: list[str], uren: list[float]):
+        self.datums, self.gebieden, self.uren = datums, gebieden, uren
+
+    def __iter__(self) -> Any:
+        return zip(self.datums, self.gebieden, self.uren)
+
+
+async def _huidige_perioden(v: Any, g: Gegevens, con: Verbinding) -> None:
+    """herregistratie.huidige_perioden over every bevoegdheid of the page."""
+    alle = [b for lijst in g.bevoegdheden.values() for b in lijst]
+    gekozen = [b for b in alle if b.voor_herregistratie]
+    activiteiten: dict[int, Any] = {}
+    if gekozen:
+        for bid, datums, gebieden, uren in await con.rijen(ACTIVITEITEN, [b.id for b in gekozen]):
+            activiteiten[bid] = _Activiteiten(datums, gebieden, uren)
+    criteria = {c[0]: Criteria(*c[1:]) for c in await con.rijen(CRITERIA)}  # as the loaders read them
+    for b in alle:
+        g.standen[b.id] = None
+    for b in gekozen:
+        gegevens = herregistratie._Gegevens(g.perioden[b.id], activiteiten.get(b.id, []))  # type: ignore[arg-type]
+        g.standen[b.id] = herregistratie._huidige(v, b, gegevens, criteria)
+
+
+async def portfolio(g: Gegevens, con: Verbinding, leraar_id: int, limit: int, offset: int, koppelingen: bool) -> None:
+    """Leraar.portfolio's page and, when asked, each entry's bevoegdheden (loaded with the page)."""
+    totaal = await con.waarde(PORTFOLIO_AANTAL, leraar_id)
+    items = await con.rijen(PORTFOLIO, leraar_id, limit, offset)
+    g.pagina = Pagina(items, offset, totaal)
+    if not koppelingen or not items:
+        return
+    per: dict[int, list[int]] = defaultdict(list)
+    for aid, bid in await con.rijen(KOPPELINGEN, [a["id"] for a in items]):
+        per[aid].append(bid)
+    ids = sorted({b for lijst in per.values() for b in lijst})
+    bevoegdheden = {b.id: b for b in await con.rijen(BEVOEGDHEDEN_OP_ID, ids)} if ids else {}
+    for a in items:
+        g.bevoegdheden_van[a["id"]] = [bevoegdheden[i] for i in sorted(per.get(a["id"], ())) if i in bevoegdheden]
