@@ -17,12 +17,12 @@ from sqlalchemy import ColumnElement, Select, exists, select
 from ..models import Benoeming, Leraar
 
 
-def lopend(vandaag: dt.date) -> ColumnElement[bool]:
+def lopend(vandaag: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
     """SQL of `datums.is_lopend` for a Benoeming row."""
     return (Benoeming.begindatum <= vandaag) & (Benoeming.einddatum.is_(None) | (Benoeming.einddatum >= vandaag))
 
 
-def huidig_bij(bestuur_id: int, vandaag: dt.date) -> ColumnElement[bool]:
+def huidig_bij(bestuur_id: int | ColumnElement[int], vandaag: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
     """Filter on Leraar: the board is a current employer of the teacher (the policy rule as a filter)."""
     return exists().where(Benoeming.leraar_id == Leraar.id, Benoeming.schoolbestuur_id == bestuur_id, lopend(vandaag))
 

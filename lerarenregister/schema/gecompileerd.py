@@ -122,7 +122,10 @@ def _object(velden: list[_Veld]) -> Bouwer:
     def bouw(bron: Any, pad: tuple[Any, ...], fouten: list[GraphQLError]) -> dict[str, Any]:
         uit = {}
         for v in velden:
-            uit[v.sleutel] = v.blad(bron) if v.blad is not None else v.bouw(bron, (*pad, v.sleutel), fouten)  # type: ignore[misc]
+            if v.blad is not None:
+                uit[v.sleutel] = v.blad(bron)
+            elif v.bouw is not None:  # always, when there is no leaf reader (_Veld's two kinds)
+                uit[v.sleutel] = v.bouw(bron, (*pad, v.sleutel), fouten)
         return uit
 
     return bouw

@@ -92,7 +92,7 @@ class _Sql:
     were half of its time per request."""
 
     def __init__(self, statement: Any):
-        gecompileerd = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+        gecompileerd = statement.compile(dialect=asyncpg_dialect())
         self.tekst = str(gecompileerd)
         self._namen = list(gecompileerd.positiontup or ())
         self._vast = dict(gecompileerd.params)

@@ -150,9 +150,9 @@ class Plan:
         if isinstance(waarden, list):
             return None
         if self.rijen is not None:
-            uit = await self.rijen.voer_uit(verzoek, waarden)
+            uit: ExecutionResult | None = await self.rijen.voer_uit(verzoek, waarden)
             if uit is not NIET_GEDAAN:
-                return uit  # type: ignore[no-any-return]
+                return uit
         run = Run(self, verzoek, waarden)
         try:
             data = velden(self.velden, None, None, run)

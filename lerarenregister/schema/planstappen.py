@@ -68,7 +68,9 @@ class Run:
         self.verzoek = verzoek
         self.variabelen = variabelen
         self.fouten: list[GraphQLError] = []
-        self.kwargs: dict[int, Any] = {}  # per field: the resolver's keyword arguments, or the error making them
+        self.kwargs: dict[
+            int, dict[str, Any] | Exception
+        ] = {}  # per field: the resolver's keyword arguments, or the error making them
 
     def argumenten(self, v: Veld, pad: Any) -> dict[str, Any]:
         """The resolver's keyword arguments, as strawberry makes them (once per request and field:
@@ -78,7 +80,7 @@ class Run:
             kw = self.kwargs[v.index] = self._maak(v, pad)
         if isinstance(kw, Exception):
             raise kw
-        return kw  # type: ignore[no-any-return]
+        return kw
 
     def _maak(self, v: Veld, pad: Any) -> Any:
         plan = self.plan

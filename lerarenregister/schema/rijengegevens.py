@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import asyncpg
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Date, Integer, bindparam, func, select
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from ..auth.policy import Onderwerp
@@ -29,7 +29,7 @@ from ..resolvers.paginering import Pagina, venster
 from ..resolvers.werkgever import huidig_bij
 
 
-class Rij(asyncpg.Record):  # type: ignore[misc]  # asyncpg's Record is untyped
+class Rij(asyncpg.Record):  # asyncpg ships no types: pyproject.toml lets this module subclass it
     """A record whose columns read as attributes too, as the rule functions read SQLAlchemy's rows
     (the columns they read most as properties in C, any other through __getattr__)."""
 
@@ -139,14 +139,14 @@ _STAF_KOLOMMEN = (
 
 def _sql(statement: Any) -> tuple[str, tuple[str, ...]]:
     """A statement's text for the driver, and its parameters' names in their order."""
-    gecompileerd = statement.compile(dialect=asyncpg_dialect())  # type: ignore[no-untyped-call]
+    gecompileerd = statement.compile(dialect=asyncpg_dialect())
     return str(gecompileerd), tuple(gecompileerd.positiontup or ())
 
 
 def _staf(met_status: bool) -> tuple[str, tuple[str, ...]]:
     """leraren.medewerkers' page (without gewijzigdSinds or a warnings filter), its window count
     included, the current-employer rule taken from werkgever.huidig_bij with bound values."""
-    waar = huidig_bij(bindparam("bestuur"), bindparam("vandaag"))  # type: ignore[arg-type]
+    waar = huidig_bij(bindparam("bestuur", type_=Integer), bindparam("vandaag", type_=Date))
     if met_status:
         waar = waar & (Leraar.status == bindparam("status"))
     return _sql(
@@ -190,7 +190,8 @@ class Verbinding:
 
     async def rijen(self, sql: str, *args: Any) -> list[Rij]:
         self._meld(sql, args)
-        return await self._driver.fetch(sql, *args, record_class=Rij)  # type: ignore[no-any-return]
+        rijen: list[Rij] = await self._driver.fetch(sql, *args, record_class=Rij)
+        return rijen
 
     async def waarde(self, sql: str, *args: Any) -> Any:
         self._meld(sql, args)
@@ -319,7 +320,7 @@ async def _huidige_perioden(v: Any, g: Gegevens, con: Verbinding) -> None:
     for b in alle:
         g.standen[b.id] = None
     for b in gekozen:
-        gegevens = herregistratie._Gegevens(g.perioden[b.id], activiteiten.get(b.id, []))  # type: ignore[arg-type]
+        gegevens = herregistratie._Gegevens(g.perioden[b.id], activiteiten.get(b.id, []))  # type: ignore[arg-type]  # records read as the ORM rows
         g.standen[b.id] = herregistratie._huidige(v, b, gegevens, criteria)
 
 

@@ -178,11 +178,13 @@ def _ouder(_b: Any, ouder: Onderwerp, _r: Any) -> Onderwerp:
 
 
 def _leraar(b: Any, _ouder: Onderwerp, r: Any) -> Onderwerp:
-    return r.g.onderwerp(b.id)  # type: ignore[no-any-return]
+    onderwerp: Onderwerp = r.g.onderwerp(b.id)
+    return onderwerp
 
 
 def _van_leraar(b: Any, _ouder: Onderwerp, r: Any) -> Onderwerp:
-    return r.g.onderwerp(b.leraar_id)  # type: ignore[no-any-return]
+    onderwerp: Onderwerp = r.g.onderwerp(b.leraar_id)
+    return onderwerp
 
 
 def _bestuur(b: Any, _ouder: Onderwerp, _r: Any) -> Onderwerp:
@@ -226,11 +228,11 @@ def zet_om(type_: Any) -> Callable[[Any], Any] | None:
     naam = type_.name
     if naam in ("String", "ID", "Boolean", "Int"):
         return None
-    serialiseer = type_.serialize
+    serialiseer: Callable[[Any], Any] = type_.serialize
     if naam == "Float":
         return lambda w: w if type(w) is float else serialiseer(w)
     if isinstance(type_, GraphQLScalarType):
-        return serialiseer  # type: ignore[no-any-return]
+        return serialiseer
     bewaard: dict[Any, Any] = {}  # an enum: a handful of values
 
     def enum(w: Any) -> Any:
