@@ -1143,7 +1143,8 @@ async def _definities(conn: Any) -> tuple[list[str], list[str], list[str]]:
     """The statements that recreate the constraints and indexes of the big tables, as they are now."""
     tabellen = list(SLEUTEL_TABELLEN)
     cons = await conn.fetch(
-        """SELECT c.conrelid::regclass::text AS tabel, c.conname, c.contype::text AS contype, pg_get_constraintdef(c.oid) AS def
+        """SELECT c.conrelid::regclass::text AS tabel, c.conname, c.contype::text AS contype,
+                  pg_get_constraintdef(c.oid) AS def
            FROM pg_constraint c WHERE c.conrelid::regclass::text = ANY($1::text[]) AND c.contype IN ('p','u','f')""",
         tabellen,
     )
@@ -1288,7 +1289,8 @@ async def vul(url: str, aantal: int, w: Wereld, processen: int, sleutel: bytes) 
         for tabel in ("schoolbestuur", "aanbieder", "catalogus_activiteit") + GROTE_TABELLEN:
             if "id" in KOLOMMEN.get(tabel, ("id",)):
                 await conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{tabel}', 'id'), coalesce((SELECT max(id) FROM {tabel}), 0) + 1, false)"
+                    f"SELECT setval(pg_get_serial_sequence('{tabel}', 'id'), "
+                    f"coalesce((SELECT max(id) FROM {tabel}), 0) + 1, false)"
                 )
         await conn.execute("UPDATE registernummer_teller SET volgende = $1 WHERE id = 1", EERSTE_VOLGNUMMER + aantal)
         await conn.execute("UPDATE data_versie SET versie = versie + 1, gewijzigd_op = now() WHERE id = 1")

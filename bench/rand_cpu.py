@@ -177,7 +177,8 @@ async def hoofd(args: argparse.Namespace) -> None:
         for app_naam in apps:
             m = statistics.median(uitkomst[(naam, app_naam)])
             print(
-                f"  {naam:8} {app_naam:16} {m:8.1f}  {m / k:5.2f}×  rounds {[round(x) for x in uitkomst[(naam, app_naam)]]}"
+                f"  {naam:8} {app_naam:16} {m:8.1f}  {m / k:5.2f}×  "
+                f"rounds {[round(x) for x in uitkomst[(naam, app_naam)]]}"
             )
     if args.profiel:
         for naam, (maak, _) in scenarios_.items():

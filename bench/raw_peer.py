@@ -326,7 +326,8 @@ class Register:
         # Every listed teacher is this board's staff: a WERKGEVER sees its own board's rows only.
         vp: dict[int, list[asyncpg.Record]] = defaultdict(list)
         for v in await con.fetch(
-            "SELECT id, leraar_id, schoolbestuur_id, vak, termijn_einde, verlengd, afgesloten FROM voorportaalinschrijving "
+            "SELECT id, leraar_id, schoolbestuur_id, vak, termijn_einde, verlengd, afgesloten "
+            "FROM voorportaalinschrijving "
             "WHERE leraar_id = ANY($1::int[]) AND schoolbestuur_id = $2 ORDER BY begindatum DESC, id",
             ids,
             b["id"],

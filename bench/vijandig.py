@@ -887,7 +887,8 @@ def sectie(
         rs = ronde["rss"]
         r.append("")
         r.append(
-            f"**Statements.** Hostile phase ({ronde['verzoeken_vijandig']:,} requests): **{statements(rv)} statements, {rv.get('bytes_naar_pg', 0):,} bytes and "
+            f"**Statements.** Hostile phase ({ronde['verzoeken_vijandig']:,} requests): "
+            f"**{statements(rv)} statements, {rv.get('bytes_naar_pg', 0):,} bytes and "
             f"{rv.get('verbindingen', 0)} new connections** from the server to PostgreSQL (relay); "
             f"pg_stat_database: {sv['xact_commit'] + sv['xact_rollback']} transactions, "
             f"{sv['tup_returned']:,} tuples returned. Normal phase ({ronde['verzoeken_gewoon']:,} requests), "
@@ -924,9 +925,10 @@ def sectie(
         )
         r.append("| --- | --- | --- | --- | ---: | --- | --- |")
         for naam, rijen in voor["soorten"].items():
+            uitkomst = (["data"] if rijen[0]["data"] else []) + sorted({c for x in rijen for c in x["codes"] if c})
             r.append(
                 f"| {naam} | {', '.join(sorted({str(x['status']) for x in rijen}))} | "
-                f"{' + '.join((['data'] if rijen[0]['data'] else []) + sorted({c for x in rijen for c in x['codes'] if c})) or '—'} | "
+                f"{' + '.join(uitkomst) or '—'} | "
                 f"{' / '.join(format(x['ms'], ',.0f') for x in rijen)} | {rijen[-1]['bytes']:,} | "
                 f"{' / '.join(str(x['statements']) for x in rijen)} | "
                 f"{rijen[0]['rss_voor']:.0f} → {rijen[-1]['rss_na']:.0f} "

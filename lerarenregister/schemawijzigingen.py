@@ -16,7 +16,8 @@ A name covers the coordinate itself and everything under it: `Leraar` covers `Le
 `Leraar.naam(x:)`; `Query.zoek` covers `Query.zoek(first:)`; `@zichtbaarVoor` its arguments.
 
     python -m lerarenregister.schemawijzigingen controleer   report; exit 1 on an unnamed change
-    python -m lerarenregister.schemawijzigingen basis        make the code's schema the new baseline (`make schema-basis`)
+    python -m lerarenregister.schemawijzigingen basis        make the code's schema the new baseline
+                                                             (`make schema-basis`)
 
 `basis` refuses while a change is unnamed, writes the code's SDL to the baseline, and moves the named
 entries under a dated heading, so that they cover nothing any more.

@@ -23,7 +23,8 @@ GESCHIEDENIS = [
 # Beside the registered files: denied fields (nullable, so null plus FORBIDDEN), aliases, __typename.
 MET_WEIGERINGEN = (
     "query Geweigerd($t: String!, $first: Int, $after: String) { zoek: zoekLeraren(zoekterm: $t, first: $first, "
-    "after: $after) { __typename totalCount pageInfo { hasNextPage endCursor } edges { cursor node { nr: registernummer "
+    "after: $after) { __typename totalCount pageInfo { hasNextPage endCursor } "
+    "edges { cursor node { nr: registernummer "
     "geboortedatum registratie { status } naam { weergavenaam voornamen achternaam } "
     "bevoegdheden { id soort behaaldOp vak } } } } }"
 )
@@ -109,12 +110,14 @@ async def test_alle_documenten_anoniem_gelijk_aan_de_uitvoerder(api):
     [
         # a fragment, a field outside the compiled types, a field that depends on the teacher's consent,
         # other root fields, two root fields, a directive
-        "query($t: String!) { zoekLeraren(zoekterm: $t) { edges { node { ...N } } } } fragment N on Leraar { registernummer }",
+        "query($t: String!) { zoekLeraren(zoekterm: $t) { edges { node { ...N } } } } "
+        "fragment N on Leraar { registernummer }",
         "query($t: String!) { zoekLeraren(zoekterm: $t) { edges { node { inzage } } } }",
         "query($r: String!) { leraar(registernummer: $r) { portfolio(first: 5) { totalCount } } }",
         "query { herregistratiecriteria { geldigVanaf } }",
         "query($t: String!) { leraren(registernummers: [$t]) { registernummer } }",
-        "query($r: String!) { a: leraar(registernummer: $r) { registernummer } b: leraar(registernummer: $r) { registernummer } }",
+        "query($r: String!) { a: leraar(registernummer: $r) { registernummer } "
+        "b: leraar(registernummer: $r) { registernummer } }",
         "query($r: String!, $m: Boolean!) { leraar(registernummer: $r) { registernummer @include(if: $m) } }",
     ],
 )

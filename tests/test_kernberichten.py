@@ -37,7 +37,8 @@ def _variabelefouten(waarde: object) -> list[str]:
     ("bericht", "verwacht"),
     [
         (
-            "Variable '$leveringen' got invalid value 'x' at 'leveringen[0].geboortedatum'; Value cannot represent a Date: \"x\".",
+            "Variable '$leveringen' got invalid value 'x' at 'leveringen[0].geboortedatum'; "
+            'Value cannot represent a Date: "x".',
             Variabelefout("leveringen[0].geboortedatum", 'Value cannot represent a Date: "x".'),
         ),
         (
@@ -46,7 +47,8 @@ def _variabelefouten(waarde: object) -> list[str]:
             Variabelefout("leveringen[0].voornamen", "Field 'voornamen' of required type 'String!' was not provided."),
         ),
         (
-            "Variable '$leveringen' got invalid value {'x': 1} at 'leveringen[0]'; Field 'x' is not defined by type 'Levering'.",
+            "Variable '$leveringen' got invalid value {'x': 1} at 'leveringen[0]'; "
+            "Field 'x' is not defined by type 'Levering'.",
             Variabelefout("leveringen[0].x", "Field 'x' is not defined by type 'Levering'."),
         ),
         (

@@ -1264,7 +1264,8 @@ def sjablonen(rng: random.Random, pools: Pools, rol: str) -> Verzoek:
         binnen = "registernummer"
         for _ in range(niveaus):
             binnen = (
-                f"registernummer benoemingen {{ vak schoolbestuur {{ naam medewerkers(first: {rng.choice([1, 20, 100])}) "
+                f"registernummer benoemingen {{ vak schoolbestuur {{ naam "
+                f"medewerkers(first: {rng.choice([1, 20, 100])}) "
                 f"{{ totalCount edges {{ node {{ {binnen} }} }} }} }} }}"
             )
         return Verzoek(
@@ -1421,7 +1422,8 @@ def ruwe_verzoeken(rng: random.Random) -> Verzoek:
         ("a lone surrogate", b'{"query": "{ zoekLeraren(zoekterm: \\"\\ud800\\") { totalCount } }"}'),
         (
             "a lone surrogate in a variable",
-            b'{"query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }", "variables": {"t": "\\udfff"}}',
+            b'{"query": "query($t: String!) { zoekLeraren(zoekterm: $t) { totalCount } }", '
+            b'"variables": {"t": "\\udfff"}}',
         ),
         ("invalid UTF-8", b'{"query": "{ zoekLeraren(zoekterm: \\"\xff\xfe\\") { totalCount } }"}'),
         (
