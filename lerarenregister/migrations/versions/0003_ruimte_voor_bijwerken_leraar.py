@@ -11,7 +11,6 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-29
 """
-
 from alembic import op
 
 revision = "0003"

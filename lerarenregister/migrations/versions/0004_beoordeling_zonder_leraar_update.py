@@ -16,7 +16,6 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-29
 """
-
 from alembic import op
 import sqlalchemy as sa
 

@@ -8,7 +8,6 @@ Revision ID: 0005
 Revises: 0004
 Create Date: 2026-11-30
 """
-
 from alembic import op
 import sqlalchemy as sa
 

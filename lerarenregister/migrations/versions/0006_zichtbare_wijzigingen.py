@@ -11,7 +11,6 @@ Revision ID: 0006
 Revises: 0005
 Create Date: 2026-11-30
 """
-
 from alembic import op
 import sqlalchemy as sa
 

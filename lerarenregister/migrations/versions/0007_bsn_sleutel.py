@@ -9,7 +9,6 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-11-30
 """
-
 from alembic import op
 import sqlalchemy as sa
 
