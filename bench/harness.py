@@ -72,6 +72,24 @@ VOOR_START = (
     "import sys; import lerarenregister.db as db; db.migrate = lambda *a, **k: None; "
     "from lerarenregister.cli import main; sys.exit(main())"
 )
+# --controles-uit: this very tree with issue 9's checks off. The rate limits by their setting (`uit`);
+# the query limits have none (they are not optional in production), so this start script replaces their
+# check by what is left of it without the limits: the cached analysis the handler needs anyway (the
+# operation's name, kind and cost for the metrics, the replica and the caching rules), no depth, cost
+# or free-text verdict.
+ZONDER_CONTROLES_START = (
+    "import sys; from lerarenregister.schema import limieten as l; "
+    "l.Limieten.controleer = lambda self, q, o, v, aangemeld: "
+    "(lambda a: None if a.fout is not None else a.operatie(o))(self.analyse(q)); "
+    "from lerarenregister.cli import main; sys.exit(main())"
+)
+ZONDER_CONTROLES_ENV = {"REGISTER_LIMIET_PUBLIEK": "uit", "REGISTER_LIMIET_AANGEMELD": "uit"}
+ZONDER_CONTROLES_KOP = "Issue 9: the same tree with its checks on and off (--controles-uit)"
+ZONDER_CONTROLES_WAT = (
+    "this same tree with issue 9's checks off: rate limits `uit`, and the query limits' verdicts (depth, "
+    "cost, free text) skipped by the bench's start script, which keeps the cached analysis of the document "
+    "that the rest of the handler reads"
+)
 # The rate limit counts anonymous requests per client address (600/minute by default), behind a
 # trusted proxy per X-Forwarded-For: wrk sends every request as if through a proxy on 127.0.0.1,
 # from a pool of client addresses (--adressen) big enough that none comes near its budget.
@@ -185,7 +203,7 @@ class Server:
         self.proc = None
 
 
-def servers(url: str, vandaag: str, db: str) -> dict[str, Server]:
+def servers(url: str, vandaag: str, db: str, controles_uit: bool = False) -> dict[str, Server]:
     basis = dict(os.environ)
     for k in list(basis):
         if k.startswith("REGISTER_OIDC_"):
@@ -230,10 +248,16 @@ def servers(url: str, vandaag: str, db: str) -> dict[str, Server]:
             POORTEN["postgraphile"],
         ),
         # --voor: the same server at an earlier commit, its tree ahead of this one's editable install.
+        # --controles-uit: this tree again, its checks off (ZONDER_CONTROLES_START).
         "voor": Server(
             "voor",
-            [sys.executable, "-c", VOOR_START, "serve", "--host", "127.0.0.1", "--port", str(POORTEN["voor"])],
-            {**env, "PYTHONPATH": str(VOOR_MAP)},
+            [
+                sys.executable,
+                "-c",
+                ZONDER_CONTROLES_START if controles_uit else VOOR_START,
+                *("serve", "--host", "127.0.0.1", "--port", str(POORTEN["voor"])),
+            ],
+            {**env, **ZONDER_CONTROLES_ENV} if controles_uit else {**env, "PYTHONPATH": str(VOOR_MAP)},
             LOGS,
             POORTEN["voor"],
         ),
@@ -706,6 +730,13 @@ def main(argv: list[str] | None = None) -> None:
         "profile; writes only its section of RESULTS.md (--kop)",
     )
     ap.add_argument(
+        "--controles-uit",
+        action="store_true",
+        help="ours against this same tree with issue 9's checks off (rate limits `uit`, query limits' "
+        "verdicts skipped), as --voor does with a commit; no worktree; writes the section "
+        f"'{ZONDER_CONTROLES_KOP}' unless --kop names another",
+    )
+    ap.add_argument(
         "--kop",
         default=VOOR_KOP[3:],
         help="with --voor: the heading of the section it writes (an existing one is replaced; default: "
@@ -725,6 +756,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = ap.parse_args(argv)
     ADRESSEN = args.adressen
+    if args.controles_uit:
+        if args.voor:
+            ap.error("--controles-uit and --voor exclude each other")
+        if args.kop == VOOR_KOP[3:]:
+            args.kop = ZONDER_CONTROLES_KOP
+        if args.voor_wat == VOOR_WAT:
+            args.voor_wat = ZONDER_CONTROLES_WAT
+        args.voor = "HEAD"  # from here on a --voor run whose "voor" is this tree (servers(), below)
     if args.voor:
         args.zonder_postgraphile = args.zonder_schrijven = args.zonder_profiel = True
     genereer.controleer_bench_naam(args.url)
@@ -763,9 +802,12 @@ def main(argv: list[str] | None = None) -> None:
             info["postgraphile"] = r.stdout.strip().splitlines()[-1]
             installeer_functies(args.url)
     url = args.url
-    alle = servers(url, vandaag.isoformat(), genereer.db_naam(url))
+    alle = servers(url, vandaag.isoformat(), genereer.db_naam(url), args.controles_uit)
     actief = ["ons", "raw"] + ([] if pg_reden else ["postgraphile"])
-    if args.voor:
+    if args.controles_uit:  # the same tree: trusted documents by documentId, as its clients send them
+        actief = ["ons", "voor"]
+        info["voor"] = info["commit"]
+    elif args.voor:
         global ALS_TEKST
         ALS_TEKST = True
         actief = ["ons", "voor"]
@@ -781,7 +823,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _main_servers(args, url, alle, actief, invoer_van(url, vandaag), meta, info, opdracht, pg_reden, begin)
     finally:
-        if args.voor:
+        if args.voor and not args.controles_uit:
             verwijder_voor_boom()
 
 
@@ -849,7 +891,7 @@ def _main_servers(
             actief.remove(naam)
             continue
         try:
-            if naam == "voor":
+            if naam == "voor" and not args.controles_uit:
                 code = subprocess.run(
                     [sys.executable, "-c", "import lerarenregister; print(lerarenregister.__file__)"],
                     env=s.env,
@@ -1674,13 +1716,22 @@ def schrijf_voor_sectie(
         '"else" of every run gives the cores busy with anything but the server under test, its PostgreSQL '
         "backends and wrk (PostgreSQL's own background processes included), from /proc/stat."
     )
-    r.append(
-        f"- Trees: ons = commit {info['commit']}; voor = commit {info['voor']}, a temporary git worktree in "
-        f"{VOOR_MAP} (removed afterwards), served by this venv's Python with PYTHONPATH at that tree (its "
-        "dependencies are a subset of these) and without its migrations: the data set stands at this tree's "
-        "head (`lerarenregister migrate` before the run), whose new table and columns the old server does not "
-        "read."
-    )
+    if args.controles_uit:
+        r.append(
+            f"- Tree: commit {info['commit']} for both, from this venv. Voor is started by the bench's "
+            "`ZONDER_CONTROLES_START` (bench/harness.py) with REGISTER_LIMIET_PUBLIEK=uit and "
+            "REGISTER_LIMIET_AANGEMELD=uit: no rate limit layer, and `Limieten.controleer` replaced by the "
+            "cached analysis alone, so no depth, cost or free-text verdict (the analysis itself stays: the "
+            "handler reads the operation's name, kind and cost from it for the metrics, the replica and caching)."
+        )
+    else:
+        r.append(
+            f"- Trees: ons = commit {info['commit']}; voor = commit {info['voor']}, a temporary git worktree in "
+            f"{VOOR_MAP} (removed afterwards), served by this venv's Python with PYTHONPATH at that tree (its "
+            "dependencies are a subset of these) and without its migrations: the data set stands at this tree's "
+            "head (`lerarenregister migrate` before the run), whose new table and columns the old server does "
+            "not read."
+        )
     r.append(
         f"- Data set: `{genereer.db_naam(args.url)}`, {int(t['leraren']):,} teachers at {int(t['besturen']):,} "
         f"boards, today {t['vandaag']}. Inputs as in the full run: {len(invoer.termen)} search terms, "
@@ -1712,8 +1763,8 @@ def schrijf_voor_sectie(
         "X-Forwarded-For. At the fastest scenario's rate below, each address sends "
         f"{_f(max((m['req_s'] for m in metingen), default=0) * 60 / max(args.adressen, 1), '.0f')} requests "
         "a minute, well inside its 600: the rate limit counts and sets its headers on every request, as it "
-        "would for real clients, and refuses none (the errors column counts any 429). The old server gets "
-        "the same requests and ignores the header. The pool is not bigger than needed several times over: "
+        "would for real clients, and refuses none (the errors column counts any 429). Voor gets "
+        "the same requests and counts none. The pool is not bigger than needed several times over: "
         "every address is a counter the limiter keeps for a minute."
     )
     leraar_rate = max(waarden("ons", "ik", "req_s") + waarden("ons", "bestuur", "req_s"), default=0.0)

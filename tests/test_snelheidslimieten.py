@@ -20,6 +20,7 @@ import pytest
 from conftest import AUDIENCE, ISSUER, SECRET, Api
 from joserfc.jwk import RSAKey
 
+from lerarenregister.http.snelheid import Budget, limiet
 from lerarenregister.server import create_app
 from lerarenregister.settings import Settings
 
@@ -205,6 +206,19 @@ async def test_onbereikbare_redis_telt_per_worker(api):
             assert r.status_code == 200 and "errors" not in r.json(), r.text
             assert stand(r)[:2] == (2, over)
         assert geweigerd(await vraag(a))
+
+
+def test_budgetsleutel_is_die_van_limits():
+    """The counter's key is built by joining strings for speed; it must stay the library's own
+    (a Redis shared with workers of another version counts on the same keys)."""
+    for tekst, soort in (("600/minute", "publiek"), ("6000 per 2 hours", "aangemeld"), ("1/second", "publiek")):
+        item = limiet(tekst)
+        budget = Budget.van(item, soort)
+        assert item is not None and budget is not None
+        for wie in ("10.0.0.1", "2001:db8::/64", "a" * 32, "", "x/y:z"):
+            assert budget.sleutel(wie) == item.key_for(f"{soort}:{wie}")
+        assert budget.expiry == item.get_expiry() and budget.limiet == str(item.amount).encode()
+    assert Budget.van(limiet("uit"), "publiek") is None
 
 
 def test_ongeldige_instellingen_weigeren_de_start():

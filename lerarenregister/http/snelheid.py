@@ -104,12 +104,6 @@ def client_adres(peer: str | None, doorgestuurd: list[str], proxies: tuple[Netwe
     return str(adres)
 
 
-# Parsing addresses with ipaddress costs about 10 µs a request; a client asks more than once.
-@functools.lru_cache(maxsize=16384)
-def _client_adres(peer: str | None, doorgestuurd: tuple[str, ...], proxies: tuple[Netwerk, ...]) -> str:
-    return client_adres(peer, list(doorgestuurd), proxies)
-
-
 def al_geverifieerd(scope: Scope, token: str) -> dict[str, Any] | None:
     """The claims of this very token when the rate limit verified it already for this request."""
     bewaard = scope.get("state", {}).get(_CLAIMS)
@@ -187,24 +181,42 @@ def opslag(redis_url: str | None) -> Storage:
     return gedeeld
 
 
-@dataclass(frozen=True)
-class Stand:
-    """Where one counter stands after this request."""
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """One limit and how its counters are named: `sleutel(wie)` is exactly `limits`' own
+    `item.key_for(f"{soort}:{wie}")` (a unit test holds the two together), built by joining three
+    strings instead of the library's per-call formatting, since it runs for every request."""
 
-    limiet: int
-    over: int
-    reset_seconden: int
-    toegestaan: bool
+    item: RateLimitItem
+    soort: str  # 'publiek' | 'aangemeld': the metrics' label of a refusal
+    voor: str
+    na: str
+    expiry: int
+    limiet: bytes  # the RateLimit-Limit header's value
 
-    def koppen(self) -> list[tuple[bytes, bytes]]:
+    @classmethod
+    def van(cls, item: RateLimitItem | None, soort: str) -> Budget | None:
+        if item is None:
+            return None
+        voor, _, na = item.key_for(f"{soort}:\x00").partition("\x00")
+        return cls(item, soort, voor, na, item.get_expiry(), str(item.amount).encode())
+
+    def sleutel(self, wie: str) -> str:
+        return self.voor + wie + self.na
+
+    def koppen(self, aantal: int, reset: float) -> tuple[list[tuple[bytes, bytes]], int, bool]:
+        """The RateLimit-* headers (and Retry-After over the limit), the seconds to the window's
+        end, and whether this request is allowed."""
+        seconden = max(0, math.ceil(reset - time.time()))
+        over = self.item.amount - aantal
         uit = [
-            (b"ratelimit-limit", str(self.limiet).encode()),
-            (b"ratelimit-remaining", str(self.over).encode()),
-            (b"ratelimit-reset", str(self.reset_seconden).encode()),
+            (b"ratelimit-limit", self.limiet),
+            (b"ratelimit-remaining", str(max(0, over)).encode()),
+            (b"ratelimit-reset", str(seconden).encode()),
         ]
-        if not self.toegestaan:
-            uit.append((b"retry-after", str(max(1, self.reset_seconden)).encode()))
-        return uit
+        if over < 0:
+            uit.append((b"retry-after", str(max(1, seconden)).encode()))
+        return uit, seconden, over >= 0
 
 
 class Snelheidsbegrenzer:
@@ -213,9 +225,15 @@ class Snelheidsbegrenzer:
     def __init__(self, app: ASGIApp, *, settings: Settings, controle: TokenControle):
         self.app = app
         self.controle = controle
-        self.publiek = limiet(settings.limiet_publiek)
-        self.aangemeld = limiet(settings.limiet_aangemeld)
+        self.publiek = Budget.van(limiet(settings.limiet_publiek), "publiek")
+        self.aangemeld = Budget.van(limiet(settings.limiet_aangemeld), "aangemeld")
         self.proxies = netwerken(settings.vertrouwde_proxies)
+        proxies = self.proxies
+        # Parsing addresses with ipaddress costs about 10 µs a request, and a client asks more than
+        # once; this instance's proxies are in the closure, not in the key (hashing networks is slow).
+        self._adres = functools.lru_cache(maxsize=16384)(
+            lambda peer, doorgestuurd: client_adres(peer, list(doorgestuurd), proxies)
+        )
         self.opslag = opslag(settings.redis_url)
         # Where this worker counts while Redis is unreachable (and, without Redis, always).
         self.reserve: _Geheugen = self.opslag if isinstance(self.opslag, _Geheugen) else _Geheugen()
@@ -231,15 +249,15 @@ class Snelheidsbegrenzer:
         ):
             await self.app(scope, receive, send)
             return
-        item, sleutel = await self._wie(scope)
-        if item is None:
+        budget, sleutel = await self._wie(scope)
+        if budget is None:
             await self.app(scope, receive, send)
             return
-        stand = await self._tel(item, sleutel)
-        koppen = stand.koppen()
-        if not stand.toegestaan:
-            scope[GEWEIGERD_SLEUTEL] = sleutel.partition(":")[0]  # 'publiek' | 'aangemeld', for the metrics
-            await _weiger(send, koppen, stand.reset_seconden)
+        aantal, reset = await self._tel(budget, sleutel)
+        koppen, seconden, toegestaan = budget.koppen(aantal, reset)
+        if not toegestaan:
+            scope[GEWEIGERD_SLEUTEL] = budget.soort  # for the metrics
+            await _weiger(send, koppen, seconden)
             return
 
         async def met_koppen(bericht: Message) -> None:
@@ -249,10 +267,10 @@ class Snelheidsbegrenzer:
 
         await self.app(scope, receive, met_koppen)
 
-    async def _wie(self, scope: Scope) -> tuple[RateLimitItem | None, str]:
-        """The limit and the counter this request counts against."""
+    async def _wie(self, scope: Scope) -> tuple[Budget | None, str]:
+        """The budget and the counter this request counts against."""
         autorisatie, doorgestuurd = _koppen(scope)
-        token = _bearer(autorisatie)
+        token = _bearer(autorisatie) if autorisatie is not None else None
         if token is not None:
             try:
                 claims = await self.controle.controleer(token)
@@ -261,39 +279,32 @@ class Snelheidsbegrenzer:
             sub, iss = (claims or {}).get("sub"), (claims or {}).get("iss")
             if claims is not None and isinstance(sub, str) and sub and isinstance(iss, str):
                 scope.setdefault("state", {})[_CLAIMS] = (token, claims)
+                if self.aangemeld is None:
+                    return None, ""
                 # Hashed: a sub of any length is one short key, and no identifier sits in Redis in clear.
                 houder = hashlib.blake2b(f"{iss}\x00{sub}".encode(), digest_size=16).hexdigest()
-                return self.aangemeld, f"aangemeld:{houder}"
+                return self.aangemeld, self.aangemeld.sleutel(houder)
+        if self.publiek is None:
+            return None, ""
         peer = scope.get("client")
-        adres = _client_adres(peer[0] if peer else None, tuple(doorgestuurd), self.proxies)
-        return self.publiek, f"publiek:{adres}"
+        adres: str = self._adres(peer[0] if peer else None, tuple(doorgestuurd))
+        return self.publiek, self.publiek.sleutel(adres)
 
-    async def _tel(self, item: RateLimitItem, sleutel: str) -> Stand:
-        """Count this request. While Redis cannot be reached this worker counts on its own."""
-        key = item.key_for(sleutel)
-        opslag = self.reserve if time.monotonic() < self._redis_weg_tot else self.opslag
-        if isinstance(opslag, _Geheugen):
-            aantal, reset = opslag.tel(key, item.get_expiry())
-            return _stand(item, aantal, reset)
+    async def _tel(self, budget: Budget, key: str) -> tuple[int, float]:
+        """Count this request: the counter and when its window ends. While Redis cannot be reached
+        this worker counts on its own."""
+        if self.opslag is self.reserve or time.monotonic() < self._redis_weg_tot:
+            return self.reserve.tel(key, budget.expiry)
         try:
-            aantal = await opslag.incr(key, item.get_expiry())
-            reset = await opslag.get_expiry(key)
+            aantal = await self.opslag.incr(key, budget.expiry)
+            reset = await self.opslag.get_expiry(key)
         except Exception as exc:  # Redis down or slow: never refuse everyone, never count no one
             self._redis_weg_tot = time.monotonic() + REDIS_PAUZE_SECONDEN
             if time.monotonic() - self._gemeld >= _STIL_SECONDEN:
                 self._gemeld = time.monotonic()
                 log.warning("Redis unreachable: rate limits counted per worker for now: %r", exc)
-            aantal, reset = self.reserve.tel(key, item.get_expiry())
-        return _stand(item, aantal, reset)
-
-
-def _stand(item: RateLimitItem, aantal: int, reset: float) -> Stand:
-    return Stand(
-        limiet=item.amount,
-        over=max(0, item.amount - aantal),
-        reset_seconden=max(0, math.ceil(reset - time.time())),
-        toegestaan=aantal <= item.amount,
-    )
+            return self.reserve.tel(key, budget.expiry)
+        return aantal, reset
 
 
 async def _weiger(send: Send, koppen: list[tuple[bytes, bytes]], seconden: int) -> None:
