@@ -1,12 +1,15 @@
 """The edge's share of a request: server CPU per request in one process (no HTTP server, no wrk),
 the app driven through ASGI directly, for the cheapest scenarios (where the edge weighs most):
-the public lookup (POST) and the cached public GET answered 304.
+the public lookup (POST), the cached public GET answered 304, and a teacher's `ik` (trusted document,
+portfolio page of 40, with a token: the rate limit's authenticated side).
 
 Configurations, measured alternating in the same run:
 - `volledig`: the app as served, every limit and rate limit at its default, a trusted proxy and a
   rotating pool of client addresses in X-Forwarded-For (as bench/harness.py sends them);
-- `zonder_limieten`: rate limits `uit` (the query limits cannot be switched off: their cost is in
-  both);
+- `zonder_limieten`: rate limits `uit`;
+- `zonder_controles`: issue 9's checks off: rate limits `uit` and the query limits' verdicts (depth,
+  cost, free text) skipped, the cached analysis the handler reads kept (as bench/harness.py
+  --controles-uit serves its "voor");
 - `zonder_rand`: Starlette's own layers (errors, exception handlers) but none of ours: no request
   id, no metrics or request log, no rate limit, no CORS (the shape of the app before issues 9–11);
 - `kaal`: the routes alone, every middleware layer peeled off (what the handler itself costs).
@@ -30,8 +33,20 @@ import asyncpg
 import orjson
 import scenarios  # bench/ is on sys.path when run as a script
 
+from lerarenregister import server
+from lerarenregister.schema.limieten import Limieten, Operatie
 from lerarenregister.server import create_app
 from lerarenregister.settings import Settings
+
+
+class ZonderControles(Limieten):
+    """The query limits without their verdicts: what the handler reads of the analysis, no refusal."""
+
+    def controleer(
+        self, query: str, operatie: str | None, variabelen: dict[str, Any] | None, aangemeld: bool
+    ) -> Operatie | None:
+        analyse = self.analyse(query)
+        return None if analyse.fout is not None else analyse.operatie(operatie)
 
 
 class Antwoord:
@@ -122,16 +137,31 @@ async def hoofd(args: argparse.Namespace) -> None:
     conn = await asyncpg.connect(args.url)
     nummers = [r[0] for r in await conn.fetch("SELECT registernummer FROM leraar ORDER BY id LIMIT 50")]
     await conn.close()
+    import datetime as dt
+
+    import genereer
+    import harness
+
+    meta = await genereer.lees_meta(args.url)
+    # The harness's teachers with at least 40 activities, each with a token of their own (demo key).
+    invoer = await asyncio.to_thread(harness.invoer_van, args.url, dt.date.fromisoformat(meta["vandaag"]))
     basis = {
         "database_url": args.url.replace("postgresql://", "postgresql+asyncpg://"),
         "demo": True,
         "demo_data": False,
+        "demo_dir": str(harness.DEMO_DIR),
+        "vandaag": meta["vandaag"],
         "vertrouwde_proxies": "127.0.0.1/32",
     }
     apps = {
         "volledig": create_app(Settings(**basis)),
         "zonder_limieten": create_app(Settings(**basis, limiet_publiek="uit", limiet_aangemeld="uit")),
     }
+    server.Limieten = ZonderControles  # type: ignore[misc]  # this app only: create_app reads the name now
+    try:
+        apps["zonder_controles"] = create_app(Settings(**basis, limiet_publiek="uit", limiet_aangemeld="uit"))
+    finally:
+        server.Limieten = Limieten  # type: ignore[misc]
     apps["zonder_rand"] = create_app(Settings(**basis))
     apps["zonder_rand"].user_middleware = []  # before its first call builds the stack
     stops = [await lifespan(a) for a in apps.values()]
@@ -156,35 +186,52 @@ async def hoofd(args: argparse.Namespace) -> None:
         koppen = [(b"if-none-match", etag), (b"x-forwarded-for", pool[i % len(pool)])]
         return "GET", "/graphql", get_query.encode(), koppen, b""
 
-    scenarios_ = {"leraar": (leraar, 200), "get304": (get304, 304)}
+    ik_body = orjson.dumps({"documentId": scenarios.document_id(scenarios.IK), "variables": {"first": 40}})
+    ik_tokens = [f"Bearer {t}".encode() for t in invoer.tokens["leraar"]]
+
+    def ik(i: int) -> tuple[str, str, bytes, list[tuple[bytes, bytes]], bytes]:
+        koppen = [(b"content-type", b"application/json"), (b"authorization", ik_tokens[i % len(ik_tokens)])]
+        return "POST", "/graphql", b"", koppen, ik_body
+
+    # (make a request, its status, how many per round): `ik` reads the database for 2-3 ms a request.
+    scenarios_ = {"leraar": (leraar, 200, args.n), "get304": (get304, 304, args.n), "ik": (ik, 200, args.n // 10)}
     uitkomst: dict[tuple[str, str], list[float]] = {}
     for ronde in range(args.rondes):
-        for naam, (maak, status) in scenarios_.items():
+        for naam, (maak, status, n) in scenarios_.items():
             volgorde = list(apps) if ronde % 2 == 0 else list(reversed(apps))
             for app_naam in volgorde:
                 app = apps[app_naam]
-                for i in range(200):  # warm
+                for i in range(min(200, n)):  # warm
                     await vraag(app, *maak(i))
                 t0 = time.process_time()
-                for i in range(args.n):
+                for i in range(n):
                     a = await vraag(app, *maak(i))
                     if a.status != status:
                         raise SystemExit(f"{naam} {app_naam}: HTTP {a.status}: {a.body[:300]!r}")
-                uitkomst.setdefault((naam, app_naam), []).append((time.process_time() - t0) * 1e6 / args.n)
-    print(f"server CPU per request, µs (median of {args.rondes} rounds of {args.n}); ratio to `kaal`")
-    for naam in scenarios_:
+                uitkomst.setdefault((naam, app_naam), []).append((time.process_time() - t0) * 1e6 / n)
+    print(
+        f"server CPU per request, µs: median and lowest of {args.rondes} rounds; ratio of the medians to `kaal` "
+        "and, for issue 9's checks, `volledig` to `zonder_controles`"
+    )
+    for naam, (_, _, n) in scenarios_.items():
         k = statistics.median(uitkomst[(naam, "kaal")])
         for app_naam in apps:
-            m = statistics.median(uitkomst[(naam, app_naam)])
+            rondes = uitkomst[(naam, app_naam)]
+            m = statistics.median(rondes)
             print(
-                f"  {naam:8} {app_naam:16} {m:8.1f}  {m / k:5.2f}×  "
-                f"rounds {[round(x) for x in uitkomst[(naam, app_naam)]]}"
+                f"  {naam:8} {app_naam:16} {m:8.1f} {min(rondes):8.1f}  {m / k:5.2f}×  "
+                f"rounds of {n}: {[round(x) for x in rondes]}"
             )
+        v, z = uitkomst[(naam, "volledig")], uitkomst[(naam, "zonder_controles")]
+        print(
+            f"  {naam:8} checks on / off: medians {statistics.median(v) / statistics.median(z):.3f}×, "
+            f"lowest {min(v) / min(z):.3f}×, per round {[round(a / b, 3) for a, b in zip(v, z, strict=True)]}"
+        )
     if args.profiel:
-        for naam, (maak, _) in scenarios_.items():
+        for naam, (maak, _, n) in scenarios_.items():
             p = cProfile.Profile()
             p.enable()
-            for i in range(args.n):
+            for i in range(n):
                 await vraag(apps["volledig"], *maak(i))
             p.disable()
             print(f"--- {naam}, volledig")

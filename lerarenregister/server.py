@@ -174,7 +174,7 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
     app.add_middleware(Snelheidsbegrenzer, settings=settings, controle=controle)
     # Outside the rate limit, so its refusals are measured, logged and carry a request id too.
     app.add_middleware(Meten, luisteraars=[metrieken.noteer, verzoeklog.schrijf])
-    app.add_middleware(VerzoekId)
+    app.add_middleware(VerzoekId)  # outside the rate limit: it puts that layer's headers on the response
     # Added last: the outermost layer, so that refusals carry CORS headers too (http/cors.py).
     app.add_middleware(Cors, **cors_opties(settings.cors_origins))
     app.state.settings = settings

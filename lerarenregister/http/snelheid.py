@@ -30,11 +30,12 @@ import orjson
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, Storage
 from limits.storage import storage_from_string
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..auth.tokens import TokenControle, TokenFout
 from ..settings import Settings
 from .meting import GEWEIGERD_SLEUTEL
+from .verzoek_id import KOPPEN_SLEUTEL
 
 log = logging.getLogger("lerarenregister.snelheid")
 
@@ -259,13 +260,8 @@ class Snelheidsbegrenzer:
             scope[GEWEIGERD_SLEUTEL] = budget.soort  # for the metrics
             await _weiger(send, koppen, seconden)
             return
-
-        async def met_koppen(bericht: Message) -> None:
-            if bericht["type"] == "http.response.start":
-                bericht["headers"] = [*bericht.get("headers", []), *koppen]
-            await send(bericht)
-
-        await self.app(scope, receive, met_koppen)
+        scope[KOPPEN_SLEUTEL] = koppen  # on the response by verzoek_id.VerzoekId, which runs outside this layer
+        await self.app(scope, receive, send)
 
     async def _wie(self, scope: Scope) -> tuple[Budget | None, str]:
         """The budget and the counter this request counts against."""

@@ -10,6 +10,9 @@ import re
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SCOPE_SLEUTEL = "lr_request_id"  # server.request_id() reads the same key
+# Headers an inner layer wants on the response (the rate limit's RateLimit-*): added here, in the one
+# wrapper of `send` this layer has anyway, instead of in a wrapper of each layer's own (about 2 µs each).
+KOPPEN_SLEUTEL = "lr_koppen"
 _GOED = re.compile(rb"[A-Za-z0-9._-]{1,128}")
 _KOP = b"x-request-id"
 
@@ -22,7 +25,8 @@ def kies(kop: bytes | None) -> str:
 
 
 class VerzoekId:
-    """ASGI middleware: outermost but for CORS, so even a refusal (413, 429) carries the id."""
+    """ASGI middleware: outermost but for CORS, so even a refusal (413, 429) carries the id; it also
+    adds the headers inner layers left in the scope under KOPPEN_SLEUTEL."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -38,7 +42,11 @@ class VerzoekId:
         async def met_id(bericht: Message) -> None:
             if bericht["type"] == "http.response.start":
                 # One header: an answer that set it already (the executor's) set the same value.
-                bericht["headers"] = [*(k for k in bericht.get("headers", []) if k[0].lower() != _KOP), echo]
+                bericht["headers"] = [
+                    *(k for k in bericht.get("headers", []) if k[0].lower() != _KOP),
+                    echo,
+                    *scope.get(KOPPEN_SLEUTEL, ()),
+                ]
             await send(bericht)
 
         await self.app(scope, receive, met_id)
