@@ -12,6 +12,11 @@ from lerarenregister.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+# Several instances started at once each migrate before they serve (cli.py `serve`). On PostgreSQL
+# they take turns on this advisory lock, held until the migration's transaction ends: the others wait,
+# then find the schema at head and do nothing, instead of creating the same tables side by side.
+# SQLite has one writer at a time anyway. The key is arbitrary and fixed ('lrmg').
+MIGRATIESLOT = 0x6C726D67
 
 
 def _run(connection: Connection) -> None:
@@ -21,6 +26,8 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATIESLOT})")
         context.run_migrations()
 
 
