@@ -6,8 +6,9 @@ Two faults are not the register's bugs and must not read as INTERNAL_SERVER_ERRO
   (PostgreSQL's query_canceled, SQLite's interrupt from db.py's progress handler). Asking again may
   help; asking something smaller will.
 - `SERVICE_UNAVAILABLE`: the database cannot be reached or dropped the connection (restarting,
-  shutting down, a network fault, the pool exhausted). HTTP 503 with `Retry-After`: the server
-  reconnects by itself once the database is back.
+  shutting down, a network fault, the pool exhausted), or rolled the statement back for a conflict
+  of the moment (a replica's recovery conflict, a deadlock). HTTP 503 with `Retry-After`: the
+  server reconnects by itself once the database is back, and asking again will do.
 
 The exception comes wrapped by SQLAlchemy, by asyncpg's pool or by graphql-core; the chain is walked.
 """
@@ -35,9 +36,14 @@ BERICHTEN = {
 RETRY_AFTER_SECONDEN = 2
 
 # SQLSTATE: query_canceled (statement_timeout); connection exceptions (class 08), admin_shutdown,
-# crash_shutdown, cannot_connect_now (starting up, shutting down), too_many_connections.
+# crash_shutdown, cannot_connect_now (starting up, shutting down), too_many_connections; and the
+# transaction rollbacks that say "try again": serialization_failure (on a streaming replica this is a
+# read cancelled by a recovery conflict: the replay of a vacuum or a lock on the primary) and
+# deadlock_detected (a write chosen as the victim: rolled back, nothing of it written). For a client
+# these are a fault of the moment, not of its request: 503 with Retry-After; an anonymous read that
+# met one on the replica runs again on the primary (replica.py).
 _SQLSTATE_TIMEOUT = {"57014"}
-_SQLSTATE_WEG = {"57P01", "57P02", "57P03", "53300"}
+_SQLSTATE_WEG = {"57P01", "57P02", "57P03", "53300", "40001", "40P01"}
 _NETWERK_ERRNOS = {
     errno.ECONNREFUSED,
     errno.ECONNRESET,

@@ -31,13 +31,14 @@ import pytest
 from clusters import Cluster
 from clusters import maak_database as _maak_database
 from clusters import vrije_poort as _vrije_poort
-from conftest import AUDIENCE, ISSUER, SECRET, Api, Sleutels
+from conftest import AUDIENCE, ISSUER, PG_ADMIN, SECRET, Api, Sleutels
 from gegevens import KLAARZETTEN, bsn, levering
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from lerarenregister.db import migrate
-from lerarenregister.storingen import storingscode
+from lerarenregister.storingen import storingsantwoord, storingscode
 
 CLI = str(Path(sys.executable).with_name("lerarenregister"))
 ZOEK_DOCUMENT = (
@@ -375,3 +376,21 @@ async def test_lezen_begrensd_schrijven_niet_op_beide_stores(api: Api) -> None:
         await sessie.commit()
     async with staat["lezer"]() as sessie:  # the connection that was cut off is fine for the next read
         assert (await sessie.execute(text("SELECT 1"))).scalar() == 1
+
+
+@pytest.mark.parametrize("sqlstate", ["40001", "40P01"])
+async def test_conflict_van_het_moment_is_service_unavailable(sqlstate: str) -> None:
+    """A real PostgreSQL error of each SQLSTATE (a replica's recovery conflict is 40001, a deadlock
+    victim 40P01), through asyncpg and SQLAlchemy as a request meets it: SERVICE_UNAVAILABLE (503,
+    ask again), which on the replica path makes the primary answer instead; never an internal error."""
+    engine = create_async_engine(PG_ADMIN.replace("postgresql://", "postgresql+asyncpg://", 1))
+    try:
+        with pytest.raises(DBAPIError) as fout:
+            async with engine.connect() as conn:
+                await conn.execute(text(f"DO $$ BEGIN RAISE EXCEPTION 'conflict' USING ERRCODE = '{sqlstate}'; END $$"))
+    finally:
+        await engine.dispose()
+    assert fout.value.orig is not None and getattr(fout.value.orig, "sqlstate", None) == sqlstate
+    assert storingscode(fout.value) == "SERVICE_UNAVAILABLE"
+    antwoord = storingsantwoord(fout.value)
+    assert antwoord is not None and antwoord.status_code == 503 and antwoord.headers["retry-after"]
