@@ -19,7 +19,7 @@ const $ = (id) => document.getElementById(id);
 const staat = {
   register: null,
   token: null,       // only in memory: a reload asks for it again
-  sinds: null,       // ISO time the dashboard started watching (this computer's clock)
+  sinds: null,       // ISO time the dashboard started watching: the register's clock (its first answer's Date)
   cursors: [null],   // the `after` of each page visited (paging is forward only)
   pagina: 0,
   volgende: null,
@@ -64,7 +64,7 @@ function tokenUit(tekst) {
 }
 
 function begin() {
-  staat.sinds = new Date().toISOString();
+  staat.sinds = null;  // set from the register's first answer: this computer's clock may be off
   staat.gewijzigdOm.clear();
   staat.laatstGewijzigd = null;
   staat.cursors = [null];
@@ -96,6 +96,8 @@ async function ververs() {
     const personeel = await staat.register.vraag("BestuurPersoneel", {
       filter, first: PER_PAGINA, after: staat.cursors[staat.pagina],
     }, opties);
+    // Date has whole seconds: a change in the second before the first answer may show as changed.
+    staat.sinds ??= (personeel.datum ?? new Date()).toISOString();
     const wijzigingen = await staat.register.vraag("BestuurWijzigingen", {
       sinds: staat.sinds, first: MAX_GEWIJZIGD,
     }, opties);

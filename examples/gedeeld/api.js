@@ -60,7 +60,8 @@ export class Register {
 
   /**
    * Runs a trusted query by GET (so that the browser's cache and the register's ETag apply) and
-   * returns { data, etag, requestId }. `cache` is fetch's cache mode: a poll passes "no-cache", so
+   * returns { data, etag, datum, requestId }; `datum` is the register's clock (its Date header, a
+   * Date; null when a proxy dropped it). `cache` is fetch's cache mode: a poll passes "no-cache", so
    * that the browser revalidates with its own If-None-Match and a 304 costs the register nothing.
    * Throws ApiFout for any error the page should explain.
    */
@@ -107,6 +108,10 @@ export class Register {
         correlationId: ext.correlationId ?? null,
       });
     }
-    return { data: body.data, etag: antwoord.headers.get("ETag"), requestId };
+    const datum = new Date(antwoord.headers.get("Date") ?? "");
+    return {
+      data: body.data, etag: antwoord.headers.get("ETag"), requestId,
+      datum: Number.isNaN(datum.getTime()) ? null : datum,
+    };
   }
 }

@@ -14,7 +14,16 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Message, Receive, Scope, Send
 
 TOEGESTANE_KOPPEN = ["Content-Type", "Authorization", "X-Request-ID", "If-None-Match"]
-ZICHTBARE_KOPPEN = ["ETag", "X-Request-ID", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"]
+# Date: the server's clock, which a dashboard takes as the moment it starts watching (gewijzigdSinds).
+ZICHTBARE_KOPPEN = [
+    "ETag",
+    "Date",
+    "X-Request-ID",
+    "Retry-After",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+]
 MAX_AGE = 600
 
 
