@@ -111,15 +111,17 @@ ACTIVITEITEN = (
     "FROM portfolio_bevoegdheid pb JOIN portfolio_activiteit a ON a.id = pb.activiteit_id "
     "WHERE pb.bevoegdheid_id = ANY($1::int[]) GROUP BY pb.bevoegdheid_id"
 )
-EIGEN_LERAAR = "SELECT id FROM leraar WHERE bsn_hash = ANY($1::varchar[])"  # as Inzage.eigen_leraar_id
-LERAAR = (
+# The logged-in teacher matched as Inzage.eigen_leraar_id matches it (by BSN hash), its row read in the
+# same statement.
+EIGEN_LERAAR = (
     "SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, voornamen, geboortedatum, status, "
-    "geregistreerd_op, portfolio_openbaar, eerste_levering_op FROM leraar WHERE id = $1"
+    "geregistreerd_op, portfolio_openbaar, eerste_levering_op FROM leraar WHERE bsn_hash = ANY($1::varchar[])"
 )
 PORTFOLIO_AANTAL = "SELECT count(*) FROM portfolio_activiteit WHERE leraar_id = $1"
+# The page with its total, as leraren.medewerkers counts a page (a page beyond the end counts apart).
 PORTFOLIO = (
-    "SELECT id, leraar_id, titel, datum, uren, gebied, bron FROM portfolio_activiteit WHERE leraar_id = $1 "
-    "ORDER BY datum DESC, id DESC LIMIT $2 OFFSET $3"
+    "SELECT id, leraar_id, titel, datum, uren, gebied, bron, count(*) OVER () AS totaal_aantal "
+    "FROM portfolio_activiteit WHERE leraar_id = $1 ORDER BY datum DESC, id DESC LIMIT $2 OFFSET $3"
 )
 _L = Leraar.__table__.c
 _STAF_KOLOMMEN = (
@@ -164,8 +166,13 @@ BESTUUR = "SELECT id, bevoegd_gezag_nummer, naam FROM schoolbestuur WHERE bevoeg
 CRITERIA = (
     "SELECT id, geldig_vanaf, totaal_uren, primair_proces_uren, vakinhoudelijk_vo_uren FROM herregistratiecriteria"
 )
-KOPPELINGEN = "SELECT activiteit_id, bevoegdheid_id FROM portfolio_bevoegdheid WHERE activiteit_id = ANY($1::int[])"
-BEVOEGDHEDEN_OP_ID = f"SELECT {_BEVOEGDHEID} FROM bevoegdheid b WHERE b.id = ANY($1::int[])"
+# The loader's two statements (the links, then their bevoegdheden) as one join; (activiteit_id,
+# bevoegdheid_id) is the links' primary key, so each bevoegdheid comes once per activity.
+KOPPELINGEN = (
+    f"SELECT pb.activiteit_id, {_BEVOEGDHEID} FROM portfolio_bevoegdheid pb "
+    "JOIN bevoegdheid b ON b.id = pb.bevoegdheid_id WHERE pb.activiteit_id = ANY($1::int[]) "
+    "ORDER BY pb.activiteit_id, b.id"
+)
 
 
 class Verbinding:
@@ -325,16 +332,19 @@ async def _huidige_perioden(v: Any, g: Gegevens, con: Verbinding) -> None:
 
 
 async def portfolio(g: Gegevens, con: Verbinding, leraar_id: int, limit: int, offset: int, koppelingen: bool) -> None:
-    """Leraar.portfolio's page and, when asked, each entry's bevoegdheden (loaded with the page)."""
-    totaal = await con.waarde(PORTFOLIO_AANTAL, leraar_id)
+    """Leraar.portfolio's page and, when asked, each entry's bevoegdheden (loaded with the page):
+    two statements where the loaders take four."""
     items = await con.rijen(PORTFOLIO, leraar_id, limit, offset)
+    if items:
+        totaal = items[0]["totaal_aantal"]
+    elif offset == 0 and limit > 0:
+        totaal = 0  # the first page holds every entry when there are any
+    else:
+        totaal = await con.waarde(PORTFOLIO_AANTAL, leraar_id)
     g.pagina = Pagina(items, offset, totaal)
     if not koppelingen or not items:
         return
-    per: dict[int, list[int]] = defaultdict(list)
-    for aid, bid in await con.rijen(KOPPELINGEN, [a["id"] for a in items]):
-        per[aid].append(bid)
-    ids = sorted({b for lijst in per.values() for b in lijst})
-    bevoegdheden = {b.id: b for b in await con.rijen(BEVOEGDHEDEN_OP_ID, ids)} if ids else {}
-    for a in items:
-        g.bevoegdheden_van[a["id"]] = [bevoegdheden[i] for i in sorted(per.get(a["id"], ())) if i in bevoegdheden]
+    per: dict[int, list[Any]] = {a["id"]: [] for a in items}
+    for b in await con.rijen(KOPPELINGEN, list(per)):
+        per[b["activiteit_id"]].append(b)
+    g.bevoegdheden_van = per

@@ -352,13 +352,10 @@ class RijenPlan:
         gevonden = await con.rijen(rg.EIGEN_LERAAR, list(v.viewer.hashes))
         if len(gevonden) != 1:
             return False  # nobody (or, impossibly, two): the executor's error
-        leraar_id = gevonden[0]["id"]
+        g.leraar = gevonden[0]
+        leraar_id = g.leraar["id"]
         v.inzage.ken_leraar(leraar_id)
-        rijen = await con.rijen(rg.LERAAR, leraar_id)
-        if not rijen:
-            return False
-        g.leraar = rijen[0]
-        await v.inzage.laad(rijen)
+        await v.inzage.laad(gevonden)
         if self.bouw.argumenten is not None:
             limit, offset = venster_
             await rg.portfolio(g, con, leraar_id, limit, offset, "bevoegdheden" in self.bouw.gevraagd)
