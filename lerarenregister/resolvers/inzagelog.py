@@ -85,33 +85,38 @@ class Inzagen:
         ]
 
 
-# On PostgreSQL the rows go in as one array per column: one statement whose text is the same for
-# every page size, one execution instead of one per row, the driver encoding the arrays in C.
-# `velden` is a json column: each list is serialized as SQLAlchemy's JSON type would (json.dumps,
-# the engines set no serializer of their own) and cast by the database, which keeps a json text as given.
-_KOLOMMEN = ("leraar_id", "tijdstip", "doelgroep", "door", "sub", "velden", "operatie", "request_id")
-_ARRAYS = ("int[]", "timestamptz[]", "varchar[]", "varchar[]", "varchar[]", "text[]", "varchar[]", "varchar[]")
+# On PostgreSQL a request's rows go in as one statement whose text is the same for every page size:
+# what differs per row as arrays zipped by ROWS FROM, what the request shares as single values.
+# `velden` is a json column: the lists go as one JSON array, serialized as SQLAlchemy's JSON type
+# serializes each (json.dumps; the engines set no serializer of their own), and json_array_elements
+# hands each element's text on as it is, so each row stores what the executemany stored.
+_GEDEELD = ("tijdstip", "door", "sub", "operatie", "request_id")
 _SCHRIJF_PG = text(
-    f"INSERT INTO inzagelog ({', '.join(_KOLOMMEN)}) "
-    f"SELECT {', '.join('CAST(velden AS json)' if k == 'velden' else k for k in _KOLOMMEN)} FROM unnest("
-    + ", ".join(f"CAST(:{k} AS {t})" for k, t in zip(_KOLOMMEN, _ARRAYS))
-    + f") AS rij({', '.join(_KOLOMMEN)})"
+    "INSERT INTO inzagelog (leraar_id, tijdstip, doelgroep, door, sub, velden, operatie, request_id) "
+    "SELECT leraar_id, CAST(:tijdstip AS timestamptz), doelgroep, CAST(:door AS varchar), CAST(:sub AS varchar), "
+    "velden, CAST(:operatie AS varchar), CAST(:request_id AS varchar) FROM ROWS FROM ("
+    "unnest(CAST(:leraar_id AS int[])), unnest(CAST(:doelgroep AS varchar[])), "
+    "json_array_elements(CAST(:velden AS json))) AS rij(leraar_id, doelgroep, velden)"
 )
 
 
 async def schrijf(db: Db, rijen: list[dict[str, Any]]) -> None:
     """All rows of a request in one statement, on the request's own connection (inside a mutation's
-    transaction, so that both stand or fall together). On PostgreSQL an INSERT from unnest over
-    one array per column (_SCHRIJF_PG): a multi-row VALUES differs in shape with every page size, so
-    SQLAlchemy compiled it anew each time (the board page's server CPU rose from 1.06x to 1.47x on
-    the bench), and an executemany of 100 rows cost the board page about 2 ms of server CPU in
-    SQLAlchemy's per-row parameter handling. On SQLite an executemany of one compiled statement."""
+    transaction, so that both stand or fall together). On PostgreSQL an INSERT from arrays
+    (_SCHRIJF_PG): a multi-row VALUES differs in shape with every page size, so SQLAlchemy compiled
+    it anew each time (the board page's server CPU rose from 1.06x to 1.47x on the bench), and an
+    executemany, one execution a row, cost a 100-staff board page about 2 ms of server CPU, most of
+    it SQLAlchemy's per-row parameter handling and a json.dumps a row. On SQLite (and for rows that
+    do not share the request's values, which Inzagen.rijen never makes) that executemany."""
     if not rijen:
         return
-    if db.dialect == "postgresql":
-        kolommen = {k: [r[k] for r in rijen] for k in _KOLOMMEN}
-        kolommen["velden"] = [json.dumps(v) for v in kolommen["velden"]]
-        await db.lees(_SCHRIJF_PG, kolommen)
+    eerste = rijen[0]
+    if db.dialect == "postgresql" and all(r[k] == eerste[k] for r in rijen for k in _GEDEELD):
+        waarden = {k: eerste[k] for k in _GEDEELD}
+        waarden["leraar_id"] = [r["leraar_id"] for r in rijen]
+        waarden["doelgroep"] = [r["doelgroep"] for r in rijen]
+        waarden["velden"] = json.dumps([r["velden"] for r in rijen])
+        await db.lees(_SCHRIJF_PG, waarden)
     else:
         await db.lees(insert(Inzagelogregel), rijen)
 
