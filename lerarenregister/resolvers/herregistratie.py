@@ -39,7 +39,7 @@ def _stand(
     activiteiten: list[tuple[dt.date, str, float]],
 ) -> PeriodeStand:
     tot = min(einde, v.vandaag)
-    uren = regels.tel_uren((g, u) for d, g, u in activiteiten if start <= d <= tot)
+    uren = regels.tel_uren_tussen(activiteiten, start, tot)
     voldaan = regels.voldoet(uren, criteria, bev.soort)
     status = uitkomst or regels.voortgang(start, einde, v.vandaag, uren, criteria, bev.soort)
     return PeriodeStand(bev, start, einde, status, uren.totaal, criteria.totaal_uren, voldaan, opgeslagen)
