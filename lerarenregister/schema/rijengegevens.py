@@ -103,13 +103,15 @@ VOORPORTAAL = (
     "JOIN schoolbestuur s ON s.id = v.schoolbestuur_id WHERE v.leraar_id = ANY($1::int[]) "
     "ORDER BY v.begindatum DESC, v.id"
 )
-# The loader's rows, as three arrays per bevoegdheid: a page's thousands of (datum, gebied, uren)
-# decoded by the driver, not a record each. Their order is the database's in both (hours are
-# summed; halves add up exactly in any order).
+# The activities that count for each bevoegdheid's current period (herregistratie.huidige_keuze's
+# window), as three arrays per bevoegdheid: a page's thousands of (datum, gebied, uren) decoded by
+# the driver, not a record each, and none the period's count would skip. Their order is the
+# database's, as the loader's is (hours are summed; halves add up exactly in any order).
 ACTIVITEITEN = (
-    "SELECT pb.bevoegdheid_id, array_agg(a.datum), array_agg(a.gebied), array_agg(a.uren) "
-    "FROM portfolio_bevoegdheid pb JOIN portfolio_activiteit a ON a.id = pb.activiteit_id "
-    "WHERE pb.bevoegdheid_id = ANY($1::int[]) GROUP BY pb.bevoegdheid_id"
+    "SELECT w.bid, array_agg(a.datum), array_agg(a.gebied), array_agg(a.uren) "
+    "FROM unnest($1::int[], $2::date[], $3::date[]) AS w(bid, van, tot) "
+    "JOIN portfolio_bevoegdheid pb ON pb.bevoegdheid_id = w.bid "
+    "JOIN portfolio_activiteit a ON a.id = pb.activiteit_id AND a.datum BETWEEN w.van AND w.tot GROUP BY w.bid"
 )
 # The logged-in teacher matched as Inzage.eigen_leraar_id matches it (by BSN hash), its row read in the
 # same statement.
@@ -303,32 +305,28 @@ async def _met_herregistratie(g: Gegevens, con: Verbinding, ids: list[int]) -> N
     g.perioden = {b: list(p.values()) for b, p in perioden.items()}
 
 
-class _Activiteiten:
-    """A bevoegdheid's (datum, gebied, uren), as the rule functions iterate them, from the three arrays."""
-
-    __slots__ = ("datums", "gebieden", "uren")
-
-    def __init__(self, datums: list[Any], gebieden: list[str], uren: list[float]):
-        self.datums, self.gebieden, self.uren = datums, gebieden, uren
-
-    def __iter__(self) -> Any:
-        return zip(self.datums, self.gebieden, self.uren)
-
-
 async def _huidige_perioden(v: Any, g: Gegevens, con: Verbinding) -> None:
-    """herregistratie.huidige_perioden over every bevoegdheid of the page."""
-    alle = [b for lijst in g.bevoegdheden.values() for b in lijst]
-    gekozen = [b for b in alle if b.voor_herregistratie]
-    activiteiten: dict[int, Any] = {}
-    if gekozen:
-        for bid, datums, gebieden, uren in await con.rijen(ACTIVITEITEN, [b.id for b in gekozen]):
-            activiteiten[bid] = _Activiteiten(datums, gebieden, uren)
+    """herregistratie.huidige_perioden over every bevoegdheid of the page: the current period chosen
+    first, then only the activities in its window read and counted."""
     criteria = {c[0]: Criteria(*c[1:]) for c in await con.rijen(CRITERIA)}  # as the loaders read them
-    for b in alle:
-        g.standen[b.id] = None
-    for b in gekozen:
-        gegevens = herregistratie._Gegevens(g.perioden[b.id], activiteiten.get(b.id, []))  # type: ignore[arg-type]  # records read as the ORM rows
-        g.standen[b.id] = herregistratie._huidige(v, b, gegevens, criteria)
+    keuzes: dict[int, tuple[Any, herregistratie.Keuze]] = {}
+    for lijst in g.bevoegdheden.values():
+        for b in lijst:
+            g.standen[b.id] = None
+            if b.voor_herregistratie:
+                k = herregistratie.huidige_keuze(v.vandaag, b, g.perioden[b.id], criteria)
+                if k is not None:
+                    keuzes[b.id] = (b, k)
+    if not keuzes:
+        return
+    vensters = [k.venster(v.vandaag) for _, k in keuzes.values()]
+    activiteiten: dict[int, Any] = {}
+    for bid, datums, gebieden, uren in await con.rijen(
+        ACTIVITEITEN, list(keuzes), [van for van, _ in vensters], [tot for _, tot in vensters]
+    ):
+        activiteiten[bid] = zip(datums, gebieden, uren)
+    for bid, (b, k) in keuzes.items():
+        g.standen[bid] = herregistratie.stand(v, b, k, activiteiten.get(bid, ()))
 
 
 async def portfolio(g: Gegevens, con: Verbinding, leraar_id: int, limit: int, offset: int, koppelingen: bool) -> None:
