@@ -256,8 +256,9 @@ async def staf(v: Any, g: Gegevens, con: Verbinding, gevraagd: set[str]) -> None
     if not rijen:
         return
     ids = [r.id for r in rijen]
-    for r in rijen:  # a board's staff page: every teacher is the board's, with its own rows only
-        bekend, _ = v.inzage.alleen_bestuur(r.id)
+    alleen: dict[int, int | None] = {}  # a board's staff page: every teacher is the board's, with its own rows only
+    for i in ids:
+        bekend, alleen[i] = v.inzage.alleen_bestuur(i)
         if not bekend:
             raise Terugval("audiences not known")
     met_herregistratie = bool(gevraagd & {"waarschuwingen", "bevoegdheden.herregistratie", "bevoegdheden.aantekening"})
@@ -273,7 +274,7 @@ async def staf(v: Any, g: Gegevens, con: Verbinding, gevraagd: set[str]) -> None
         for r in await con.rijen(VOORPORTAAL, ids):
             per_vp[r["leraar_id"]].append((r, Bestuur(r["sb_id"], r["sb_nummer"], r["sb_naam"])))
         for i in ids:
-            _, eigen = v.inzage.alleen_bestuur(i)
+            eigen = alleen[i]
             g.voorportaal[i] = [(r, s) for r, s in per_vp.get(i, ()) if eigen is None or s.id == eigen]
     if met_herregistratie:
         await _huidige_perioden(v, g, con)
