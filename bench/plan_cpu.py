@@ -43,7 +43,13 @@ def documenten() -> dict[str, str]:
 
 
 async def meet(
-    url: str, aantal: int, rondes: int, profiel: str | None = None, alleen: str | None = None, spy: bool = False
+    url: str,
+    aantal: int,
+    rondes: int,
+    profiel: str | None = None,
+    alleen: str | None = None,
+    spy: bool = False,
+    zonder_uitvoerder: bool = False,
 ) -> None:
     meta = await genereer.lees_meta(url)
     invoer = await asyncio.to_thread(
@@ -124,6 +130,8 @@ async def meet(
                 for snel in [True, False, "raw"] * rondes:
                     if snel == "raw" and naam.split()[0] not in ("bestuur", "ik"):
                         continue
+                    if snel is False and zonder_uitvoerder:
+                        continue
                     staat["snelpad"] = snel is True
                     begin = time.process_time()
                     for k in range(aantal):
@@ -137,7 +145,8 @@ async def meet(
                     gelijk &= a == b and "errors" not in a
                     if tijden["raw"]:
                         gelijk &= a == orjson.loads(await vraag(*v, peer_client))
-                snel, traag = statistics.median(tijden[True]), statistics.median(tijden[False])
+                snel = statistics.median(tijden[True])
+                traag = statistics.median(tijden[False]) if tijden[False] else float("nan")
                 raw = statistics.median(tijden["raw"]) if tijden["raw"] else float("nan")
                 print(
                     f"{naam:26s} {snel:9.2f} {traag:12.2f} {traag / snel:6.1f}x {raw:12.2f} {raw / snel:8.2f}x  "
@@ -156,8 +165,9 @@ def main() -> None:
     )
     ap.add_argument("--alleen", metavar="SCENARIO", help="measure only the scenarios whose name starts so")
     ap.add_argument("--spy", action="store_true", help="with --profiel: no cProfile, for a sampling profiler (py-spy)")
+    ap.add_argument("--zonder-uitvoerder", action="store_true", help="plan and raw peer only (more rounds in the time)")
     args = ap.parse_args()
-    asyncio.run(meet(args.url, args.aantal, args.rondes, args.profiel, args.alleen, args.spy))
+    asyncio.run(meet(args.url, args.aantal, args.rondes, args.profiel, args.alleen, args.spy, args.zonder_uitvoerder))
 
 
 if __name__ == "__main__":
