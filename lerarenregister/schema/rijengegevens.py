@@ -1,13 +1,15 @@
 """The row path's data (schema/rijenpad.py): a board's staff page and the teacher's own portfolio
-page read as plain asyncpg records on the request's own connection, statement for statement as the
-loaders read them for the executor (resolvers/loaders.py, leraren.laad_pagina_vooruit), so that
-tests that count statements see the same number.
+page read as plain asyncpg records on the request's own connection, batched as the loaders batch
+them for the executor (resolvers/loaders.py, leraren.laad_pagina_vooruit), in no more statements:
+a board's page in as many, the portfolio page in three where the loaders take six
+(tests/test_snelpad.py counts both).
 
 Which teachers are listed and which audiences the asker has for each come from the resolvers
 themselves (`leraren.mijn_bestuur`, `leraren.medewerkers`, `Inzage`); the current period, the
 standing aantekening's consequence and the warnings from their rule functions
-(resolvers/herregistratie.py, resolvers/leraren.py). What is restated here is SQL only: the
-children's statements, in the loaders' order; tests/test_snelpad.py compares every answer.
+(resolvers/herregistratie.py, resolvers/leraren.py); which activities count for a period from
+herregistratie.huidige_keuze. What is restated here is SQL only: the children's statements;
+tests/test_snelpad.py compares every answer.
 """
 
 from __future__ import annotations
