@@ -283,7 +283,7 @@ async def staf(v: Any, g: Gegevens, con: Verbinding, gevraagd: set[str]) -> None
     if "waarschuwingen" in gevraagd:
         for r in rijen:
             bevs = g.bevoegdheden[r.id]
-            g.waarschuwingen[r.id] = leraren._waarschuwingen(
+            g.waarschuwingen[r.id] = leraren.waarschuwingen_uit(
                 v, r, [(b, g.standen[b.id], g.staande[b.id]) for b in bevs], g.voorportaal[r.id]
             )
 
