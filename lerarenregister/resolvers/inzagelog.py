@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, insert, select, text
@@ -87,10 +88,25 @@ class Inzagen:
 
 # On PostgreSQL a request's rows go in as one statement whose text is the same for every page size:
 # what differs per row as arrays zipped by ROWS FROM, what the request shares as single values.
-# `velden` is a json column: the lists go as one JSON array, serialized as SQLAlchemy's JSON type
-# serializes each (json.dumps; the engines set no serializer of their own), and json_array_elements
-# hands each element's text on as it is, so each row stores what the executemany stored.
+# `velden` is a json column: the lists go as one JSON array of each list's text as SQLAlchemy's JSON
+# type serializes it (json.dumps; the engines set no serializer of their own), and
+# json_array_elements hands each element's text on as it is, so each row stores what the
+# executemany stored. A document logs a handful of distinct lists: each list's text is kept.
 _GEDEELD = ("tijdstip", "door", "sub", "operatie", "request_id")
+_gedeeld = itemgetter(*_GEDEELD)
+_TEKSTEN: dict[tuple[str, ...], str] = {}
+
+
+def _als_json(velden: list[str]) -> str:
+    sleutel = tuple(velden)
+    tekst = _TEKSTEN.get(sleutel)
+    if tekst is None:
+        if len(_TEKSTEN) >= 4096:  # bounded, whatever the documents
+            _TEKSTEN.clear()
+        tekst = _TEKSTEN[sleutel] = json.dumps(velden)
+    return tekst
+
+
 _SCHRIJF_PG = text(
     "INSERT INTO inzagelog (leraar_id, tijdstip, doelgroep, door, sub, velden, operatie, request_id) "
     "SELECT leraar_id, CAST(:tijdstip AS timestamptz), doelgroep, CAST(:door AS varchar), CAST(:sub AS varchar), "
@@ -110,12 +126,12 @@ async def schrijf(db: Db, rijen: list[dict[str, Any]]) -> None:
     do not share the request's values, which Inzagen.rijen never makes) that executemany."""
     if not rijen:
         return
-    eerste = rijen[0]
-    if db.dialect == "postgresql" and all(r[k] == eerste[k] for r in rijen for k in _GEDEELD):
-        waarden = {k: eerste[k] for k in _GEDEELD}
+    eerste = _gedeeld(rijen[0])
+    if db.dialect == "postgresql" and all(_gedeeld(r) == eerste for r in rijen):
+        waarden = dict(zip(_GEDEELD, eerste))
         waarden["leraar_id"] = [r["leraar_id"] for r in rijen]
         waarden["doelgroep"] = [r["doelgroep"] for r in rijen]
-        waarden["velden"] = json.dumps([r["velden"] for r in rijen])
+        waarden["velden"] = "[" + ", ".join([_als_json(r["velden"]) for r in rijen]) + "]"
         await db.lees(_SCHRIJF_PG, waarden)
     else:
         await db.lees(insert(Inzagelogregel), rijen)
