@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import gc
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -39,7 +42,15 @@ def documenten() -> dict[str, str]:
     }
 
 
-async def meet(url: str, aantal: int, rondes: int) -> None:
+async def meet(
+    url: str,
+    aantal: int,
+    rondes: int,
+    profiel: str | None = None,
+    alleen: str | None = None,
+    spy: bool = False,
+    zonder_uitvoerder: bool = False,
+) -> None:
     meta = await genereer.lees_meta(url)
     invoer = await asyncio.to_thread(
         harness.invoer_van, url, __import__("datetime").date.fromisoformat(meta["vandaag"])
@@ -74,6 +85,8 @@ async def meet(url: str, aantal: int, rondes: int) -> None:
     app, peer = create_app(Settings()), raw_peer.create_app(Settings())
     async with app.router.lifespan_context(app), peer.router.lifespan_context(peer):
         staat = app.state.staat
+        gc.collect()  # as `lerarenregister serve` does once the app is built (cli.py _gc_voor_een_server)
+        gc.freeze()
         async with (
             httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client,
             httpx.AsyncClient(transport=httpx.ASGITransport(app=peer), base_url="http://peer") as peer_client,
@@ -90,11 +103,34 @@ async def meet(url: str, aantal: int, rondes: int) -> None:
                 f"{'scenario':26s} {'plan ms':>9s} {'executor ms':>12s} {'ratio':>7s} {'raw peer ms':>12s} "
                 f"{'raw/plan':>9s}  same body"
             )
+            if profiel is not None:  # cProfile over the fast path of one scenario, nothing else measured
+                verzoeken = next(v for n, v in scenario.items() if n.startswith(profiel))
+                staat["snelpad"] = True
+                for k in range(10):
+                    await vraag(*verzoeken[k % len(verzoeken)])
+                profiler = cProfile.Profile(time.process_time)
+                if not spy:
+                    profiler.enable()
+                begin = time.process_time()
+                for k in range(aantal):
+                    await vraag(*verzoeken[k % len(verzoeken)])
+                profiler.disable()
+                print(f"{(time.process_time() - begin) / aantal * 1000:.2f} ms per request")
+                if spy:
+                    return
+                stats = pstats.Stats(profiler)
+                stats.sort_stats("tottime").print_stats(35)
+                stats.sort_stats("cumulative").print_stats(60)
+                return
             for naam, verzoeken in scenario.items():
+                if alleen is not None and not naam.startswith(alleen):
+                    continue
                 tijden: dict[object, list[float]] = {True: [], False: [], "raw": []}
                 gelijk = True
                 for snel in [True, False, "raw"] * rondes:
                     if snel == "raw" and naam.split()[0] not in ("bestuur", "ik"):
+                        continue
+                    if snel is False and zonder_uitvoerder:
                         continue
                     staat["snelpad"] = snel is True
                     begin = time.process_time()
@@ -109,7 +145,8 @@ async def meet(url: str, aantal: int, rondes: int) -> None:
                     gelijk &= a == b and "errors" not in a
                     if tijden["raw"]:
                         gelijk &= a == orjson.loads(await vraag(*v, peer_client))
-                snel, traag = statistics.median(tijden[True]), statistics.median(tijden[False])
+                snel = statistics.median(tijden[True])
+                traag = statistics.median(tijden[False]) if tijden[False] else float("nan")
                 raw = statistics.median(tijden["raw"]) if tijden["raw"] else float("nan")
                 print(
                     f"{naam:26s} {snel:9.2f} {traag:12.2f} {traag / snel:6.1f}x {raw:12.2f} {raw / snel:8.2f}x  "
@@ -123,8 +160,14 @@ def main() -> None:
     ap.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/lr_bench_100k")
     ap.add_argument("--aantal", type=int, default=50)
     ap.add_argument("--rondes", type=int, default=3)
+    ap.add_argument(
+        "--profiel", metavar="SCENARIO", help="cProfile --aantal fast-path requests of one scenario (bestuur, ik)"
+    )
+    ap.add_argument("--alleen", metavar="SCENARIO", help="measure only the scenarios whose name starts so")
+    ap.add_argument("--spy", action="store_true", help="with --profiel: no cProfile, for a sampling profiler (py-spy)")
+    ap.add_argument("--zonder-uitvoerder", action="store_true", help="plan and raw peer only (more rounds in the time)")
     args = ap.parse_args()
-    asyncio.run(meet(args.url, args.aantal, args.rondes))
+    asyncio.run(meet(args.url, args.aantal, args.rondes, args.profiel, args.alleen, args.spy, args.zonder_uitvoerder))
 
 
 if __name__ == "__main__":

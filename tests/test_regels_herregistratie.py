@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 from fractions import Fraction
 
 import pytest
@@ -16,6 +17,7 @@ from lerarenregister.regels.herregistratie import (
     criteria_op,
     periode_op,
     tel_uren,
+    tel_uren_tussen,
     verwacht_aandeel,
     voldoet,
     voortgang,
@@ -52,6 +54,27 @@ def test_tel_uren_overig_telt_alleen_voor_het_totaal() -> None:
 def test_tel_uren_leeg() -> None:
     assert tel_uren([]) == Uren(0.0, 0.0, 0.0)
     assert tel_uren(iter(())) == Uren()
+
+
+def test_tel_uren_tussen_is_tel_uren_over_de_dagen_van_tot() -> None:
+    """The one-pass count gives tel_uren's floats, to the last bit, for any window: the same
+    additions in the same order (hours that do not add up exactly, every area, both edges)."""
+    rng = random.Random(12)
+    gebieden = ("VAKINHOUDELIJK", "VAKDIDACTISCH", "PEDAGOGISCH", "OVERIG")
+    for _ in range(300):
+        acts = [
+            (
+                D(2020, 1, 1) + dt.timedelta(days=rng.randrange(2000)),
+                rng.choice(gebieden),
+                rng.choice((0.1, 1.6, 2.5, 7.3)),
+            )
+            for _ in range(rng.randrange(40))
+        ]
+        van = D(2020, 1, 1) + dt.timedelta(days=rng.randrange(2000))
+        tot = van + dt.timedelta(days=rng.randrange(-5, 1500))
+        verwacht = tel_uren((g, u) for d, g, u in acts if van <= d <= tot)
+        assert tuple(tel_uren_tussen(acts, van, tot)) == tuple(verwacht)
+        assert tel_uren_tussen(acts, van, tot) == verwacht
 
 
 # voldoet

@@ -267,7 +267,11 @@ async def _vergelijk(
     assert sum(gepland) > len(gepland) // 2, (sum(gepland), len(gepland))
     verwacht = {parse(t).definitions[0].name.value for t in VRAGEN.values()}  # type: ignore[attr-defined]
     assert beantwoord >= verwacht | {"Elk", "Geweigerd", "T"}, beantwoord
-    # Batched alike: a board's page and the teacher's portfolio take the executor's statements.
+    # Batched: a board's page and the teacher's portfolio take no more statements than the executor's
+    # (the plans take the same ones); on PostgreSQL the row path takes these (the access log's
+    # insert included), whatever the page's size: the teacher's row with the match by BSN hash, the
+    # portfolio page with its total, the links with their bevoegdheden.
+    rijenpad_aantal = {"bestuur_personeel": 7, "leraar_portfolio": 3}
     for naam, variabelen, vrager in (
         ("bestuur_personeel", {"first": 50}, "huidige_werkgever"),
         ("leraar_portfolio", {"first": 40}, "leraar_zelf"),
@@ -278,7 +282,10 @@ async def _vergelijk(
             with api.tel() as t:
                 await _vraag(api, VRAGEN[naam], variabelen, token, snel, log)
             aantallen.append(t.aantal)
-        assert aantallen[0] == aantallen[1], (naam, aantallen, api.statements)
+        if api.store == "postgres":
+            assert aantallen[0] == rijenpad_aantal[naam] <= aantallen[1], (naam, aantallen, api.statements)
+        else:
+            assert aantallen[0] == aantallen[1], (naam, aantallen, api.statements)
 
 
 def _losse_documenten(g: Gegevens) -> dict[str, tuple[str, dict[str, Any]]]:

@@ -50,6 +50,21 @@ def tel_uren(activiteiten: Iterable[tuple[str, float]]) -> Uren:
     return Uren(totaal, primair, vak)
 
 
+def tel_uren_tussen(activiteiten: Iterable[tuple[dt.date, str, float]], van: dt.date, tot: dt.date) -> Uren:
+    """tel_uren over the (datum, gebied, uren) of the activities dated van to tot inclusive, in one
+    pass: the same additions in the same order, without a generator between (a board's page counts
+    a hundred periods per request)."""
+    totaal = primair = vak = 0.0
+    for datum, gebied, uren in activiteiten:
+        if van <= datum <= tot:
+            totaal += uren
+            if gebied in PRIMAIR_PROCES:
+                primair += uren
+            if gebied == "VAKINHOUDELIJK":
+                vak += uren
+    return Uren(totaal, primair, vak)
+
+
 def eisen(criteria: Criteria, soort: str) -> tuple[float, float, float]:
     """The hours required of (totaal, primair proces, vakinhoudelijk) for this kind of bevoegdheid;
     0 for a criterion that does not apply to it (hours are never negative, so 0 is always met)."""
@@ -82,8 +97,12 @@ def voortgang(start: dt.date, einde: dt.date, dag: dt.date, uren: Uren, criteria
     """OP_SCHEMA or RISICO on `dag`; a period that has ended keeps the status of its last day."""
     dag = min(dag, einde)
     aandeel = verwacht_aandeel(start, einde, dag)
-    bereikt = (uren.totaal, uren.primair_proces, uren.vakinhoudelijk)
-    if any(b + MARGE < vereist * aandeel for b, vereist in zip(bereikt, eisen(criteria, soort))):
+    totaal, primair, vak = eisen(criteria, soort)
+    if (
+        uren.totaal + MARGE < totaal * aandeel
+        or uren.primair_proces + MARGE < primair * aandeel
+        or uren.vakinhoudelijk + MARGE < vak * aandeel
+    ):
         return RISICO
     return OP_SCHEMA
 

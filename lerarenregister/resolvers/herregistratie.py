@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..models import Aantekening, Bevoegdheid, Herregistratieperiode
 from ..models.statussen import AantekeningStatus
@@ -36,16 +37,16 @@ def _stand(
     criteria: Criteria,
     uitkomst: str | None,
     opgeslagen: bool,
-    activiteiten: list[tuple[dt.date, str, float]],
+    activiteiten: Iterable[tuple[dt.date, str, float]],
 ) -> PeriodeStand:
     tot = min(einde, v.vandaag)
-    uren = regels.tel_uren((g, u) for d, g, u in activiteiten if start <= d <= tot)
+    uren = regels.tel_uren_tussen(activiteiten, start, tot)
     voldaan = regels.voldoet(uren, criteria, bev.soort)
     status = uitkomst or regels.voortgang(start, einde, v.vandaag, uren, criteria, bev.soort)
     return PeriodeStand(bev, start, einde, status, uren.totaal, criteria.totaal_uren, voldaan, opgeslagen)
 
 
-def _criteria_voor(alle: dict[int, Criteria], periode: Herregistratieperiode | None, start: dt.date) -> Criteria:
+def _criteria_voor(alle: dict[int, Criteria], periode: Any, start: dt.date) -> Criteria:
     if periode is not None and periode.criteria_id in alle:
         return alle[periode.criteria_id]
     return alle[regels.criteria_id_op(alle, start)]
@@ -96,37 +97,44 @@ def _alle(v: Verzoek, bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria])
     return sorted(standen, key=lambda s: s.start, reverse=True)
 
 
-def _huidige(v: Verzoek, bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> PeriodeStand | None:
-    """The one of `_alle` that contains today (else the newest), without working out the others."""
-    if not bev.voor_herregistratie or not g.opgeslagen:
+class Keuze(NamedTuple):
+    """Which period is a bevoegdheid's current one, before its hours are counted."""
+
+    start: dt.date
+    einde: dt.date
+    criteria: Criteria
+    uitkomst: str | None
+    opgeslagen: bool
+
+    def venster(self, vandaag: dt.date) -> tuple[dt.date, dt.date]:
+        """The days whose activities count for this period today (none when it starts later)."""
+        return self.start, min(self.einde, vandaag)
+
+
+def huidige_keuze(vandaag: dt.date, bev: Any, opgeslagen: Sequence[Any], alle: dict[int, Criteria]) -> Keuze | None:
+    """The one of `_alle` that contains today (else the newest), without working out the others;
+    None when the bevoegdheid has no current period. `opgeslagen`: its stored periods, oldest first."""
+    if not bev.voor_herregistratie or not opgeslagen:
         return None
-    for p in g.opgeslagen:
-        if p.periode_start <= v.vandaag <= p.periode_einde:
-            return _stand(
-                v,
-                bev,
-                p.periode_start,
-                p.periode_einde,
-                _criteria_voor(alle, p, p.periode_start),
-                p.uitkomst,
-                True,
-                g.activiteiten,
-            )
-    laatste = g.opgeslagen[-1]
-    if laatste.periode_einde < v.vandaag:  # as in _alle: the period after the last stored one, containing today
-        start, einde = regels.periode_op(laatste.periode_start, v.vandaag)
-        return _stand(v, bev, start, einde, _criteria_voor(alle, None, start), None, False, g.activiteiten)
-    p = max(g.opgeslagen, key=lambda p: p.periode_start)
-    return _stand(
-        v,
-        bev,
-        p.periode_start,
-        p.periode_einde,
-        _criteria_voor(alle, p, p.periode_start),
-        p.uitkomst,
-        True,
-        g.activiteiten,
-    )
+    for p in opgeslagen:
+        if p.periode_start <= vandaag <= p.periode_einde:
+            return Keuze(p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start), p.uitkomst, True)
+    laatste = opgeslagen[-1]
+    if laatste.periode_einde < vandaag:  # as in _alle: the period after the last stored one, containing today
+        start, einde = regels.periode_op(laatste.periode_start, vandaag)
+        return Keuze(start, einde, _criteria_voor(alle, None, start), None, False)
+    p = max(opgeslagen, key=lambda p: p.periode_start)
+    return Keuze(p.periode_start, p.periode_einde, _criteria_voor(alle, p, p.periode_start), p.uitkomst, True)
+
+
+def stand(v: Verzoek, bev: Any, k: Keuze, activiteiten: Iterable[tuple[dt.date, str, float]]) -> PeriodeStand:
+    """The chosen period's state from the bevoegdheid's activities (any outside its window are skipped)."""
+    return _stand(v, bev, k.start, k.einde, k.criteria, k.uitkomst, k.opgeslagen, activiteiten)
+
+
+def _huidige(v: Verzoek, bev: Bevoegdheid, g: _Gegevens, alle: dict[int, Criteria]) -> PeriodeStand | None:
+    k = huidige_keuze(v.vandaag, bev, g.opgeslagen, alle)
+    return None if k is None else stand(v, bev, k, g.activiteiten)
 
 
 async def perioden(v: Verzoek, bev: Bevoegdheid) -> list[PeriodeStand]:

@@ -237,7 +237,7 @@ async def waarschuwingen_van(v: Verzoek, leraren: Sequence[Leraar], pagina: bool
     staande = dict(zip((b.id for b in alle), await herregistratie.staande_aantekeningen(v, [b.id for b in alle])))
     standen = dict(zip((b.id for b in alle), await herregistratie.huidige_perioden(v, alle, pagina)))
     return [
-        _waarschuwingen(
+        waarschuwingen_uit(
             v,
             leraar,
             [(b, standen[b.id], staande[b.id]) for b in bevs],
@@ -247,7 +247,7 @@ async def waarschuwingen_van(v: Verzoek, leraren: Sequence[Leraar], pagina: bool
     ]
 
 
-def _waarschuwingen(
+def waarschuwingen_uit(
     v: Verzoek, leraar: Leraar, bevoegdheden: list[tuple[Any, Any, Any]], voorportaal: list[tuple[Any, Any]]
 ) -> list[w.Waarschuwing]:
     """One teacher's warnings from data at hand: (bevoegdheid, current period, standing aantekening)

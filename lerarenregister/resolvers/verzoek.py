@@ -88,5 +88,13 @@ class Verzoek:
         self.viewer = viewer
         self.vandaag = vandaag
         self.inzage = Inzage(db, viewer, vandaag)
-        self.loaders = Loaders(db)
+        self._loaders: Loaders | None = None
         self.inzagen = Inzagen()  # the access log of this request, written when it is answered
+
+    @property
+    def loaders(self) -> Loaders:
+        """The request's dataloaders, made on first use: a trusted document answered from rows
+        (schema/rijenpad.py) needs none of its fifteen."""
+        if self._loaders is None:
+            self._loaders = Loaders(self.db)
+        return self._loaders

@@ -21,19 +21,21 @@ _VAN_OUDER = ONDERWERP["Naam"]  # an object of its parent's owner
 def genereer(sel: Any) -> Callable[..., dict[str, Any]]:
     """(run, source, owner, path) -> the object's answer; its children's functions exist already."""
     ns: dict[str, Any] = {"sel": sel, "Terugval": Terugval, "GEEN": frozenset()}
-    regels = ["def bouw(run, bron, onderwerp, pad):"]
+    # `tabel`: the verdicts when the parent knows them (its own owner's, schema/rijenpad.py
+    # `_Tabel.kinderen`), else None and looked up here.
+    regels = ["def bouw(run, bron, onderwerp, pad, tabel):", "    if tabel is None:"]
     if sel.vrij:
-        regels.append("    groepen = GEEN")
+        regels.append("        groepen = GEEN")
     else:
         regels += [
-            "    groepen = run.bekend(onderwerp)",
-            "    if groepen is None:",
-            "        raise Terugval('audiences not known')",
+            "        groepen = run.bekend(onderwerp)",
+            "        if groepen is None:",
+            "            raise Terugval('audiences not known')",
         ]
     regels += [
-        "    tabel = sel.tabellen.get((groepen, onderwerp.leraar_id is not None, type(run.viewer)))",
-        "    if tabel is None:",
-        "        tabel = sel.tabel(run.regels, run.viewer, groepen, onderwerp)",
+        "        tabel = sel.tabellen.get((groepen, onderwerp.leraar_id is not None, type(run.viewer)))",
+        "        if tabel is None:",
+        "            tabel = sel.tabel(run.regels, run.viewer, groepen, onderwerp)",
         "    if tabel.doelgroep is not None:",
         "        run.noteer(onderwerp, tabel)",
         "    if tabel.weigert:",
@@ -71,6 +73,12 @@ def genereer(sel: Any) -> Callable[..., dict[str, Any]]:
             if not van_ouder:
                 ns[f"O{i}"] = van
 
+            # The child's verdicts are its parent's child table when its owner is the parent's
+            # (the same Onderwerp object: the same audiences, the same kind of owner and viewer).
+            doorgeven = sel.tabel_kind(i)
+            if doorgeven:
+                regels.append(f"    K{i} = tabel.kinderen[{i}]")
+
             def eigenaar(x: str, i: int = i, van: Any = van, van_ouder: bool = van_ouder) -> str:
                 if van_ouder:
                     return "onderwerp"
@@ -78,11 +86,21 @@ def genereer(sel: Any) -> Callable[..., dict[str, Any]]:
                     return ONDERWERP_EXPRESSIE[van].format(x=x)
                 return f"O{i}({x}, onderwerp, run)"
 
+            def kind(x: str, i: int = i, van_ouder: bool = van_ouder, doorgeven: bool = doorgeven) -> tuple[str, str]:
+                """(the child's owner, its verdicts) as expressions."""
+                if not doorgeven:
+                    return eigenaar(x), "None"
+                if van_ouder:
+                    return "onderwerp", f"K{i}"
+                return f"(o := {eigenaar(x)})", f"(K{i} if o is onderwerp else None)"
+
             if v.lijst:
                 regels.append(f"    kp{i} = (pad, {v.sleutel!r})")
-                waarde = f"[B{i}(run, x, {eigenaar('x')}, (kp{i}, j)) for j, x in enumerate(w{i})]"
+                o, k = kind("x")
+                waarde = f"[B{i}(run, x, {o}, (kp{i}, j), {k}) for j, x in enumerate(w{i})]"
             else:
-                waarde = f"B{i}(run, w{i}, {eigenaar(f'w{i}')}, (pad, {v.sleutel!r}))"
+                o, k = kind(f"w{i}")
+                waarde = f"B{i}(run, w{i}, {o}, (pad, {v.sleutel!r}), {k})"
         if not v.verplicht and waarde != f"w{i}":
             waarde = f"(None if w{i} is None else {waarde})"
         waarden.append(f"{v.sleutel!r}: {waarde}")

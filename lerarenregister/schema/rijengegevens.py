@@ -1,13 +1,15 @@
 """The row path's data (schema/rijenpad.py): a board's staff page and the teacher's own portfolio
-page read as plain asyncpg records on the request's own connection, statement for statement as the
-loaders read them for the executor (resolvers/loaders.py, leraren.laad_pagina_vooruit), so that
-tests that count statements see the same number.
+page read as plain asyncpg records on the request's own connection, batched as the loaders batch
+them for the executor (resolvers/loaders.py, leraren.laad_pagina_vooruit), in no more statements:
+a board's page in as many, the portfolio page in three where the loaders take six
+(tests/test_snelpad.py counts both).
 
 Which teachers are listed and which audiences the asker has for each come from the resolvers
 themselves (`leraren.mijn_bestuur`, `leraren.medewerkers`, `Inzage`); the current period, the
 standing aantekening's consequence and the warnings from their rule functions
-(resolvers/herregistratie.py, resolvers/leraren.py). What is restated here is SQL only: the
-children's statements, in the loaders' order; tests/test_snelpad.py compares every answer.
+(resolvers/herregistratie.py, resolvers/leraren.py); which activities count for a period from
+herregistratie.huidige_keuze. What is restated here is SQL only: the children's statements;
+tests/test_snelpad.py compares every answer.
 """
 
 from __future__ import annotations
@@ -103,23 +105,27 @@ VOORPORTAAL = (
     "JOIN schoolbestuur s ON s.id = v.schoolbestuur_id WHERE v.leraar_id = ANY($1::int[]) "
     "ORDER BY v.begindatum DESC, v.id"
 )
-# The loader's rows, as three arrays per bevoegdheid: a page's thousands of (datum, gebied, uren)
-# decoded by the driver, not a record each. Their order is the database's in both (hours are
-# summed; halves add up exactly in any order).
+# The activities that count for each bevoegdheid's current period (herregistratie.huidige_keuze's
+# window), as three arrays per bevoegdheid: a page's thousands of (datum, gebied, uren) decoded by
+# the driver, not a record each, and none the period's count would skip. Their order is the
+# database's, as the loader's is (hours are summed; halves add up exactly in any order).
 ACTIVITEITEN = (
-    "SELECT pb.bevoegdheid_id, array_agg(a.datum), array_agg(a.gebied), array_agg(a.uren) "
-    "FROM portfolio_bevoegdheid pb JOIN portfolio_activiteit a ON a.id = pb.activiteit_id "
-    "WHERE pb.bevoegdheid_id = ANY($1::int[]) GROUP BY pb.bevoegdheid_id"
+    "SELECT w.bid, array_agg(a.datum), array_agg(a.gebied), array_agg(a.uren) "
+    "FROM unnest($1::int[], $2::date[], $3::date[]) AS w(bid, van, tot) "
+    "JOIN portfolio_bevoegdheid pb ON pb.bevoegdheid_id = w.bid "
+    "JOIN portfolio_activiteit a ON a.id = pb.activiteit_id AND a.datum BETWEEN w.van AND w.tot GROUP BY w.bid"
 )
-EIGEN_LERAAR = "SELECT id FROM leraar WHERE bsn_hash = ANY($1::varchar[])"  # as Inzage.eigen_leraar_id
-LERAAR = (
+# The logged-in teacher matched as Inzage.eigen_leraar_id matches it (by BSN hash), its row read in the
+# same statement.
+EIGEN_LERAAR = (
     "SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, voornamen, geboortedatum, status, "
-    "geregistreerd_op, portfolio_openbaar, eerste_levering_op FROM leraar WHERE id = $1"
+    "geregistreerd_op, portfolio_openbaar, eerste_levering_op FROM leraar WHERE bsn_hash = ANY($1::varchar[])"
 )
 PORTFOLIO_AANTAL = "SELECT count(*) FROM portfolio_activiteit WHERE leraar_id = $1"
+# The page with its total, as leraren.medewerkers counts a page (a page beyond the end counts apart).
 PORTFOLIO = (
-    "SELECT id, leraar_id, titel, datum, uren, gebied, bron FROM portfolio_activiteit WHERE leraar_id = $1 "
-    "ORDER BY datum DESC, id DESC LIMIT $2 OFFSET $3"
+    "SELECT id, leraar_id, titel, datum, uren, gebied, bron, count(*) OVER () AS totaal_aantal "
+    "FROM portfolio_activiteit WHERE leraar_id = $1 ORDER BY datum DESC, id DESC LIMIT $2 OFFSET $3"
 )
 _L = Leraar.__table__.c
 _STAF_KOLOMMEN = (
@@ -164,8 +170,13 @@ BESTUUR = "SELECT id, bevoegd_gezag_nummer, naam FROM schoolbestuur WHERE bevoeg
 CRITERIA = (
     "SELECT id, geldig_vanaf, totaal_uren, primair_proces_uren, vakinhoudelijk_vo_uren FROM herregistratiecriteria"
 )
-KOPPELINGEN = "SELECT activiteit_id, bevoegdheid_id FROM portfolio_bevoegdheid WHERE activiteit_id = ANY($1::int[])"
-BEVOEGDHEDEN_OP_ID = f"SELECT {_BEVOEGDHEID} FROM bevoegdheid b WHERE b.id = ANY($1::int[])"
+# The loader's two statements (the links, then their bevoegdheden) as one join; (activiteit_id,
+# bevoegdheid_id) is the links' primary key, so each bevoegdheid comes once per activity.
+KOPPELINGEN = (
+    f"SELECT pb.activiteit_id, {_BEVOEGDHEID} FROM portfolio_bevoegdheid pb "
+    "JOIN bevoegdheid b ON b.id = pb.bevoegdheid_id WHERE pb.activiteit_id = ANY($1::int[]) "
+    "ORDER BY pb.activiteit_id, b.id"
+)
 
 
 class Verbinding:
@@ -247,8 +258,9 @@ async def staf(v: Any, g: Gegevens, con: Verbinding, gevraagd: set[str]) -> None
     if not rijen:
         return
     ids = [r.id for r in rijen]
-    for r in rijen:  # a board's staff page: every teacher is the board's, with its own rows only
-        bekend, _ = v.inzage.alleen_bestuur(r.id)
+    alleen: dict[int, int | None] = {}  # a board's staff page: every teacher is the board's, with its own rows only
+    for i in ids:
+        bekend, alleen[i] = v.inzage.alleen_bestuur(i)
         if not bekend:
             raise Terugval("audiences not known")
     met_herregistratie = bool(gevraagd & {"waarschuwingen", "bevoegdheden.herregistratie", "bevoegdheden.aantekening"})
@@ -264,14 +276,14 @@ async def staf(v: Any, g: Gegevens, con: Verbinding, gevraagd: set[str]) -> None
         for r in await con.rijen(VOORPORTAAL, ids):
             per_vp[r["leraar_id"]].append((r, Bestuur(r["sb_id"], r["sb_nummer"], r["sb_naam"])))
         for i in ids:
-            _, eigen = v.inzage.alleen_bestuur(i)
+            eigen = alleen[i]
             g.voorportaal[i] = [(r, s) for r, s in per_vp.get(i, ()) if eigen is None or s.id == eigen]
     if met_herregistratie:
         await _huidige_perioden(v, g, con)
     if "waarschuwingen" in gevraagd:
         for r in rijen:
             bevs = g.bevoegdheden[r.id]
-            g.waarschuwingen[r.id] = leraren._waarschuwingen(
+            g.waarschuwingen[r.id] = leraren.waarschuwingen_uit(
                 v, r, [(b, g.standen[b.id], g.staande[b.id]) for b in bevs], g.voorportaal[r.id]
             )
 
@@ -296,45 +308,44 @@ async def _met_herregistratie(g: Gegevens, con: Verbinding, ids: list[int]) -> N
     g.perioden = {b: list(p.values()) for b, p in perioden.items()}
 
 
-class _Activiteiten:
-    """A bevoegdheid's (datum, gebied, uren), as the rule functions iterate them, from the three arrays."""
-
-    __slots__ = ("datums", "gebieden", "uren")
-
-    def __init__(self, datums: list[Any], gebieden: list[str], uren: list[float]):
-        self.datums, self.gebieden, self.uren = datums, gebieden, uren
-
-    def __iter__(self) -> Any:
-        return zip(self.datums, self.gebieden, self.uren)
-
-
 async def _huidige_perioden(v: Any, g: Gegevens, con: Verbinding) -> None:
-    """herregistratie.huidige_perioden over every bevoegdheid of the page."""
-    alle = [b for lijst in g.bevoegdheden.values() for b in lijst]
-    gekozen = [b for b in alle if b.voor_herregistratie]
-    activiteiten: dict[int, Any] = {}
-    if gekozen:
-        for bid, datums, gebieden, uren in await con.rijen(ACTIVITEITEN, [b.id for b in gekozen]):
-            activiteiten[bid] = _Activiteiten(datums, gebieden, uren)
+    """herregistratie.huidige_perioden over every bevoegdheid of the page: the current period chosen
+    first, then only the activities in its window read and counted."""
     criteria = {c[0]: Criteria(*c[1:]) for c in await con.rijen(CRITERIA)}  # as the loaders read them
-    for b in alle:
-        g.standen[b.id] = None
-    for b in gekozen:
-        gegevens = herregistratie._Gegevens(g.perioden[b.id], activiteiten.get(b.id, []))  # type: ignore[arg-type]  # records read as the ORM rows
-        g.standen[b.id] = herregistratie._huidige(v, b, gegevens, criteria)
+    keuzes: dict[int, tuple[Any, herregistratie.Keuze]] = {}
+    for lijst in g.bevoegdheden.values():
+        for b in lijst:
+            g.standen[b.id] = None
+            if b.voor_herregistratie:
+                k = herregistratie.huidige_keuze(v.vandaag, b, g.perioden[b.id], criteria)
+                if k is not None:
+                    keuzes[b.id] = (b, k)
+    if not keuzes:
+        return
+    vensters = [k.venster(v.vandaag) for _, k in keuzes.values()]
+    activiteiten: dict[int, Any] = {}
+    for bid, datums, gebieden, uren in await con.rijen(
+        ACTIVITEITEN, list(keuzes), [van for van, _ in vensters], [tot for _, tot in vensters]
+    ):
+        activiteiten[bid] = zip(datums, gebieden, uren)
+    for bid, (b, k) in keuzes.items():
+        g.standen[bid] = herregistratie.stand(v, b, k, activiteiten.get(bid, ()))
 
 
 async def portfolio(g: Gegevens, con: Verbinding, leraar_id: int, limit: int, offset: int, koppelingen: bool) -> None:
-    """Leraar.portfolio's page and, when asked, each entry's bevoegdheden (loaded with the page)."""
-    totaal = await con.waarde(PORTFOLIO_AANTAL, leraar_id)
+    """Leraar.portfolio's page and, when asked, each entry's bevoegdheden (loaded with the page):
+    two statements where the loaders take four."""
     items = await con.rijen(PORTFOLIO, leraar_id, limit, offset)
+    if items:
+        totaal = items[0]["totaal_aantal"]
+    elif offset == 0 and limit > 0:
+        totaal = 0  # the first page holds every entry when there are any
+    else:
+        totaal = await con.waarde(PORTFOLIO_AANTAL, leraar_id)
     g.pagina = Pagina(items, offset, totaal)
     if not koppelingen or not items:
         return
-    per: dict[int, list[int]] = defaultdict(list)
-    for aid, bid in await con.rijen(KOPPELINGEN, [a["id"] for a in items]):
-        per[aid].append(bid)
-    ids = sorted({b for lijst in per.values() for b in lijst})
-    bevoegdheden = {b.id: b for b in await con.rijen(BEVOEGDHEDEN_OP_ID, ids)} if ids else {}
-    for a in items:
-        g.bevoegdheden_van[a["id"]] = [bevoegdheden[i] for i in sorted(per.get(a["id"], ())) if i in bevoegdheden]
+    per: dict[int, list[Any]] = {a["id"]: [] for a in items}
+    for b in await con.rijen(KOPPELINGEN, list(per)):
+        per[b["activiteit_id"]].append(b)
+    g.bevoegdheden_van = per

@@ -45,7 +45,7 @@ from ..resolvers.fouten import RegisterFout
 from ..resolvers.paginering import Pagina, venster
 from . import rijengegevens as rg
 from .rijenbouw import genereer
-from .rijenlezers import LEZERS, ONDERWERP, TOEGESTAAN, zet_om
+from .rijenlezers import LEZERS, ONDERWERP, ONDERWERP_EXPRESSIE, TOEGESTAAN, zet_om
 from .zichtbaarheid import STRUCTUREEL, controleer
 
 log = logging.getLogger(__name__)
@@ -65,6 +65,8 @@ class _Tabel:
     weigert: bool  # any field denied
     doelgroep: Doelgroep | None  # the access log's audience for these fields, if any is logged
     gelogd: frozenset[str]
+    # Per field: its child selection's table for the same owner (_Selectie.tabel_kind), else None.
+    kinderen: list[_Tabel | None] = field(default_factory=list)
 
 
 class _Stub:
@@ -125,8 +127,21 @@ class _Selectie:
         if any(d != doelgroep for d, _ in stub.log):
             raise NietOpRijen("fields logged under different audiences")
         tabel = _Tabel(weigeringen, any(weigeringen), doelgroep, frozenset(n for _, n in stub.log))
+        tabel.kinderen = [
+            v.kind.tabel(regels, viewer, groepen, onderwerp) if v.kind is not None and self.tabel_kind(i) else None
+            for i, v in enumerate(self.velden)
+        ]
         self.tabellen[sleutel] = tabel
         return tabel
+
+    def tabel_kind(self, i: int) -> bool:
+        """Does this selection's table carry field i's child table? For a child whose owner is its
+        parent's (or may be: the same teacher by id), not under Relay's plumbing (its `groepen` are
+        none) nor for plumbing below (it asks for none)."""
+        kind = self.velden[i].kind
+        if self.vrij or kind is None or kind.vrij:
+            return False
+        return kind.onderwerp_van is ONDERWERP["Naam"] or kind.onderwerp_van in ONDERWERP_EXPRESSIE
 
 
 @dataclass
@@ -269,9 +284,9 @@ class _Run:
                 uit[v.sleutel] = w if v.zet_om is None else v.zet_om(w)
             elif v.lijst:
                 bouw, van, kpad = v.kind.bouw, v.kind.onderwerp_van, (pad, v.sleutel)
-                uit[v.sleutel] = [bouw(self, x, van(x, onderwerp, self), (kpad, i)) for i, x in enumerate(w)]
+                uit[v.sleutel] = [bouw(self, x, van(x, onderwerp, self), (kpad, i), None) for i, x in enumerate(w)]
             else:
-                uit[v.sleutel] = v.kind.bouw(self, w, v.kind.onderwerp_van(w, onderwerp, self), (pad, v.sleutel))
+                uit[v.sleutel] = v.kind.bouw(self, w, v.kind.onderwerp_van(w, onderwerp, self), (pad, v.sleutel), None)
         return uit
 
 
@@ -318,7 +333,7 @@ class RijenPlan:
             elif not await self._ik(v, g, venster_):
                 return None
             run = _Run(v, g, self.regels)
-            data = self.wortel.bouw(run, None, ALGEMEEN, None)
+            data = self.wortel.bouw(run, None, ALGEMEEN, None, None)
         except Exception as exc:  # the executor answers it, with its own errors
             log.debug("row path handed to the executor: %r", exc)
             return None
@@ -352,13 +367,10 @@ class RijenPlan:
         gevonden = await con.rijen(rg.EIGEN_LERAAR, list(v.viewer.hashes))
         if len(gevonden) != 1:
             return False  # nobody (or, impossibly, two): the executor's error
-        leraar_id = gevonden[0]["id"]
+        g.leraar = gevonden[0]
+        leraar_id = g.leraar["id"]
         v.inzage.ken_leraar(leraar_id)
-        rijen = await con.rijen(rg.LERAAR, leraar_id)
-        if not rijen:
-            return False
-        g.leraar = rijen[0]
-        await v.inzage.laad(rijen)
+        await v.inzage.laad(gevonden)
         if self.bouw.argumenten is not None:
             limit, offset = venster_
             await rg.portfolio(g, con, leraar_id, limit, offset, "bevoegdheden" in self.bouw.gevraagd)
