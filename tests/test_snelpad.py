@@ -23,7 +23,7 @@ from gegevens import benoeming, bevestig, bsn, klaarzetten, levering
 from graphql import parse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from test_zichtbaarheid import VRAGERS, A, Gegevens, bouw_gegevens, zet_toestemming
 
@@ -286,6 +286,22 @@ async def _vergelijk(
             assert aantallen[0] == rijenpad_aantal[naam] <= aantallen[1], (naam, aantallen, api.statements)
         else:
             assert aantallen[0] == aantallen[1], (naam, aantallen, api.statements)
+    if api.store == "postgres":
+        # The teacher's own page writes nothing (no access log): the row path reads on the compiled
+        # path's pool, and not one connection of the engine's (no session) is checked out for it.
+        uitgecheckt: list[object] = []
+
+        def bij_uitchecken(*_: object) -> None:
+            uitgecheckt.append(1)
+
+        engine_pool = api.app.state.engine.sync_engine.pool
+        event.listen(engine_pool, "checkout", bij_uitchecken)
+        try:
+            token = VRAGERS["leraar_zelf"].token(api.sleutels, g)
+            await _vraag(api, VRAGEN["leraar_portfolio"], {"first": 40}, token, True, log)
+        finally:
+            event.remove(engine_pool, "checkout", bij_uitchecken)
+        assert uitgecheckt == []
 
 
 def _losse_documenten(g: Gegevens) -> dict[str, tuple[str, dict[str, Any]]]:

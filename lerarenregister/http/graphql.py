@@ -243,6 +243,8 @@ def graphql_routes(
         maker = replica.lezer if replica is not None else staat["lezer"] if leest else staat["maker"]
         db = Db(maker)
         verzoek = Verzoek(settings, db, viewer, vandaag)
+        if leest and replica is None:
+            verzoek.pool = staat.get("compileer_pool")
         terugdraaien = True
         inzagen: list[dict[str, Any]] = []
         # A trusted query has a plan (schema/plannen.py): the executor's answer without its per-field work.

@@ -195,6 +195,8 @@ class Verbinding:
         return Verbinding(ruw.driver_connection, conn.sync_connection)
 
     def _meld(self, sql: str, args: tuple[Any, ...]) -> None:
+        if self._sync is None:  # a connection of the compiled path's pool: its own query logger tells them
+            return
         luisteraars = self._sync.dispatch.before_cursor_execute
         if luisteraars:
             luisteraars(self._sync, None, sql, args, None, False)
