@@ -1,7 +1,8 @@
 """The edge's share of a request: server CPU per request in one process (no HTTP server, no wrk),
 the app driven through ASGI directly, for the cheapest scenarios (where the edge weighs most):
-the public lookup (POST), the cached public GET answered 304, and a teacher's `ik` (trusted document,
-portfolio page of 40, with a token: the rate limit's authenticated side).
+the public lookup and search page (POST, compiled path), the cached public GET answered 304, and a
+teacher's `ik` (trusted document, portfolio page of 40, with a token: the rate limit's authenticated
+side).
 
 Configurations, measured alternating in the same run:
 - `volledig`: the app as served, every limit and rate limit at its default, a trusted proxy and a
@@ -173,6 +174,12 @@ async def hoofd(args: argparse.Namespace) -> None:
         koppen = [(b"content-type", b"application/json"), (b"x-forwarded-for", pool[i % len(pool)])]
         return "POST", "/graphql", b"", koppen, body
 
+    def zoek(i: int) -> tuple[str, str, bytes, list[tuple[bytes, bytes]], bytes]:
+        term = invoer.termen[i % len(invoer.termen)]
+        body = orjson.dumps({"query": scenarios.ZOEK, "variables": {"zoekterm": term}})
+        koppen = [(b"content-type", b"application/json"), (b"x-forwarded-for", pool[i % len(pool)])]
+        return "POST", "/graphql", b"", koppen, body
+
     # The cached GET: an ETag from the first answer, then If-None-Match with it.
     get_query = "query=" + scenarios.LERAAR.replace(" ", "%20").replace("$", "%24").replace("!", "%21")
     get_query += "&variables=" + orjson.dumps({"registernummer": nummers[0]}).decode().replace('"', "%22")
@@ -194,7 +201,12 @@ async def hoofd(args: argparse.Namespace) -> None:
         return "POST", "/graphql", b"", koppen, ik_body
 
     # (make a request, its status, how many per round): `ik` reads the database for 2-3 ms a request.
-    scenarios_ = {"leraar": (leraar, 200, args.n), "get304": (get304, 304, args.n), "ik": (ik, 200, args.n // 10)}
+    scenarios_ = {
+        "leraar": (leraar, 200, args.n),
+        "zoek": (zoek, 200, args.n // 3),
+        "get304": (get304, 304, args.n),
+        "ik": (ik, 200, args.n // 10),
+    }
     uitkomst: dict[tuple[str, str], list[float]] = {}
     for ronde in range(args.rondes):
         for naam, (maak, status, n) in scenarios_.items():
