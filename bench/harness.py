@@ -1314,6 +1314,7 @@ VOOR_WAT = (
 BEWAARD = (
     "## Before and after ",
     "## Issue 9: ",
+    "## Issue 12: ",
     "## Hostile queries (issue 9)",
     "## Plans for every audience",
     "## Row path ",
