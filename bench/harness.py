@@ -73,14 +73,13 @@ VOOR_START = (
     "from lerarenregister.cli import main; sys.exit(main())"
 )
 # --controles-uit: this very tree with issue 9's checks off. The rate limits by their setting (`uit`);
-# the query limits have none (they are not optional in production), so this start script replaces their
-# check by what is left of it without the limits: the cached analysis the handler needs anyway (the
-# operation's name, kind and cost for the metrics, the replica and the caching rules), no depth, cost
-# or free-text verdict.
+# the query limits have none (they are not optional in production), so this start script serves the app
+# with bench/rand_cpu.py's ZonderControles: what is left of the check without the limits, the cached
+# analysis the handler needs anyway (the operation's name, kind and cost for the metrics, the replica
+# and the caching rules), no depth, cost or free-text verdict.
 ZONDER_CONTROLES_START = (
-    "import sys; from lerarenregister.schema import limieten as l; "
-    "l.Limieten.controleer = lambda self, q, o, v, aangemeld: "
-    "(lambda a: None if a.fout is not None else a.operatie(o))(self.analyse(q)); "
+    f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); "
+    "import lerarenregister.server as s; from rand_cpu import ZonderControles; s.Limieten = ZonderControles; "
     "from lerarenregister.cli import main; sys.exit(main())"
 )
 ZONDER_CONTROLES_ENV = {"REGISTER_LIMIET_PUBLIEK": "uit", "REGISTER_LIMIET_AANGEMELD": "uit"}

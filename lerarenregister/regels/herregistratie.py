@@ -40,20 +40,13 @@ class Uren(NamedTuple):
 
 def tel_uren(activiteiten: Iterable[tuple[str, float]]) -> Uren:
     """Sum (gebied, uren) pairs into the three quantities the criteria look at."""
-    totaal = primair = vak = 0.0
-    for gebied, uren in activiteiten:
-        totaal += uren
-        if gebied in PRIMAIR_PROCES:
-            primair += uren
-        if gebied == "VAKINHOUDELIJK":
-            vak += uren
-    return Uren(totaal, primair, vak)
+    return tel_uren_tussen(((dt.date.min, g, u) for g, u in activiteiten), dt.date.min, dt.date.min)
 
 
 def tel_uren_tussen(activiteiten: Iterable[tuple[dt.date, str, float]], van: dt.date, tot: dt.date) -> Uren:
-    """tel_uren over the (datum, gebied, uren) of the activities dated van to tot inclusive, in one
-    pass: the same additions in the same order, without a generator between (a board's page counts
-    a hundred periods per request)."""
+    """The hours of the (datum, gebied, uren) of the activities dated van to tot inclusive, in one
+    pass without a generator between (a board's page counts a hundred periods per request, the
+    assessment one per due period)."""
     totaal = primair = vak = 0.0
     for datum, gebied, uren in activiteiten:
         if van <= datum <= tot:
@@ -153,7 +146,7 @@ def opheffingsdatum(
         if dag > vandaag:
             break
         van = datums.verjaardag(dag, -datums.PERIODE_JAREN) + dt.timedelta(days=1)
-        uren = tel_uren((g, u) for d, g, u in acts if van <= d <= dag)
+        uren = tel_uren_tussen(acts, van, dag)
         if voldoet(uren, criteria, soort):
             return dag
     return None

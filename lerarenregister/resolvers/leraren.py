@@ -28,7 +28,7 @@ from ..regels.registernummer import is_geldig as registernummer_geldig
 from . import herregistratie
 from .fouten import NietAangemeld, NietGevonden, Onbevoegd, OngeldigeInvoer
 from .loaders import Vooruit, laad_pagina, laad_veel
-from .paginering import PUBLIEK_MAX, Pagina, venster
+from .paginering import PUBLIEK_MAX, Pagina, totaal_uit_venster, venster
 from .werkgever import huidig_bij
 
 if TYPE_CHECKING:
@@ -197,12 +197,10 @@ async def medewerkers(
             .offset(offset)
         )
         rijen = list(res.all())
-        if rijen:
-            totaal = rijen[0].totaal_aantal
-        elif offset or limit == 0:  # past the end, or no page asked for (first: 0): count apart
-            totaal = (await v.db.lees(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
-        else:  # a first page that is empty: nobody
-            totaal = 0
+        gelezen = totaal_uit_venster(rijen[0].totaal_aantal if rijen else None, offset, limit)
+        if gelezen is None:
+            gelezen = (await v.db.lees(select(func.count()).select_from(Leraar).where(waar))).scalar_one()
+        totaal = gelezen
     else:
         # Warnings derive from today and the data; filter every candidate in one batched pass.
         res = await v.db.lees(select(*LERAAR_RIJ).where(waar).order_by(*volgorde))

@@ -27,6 +27,15 @@ class Pagina(Generic[T]):
         return self.offset + len(self.items) < self.totaal
 
 
+def totaal_uit_venster(eerste: int | None, offset: int, limit: int) -> int | None:
+    """A page's total read with it as `count(*) OVER ()`: the first row's (`eerste`; None when the page
+    is empty), 0 for an empty first page, and None when it must be counted apart: past the end, or no
+    page asked for (first: 0), where no row carries it."""
+    if eerste is not None:
+        return eerste
+    return None if offset or limit == 0 else 0
+
+
 def cursor(positie: int) -> str:
     return base64.urlsafe_b64encode(f"p:{positie}".encode()).decode()
 

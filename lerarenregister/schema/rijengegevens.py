@@ -27,7 +27,7 @@ from ..auth.policy import Onderwerp
 from ..models import Leraar
 from ..regels.herregistratie import Criteria
 from ..resolvers import herregistratie, leraren
-from ..resolvers.paginering import Pagina, venster
+from ..resolvers.paginering import Pagina, totaal_uit_venster, venster
 from ..resolvers.werkgever import huidig_bij
 
 
@@ -247,10 +247,11 @@ async def staf_pagina(
     sql, namen = STAF[status is not None]
     waarden = {"bestuur": bestuur_id, "vandaag": v.vandaag, "status": status, "limit": limit, "offset": offset}
     rijen = await con.rijen(sql, *(waarden[n] for n in namen))
-    if not rijen and (offset or limit == 0):
+    totaal = totaal_uit_venster(rijen[0]["totaal_aantal"] if rijen else None, offset, limit)
+    if totaal is None:
         raise Terugval("a total counted apart")
     await v.inzage.laad(rijen, huidig_personeel=True)
-    return Pagina(rijen, offset, rijen[0]["totaal_aantal"] if rijen else 0)
+    return Pagina(rijen, offset, totaal)
 
 
 async def staf(v: Any, g: Gegevens, con: Verbinding, gevraagd: set[str]) -> None:
@@ -338,11 +339,8 @@ async def portfolio(g: Gegevens, con: Verbinding, leraar_id: int, limit: int, of
     """Leraar.portfolio's page and, when asked, each entry's bevoegdheden (loaded with the page):
     two statements where the loaders take four."""
     items = await con.rijen(PORTFOLIO, leraar_id, limit, offset)
-    if items:
-        totaal = items[0]["totaal_aantal"]
-    elif offset == 0 and limit > 0:
-        totaal = 0  # the first page holds every entry when there are any
-    else:
+    totaal = totaal_uit_venster(items[0]["totaal_aantal"] if items else None, offset, limit)
+    if totaal is None:
         totaal = await con.waarde(PORTFOLIO_AANTAL, leraar_id)
     g.pagina = Pagina(items, offset, totaal)
     if not koppelingen or not items:
