@@ -13,7 +13,9 @@ Configurations, measured alternating in the same run:
   --controles-uit serves its "voor");
 - `zonder_rand`: Starlette's own layers (errors, exception handlers) but none of ours: no request
   id, no metrics or request log, no rate limit, no CORS (the shape of the app before issues 9–11);
-- `kaal`: the routes alone, every middleware layer peeled off (what the handler itself costs).
+- `kaal`: the routes alone, every middleware layer peeled off (what the handler itself costs);
+- `raw`: the raw peer (bench/raw_peer.py), the stack's limit, for the scenarios it answers (not the
+  304: it has no ETags).
 
     .venv/bin/python bench/rand_cpu.py --url postgresql://postgres@127.0.0.1:5432/lr_bench_100k
 
@@ -165,6 +167,9 @@ async def hoofd(args: argparse.Namespace) -> None:
         server.Limieten = Limieten  # type: ignore[misc]
     apps["zonder_rand"] = create_app(Settings(**basis))
     apps["zonder_rand"].user_middleware = []  # before its first call builds the stack
+    import raw_peer
+
+    apps["raw"] = raw_peer.create_app(Settings(**basis))
     stops = [await lifespan(a) for a in apps.values()]
     apps["kaal"] = kaal(apps["volledig"])
     pool = adressen(4096)
@@ -210,7 +215,8 @@ async def hoofd(args: argparse.Namespace) -> None:
     uitkomst: dict[tuple[str, str], list[float]] = {}
     for ronde in range(args.rondes):
         for naam, (maak, status, n) in scenarios_.items():
-            volgorde = list(apps) if ronde % 2 == 0 else list(reversed(apps))
+            volgorde = [a for a in apps if not (a == "raw" and naam == "get304")]
+            volgorde = volgorde if ronde % 2 == 0 else list(reversed(volgorde))
             for app_naam in volgorde:
                 app = apps[app_naam]
                 for i in range(min(200, n)):  # warm
@@ -228,6 +234,8 @@ async def hoofd(args: argparse.Namespace) -> None:
     for naam, (_, _, n) in scenarios_.items():
         k = statistics.median(uitkomst[(naam, "kaal")])
         for app_naam in apps:
+            if (naam, app_naam) not in uitkomst:
+                continue
             rondes = uitkomst[(naam, app_naam)]
             m = statistics.median(rondes)
             print(

@@ -84,6 +84,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
             log_config=log_config,
             log_level="info",
             access_log=args.access_log,
+            # Who the client is, behind which proxies, is REGISTER_VERTROUWDE_PROXIES' alone (http/snelheid.py):
+            # uvicorn's own X-Forwarded-For rewrite (FORWARDED_ALLOW_IPS) would be a second rule, and a layer.
+            proxy_headers=False,
             timeout_graceful_shutdown=settings.graceful_shutdown_seconds or None,
         )
     finally:

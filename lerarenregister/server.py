@@ -18,13 +18,10 @@ from .auth.tokens import JwksBron, TokenControle
 from .db import make_engine, make_sessionmaker
 from .http import gezondheid, metrieken, verzoeklog
 from .http.antwoorden import OrjsonResponse, fout, onverwacht_antwoord
-from .http.cors import Cors, cors_opties
 from .http.graphiql import PAD as GRAPHIQL_PAD
 from .http.graphiql import GraphiQL
 from .http.graphql import graphql_routes
-from .http.meting import Meten
-from .http.snelheid import Snelheidsbegrenzer
-from .http.verzoek_id import VerzoekId
+from .http.rand import Rand
 from .replica import Replica
 from .resolvers import inzagelog
 from .resolvers.verzoek import Db
@@ -171,12 +168,8 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
         return storingsantwoord(exc) or onverwacht_antwoord(exc)
 
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={Exception: onverwacht})
-    app.add_middleware(Snelheidsbegrenzer, settings=settings, controle=controle)
-    # Outside the rate limit, so its refusals are measured, logged and carry a request id too.
-    app.add_middleware(Meten, luisteraars=[metrieken.noteer, verzoeklog.schrijf])
-    app.add_middleware(VerzoekId)  # outside the rate limit: it puts that layer's headers on the response
-    # Added last: the outermost layer, so that refusals carry CORS headers too (http/cors.py).
-    app.add_middleware(Cors, **cors_opties(settings.cors_origins))
+    # CORS, the request id, metering and the rate limit as one layer (http/rand.py).
+    app.add_middleware(Rand, settings=settings, controle=controle, luisteraars=[metrieken.noteer, verzoeklog.schrijf])
     app.state.settings = settings
     app.state.staat = staat
     return app

@@ -1,6 +1,6 @@
 """What one request was, for the metrics and the request log (API.md, "Production", Operations).
 
-`Meten` is ASGI middleware: it puts a `Meting` in the scope, which the GraphQL handler fills in
+The edge (http/rand.py) puts a `Meting` in the scope, which the GraphQL handler fills in
 (operation, audience, cost, error codes: `meting(request.scope)`), times the request, notes the
 status, and hands the finished record to its listeners (metrics, request log). The codes of an
 answer the handler did not describe (401, 413, 429, a refusal by the limits, a database gone) are
@@ -10,19 +10,14 @@ and a large answer is never parsed twice.
 
 from __future__ import annotations
 
-import logging
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-log = logging.getLogger("lerarenregister.meting")
+from starlette.types import Scope
 
 SCOPE_SLEUTEL = "lr_meting"
-GEWEIGERD_SLEUTEL = "lr_geweigerd"  # set by the rate limit (snelheid.py) on a 429: 'publiek' | 'aangemeld'
 KLEIN_BODY = 16 * 1024
 OK = "OK"
 ANDERE = "andere"
@@ -79,64 +74,12 @@ _LEEG = Meting("", "", None)
 
 
 def meting(scope: Scope) -> Meting:
-    """The record of this request (a throw-away one when no `Meten` runs, as in a bare app)."""
+    """The record of this request (a throw-away one when the edge does not run, as in a bare app)."""
     m: Meting = scope.get(SCOPE_SLEUTEL, _LEEG)
     return m
 
 
-class Meten:
-    """ASGI middleware: measures every HTTP request and tells `luisteraars` how it went."""
-
-    def __init__(self, app: ASGIApp, *, luisteraars: list[Callable[[Meting], None]], graphql_pad: str = "/graphql"):
-        self.app = app
-        self.luisteraars = luisteraars
-        self.graphql_pad = graphql_pad
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        begin = time.perf_counter()
-        m = Meting(scope["method"], ANDERE, scope.get("lr_request_id"), graphql=scope["path"] == self.graphql_pad)
-        scope[SCOPE_SLEUTEL] = m
-        body: list[bytes] | None = None
-
-        async def kijk(bericht: Message) -> None:
-            nonlocal body
-            if bericht["type"] == "http.response.start":
-                m.status = bericht["status"]
-                if m.codes is None and _json(bericht.get("headers", ())):
-                    body = []
-            elif bericht["type"] == "http.response.body" and body is not None:
-                body.append(bericht.get("body", b""))
-                if sum(map(len, body)) > KLEIN_BODY:
-                    body = None
-            await send(bericht)
-
-        try:
-            await self.app(scope, receive, kijk)
-        except BaseException:
-            m.status = m.status or 500
-            raise
-        finally:
-            m.duur_s = time.perf_counter() - begin
-            route = scope.get("route")
-            m.pad = getattr(route, "path", ANDERE) if route is not None else ANDERE
-            m.geweigerd = scope.get(GEWEIGERD_SLEUTEL)
-            if m.codes is None and body:
-                m.codes = _codes_uit(b"".join(body))
-            for luisteraar in self.luisteraars:
-                try:
-                    luisteraar(m)
-                except Exception:  # a figure or a log line lost must never fail the request
-                    log.exception("a request listener failed")
-
-
-def _json(koppen: Iterable[tuple[bytes, bytes]]) -> bool:
-    return any(k.lower() == b"content-type" and b"json" in v for k, v in koppen)
-
-
-def _codes_uit(body: bytes) -> tuple[str, ...] | None:
+def codes_uit(body: bytes) -> tuple[str, ...] | None:
     try:
         inhoud = orjson.loads(body)
     except orjson.JSONDecodeError:

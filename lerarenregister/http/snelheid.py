@@ -1,4 +1,4 @@
-"""Rate limits (API.md, "Production", "Rate limits"): ASGI middleware in front of /graphql.
+"""Rate limits (API.md, "Production", "Rate limits") on /graphql, decided by the edge (http/rand.py).
 
 Who a request counts against:
 - a token that verifies: its issuer and `sub`, under REGISTER_LIMIET_AANGEMELD. Only a verified
@@ -30,12 +30,10 @@ import orjson
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage, Storage
 from limits.storage import storage_from_string
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope, Send
 
 from ..auth.tokens import TokenControle, TokenFout
 from ..settings import Settings
-from .meting import GEWEIGERD_SLEUTEL
-from .verzoek_id import KOPPEN_SLEUTEL
 
 log = logging.getLogger("lerarenregister.snelheid")
 
@@ -115,20 +113,6 @@ def _bearer(kop: bytes | None) -> str | None:
     """The token as server.viewer_van reads it; None without one (anonymous, or a malformed header)."""
     schema, _, token = (kop or b"").decode("latin-1").strip().partition(" ")
     return token.strip() if schema.lower() == "bearer" and token.strip() else None
-
-
-def _koppen(scope: Scope) -> tuple[bytes | None, list[str]]:
-    """Authorization (the first, as Starlette's Headers.get reads it) and every X-Forwarded-For, in
-    one pass over the raw headers: this runs for every request."""
-    autorisatie: bytes | None = None
-    doorgestuurd: list[str] = []
-    for naam, waarde in scope["headers"]:
-        if naam == b"authorization":
-            if autorisatie is None:
-                autorisatie = waarde
-        elif naam == b"x-forwarded-for":
-            doorgestuurd.append(waarde.decode("latin-1"))
-    return autorisatie, doorgestuurd
 
 
 class _Geheugen(MemoryStorage):
@@ -221,13 +205,14 @@ class Budget:
 
 
 class Snelheidsbegrenzer:
-    """ASGI middleware: counts each /graphql request and refuses it with 429 over its limit."""
+    """The rate limit's decision for each request; the edge (http/rand.py) asks it before the body
+    is read, and answers a refusal with `weiger`."""
 
-    def __init__(self, app: ASGIApp, *, settings: Settings, controle: TokenControle):
-        self.app = app
+    def __init__(self, *, settings: Settings, controle: TokenControle):
         self.controle = controle
         self.publiek = Budget.van(limiet(settings.limiet_publiek), "publiek")
         self.aangemeld = Budget.van(limiet(settings.limiet_aangemeld), "aangemeld")
+        self.aan = self.publiek is not None or self.aangemeld is not None
         self.proxies = netwerken(settings.vertrouwde_proxies)
         proxies = self.proxies
         # Parsing addresses with ipaddress costs about 10 µs a request, and a client asks more than
@@ -241,31 +226,23 @@ class Snelheidsbegrenzer:
         self._redis_weg_tot = 0.0
         self._gemeld = -_STIL_SECONDEN
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["path"] not in PADEN
-            or scope["method"] == "OPTIONS"
-            or (self.publiek is None and self.aangemeld is None)
-        ):
-            await self.app(scope, receive, send)
-            return
-        budget, sleutel = await self._wie(scope)
+    async def beslis(
+        self, scope: Scope, autorisatie: bytes | None, doorgestuurd: list[str]
+    ) -> tuple[Budget, list[tuple[bytes, bytes]], int, bool] | None:
+        """Count this request (its first Authorization header and every X-Forwarded-For given):
+        its budget, the RateLimit-* headers for its answer, the seconds to the window's end and
+        whether it may go on; None when no limit applies to it."""
+        if not self.aan or scope["path"] not in PADEN or scope["method"] == "OPTIONS":
+            return None
+        budget, sleutel = await self._wie(scope, autorisatie, doorgestuurd)
         if budget is None:
-            await self.app(scope, receive, send)
-            return
+            return None
         aantal, reset = await self._tel(budget, sleutel)
         koppen, seconden, toegestaan = budget.koppen(aantal, reset)
-        if not toegestaan:
-            scope[GEWEIGERD_SLEUTEL] = budget.soort  # for the metrics
-            await _weiger(send, koppen, seconden)
-            return
-        scope[KOPPEN_SLEUTEL] = koppen  # on the response by verzoek_id.VerzoekId, which runs outside this layer
-        await self.app(scope, receive, send)
+        return budget, koppen, seconden, toegestaan
 
-    async def _wie(self, scope: Scope) -> tuple[Budget | None, str]:
+    async def _wie(self, scope: Scope, autorisatie: bytes | None, doorgestuurd: list[str]) -> tuple[Budget | None, str]:
         """The budget and the counter this request counts against."""
-        autorisatie, doorgestuurd = _koppen(scope)
         token = _bearer(autorisatie) if autorisatie is not None else None
         if token is not None:
             try:
@@ -303,7 +280,8 @@ class Snelheidsbegrenzer:
         return aantal, reset
 
 
-async def _weiger(send: Send, koppen: list[tuple[bytes, bytes]], seconden: int) -> None:
+async def weiger(send: Send, seconden: int) -> None:
+    """The 429; its RateLimit-* headers and Retry-After are added by the edge with the others."""
     body = orjson.dumps(
         {
             "errors": [
@@ -318,7 +296,7 @@ async def _weiger(send: Send, koppen: list[tuple[bytes, bytes]], seconden: int) 
         {
             "type": "http.response.start",
             "status": 429,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *koppen],
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
         }
     )
     await send({"type": "http.response.body", "body": body})
