@@ -77,6 +77,12 @@ def _code_van(exc: BaseException) -> str | None:
         return SERVICE_UNAVAILABLE
     if isinstance(exc, sa_exc.TimeoutError):  # no pooled connection came free in time
         return SERVICE_UNAVAILABLE
+    if isinstance(exc, sa_exc.PendingRollbackError) and exc.code == "8s2b":
+        # "Can't reconnect until invalid transaction is rolled back": a statement of this transaction
+        # met the connection gone and SQLAlchemy invalidated it; the commit in graphql.py's `finally`
+        # then fails with this instead, and the disconnect it hides is not in its chain (raised in
+        # another greenlet). Not "7s2a", the session's own rollback after a failed flush: a bug.
+        return SERVICE_UNAVAILABLE
     if type(exc).__name__ in ("ConnectionDoesNotExistError", "ConnectionFailureError") or (
         type(exc).__name__ == "InterfaceError" and "connection is closed" in str(exc)
     ):

@@ -34,10 +34,11 @@ from clusters import vrije_poort as _vrije_poort
 from conftest import AUDIENCE, ISSUER, PG_ADMIN, SECRET, Api, Sleutels
 from gegevens import KLAARZETTEN, bsn, levering
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from lerarenregister.db import migrate
+from lerarenregister.db import make_engine, make_sessionmaker, migrate
+from lerarenregister.resolvers.verzoek import Db
 from lerarenregister.storingen import storingsantwoord, storingscode
 
 CLI = str(Path(sys.executable).with_name("lerarenregister"))
@@ -394,3 +395,38 @@ async def test_conflict_van_het_moment_is_service_unavailable(sqlstate: str) -> 
     assert storingscode(fout.value) == "SERVICE_UNAVAILABLE"
     antwoord = storingsantwoord(fout.value)
     assert antwoord is not None and antwoord.status_code == 503 and antwoord.headers["retry-after"]
+
+
+async def test_verbinding_weg_voor_de_commit_is_service_unavailable() -> None:
+    """A write's statement meets its connection gone (PostgreSQL stopping), and graphql.py's `finally`
+    then commits, as after a mutation that answered without errors and the data version's bump that
+    follows it: the commit fails with SQLAlchemy's PendingRollbackError ("Can't reconnect until invalid
+    transaction is rolled back"), whose chain holds nothing of the disconnect. It is SERVICE_UNAVAILABLE
+    like the disconnect itself, not an internal error (1 run in 10 of the restart under load, above)."""
+    engine = make_engine(PG_ADMIN.replace("postgresql://", "postgresql+asyncpg://", 1))
+    db = Db(make_sessionmaker(engine, unbounded=True))  # a request's write transaction
+    try:
+        pid = (await db.execute(text("SELECT pg_backend_pid()"))).scalar_one()
+        beheer = await asyncpg.connect(PG_ADMIN)
+        try:
+            assert await beheer.fetchval("SELECT pg_terminate_backend($1)", pid)
+            for _ in range(100):  # until the backend is gone, as when PostgreSQL stops
+                if not await beheer.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid):
+                    break
+                await asyncio.sleep(0.05)
+        finally:
+            await beheer.close()
+        with pytest.raises(DBAPIError) as weg:
+            await db.execute(text("SELECT 1"))
+        assert weg.value.connection_invalidated and storingscode(weg.value) == "SERVICE_UNAVAILABLE"
+        with pytest.raises(PendingRollbackError) as fout:
+            await db.close(commit=True)
+    finally:
+        await engine.dispose()
+    assert fout.value.code == "8s2b", fout.value
+    assert storingscode(fout.value) == "SERVICE_UNAVAILABLE"
+    antwoord = storingsantwoord(fout.value)
+    assert antwoord is not None and antwoord.status_code == 503 and antwoord.headers["retry-after"]
+    # The session's refusal after a flush that failed (code 7s2a) stays what it was: the register's bug.
+    na_flush = PendingRollbackError("rolled back due to a previous exception during flush", code="7s2a")
+    assert storingscode(na_flush) is None
