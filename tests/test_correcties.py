@@ -203,3 +203,22 @@ async def test_lange_namen_passen_in_hun_afgeleide_kolommen(api):
     assert data["corrigeerPersoonsgegevens"]["naam"]["voornamen"] == voornamen
     gevonden = (await api.ok(ZOEK, {"t": "ffiffi"}))["zoekLeraren"]["edges"]
     assert [e["node"]["registernummer"] for e in gevonden] == [nummer]
+
+
+async def test_mislukte_afronding_houdt_niets(api, monkeypatch):
+    """A mutation that succeeded, whose data version's bump then fails (any failure after the
+    operation, before the commit), is an internal error that keeps nothing of the mutation: the
+    commit in http/graphql.py's `finally` is not reached with the write still standing."""
+    from lerarenregister.http import graphql as graphql_http
+
+    a, _, _ = await _twee_leraren(api)
+    ta = api.sleutels.leraar(bsn(45))
+
+    async def faalt(_verzoek: Any) -> None:
+        raise RuntimeError("the bump failed")
+
+    monkeypatch.setattr(graphql_http, "verhoog_dataversie", faalt)
+    r = await api.post(MELD, {"b": a["benoemingen"][0]["id"], "t": "Ik werk hier sinds 2019"}, ta)
+    assert r.status_code == 500 and r.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    monkeypatch.undo()
+    assert (await _open(api))["totalCount"] == 0  # the report was not kept

@@ -293,9 +293,13 @@ def graphql_routes(
                 # (http/revalidatie.py): also one that changes nothing public (meldFout, a board's name).
                 await verhoog_dataversie(verzoek)
         except SQLAlchemyError as exc:
+            terugdraaien = True
             if not inzagen:
                 raise
             return inzage_niet_vastgelegd(exc)
+        except BaseException:  # whatever failed after the operation (the data version's bump, a cancel): nothing kept
+            terugdraaien = True
+            raise
         finally:
             await db.close(commit=not terugdraaien)
             if db.geschreven and not terugdraaien:
