@@ -24,7 +24,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +58,7 @@ log = logging.getLogger(__name__)
 
 DOCUMENTEN = Path(__file__).resolve().parent.parent / "documenten"
 
-Bouwer = Callable[[Any, tuple[Any, ...], list[GraphQLError]], Any]
+Bouwer = Callable[[Any, Any, list[GraphQLError]], Any]  # (source, linked path, errors)
 
 
 class NietCompileerbaar(Exception):
@@ -99,51 +98,30 @@ def _vindt_alleen_openbaar() -> bool:
 
 
 # --- building the answer from rows --------------------------------------------------------------
+# Each selection becomes one generated Python function: its fields' reads as expressions and the
+# answer's dict in one display, children built by their own functions (as schema/rijenbouw.py does
+# for the row path). A search page of 20 teachers is built in about a third of the time a tree of
+# closures took, one call per field (bench: 53 µs a page, a fifth of the request's server CPU).
+# A path is built only for an error: `pad` is linked, (parent, key), with None above the root.
 
 
-def _geweigerd(type_naam: str, veld: FieldNode, naam: str) -> Bouwer:
+def _plat(pad: Any) -> list[Any]:
+    """A linked path as GraphQL's list of keys and indexes."""
+    uit: list[Any] = []
+    while pad is not None:
+        pad, sleutel = pad
+        uit.append(sleutel)
+    uit.reverse()
+    return uit
+
+
+def _geweigerd(type_naam: str, veld: FieldNode, naam: str) -> Callable[[Any, list[GraphQLError]], None]:
     bericht = f"not visible to you: {type_naam}.{naam}"
 
-    def bouw(_bron: Any, pad: tuple[Any, ...], fouten: list[GraphQLError]) -> None:
-        fouten.append(GraphQLError(bericht, nodes=[veld], path=list(pad), original_error=Onbevoegd(bericht)))
-        return None
+    def weiger(pad: Any, fouten: list[GraphQLError]) -> None:
+        fouten.append(GraphQLError(bericht, nodes=[veld], path=_plat(pad), original_error=Onbevoegd(bericht)))
 
-    return bouw
-
-
-@dataclass
-class _Veld:
-    sleutel: str
-    blad: Callable[[Any], Any] | None  # a leaf: read from the source, no path needed
-    bouw: Bouwer | None = None  # anything else: built with its path (for a denial's error)
-
-
-def _object(velden: list[_Veld]) -> Bouwer:
-    def bouw(bron: Any, pad: tuple[Any, ...], fouten: list[GraphQLError]) -> dict[str, Any]:
-        uit = {}
-        for v in velden:
-            if v.blad is not None:
-                uit[v.sleutel] = v.blad(bron)
-            elif v.bouw is not None:  # always, when there is no leaf reader (_Veld's two kinds)
-                uit[v.sleutel] = v.bouw(bron, (*pad, v.sleutel), fouten)
-        return uit
-
-    return bouw
-
-
-def _lijst(lees: Callable[[Any], list[Any]], item: Bouwer) -> Bouwer:
-    def bouw(bron: Any, pad: tuple[Any, ...], fouten: list[GraphQLError]) -> list[Any]:
-        return [item(x, (*pad, i), fouten) for i, x in enumerate(lees(bron))]
-
-    return bouw
-
-
-def _kind(lees: Callable[[Any], Any], kind: Bouwer) -> Bouwer:
-    def bouw(bron: Any, pad: tuple[Any, ...], fouten: list[GraphQLError]) -> Any:
-        waarde = lees(bron)
-        return None if waarde is None else kind(waarde, pad, fouten)
-
-    return bouw
+    return weiger
 
 
 @dataclass
@@ -154,59 +132,65 @@ class _Leraar:
     bevoegdheden: list[list[Any]]
 
 
-# What each supported field answers, per type: a leaf reader, or (reader, child type, is list).
+# What each supported field answers, per type, as a Python expression over the source `b`: a leaf,
+# or (the child's source, child type, is list).
 _LEZERS: dict[str, dict[str, Any]] = {
     "Leraar": {
-        "registernummer": lambda b: b.rij["registernummer"],
-        "naam": (attrgetter("rij"), "Naam", False),
-        "bevoegdheden": (attrgetter("bevoegdheden"), "Bevoegdheid", True),
+        "registernummer": "b.rij['registernummer']",
+        "naam": ("b.rij", "Naam", False),
+        "bevoegdheden": ("b.bevoegdheden", "Bevoegdheid", True),
     },
     "Naam": {
-        "voorletters": itemgetter("voorletters"),
-        "tussenvoegsel": itemgetter("tussenvoegsel"),
-        "achternaam": itemgetter("achternaam"),
-        "weergavenaam": lambda r: naamregels.weergavenaam(r["voorletters"], r["tussenvoegsel"], r["achternaam"]),
+        "voorletters": "b['voorletters']",
+        "tussenvoegsel": "b['tussenvoegsel']",
+        "achternaam": "b['achternaam']",
+        "weergavenaam": "weergavenaam(b['voorletters'], b['tussenvoegsel'], b['achternaam'])",
     },
     "Bevoegdheid": {
-        "id": lambda b: str(b[0]),
-        "vak": itemgetter(1),
-        "soort": itemgetter(2),
-        "voorHerregistratie": itemgetter(3),
+        "id": "str(b[0])",
+        "vak": "b[1]",
+        "soort": "b[2]",
+        "voorHerregistratie": "b[3]",
     },
     "LeraarConnection": {
-        "totalCount": attrgetter("totaal"),
-        "edges": (lambda p: [(p.offset + i, x) for i, x in enumerate(p.items)], "LeraarEdge", True),
-        "pageInfo": (page_info, "PageInfo", False),
+        "totalCount": "b.totaal",
+        "edges": ("[(b.offset + i, x) for i, x in enumerate(b.items)]", "LeraarEdge", True),
+        "pageInfo": ("page_info(b)", "PageInfo", False),
     },
     "LeraarEdge": {
-        "cursor": lambda e: paginering.cursor(e[0]),
-        "node": (itemgetter(1), "Leraar", False),
+        "cursor": "cursor(b[0])",
+        "node": ("b[1]", "Leraar", False),
     },
     "PageInfo": {
-        "hasNextPage": attrgetter("has_next_page"),
-        "hasPreviousPage": attrgetter("has_previous_page"),
-        "startCursor": attrgetter("start_cursor"),
-        "endCursor": attrgetter("end_cursor"),
+        "hasNextPage": "b.has_next_page",
+        "hasPreviousPage": "b.has_previous_page",
+        "startCursor": "b.start_cursor",
+        "endCursor": "b.end_cursor",
     },
+}
+# The names the expressions above use.
+_NAMEN: dict[str, Any] = {
+    "weergavenaam": naamregels.weergavenaam,
+    "cursor": paginering.cursor,
+    "page_info": page_info,
 }
 
 
-def _vast(waarde: str) -> Callable[[Any], Any]:
-    return lambda _b: waarde
-
-
 def _compileer_selectie(type_: GraphQLObjectType, selecties: Any) -> Bouwer:
+    """(source, linked path, errors) -> the selection's answer, as one generated function."""
     lezers = _LEZERS.get(type_.name)
     if lezers is None:
         raise NietCompileerbaar(f"type {type_.name}")
-    velden: list[_Veld] = []
-    for sel in selecties.selections:
+    ns: dict[str, Any] = dict(_NAMEN)
+    regels = ["def bouw(b, pad, fouten):"]
+    waarden: list[str] = []
+    for i, sel in enumerate(selecties.selections):
         if not isinstance(sel, FieldNode) or sel.directives:
             raise NietCompileerbaar("fragments and directives")
         naam = sel.name.value
         sleutel = sel.alias.value if sel.alias else naam
         if naam == "__typename":
-            velden.append(_Veld(sleutel, _vast(type_.name)))
+            waarden.append(f"{sleutel!r}: {type_.name!r}")
             continue
         definitie = type_.fields.get(naam)
         if definitie is None:
@@ -214,20 +198,29 @@ def _compileer_selectie(type_: GraphQLObjectType, selecties: Any) -> Bouwer:
         if not _zicht(type_.name, naam):
             if isinstance(definitie.type, GraphQLNonNull):
                 raise NietCompileerbaar(f"{type_.name}.{naam} is denied and cannot be null")
-            velden.append(_Veld(sleutel, None, _geweigerd(type_.name, sel, naam)))
+            ns[f"G{i}"] = _geweigerd(type_.name, sel, naam)
+            waarden.append(f"{sleutel!r}: G{i}((pad, {sleutel!r}), fouten)")
             continue
         if sel.arguments or naam not in lezers:
             raise NietCompileerbaar(f"{type_.name}.{naam}")
         lezer = lezers[naam]
         if isinstance(lezer, tuple):
-            lees, kind_type, is_lijst = lezer
+            expressie, kind_type, is_lijst = lezer
             if get_named_type(definitie.type).name != kind_type:
                 raise NietCompileerbaar(f"{type_.name}.{naam} is not a {kind_type}")
-            kind = _compileer_selectie(get_named_type(definitie.type), sel.selection_set)
-            velden.append(_Veld(sleutel, None, _lijst(lees, kind) if is_lijst else _kind(lees, kind)))
+            ns[f"B{i}"] = _compileer_selectie(get_named_type(definitie.type), sel.selection_set)
+            regels.append(f"    w{i} = {expressie}")
+            if is_lijst:
+                regels.append(f"    p{i} = (pad, {sleutel!r})")
+                waarden.append(f"{sleutel!r}: [B{i}(x, (p{i}, j), fouten) for j, x in enumerate(w{i})]")
+            else:
+                waarden.append(f"{sleutel!r}: None if w{i} is None else B{i}(w{i}, (pad, {sleutel!r}), fouten)")
         else:
-            velden.append(_Veld(sleutel, lezer))
-    return _object(velden)
+            waarden.append(f"{sleutel!r}: {lezer}")
+    regels.append("    return {" + ", ".join(waarden) + "}")
+    exec(compile("\n".join(regels), f"<gecompileerd {type_.name}>", "exec"), ns)
+    bouw: Bouwer = ns["bouw"]
+    return bouw
 
 
 # --- plans ---------------------------------------------------------------------------------------
@@ -271,7 +264,7 @@ class Plan:
                 "errors": formatteer([GraphQLError(str(exc), [self.veld], path=[self.sleutel], original_error=exc)])[0],
             }
         fouten: list[GraphQLError] = []
-        data = {self.sleutel: None if bron is None else self.bouw(bron, (self.sleutel,), fouten)}
+        data = {self.sleutel: None if bron is None else self.bouw(bron, (None, self.sleutel), fouten)}
         antwoord: dict[str, Any] = {"data": data}
         if fouten:
             antwoord["errors"] = formatteer(fouten)[0]
