@@ -36,8 +36,18 @@ def totaal_uit_venster(eerste: int | None, offset: int, limit: int) -> int | Non
     return None if offset or limit == 0 else 0
 
 
+_CURSORS: dict[int, str] = {}  # the first pages' cursors, made once: every edge of every page asks
+_CURSORS_BEWAARD = 10_000
+
+
 def cursor(positie: int) -> str:
-    return base64.urlsafe_b64encode(f"p:{positie}".encode()).decode()
+    bewaard = _CURSORS.get(positie)
+    if bewaard is not None:
+        return bewaard
+    uit = base64.urlsafe_b64encode(f"p:{positie}".encode()).decode()
+    if 0 <= positie < _CURSORS_BEWAARD:
+        _CURSORS[positie] = uit
+    return uit
 
 
 def venster(first: int | None, after: str | None, maximum: int = MAX) -> tuple[int, int]:

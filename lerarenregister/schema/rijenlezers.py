@@ -61,8 +61,8 @@ _CONNECTION: dict[str, Lezer] = {
     "edges": _edges,
 }
 _EDGE: dict[str, Lezer] = {
-    "cursor": lambda e, _r: paginering.cursor(e[0]),
-    "node": lambda e, _r: e[1],
+    "cursor": _x("cursor(bron[0])", lambda e, _r: paginering.cursor(e[0]), cursor=paginering.cursor),
+    "node": _x("bron[1]", lambda e, _r: e[1]),
 }
 _PLAIN_BEVOEGDHEID: dict[str, Lezer] = {
     "id": _id,
@@ -158,7 +158,7 @@ LEZERS: dict[str, dict[str, Lezer]] = {
         "uren": _a("uren"),
         "gebied": _a("gebied"),
         "bron": _a("bron"),
-        "bewerkbaar": lambda a, _r: portfolio.bewerkbaar(a),
+        "bewerkbaar": _x("bewerkbaar(bron)", lambda a, _r: portfolio.bewerkbaar(a), bewerkbaar=portfolio.bewerkbaar),
         "bevoegdheden": _x("run.g.bevoegdheden_van[bron['id']]", lambda a, r: r.g.bevoegdheden_van[a.id]),
     },
 }
@@ -191,10 +191,11 @@ def _bestuur(b: Any, _ouder: Onderwerp, _r: Any) -> Onderwerp:
     return Onderwerp(schoolbestuur=b.bevoegd_gezag_nummer)
 
 
-# The same as expressions over an object `{x}` (a record) and `run`, for the generated code.
+# The same as expressions over an object `{x}` (a record) and `run`, for the generated code: the
+# teacher's Onderwerp as Gegevens.onderwerp gives it, read from its dict without a call when known.
 ONDERWERP_EXPRESSIE = {
-    _leraar: "run.g.onderwerp({x}['id'])",
-    _van_leraar: "run.g.onderwerp({x}['leraar_id'])",
+    _leraar: "(run.g.onderwerpen.get({x}['id']) or run.g.onderwerp({x}['id']))",
+    _van_leraar: "(run.g.onderwerpen.get({x}['leraar_id']) or run.g.onderwerp({x}['leraar_id']))",
 }
 
 # Whose data each object is, as the types' `van` functions set `onderwerp`.
@@ -242,12 +243,19 @@ def zet_om(type_: Any) -> Callable[[Any], Any] | None:
             uit = bewaard[w] = serialiseer(w)
             return uit
 
+    ENUM_WAARDEN[enum] = bewaard
     return enum
+
+
+# An enum's converter -> the values it has serialized (non-empty names): the generated code reads
+# them without a call (schema/rijenbouw.py).
+ENUM_WAARDEN: dict[Callable[[Any], Any], dict[Any, Any]] = {}
 
 
 __all__ = [
     "ALS_TEKST",
     "ATTRIBUUT",
+    "ENUM_WAARDEN",
     "EXPRESSIE",
     "LEZERS",
     "ONDERWERP",
