@@ -126,8 +126,9 @@ def _gc_voor_een_server() -> None:
     of thousands of objects, and with 16 in flight nearly all of them were alive at every young
     collection, walked, promoted and walked again until a full one. Measured in one server process
     on 300,000 teachers (bench, 2026-12-01): the board page 6.7 -> 5.8 ms of server CPU, a
-    teacher's `ik` after board pages 0.60 -> 0.51 ms, peak RSS 126 -> 128 MB (the collector off
-    altogether: 4.8 ms, but 333 MB, as the executor's requests leave cycles behind)."""
+    teacher's `ik` after board pages 0.60 -> 0.51 ms, peak RSS 126 -> 128 MB under reads and
+    135/141 -> 189 MB under the delivery and the assessment (the collector off altogether: 4.8 ms,
+    but 333 MB, as the executor's requests leave cycles behind)."""
     import gc
 
     gc.collect()
