@@ -83,10 +83,6 @@ ZONDER_CONTROLES_START = (
     "from lerarenregister.cli import main; sys.exit(main())"
 )
 ZONDER_CONTROLES_ENV = {"REGISTER_LIMIET_PUBLIEK": "uit", "REGISTER_LIMIET_AANGEMELD": "uit"}
-# The start script imports the server (and so prometheus-client) before `serve` prepares the metrics'
-# multiprocess folder, which left "voor" with in-process metrics, about 3 µs a request cheaper than
-# the multiprocess files "ons" writes (a getpid per value): the folder is given to it up front.
-ZONDER_CONTROLES_METRICS = LOGS / "voor-metrics"
 ZONDER_CONTROLES_KOP = "Issue 9: the same tree with its checks on and off (--controles-uit)"
 ZONDER_CONTROLES_WAT = (
     "this same tree with issue 9's checks off: rate limits `uit`, and the query limits' verdicts (depth, "
@@ -221,8 +217,6 @@ def servers(url: str, vandaag: str, db: str, controles_uit: bool = False) -> dic
         "REGISTER_DEMO_DIR": str(DEMO_DIR),
     }
     bin_ = Path(sys.executable).parent
-    if controles_uit:
-        ZONDER_CONTROLES_METRICS.mkdir(parents=True, exist_ok=True)
     pg_env = {
         **basis,
         "DATABASE_URL": url.replace("postgresql://", "postgres://"),
@@ -262,9 +256,7 @@ def servers(url: str, vandaag: str, db: str, controles_uit: bool = False) -> dic
                 ZONDER_CONTROLES_START if controles_uit else VOOR_START,
                 *("serve", "--host", "127.0.0.1", "--port", str(POORTEN["voor"])),
             ],
-            {**env, **ZONDER_CONTROLES_ENV, "PROMETHEUS_MULTIPROC_DIR": str(ZONDER_CONTROLES_METRICS)}
-            if controles_uit
-            else {**env, "PYTHONPATH": str(VOOR_MAP)},
+            {**env, **ZONDER_CONTROLES_ENV} if controles_uit else {**env, "PYTHONPATH": str(VOOR_MAP)},
             LOGS,
             POORTEN["voor"],
         ),
