@@ -119,16 +119,14 @@ class Rand:
 
         try:
             besluit = await self.snelheid.beslis(scope, autorisatie, doorgestuurd)
-            if besluit is None:
-                await self.app(scope, receive, stuur)
-                return
-            budget, rl_koppen, seconden, toegestaan = besluit
-            extra += rl_koppen
-            if toegestaan:
-                await self.app(scope, receive, stuur)
-            else:
-                m.geweigerd = budget.soort  # for the metrics
-                await weiger(stuur, seconden)
+            if besluit is not None:
+                budget, rl_koppen, seconden, toegestaan = besluit
+                extra += rl_koppen
+                if not toegestaan:
+                    m.geweigerd = budget.soort  # for the metrics
+                    await weiger(stuur, seconden)
+                    return
+            await self.app(scope, receive, stuur)
         except BaseException:
             m.status = m.status or 500
             raise

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .rijengegevens import Terugval
-from .rijenlezers import ALS_TEKST, ATTRIBUUT, ENUM_WAARDEN, EXPRESSIE, ONDERWERP, ONDERWERP_EXPRESSIE, RECORDS
+from .rijenlezers import ALS_TEKST, ATTRIBUUT, EXPRESSIE, ONDERWERP, ONDERWERP_EXPRESSIE, RECORDS, EnumOmzetting
 
 _VAN_OUDER = ONDERWERP["Naam"]  # an object of its parent's owner
 
@@ -66,8 +66,8 @@ def genereer(sel: Any) -> Callable[..., dict[str, Any]]:
             else:
                 ns[f"Z{i}"] = v.zet_om
                 waarde = f"Z{i}(w{i})"
-                if v.zet_om in ENUM_WAARDEN:  # an enum's known value without a call; a new one through it
-                    ns[f"E{i}"] = ENUM_WAARDEN[v.zet_om]
+                if isinstance(v.zet_om, EnumOmzetting):  # a known value without a call; a new one through it
+                    ns[f"E{i}"] = v.zet_om.bewaard
                     waarde = f"(E{i}.get(w{i}) or Z{i}(w{i}))"
         else:
             ns[f"B{i}"] = v.kind.bouw

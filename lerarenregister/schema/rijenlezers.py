@@ -234,28 +234,31 @@ def zet_om(type_: Any) -> Callable[[Any], Any] | None:
         return lambda w: w if type(w) is float else serialiseer(w)
     if isinstance(type_, GraphQLScalarType):
         return serialiseer
-    bewaard: dict[Any, Any] = {}  # an enum: a handful of values
-
-    def enum(w: Any) -> Any:
-        try:
-            return bewaard[w]
-        except KeyError:
-            uit = bewaard[w] = serialiseer(w)
-            return uit
-
-    ENUM_WAARDEN[enum] = bewaard
-    return enum
+    return EnumOmzetting(serialiseer)
 
 
-# An enum's converter -> the values it has serialized (non-empty names): the generated code reads
-# them without a call (schema/rijenbouw.py).
-ENUM_WAARDEN: dict[Callable[[Any], Any], dict[Any, Any]] = {}
+class EnumOmzetting:
+    """An enum's output: a handful of values, each serialized once. `bewaard` holds those seen, so
+    that the generated code (schema/rijenbouw.py) reads a known one without a call; each
+    converter's values live with it, and go with the plan that holds it."""
+
+    __slots__ = ("bewaard", "_serialiseer")
+
+    def __init__(self, serialiseer: Callable[[Any], Any]):
+        self.bewaard: dict[Any, Any] = {}
+        self._serialiseer = serialiseer
+
+    def __call__(self, w: Any) -> Any:
+        uit = self.bewaard.get(w)
+        if uit is None:
+            uit = self.bewaard[w] = self._serialiseer(w)
+        return uit
 
 
 __all__ = [
     "ALS_TEKST",
     "ATTRIBUUT",
-    "ENUM_WAARDEN",
+    "EnumOmzetting",
     "EXPRESSIE",
     "LEZERS",
     "ONDERWERP",
