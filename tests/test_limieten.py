@@ -438,3 +438,39 @@ def test_kosten_onthouden_per_vorm_gelijk_aan_berekend() -> None:
     for i in range(MAX_BEKEND * 3):  # every int a client could send: the memory stays bounded
         assert op.kosten({"first": i}) == vers({"first": i})
     assert len(op._bekend) <= MAX_BEKEND
+
+
+def test_tekstcontrole_gelijk_aan_de_wandeling_per_invoer() -> None:
+    """Operatie.tekstcontrole (literals decided once, plain text variables in one loop) gives exactly
+    what `tekstfouten` gives over each text input, for documents with literals, plain variables,
+    lists and input objects, and for good, bad, missing and wrongly typed values."""
+    from lerarenregister.schema.tekstinvoer import tekstfouten
+
+    documenten = [
+        *(p.read_text() for p in sorted((ROOT / "lerarenregister" / "documenten").glob("*.graphql"))),
+        "mutation($t: String!, $m: String!) { meldFout(toelichting: $t) { id } dienBezwaarIn(motivering: $m,"
+        ' registernummer: "1\\u0000") { id } }',
+        "mutation($i: CatalogusActiviteitInvoer!) { publiceerActiviteit(invoer: $i) { id } }",
+        "mutation($l: [LeveringInvoer!]!) { zetGegevensKlaar(leveringen: $l) { aantal } }",
+        'query($z: String!) { a: zoekLeraren(zoekterm: $z) { totalCount } b: zoekLeraren(zoekterm: "x\\u202e") '
+        "{ totalCount } zoekActiviteiten(zoekterm: $z) { totalCount } }",
+    ]
+    slecht, goed, lang = "a\u0000b", "de Vries", "w " * 60
+    waarden: list[Any] = [goed, slecht, "r\u202eseirv", "regel\neen", lang, 7, None, [slecht], {"titel": slecht}]
+    ops = []
+    for doc in documenten:
+        analyse = LIMIETEN.analyse(doc)
+        assert analyse.fout is None, doc
+        ops.extend(op for naam, op in analyse.operaties.items() if naam is not None or len(analyse.operaties) == 1)
+    assert sum(len(op.teksten) for op in ops) >= 10
+    namen = sorted({t.variabele for op in ops for t in op.teksten if t.variabele is not None})
+    gevallen: list[dict[str, Any]] = [{}]
+    for w in waarden:
+        gevallen.append({n: w for n in namen})
+    gevallen.append({n: {"titel": slecht, "omschrijving": "a\tb\nc\u0007"} for n in namen})
+    gevallen.append({n: [{"achternaam": slecht, "voornamen": goed}, {"achternaam": "\u2066"}] for n in namen})
+    for op in ops:
+        for variabelen in gevallen:
+            verwacht = [f for t in op.teksten for f in tekstfouten(t, variabelen)]
+            assert sorted(op.tekstcontrole.fouten(variabelen)) == sorted(verwacht), (op.naam, variabelen)
+    assert any(op.tekstcontrole.fouten(g) for op in ops for g in gevallen)  # the comparison saw refusals

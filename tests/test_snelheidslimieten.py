@@ -357,3 +357,44 @@ def test_twee_servers_delen_een_budget_via_redis(tmp_path, sleutels, redis_url):
             proces.terminate()
             proces.wait(timeout=30)
             uit.close()
+
+
+def test_tellers_vaste_vensters_en_vegen():
+    """In-process counters: a window starts at its first request and restarts at the first one after
+    its end (at the end exactly too); two raw origins of one client share one counter; a sweep drops
+    ended windows from both maps at once; the raw-origin map stays bounded."""
+    from lerarenregister.http import tellers as t
+
+    c = t.Tellers()
+    assert c.tel("k", 60, 1000.0) == (1, 1060.0)
+    assert c.tel("k", 60, 1059.9) == (2, 1060.0)
+    assert c.tel("k", 60, 1060.0) == (1, 1120.0)  # the window's end belongs to the next one
+    een = c.teller("a")
+    c.onthoud(("127.0.0.1", "10.0.0.1"), een)
+    c.onthoud(("127.0.0.1", " 10.0.0.1"), c.teller("a"))  # another spelling, the same client and key
+    assert c.per_herkomst[("127.0.0.1", " 10.0.0.1")] is een
+    een.tel(2000.0, 60)
+    c.tel("a", 60, 2001.0)
+    assert een.aantal == 2
+    c.veeg(2061.0)  # both windows ended
+    assert "a" not in c.per_sleutel and "k" not in c.per_sleutel and not c.per_herkomst
+    assert c.tel("a", 60, 2062.0) == (1, 2122.0)
+    for i in range(t.MAX_HERKOMSTEN + 10):
+        c.onthoud(("p", str(i)), c.teller("a"))
+    assert len(c.per_herkomst) <= t.MAX_HERKOMSTEN
+    assert all(v is c.per_sleutel["a"] for v in c.per_herkomst.values())
+
+
+async def test_snelle_weg_telt_als_de_sleutel(api):
+    """The anonymous fast path (a raw origin's counter) and the path by key (tokens, Redis down)
+    count on the same counters: requests by two spellings of one forwarded address share a budget."""
+    async with register(api, limiet_publiek="3/hour", vertrouwde_proxies="192.0.2.0/24") as a:
+        rest = []
+        for xff in ("203.0.113.7", " 203.0.113.7", "198.51.100.1, 203.0.113.7"):
+            r = await vraag(a, peer="192.0.2.1", headers={"X-Forwarded-For": xff})
+            assert r.status_code == 200, r.text
+            rest.append(stand(r)[1])
+        assert rest == [2, 1, 0]
+        assert geweigerd(await vraag(a, peer="192.0.2.2", headers={"X-Forwarded-For": "203.0.113.7"}))
+        r = await vraag(a, peer="192.0.2.1", headers={"X-Forwarded-For": "203.0.113.8"})
+        assert r.status_code == 200 and stand(r)[1] == 2

@@ -8,15 +8,16 @@ Who a request counts against:
   tokens costs its sender the address's budget, as anonymous requests do.
 
 The decision is made here, before the body is read and before any SQL: a refusal costs a token
-check and one counter. Fixed windows that start at a client's first request (the `limits` library's
-counters): one atomic increment and one expiry read per request, in-process or on Redis
-(REGISTER_REDIS_URL), where every worker and instance shares them. While Redis cannot be reached
-each worker counts on its own (logged): the register neither refuses everyone nor counts no one.
+check and one counter. Fixed windows that start at a client's first request: in this process
+(http/tellers.py; an anonymous client asking again is one dictionary lookup), or on Redis
+(REGISTER_REDIS_URL, the `limits` library's counters: one atomic increment and one expiry read),
+where every worker and instance shares them. While Redis cannot be reached each worker counts on
+its own (logged): the register neither refuses everyone nor counts no one.
 """
 
 from __future__ import annotations
 
-import asyncio
+import enum
 import functools
 import hashlib
 import logging
@@ -28,12 +29,13 @@ from typing import Any
 
 import orjson
 from limits import RateLimitItem, parse
-from limits.aio.storage import MemoryStorage, Storage
+from limits.aio.storage import Storage
 from limits.storage import storage_from_string
 from starlette.types import Scope, Send
 
 from ..auth.tokens import TokenControle, TokenFout
 from ..settings import Settings
+from .tellers import Tellers
 
 log = logging.getLogger("lerarenregister.snelheid")
 
@@ -43,7 +45,6 @@ IPV6_PREFIX = 64  # one IPv6 client usually holds a whole /64: counting single a
 REDIS_TIMEOUT_SECONDEN = 0.5  # a slow Redis must not hold every request up
 REDIS_PAUZE_SECONDEN = 5.0  # after a Redis failure, how long this worker counts on its own before trying again
 _CLAIMS = "lerarenregister.token"  # where the verified claims wait for the request's viewer (server.viewer_van)
-SWEEP_SECONDEN = 1.0  # how often expired in-process counters are cleared away
 _STIL_SECONDEN = 60.0  # Redis trouble is logged once a minute per worker, not once per request
 
 Adres = IPv4Address | IPv6Address
@@ -115,46 +116,10 @@ def _bearer(kop: bytes | None) -> str | None:
     return token.strip() if schema.lower() == "bearer" and token.strip() else None
 
 
-class _Geheugen(MemoryStorage):
-    """limits' in-process counters, swept for expired ones at most once a second. The library starts
-    a sweep over every counter after every increment: with 10,000 clients counted that made each
-    request cost 1.5 ms of CPU (measured), a price any botnet could set. Counters past their
-    window are still never read: `get` drops an expired one itself."""
-
-    _gesweept = -SWEEP_SECONDEN
-    _veger: asyncio.Future[None] | None = None
-
-    async def _MemoryStorage__schedule_expiry(self) -> None:  # the library's private hook, by its mangled name
-        if time.monotonic() - self._gesweept >= SWEEP_SECONDEN:
-            self._gesweept = time.monotonic()
-            await self._veeg()
-
-    async def _veeg(self) -> None:
-        await super()._MemoryStorage__schedule_expiry()  # type: ignore[misc]  # private to limits, no stub
-
-    def tel(self, key: str, expiry: float) -> tuple[int, float]:
-        """`incr` and `get_expiry` in one call, without awaiting: the counter and when it expires.
-        The library's own `incr` takes a per-key asyncio lock around the same few dict operations;
-        in one event loop, with no await between reading and writing, nothing can come between them.
-        Half the rate limit's cost per request (bench/rand_cpu.py); tests/test_snelheidslimieten.py
-        holds it to the library's behaviour."""
-        nu = time.time()
-        if self.expirations.get(key, 0) <= nu:  # as MemoryStorage.get: an expired window starts again
-            self.storage.pop(key, None)
-            self.expirations.pop(key, None)
-        aantal = self.storage[key] = self.storage[key] + 1
-        if aantal == 1:
-            self.expirations[key] = nu + expiry
-        if time.monotonic() - self._gesweept >= SWEEP_SECONDEN:
-            self._gesweept = time.monotonic()
-            self._veger = asyncio.ensure_future(self._veeg())  # held: the loop keeps tasks weakly
-        return aantal, self.expirations[key]
-
-
-def opslag(redis_url: str | None) -> Storage:
-    """Counters in this process, or on Redis when REGISTER_REDIS_URL is set."""
+def opslag(redis_url: str | None) -> Storage | None:
+    """The shared counters on Redis when REGISTER_REDIS_URL is set; None: this process counts (http/tellers.py)."""
     if not redis_url:
-        return _Geheugen()
+        return None
     gedeeld = storage_from_string(
         redis_url if redis_url.startswith("async+") else "async+" + redis_url,
         implementation="redispy",
@@ -164,6 +129,11 @@ def opslag(redis_url: str | None) -> Storage:
     )
     assert isinstance(gedeeld, Storage)
     return gedeeld
+
+
+Koppen = list[tuple[bytes, bytes]]
+Kop = tuple[bytes, bytes]
+_TABEL_MAX = 10_000  # header values up to this come ready from a table (each request writes two)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,30 +148,58 @@ class Budget:
     na: str
     expiry: int
     limiet: bytes  # the RateLimit-Limit header's value
+    # The headers this limit gives, ready made for the values below _TABEL_MAX: a request's own
+    # costs no formatting (in a server, where every line of a request's path runs cold, it counts).
+    limiet_kop: Kop
+    resten: tuple[Kop, ...]  # RateLimit-Remaining by value
+    resets: tuple[Kop, ...]  # RateLimit-Reset by value
 
     @classmethod
     def van(cls, item: RateLimitItem | None, soort: str) -> Budget | None:
         if item is None:
             return None
         voor, _, na = item.key_for(f"{soort}:\x00").partition("\x00")
-        return cls(item, soort, voor, na, item.get_expiry(), str(item.amount).encode())
+        expiry = item.get_expiry()
+        limiet = str(item.amount).encode()
+        return cls(
+            item,
+            soort,
+            voor,
+            na,
+            expiry,
+            limiet,
+            (b"ratelimit-limit", limiet),
+            tuple((b"ratelimit-remaining", str(i).encode()) for i in range(min(item.amount, _TABEL_MAX) + 1)),
+            tuple((b"ratelimit-reset", str(i).encode()) for i in range(min(expiry, _TABEL_MAX) + 1)),
+        )
 
     def sleutel(self, wie: str) -> str:
         return self.voor + wie + self.na
 
-    def koppen(self, aantal: int, reset: float) -> tuple[list[tuple[bytes, bytes]], int, bool]:
-        """The RateLimit-* headers (and Retry-After over the limit), the seconds to the window's
-        end, and whether this request is allowed."""
-        seconden = max(0, math.ceil(reset - time.time()))
+    def besluit(self, aantal: int, reset: float, nu: float) -> Besluit:
+        """This request's decision, the `aantal`-th of a window that ends at `reset`: the RateLimit-*
+        headers (and Retry-After over the limit), the seconds to the window's end, and whether it may go on."""
+        seconden = max(0, math.ceil(reset - nu))
         over = self.item.amount - aantal
-        uit = [
-            (b"ratelimit-limit", self.limiet),
-            (b"ratelimit-remaining", str(max(0, over)).encode()),
-            (b"ratelimit-reset", str(seconden).encode()),
+        rest = max(0, over)
+        koppen = [
+            self.limiet_kop,
+            self.resten[rest] if rest < len(self.resten) else (b"ratelimit-remaining", str(rest).encode()),
+            self.resets[seconden] if seconden < len(self.resets) else (b"ratelimit-reset", str(seconden).encode()),
         ]
         if over < 0:
-            uit.append((b"retry-after", str(max(1, seconden)).encode()))
-        return uit, seconden, over >= 0
+            koppen.append((b"retry-after", str(max(1, seconden)).encode()))
+        return self, koppen, seconden, over >= 0
+
+
+# A rate limit's decision: the budget, the headers for the answer, the seconds to the window's end, allowed.
+Besluit = tuple[Budget, Koppen, int, bool]
+
+
+class Wacht(enum.Enum):
+    """`Snelheidsbegrenzer.beslis`'s answer when the decision needs an await (`beslis_later`)."""
+
+    WACHT = "wacht"
 
 
 class Snelheidsbegrenzer:
@@ -221,29 +219,46 @@ class Snelheidsbegrenzer:
             lambda peer, doorgestuurd: client_adres(peer, list(doorgestuurd), proxies)
         )
         self.opslag = opslag(settings.redis_url)
-        # Where this worker counts while Redis is unreachable (and, without Redis, always).
-        self.reserve: _Geheugen = self.opslag if isinstance(self.opslag, _Geheugen) else _Geheugen()
+        # This process's counters: all of them without Redis; with it, while Redis is unreachable.
+        self.tellers = Tellers()
         self._redis_weg_tot = 0.0
         self._gemeld = -_STIL_SECONDEN
 
-    async def beslis(
-        self, scope: Scope, autorisatie: bytes | None, doorgestuurd: list[str]
-    ) -> tuple[Budget, list[tuple[bytes, bytes]], int, bool] | None:
+    def beslis(self, scope: Scope, autorisatie: bytes | None, doorgestuurd: list[str]) -> Besluit | Wacht | None:
         """Count this request (its first Authorization header and every X-Forwarded-For given):
         its budget, the RateLimit-* headers for its answer, the seconds to the window's end and
-        whether it may go on; None when no limit applies to it."""
+        whether it may go on; None when no limit applies to it. Decided here, without an await, for
+        an anonymous client counted in this process, the common case; Wacht.WACHT for a token or
+        counters on Redis: then `beslis_later` decides."""
         if not self.aan or scope["path"] not in PADEN or scope["method"] == "OPTIONS":
             return None
-        budget, sleutel = await self._wie(scope, autorisatie, doorgestuurd)
+        if self.opslag is not None or (autorisatie is not None and _bearer(autorisatie) is not None):
+            return Wacht.WACHT
+        if self.publiek is None:
+            return None
+        # Found by its raw origin (http/tellers.py): a client asking again is one lookup.
+        peer = scope.get("client")
+        herkomst = (peer[0] if peer else None, *doorgestuurd)
+        teller = self.tellers.per_herkomst.get(herkomst)
+        if teller is None:
+            teller = self.tellers.teller(self.publiek.sleutel(self._adres(herkomst[0], herkomst[1:])))
+            self.tellers.onthoud(herkomst, teller)
+        nu = time.time()
+        teller.tel(nu, self.publiek.expiry)
+        self.tellers.veeg(nu)
+        return self.publiek.besluit(teller.aantal, teller.einde, nu)
+
+    async def beslis_later(self, scope: Scope, autorisatie: bytes | None, doorgestuurd: list[str]) -> Besluit | None:
+        """`beslis` for what needs an await: a token to verify, a counter on Redis."""
+        token = _bearer(autorisatie) if autorisatie is not None else None
+        budget, sleutel = await self._wie(scope, token, doorgestuurd)
         if budget is None:
             return None
         aantal, reset = await self._tel(budget, sleutel)
-        koppen, seconden, toegestaan = budget.koppen(aantal, reset)
-        return budget, koppen, seconden, toegestaan
+        return budget.besluit(aantal, reset, time.time())
 
-    async def _wie(self, scope: Scope, autorisatie: bytes | None, doorgestuurd: list[str]) -> tuple[Budget | None, str]:
+    async def _wie(self, scope: Scope, token: str | None, doorgestuurd: list[str]) -> tuple[Budget | None, str]:
         """The budget and the counter this request counts against."""
-        token = _bearer(autorisatie) if autorisatie is not None else None
         if token is not None:
             try:
                 claims = await self.controle.controleer(token)
@@ -266,8 +281,8 @@ class Snelheidsbegrenzer:
     async def _tel(self, budget: Budget, key: str) -> tuple[int, float]:
         """Count this request: the counter and when its window ends. While Redis cannot be reached
         this worker counts on its own."""
-        if self.opslag is self.reserve or time.monotonic() < self._redis_weg_tot:
-            return self.reserve.tel(key, budget.expiry)
+        if self.opslag is None or time.monotonic() < self._redis_weg_tot:
+            return self.tellers.tel(key, budget.expiry, time.time())
         try:
             aantal = await self.opslag.incr(key, budget.expiry)
             reset = await self.opslag.get_expiry(key)
@@ -276,7 +291,7 @@ class Snelheidsbegrenzer:
             if time.monotonic() - self._gemeld >= _STIL_SECONDEN:
                 self._gemeld = time.monotonic()
                 log.warning("Redis unreachable: rate limits counted per worker for now: %r", exc)
-            return self.reserve.tel(key, budget.expiry)
+            return self.tellers.tel(key, budget.expiry, time.time())
         return aantal, reset
 
 

@@ -52,7 +52,7 @@ from ..resolvers.paginering import MAX, PUBLIEK_MAX
 from .fouten import als_antwoord
 from .kostenplan import MAX_BEKEND, Kosten, gelezen_variabelen, vorm
 from .ontleden import KLEIN, MAX_TOKENS, ontleed
-from .tekstinvoer import Tekstinvoer, is_tekst, soort, tekstfouten
+from .tekstinvoer import Tekstcontrole, Tekstinvoer, is_tekst, soort
 
 LIJST_FACTOR = 5  # a teacher's bevoegdheden, benoemingen, warnings, a bevoegdheid's periods: a handful
 LERAREN_MAX = 100  # `leraren(registernummers:)` takes at most 100
@@ -107,6 +107,10 @@ class Operatie:
     @functools.cached_property
     def _variabelen(self) -> tuple[str, ...]:
         return gelezen_variabelen(self.plan)
+
+    @functools.cached_property
+    def tekstcontrole(self) -> Tekstcontrole:
+        return Tekstcontrole(self.teksten)
 
 
 @dataclass
@@ -174,7 +178,7 @@ class Limieten:
             )
         if weigeringen:  # both, when both are broken: the client learns what to change in one answer
             raise Weigeringen(weigeringen)
-        fouten = [f for t in op.teksten for f in tekstfouten(t, variabelen or {})]
+        fouten = op.tekstcontrole.fouten(variabelen or {})
         if fouten:
             raise InvoerWeigering(fouten)
         return op

@@ -56,6 +56,34 @@ def tekstfouten(t: Tekstinvoer, variabelen: dict[str, Any]) -> Iterator[tuple[st
         yield from _in_waarde(variabelen[t.variabele], t.type_, t.veld, t.soort)
 
 
+class Tekstcontrole:
+    """The text checks of one operation, prepared once from its `Tekstinvoer`s: a literal's verdict
+    at analysis (its value never changes), a variable of a text type in one loop, anything deeper
+    (lists, input objects) walked with its type. The same verdicts as `tekstfouten` over each input
+    (tests/test_limieten.py holds the two together), for a fraction of the work per request."""
+
+    def __init__(self, teksten: list[Tekstinvoer]):
+        variabel = [t for t in teksten if t.variabele is not None]
+        self.vast = [f for t in teksten if t.variabele is None for f in tekstfouten(t, {})]
+        self.eenvoudig = [(t.variabele or "", t.soort, t.veld) for t in variabel if is_tekst(_zonder_non_null(t.type_))]
+        self.diep = [t for t in variabel if not is_tekst(_zonder_non_null(t.type_))]
+
+    def fouten(self, variabelen: dict[str, Any]) -> list[tuple[str, str]]:
+        """(field, reason) for each text that breaks the rules, with this request's variables."""
+        uit = list(self.vast)
+        for naam, soort_, veld in self.eenvoudig:
+            waarde = variabelen.get(naam)
+            if isinstance(waarde, str) and (reden := tekstfout(waarde, soort_)):
+                uit.append((veld, reden))
+        for t in self.diep:
+            uit.extend(tekstfouten(t, variabelen))
+        return uit
+
+
+def _zonder_non_null(type_: Any) -> Any:
+    return type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+
+
 def _in_waarde(waarde: Any, type_: Any, pad: str, soort_: Tekstsoort) -> Iterator[tuple[str, str]]:
     """Text rules over a variable's JSON value, walked with its input type (wrong shapes are left to coercion)."""
     if isinstance(type_, GraphQLNonNull):
