@@ -1,5 +1,5 @@
 """The compiled path's SQL (schema/gecompileerd.py): the search page and the lookup as one statement
-each, compiled once for asyncpg, and the path's own driver pool."""
+each, compiled once for asyncpg, and the path's own connections."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from ..models import Bevoegdheid, Leraar
 from ..resolvers import leraren
+from .leesverbindingen import Leesverbindingen
 
 # --- the statements ------------------------------------------------------------------------------
 
@@ -111,32 +112,24 @@ async def compileer_pool(
     luisteraars: list[Callable[[str], None]],
     statement_timeout_ms: int = 0,
     connect_timeout_seconds: float = 0,
-) -> Any:
-    """The compiled path's own asyncpg pool: connections opened as needed, kept for 16 concurrent
-    requests and more; JIT off, the read statement timeout and the connect timeout as on the engine
-    (db.py). A connection the server closed is replaced by asyncpg at acquire. When `luisteraars`
-    has any (the test suite's statement counter) before a connection opens, each statement it runs
-    is told to them; otherwise the driver's query logging stays off the hot path."""
+) -> Leesverbindingen:
+    """The compiled path's own asyncpg connections (schema/leesverbindingen.py): opened as needed,
+    kept for 16 concurrent requests and more; JIT off, the read statement timeout and the connect
+    timeout as on the engine (db.py). When `luisteraars` has any (the test suite's statement
+    counter) before a connection opens, each statement it runs is told to them; otherwise the
+    driver's query logging stays off the hot path."""
     import asyncpg
     from sqlalchemy.engine import make_url
 
     from ..db import pg_connect_args
 
     dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    args = pg_connect_args(statement_timeout_ms, connect_timeout_seconds)
 
-    async def bij_verbinden(verbinding: Any) -> None:
+    async def verbind() -> Any:
+        verbinding = await asyncpg.connect(dsn, **args)
         if luisteraars:
             verbinding.add_query_logger(lambda q: [f(q.query) for f in luisteraars])
+        return verbinding
 
-    async def niets_terug_te_zetten(_verbinding: Any) -> None:
-        """The compiled path only reads, one statement outside any transaction, and leaves no
-        session state behind: the pool's default reset would be a second round trip per request."""
-
-    return await asyncpg.create_pool(
-        dsn,
-        min_size=0,
-        max_size=20,
-        init=bij_verbinden,
-        reset=niets_terug_te_zetten,
-        **pg_connect_args(statement_timeout_ms, connect_timeout_seconds),
-    )
+    return Leesverbindingen(verbind, max_size=20, luisteraars=luisteraars)
