@@ -125,6 +125,12 @@ async def compileer_pool(
 
     dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
     args = pg_connect_args(statement_timeout_ms, connect_timeout_seconds)
+    # Generic plans: these few statements run thousands of times a second with other values, and
+    # PostgreSQL's default (auto) planned the search page afresh at every execution, which cost more
+    # than running it: 0.63 against 0.39 ms for "jansen" on 300,000 teachers, and the generic plan was
+    # faster for every term tried, broad ("a": 0.97 against 0.77 ms), empty and a registernummer alike,
+    # with the same answers (bench, 2026-12-01). Plans never change what a statement returns.
+    args["server_settings"]["plan_cache_mode"] = "force_generic_plan"
 
     async def verbind() -> Any:
         verbinding = await asyncpg.connect(dsn, **args)
