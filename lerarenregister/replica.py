@@ -41,7 +41,7 @@ PoolMaker = Callable[[str, float], Awaitable[Any]]
 
 
 class Replica:
-    """The replica's pools (the executor's engine, the compiled path's asyncpg pool), whether it may be
+    """The replica's pools (the executor's engine, the compiled path's own asyncpg connections), whether it may be
     asked now, and the data version last read on it (its own cache: the primary's may be newer)."""
 
     def __init__(self, settings: Settings, engine: AsyncEngine, compileer_pool: Any):

@@ -82,8 +82,8 @@ def create_app(settings: Settings | None = None, sporen: Sporen | None = None) -
         # committed data only (READ COMMITTED takes a snapshot per statement inside a transaction too).
         staat["lees_engine"] = engine.execution_options(isolation_level="AUTOCOMMIT")
         staat["lezer"] = make_sessionmaker(staat["lees_engine"])
-        # Registered documents are compiled to PostgreSQL statements, run on a driver pool of their own
-        # (schema/gecompileerd.py); on SQLite the executor answers them.
+        # Registered documents are compiled to PostgreSQL statements (schema/gecompileerd.py), run on
+        # asyncpg connections of their own (schema/leesverbindingen.py); on SQLite the executor answers them.
         staat["compileer"] = engine.dialect.name == "postgresql"
         staat["compileer_pool"] = (
             await compileer_pool(

@@ -136,7 +136,7 @@ BEMONSTER_SECONDEN = 1.0  # how often each worker samples its pools between scra
 
 
 def volg_pools(engine: Any, compileer_pool: Any = None) -> Callable[[], None]:
-    """Sample how many connections the engine's pool and the compiled path's asyncpg pool have
+    """Sample how many connections the engine's pool and the compiled path's own asyncpg connections have
     checked out: once a second in the background and at each scrape (a few attribute reads; no
     events that a connection replaced at checkout could leave unbalanced). Not per request: asyncpg
     counts its idle connections by walking the pool, which cost every request about 40 µs

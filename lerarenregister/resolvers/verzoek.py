@@ -90,7 +90,7 @@ class Verzoek:
         self.inzage = Inzage(db, viewer, vandaag)
         self._loaders: Loaders | None = None
         self.inzagen = Inzagen()  # the access log of this request, written when it is answered
-        # The compiled path's asyncpg pool on the primary, for a read that writes nothing (the row
+        # The compiled path's own asyncpg connections on the primary, for a read that writes nothing (the row
         # path's `ik`); None when the request may not use it (SQLite, a write, the replica).
         self.pool: Any = None
 

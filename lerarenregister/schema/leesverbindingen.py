@@ -22,6 +22,8 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+import asyncpg
+
 
 class Leesverbindingen:
     """The compiled path's connections: `acquire()` as asyncpg's Pool has it, `get_size`,
@@ -43,8 +45,6 @@ class Leesverbindingen:
 
     @contextlib.asynccontextmanager
     async def acquire(self) -> AsyncIterator[Any]:
-        import asyncpg
-
         if self._gesloten:
             raise asyncpg.InterfaceError("the compiled path's connections are closed")
         async with self._plaatsen:

@@ -365,7 +365,7 @@ class RijenPlan:
     async def _ik(self, v: Any, g: rg.Gegevens, venster_: tuple[int, int]) -> bool:
         if v.pool is not None and v.viewer.in_inzagelog is None:
             # Nothing of this request is written (a teacher's own reads are not logged): its reads
-            # go on the compiled path's asyncpg pool (read timeout, statement counting, no reset),
+            # go on the compiled path's own asyncpg connections (read timeout, statement counting, no reset),
             # and no session is opened at all: about a quarter of a millisecond a request.
             async with v.pool.acquire() as ruw:
                 return await self._ik_op(v, g, venster_, rg.Verbinding(ruw, None))
