@@ -372,16 +372,17 @@ class RijenPlan:
         return await self._ik_op(v, g, venster_, await rg.Verbinding.van(v.db))
 
     async def _ik_op(self, v: Any, g: rg.Gegevens, venster_: tuple[int, int], con: rg.Verbinding) -> bool:
-        gevonden = await con.rijen(rg.EIGEN_LERAAR, list(v.viewer.hashes))
+        hashes = list(v.viewer.hashes)
+        if self.bouw.argumenten is None:  # no portfolio asked: the teacher's row alone
+            gevonden = await con.rijen(rg.EIGEN_LERAAR, hashes)
+        else:  # the row, the page and its links in one statement
+            limit, offset = venster_
+            gevonden = await rg.ik(g, con, hashes, limit, offset, "bevoegdheden" in self.bouw.gevraagd)
         if len(gevonden) != 1:
             return False  # nobody (or, impossibly, two): the executor's error
         g.leraar = gevonden[0]
-        leraar_id = g.leraar["id"]
-        v.inzage.ken_leraar(leraar_id)
+        v.inzage.ken_leraar(g.leraar["id"])
         await v.inzage.laad(gevonden)
-        if self.bouw.argumenten is not None:
-            limit, offset = venster_
-            await rg.portfolio(g, con, leraar_id, limit, offset, "bevoegdheden" in self.bouw.gevraagd)
         return True
 
 
