@@ -42,6 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from .db import migrate
+    from .http import koppencontrole
     from .logboek import configuratie
     from .werkers import MULTIPROC, metrics_map
 
@@ -76,6 +77,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
             app = create_app(settings)
             _gc_voor_een_server()
+            koppencontrole.installeer()
         _na_sigterm_klaar()
         # On SIGTERM uvicorn stops accepting, lets requests in flight finish (at most the graceful time;
         # then it cancels them, and an unfinished write is rolled back), and only then runs the

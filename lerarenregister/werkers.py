@@ -44,9 +44,11 @@ def metrics_map() -> Callable[[], None]:
 def app() -> Starlette:
     """The app factory each worker calls (`lerarenregister.werkers:app`)."""
     from .cli import _gc_voor_een_server
+    from .http import koppencontrole
     from .server import create_app
     from .settings import Settings
 
     register = create_app(Settings())
     _gc_voor_een_server()
+    koppencontrole.installeer()
     return register

@@ -65,3 +65,14 @@ def test_catalogus_woorden_op_de_grens() -> None:
     assert tekstfout("  ".join(["w"] * CATALOGUS_MAX_WOORDEN) + "  ", C) is None  # white space is no word
     assert tekstfout(" ".join(["w"] * (CATALOGUS_MAX_WOORDEN + 1)), C) is not None
     assert tekstfout(" ".join(["w"] * (CATALOGUS_MAX_WOORDEN + 1)), Z) is None  # teachers: one prefix, not words
+
+
+def test_snelle_weg_voor_ascii_zegt_wat_het_patroon_zegt() -> None:
+    """Printable ASCII skips the search: every character up to U+3000, alone and amid ASCII, gets
+    the verdict of the patterns themselves."""
+    from lerarenregister.regels.tekst import _VERBODEN_KORT, _VERBODEN_LANG
+
+    for code in range(0x3000):
+        for tekst in (chr(code), f"ab{chr(code)}cd"):
+            for soort, patroon in ((Tekstsoort.KORT, _VERBODEN_KORT), (Tekstsoort.LANG, _VERBODEN_LANG)):
+                assert (tekstfout(tekst, soort) is not None) == (patroon.search(tekst) is not None), (code, soort)

@@ -35,9 +35,12 @@ def _teken(t: str) -> str:
 
 def tekstfout(waarde: str, soort: Tekstsoort) -> str | None:
     """What is wrong with this text for a field of this kind, or None when nothing is."""
-    verboden = (_VERBODEN_LANG if soort is Tekstsoort.LANG else _VERBODEN_KORT).search(waarde)
-    if verboden:
-        return f"contains a character that is not allowed here ({_teken(verboden.group())})"
+    # Printable ASCII holds none of the characters refused (all lie outside U+0020–U+007E): two C
+    # calls where the search costs about 0.4 µs, for the common case of every request's text.
+    if not (waarde.isascii() and waarde.isprintable()):
+        verboden = (_VERBODEN_LANG if soort is Tekstsoort.LANG else _VERBODEN_KORT).search(waarde)
+        if verboden:
+            return f"contains a character that is not allowed here ({_teken(verboden.group())})"
     if soort in (Tekstsoort.ZOEKTERM, Tekstsoort.ZOEKTERM_CATALOGUS) and len(waarde) > ZOEKTERM_MAX_TEKENS:
         return f"a search term has at most {ZOEKTERM_MAX_TEKENS} characters"
     if soort is Tekstsoort.ZOEKTERM_CATALOGUS and len(waarde.split()) > CATALOGUS_MAX_WOORDEN:

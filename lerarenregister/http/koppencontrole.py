@@ -1,0 +1,69 @@
+"""uvicorn's check of every response header, its own verdicts remembered.
+
+uvicorn's httptools protocol refuses a response header whose name or value holds a byte that may
+not be there (header injection), with one regular-expression search each: `HEADER_RE.search(name)`
+and `HEADER_VALUE_RE.search(value)`. A search costs about 400 ns however short the text (the
+matcher's set-up, not the bytes), so two per header and eight to ten headers an answer cost a
+public lookup some 7 µs of its 150, and the rate limit's three RateLimit-* headers alone 2.5 µs:
+the larger part of what issue 9's checks cost the lookup (bench/RESULTS.md).
+
+The texts repeat: the same few names on every answer, and mostly the same values (a content type,
+a remaining budget, seconds to a reset). `installeer()` puts in the patterns' place a `Bewaard`
+per pattern, whose `search` answers from what the pattern itself said about that very text
+before, and asks the pattern when it has not seen it: the verdict is always the pattern's. It keeps
+at most `MAX_BEWAARD` texts per pattern (a client's X-Request-ID is echoed, so values are not a
+closed set); when full it starts again. When uvicorn no longer has these patterns, nothing is
+replaced and uvicorn checks as it always did (tests/test_koppencontrole.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+log = logging.getLogger("lerarenregister.koppencontrole")
+
+MAX_BEWAARD = 4096
+_NAMEN = ("HEADER_RE", "HEADER_VALUE_RE")
+
+
+class Bewaard:
+    """`re.Pattern.search` with the pattern's answers per text remembered (true when it found
+    something, None when not: uvicorn asks no more than that)."""
+
+    __slots__ = ("patroon", "_bekend")
+
+    def __init__(self, patroon: re.Pattern[bytes]):
+        self.patroon = patroon
+        self._bekend: dict[bytes, bool | None] = {}
+
+    def search(self, waarde: bytes) -> bool | None:
+        try:
+            return self._bekend[waarde]
+        except KeyError:
+            gevonden = True if self.patroon.search(waarde) else None
+            if len(self._bekend) >= MAX_BEWAARD:
+                self._bekend.clear()
+            self._bekend[waarde] = gevonden
+            return gevonden
+        except TypeError:  # unhashable (a bytearray): not remembered
+            return True if self.patroon.search(waarde) else None
+
+
+def installeer() -> bool:
+    """Put a `Bewaard` in place of uvicorn's two header patterns (once per process); False when
+    uvicorn has no such patterns."""
+    try:
+        from uvicorn.protocols.http import httptools_impl
+    except ImportError:  # uvicorn without httptools: h11 checks headers its own way
+        return False
+    huidig: list[Any] = [getattr(httptools_impl, naam, None) for naam in _NAMEN]
+    if all(isinstance(p, Bewaard) for p in huidig):
+        return True
+    if not all(isinstance(p, re.Pattern) for p in huidig):
+        log.warning("uvicorn has no header patterns where koppencontrole looks; uvicorn checks headers itself")
+        return False
+    for naam, patroon in zip(_NAMEN, huidig, strict=True):
+        setattr(httptools_impl, naam, Bewaard(patroon))
+    return True
