@@ -44,6 +44,7 @@ from ..resolvers import leraren
 from ..resolvers.fouten import RegisterFout
 from ..resolvers.paginering import Pagina, venster
 from . import rijengegevens as rg
+from . import rijenik
 from .rijenbouw import genereer
 from .rijenlezers import LEZERS, ONDERWERP, ONDERWERP_EXPRESSIE, TOEGESTAAN, zet_om
 from .zichtbaarheid import STRUCTUREEL, controleer
@@ -372,12 +373,8 @@ class RijenPlan:
         return await self._ik_op(v, g, venster_, await rg.Verbinding.van(v.db))
 
     async def _ik_op(self, v: Any, g: rg.Gegevens, venster_: tuple[int, int], con: rg.Verbinding) -> bool:
-        hashes = list(v.viewer.hashes)
-        if self.bouw.argumenten is None:  # no portfolio asked: the teacher's row alone
-            gevonden = await con.rijen(rg.EIGEN_LERAAR, hashes)
-        else:  # the row, the page and its links in one statement
-            limit, offset = venster_
-            gevonden = await rg.ik(g, con, hashes, limit, offset, "bevoegdheden" in self.bouw.gevraagd)
+        pagina = venster_ if self.bouw.argumenten is not None else None  # None: no portfolio asked
+        gevonden = await rijenik.ik(g, con, list(v.viewer.hashes), pagina, "bevoegdheden" in self.bouw.gevraagd)
         if len(gevonden) != 1:
             return False  # nobody (or, impossibly, two): the executor's error
         g.leraar = gevonden[0]
