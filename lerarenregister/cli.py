@@ -42,7 +42,6 @@ def cmd_serve(args: argparse.Namespace) -> None:
     import uvicorn
 
     from .db import migrate
-    from .http import koppencontrole
     from .logboek import configuratie
     from .werkers import MULTIPROC, metrics_map
 
@@ -76,8 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
             from .server import create_app
 
             app = create_app(settings)
-            _gc_voor_een_server()
-            koppencontrole.installeer()
+            voor_een_server()
         _na_sigterm_klaar()
         # On SIGTERM uvicorn stops accepting, lets requests in flight finish (at most the graceful time;
         # then it cancels them, and an unfinished write is rolled back), and only then runs the
@@ -124,6 +122,15 @@ def _na_sigterm_klaar() -> None:
 
 
 GC_JONG = 20_000  # the cyclic collector's youngest generation in a server (see _gc_voor_een_server)
+
+
+def voor_een_server() -> None:
+    """What a server process does once its app is built, one worker or each of several: the
+    collector set for a server, uvicorn's header checks remembered (http/koppencontrole.py)."""
+    from .http import koppencontrole
+
+    _gc_voor_een_server()
+    koppencontrole.installeer()
 
 
 def _gc_voor_een_server() -> None:

@@ -43,12 +43,10 @@ def metrics_map() -> Callable[[], None]:
 
 def app() -> Starlette:
     """The app factory each worker calls (`lerarenregister.werkers:app`)."""
-    from .cli import _gc_voor_een_server
-    from .http import koppencontrole
+    from .cli import voor_een_server
     from .server import create_app
     from .settings import Settings
 
     register = create_app(Settings())
-    _gc_voor_een_server()
-    koppencontrole.installeer()
+    voor_een_server()
     return register

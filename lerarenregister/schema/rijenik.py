@@ -9,12 +9,22 @@ from __future__ import annotations
 from ..resolvers.paginering import Pagina, totaal_uit_venster
 from .rijengegevens import Gegevens, Rij, Verbinding
 
+_LERAAR_KOLOMMEN = (
+    "id",
+    "registernummer",
+    "voorletters",
+    "tussenvoegsel",
+    "achternaam",
+    "voornamen",
+    "geboortedatum",
+    "status",
+    "geregistreerd_op",
+    "portfolio_openbaar",
+    "eerste_levering_op",
+)
 # The logged-in teacher matched as Inzage.eigen_leraar_id matches it (by BSN hash), its row read in the
 # same statement.
-EIGEN_LERAAR = (
-    "SELECT id, registernummer, voorletters, tussenvoegsel, achternaam, voornamen, geboortedatum, status, "
-    "geregistreerd_op, portfolio_openbaar, eerste_levering_op FROM leraar WHERE bsn_hash = ANY($1::varchar[])"
-)
+EIGEN_LERAAR = f"SELECT {', '.join(_LERAAR_KOLOMMEN)} FROM leraar WHERE bsn_hash = ANY($1::varchar[])"
 PORTFOLIO_AANTAL = "SELECT count(*) FROM portfolio_activiteit WHERE leraar_id = $1"
 # `ik` with its portfolio page in one statement, where the teacher's row, the page and its links took
 # three (each round trip costs the server about 50 µs of CPU, whatever the statement; issue 12): the
@@ -23,12 +33,8 @@ PORTFOLIO_AANTAL = "SELECT count(*) FROM portfolio_activiteit WHERE leraar_id = 
 # one shape whose columns are those of the three, NULL where a kind has none. A page is read only
 # for exactly one teacher, as `_ik_op` answers only then. The links come as ids, not as a
 # bevoegdheid per link: the few bevoegdheden once, not once per entry.
-_IK_LERAAR = (
-    "id, registernummer, voorletters, tussenvoegsel, achternaam, voornamen, geboortedatum, status, "
-    "geregistreerd_op, portfolio_openbaar, eerste_levering_op"
-)
-_IK_KOLOMMEN = (  # (name, type) after rij, id and leraar_id, in the row's order
-    *((k, None) for k in _IK_LERAAR.split(", ")[1:]),
+_IK_KOLOMMEN = (  # (name, type) after rij, id and leraar_id, in the row's order; the teacher's typed by its table
+    *((k, "") for k in _LERAAR_KOLOMMEN[1:]),
     ("titel", "varchar"),
     ("datum", "date"),
     ("uren", "float8"),
@@ -55,14 +61,14 @@ def _ik_rijen(rij: int, id_: str, leraar_id: str, waarden: dict[str, str]) -> st
 
 
 def _ik(koppelingen: bool) -> str:
-    leraar = {k: k for k in _IK_LERAAR.split(", ")[1:]}
+    leraar = {k: k for k in _LERAAR_KOLOMMEN[1:]}
     entry = {k: k for k in ("titel", "datum", "uren", "gebied", "bron", "totaal_aantal")}
     if koppelingen:
         entry["bevoegdheid_ids"] = (
             "ARRAY(SELECT pb.bevoegdheid_id FROM portfolio_bevoegdheid pb WHERE pb.activiteit_id = p.id ORDER BY 1)"
         )
     sql = (
-        f"WITH l AS (SELECT {_IK_LERAAR} FROM leraar WHERE bsn_hash = ANY($1::varchar[])), "
+        f"WITH l AS ({EIGEN_LERAAR}), "
         "p AS (SELECT a.id, a.leraar_id, a.titel, a.datum, a.uren, a.gebied, a.bron, count(*) OVER () AS totaal_aantal "
         "FROM portfolio_activiteit a WHERE a.leraar_id = (SELECT min(id) FROM l) AND (SELECT count(*) FROM l) = 1 "
         "ORDER BY a.datum DESC, a.id DESC LIMIT $2 OFFSET $3) "
