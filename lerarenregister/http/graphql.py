@@ -231,8 +231,7 @@ def graphql_routes(
         plan = staat["documenten"].plan(query, operatie) if viewer is ANONIEM and staat.get("compileer") else None
         if plan is not None:  # a registered document: one statement (schema/gecompileerd.py)
             pool = staat["compileer_pool"] if replica is None else replica.compileer_pool
-            async with pool.acquire() as verbinding:
-                gecompileerd = await plan.antwoord(verbinding, variabelen)
+            gecompileerd = await plan.antwoord(pool, variabelen)
             if gecompileerd is not None:
                 gemeten.fouten(gecompileerd.get("errors"))
                 storing = ergste_storing(gecompileerd.get("errors", ()))

@@ -50,7 +50,8 @@ from ..resolvers.paginering import PUBLIEK_MAX, Pagina
 from ..storingen import TIMEOUT, storingscode
 from . import zichtbaarheidsregels
 from .fouten import formatteer
-from .gecompileerd_sql import OPZOEK, ZOEK, compileer_pool
+from .gecompileerd_sql import OPZOEKEN, ZOEK, compileer_pool
+from .leesverbindingen import Leesverbindingen
 from .relay import page_info
 from .zichtbaarheid import ROOTS, STRUCTUREEL
 
@@ -241,18 +242,17 @@ class Plan:
     bouw: Bouwer
     soort: str  # "zoek" | "opzoek"
 
-    async def antwoord(self, verbinding: Any, variabelen: dict[str, Any] | None) -> dict[str, Any] | None:
+    async def antwoord(self, pool: Leesverbindingen, variabelen: dict[str, Any] | None) -> dict[str, Any] | None:
         """The response, or None when the executor must answer (input it would reject).
 
-        `verbinding` is an asyncpg connection of the request's own (no ORM session: nothing here needs one)."""
+        `pool` holds the compiled path's asyncpg connections (no ORM session: nothing here needs one):
+        a search takes one for its statement, a lookup goes with the others that arrive with it."""
         waarden = get_variable_values(self.schema, self.operatie.variable_definitions or (), variabelen or {})
         if isinstance(waarden, list):
             return None
         try:
             argumenten = get_argument_values(self.schema.query_type.fields[self.veld.name.value], self.veld, waarden)
-            bron = await (
-                self._zoek(verbinding, argumenten) if self.soort == "zoek" else self._opzoek(verbinding, argumenten)
-            )
+            bron = await (self._zoek(pool, argumenten) if self.soort == "zoek" else self._opzoek(pool, argumenten))
         except (GraphQLError, RegisterFout, _Afwijzing):
             return None
         except Exception as exc:  # the statement timeout: null at the field with TIMEOUT, as the executor
@@ -270,26 +270,25 @@ class Plan:
             antwoord["errors"] = formatteer(fouten)[0]
         return antwoord
 
-    async def _zoek(self, verbinding: Any, arg: dict[str, Any]) -> Pagina[_Leraar]:
+    async def _zoek(self, pool: Leesverbindingen, arg: dict[str, Any]) -> Pagina[_Leraar]:
         limit, offset = paginering.venster(arg.get("first"), arg.get("after"), PUBLIEK_MAX)
         params, met_exact, met_namen = leraren.zoekparameters(arg["zoekterm"])
-        rijen = await ZOEK.rijen(
-            verbinding,
-            {
-                **params,
-                "met_exact": met_exact,
-                "met_namen": met_namen,
-                "tot": offset + limit,
-                "limit": limit,
-                "offset": offset,
-            },
-        )
+        waarden = {
+            **params,
+            "met_exact": met_exact,
+            "met_namen": met_namen,
+            "tot": offset + limit,
+            "limit": limit,
+            "offset": offset,
+        }
+        async with pool.acquire() as verbinding:
+            rijen = await ZOEK.rijen(verbinding, waarden)
         items = [_Leraar(r, orjson.loads(r["bevoegdheden_json"])) for r in rijen if r["id"] is not None]
         return Pagina(items, offset, rijen[0]["totaal"])
 
-    async def _opzoek(self, verbinding: Any, arg: dict[str, Any]) -> _Leraar | None:
-        rijen = await OPZOEK.rijen(verbinding, {"nummer": arg["registernummer"].strip()})
-        return _Leraar(rijen[0], orjson.loads(rijen[0]["bevoegdheden_json"])) if rijen else None
+    async def _opzoek(self, pool: Leesverbindingen, arg: dict[str, Any]) -> _Leraar | None:
+        rij = await OPZOEKEN.haal(pool, arg["registernummer"].strip())
+        return None if rij is None else _Leraar(rij, orjson.loads(rij["bevoegdheden_json"]))
 
 
 _WORTELS = {"zoekLeraren": "zoek", "leraar": "opzoek"}  # the root fields compiled, and how

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Boolean, bindparam, func, literal, literal_column, select, true, union_all
+from sqlalchemy import ARRAY, Boolean, any_, bindparam, func, literal, literal_column, select, true, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from ..models import Bevoegdheid, Leraar
 from ..resolvers import leraren
+from .bundel import Bundel
 from .leesverbindingen import Leesverbindingen
 
 # --- the statements ------------------------------------------------------------------------------
@@ -82,8 +83,10 @@ def _zoek_statement() -> Any:
 
 
 def _opzoek_statement() -> Any:
+    """Any number of lookups at once (schema/bundel.py), each row with its registernummer."""
+    nummers = bindparam("nummers", type_=ARRAY(Leraar.registernummer.type))
     return select(*_KOLOMMEN, _bevoegdheden_van(Leraar.id).label("bevoegdheden_json")).where(
-        leraren.IN_REGISTER & (Leraar.registernummer == bindparam("nummer"))
+        leraren.IN_REGISTER & (Leraar.registernummer == any_(nummers))
     )
 
 
@@ -105,6 +108,15 @@ class _Sql:
 
 ZOEK = _Sql(_zoek_statement())
 OPZOEK = _Sql(_opzoek_statement())
+
+
+async def _opzoeken(pool: Leesverbindingen, nummers: list[str]) -> list[Any]:
+    async with pool.acquire() as verbinding:
+        return await OPZOEK.rijen(verbinding, {"nummers": nummers})
+
+
+# The lookups of one pool (the primary's or the replica's) that arrive together, as one statement.
+OPZOEKEN = Bundel(_opzoeken, "registernummer")
 
 
 async def compileer_pool(
@@ -134,6 +146,9 @@ async def compileer_pool(
 
     async def verbind() -> Any:
         verbinding = await asyncpg.connect(dsn, **args)
+        # asyncpg learns a parameter's array type by a catalogue query, once per connection: asked here,
+        # not by the first lookup, which then is one statement like every other.
+        await verbinding.fetchval("SELECT $1::varchar[]", [])
         if luisteraars:
             verbinding.add_query_logger(lambda q: [f(q.query) for f in luisteraars])
         return verbinding
