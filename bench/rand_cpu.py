@@ -47,9 +47,10 @@ class ZonderControles(Limieten):
 
     def controleer(
         self, query: str, operatie: str | None, variabelen: dict[str, Any] | None, aangemeld: bool
-    ) -> Operatie | None:
+    ) -> tuple[Operatie, int] | None:
         analyse = self.analyse(query)
-        return None if analyse.fout is not None else analyse.operatie(operatie)
+        op = None if analyse.fout is not None else analyse.operatie(operatie)
+        return None if op is None else (op, op.kosten(variabelen))  # the cost for the metrics
 
 
 class Antwoord:

@@ -178,11 +178,13 @@ def graphql_routes(
             return fout(413, "PAYLOAD_TOO_LARGE", f"the query text is longer than {settings.max_body_bytes} characters")
         # Depth, cost and free text: decided before the data version, the compiled path or any resolver.
         try:
-            operatie_ = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
+            gecontroleerd = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
         except Weigering as w:
             return graphql_antwoord({"data": None, "errors": w.fouten}, media)
-        if operatie_ is not None:
-            gemeten.operatie, gemeten.kosten = operatie_.naam, operatie_.kosten(variabelen)
+        operatie_ = None
+        if gecontroleerd is not None:
+            operatie_, gemeten.kosten = gecontroleerd
+            gemeten.operatie = operatie_.naam
         if operatie_ is None and operatie is None and len(limieten.analyse(query).operaties) > 1:
             # GraphQL's GetOperation: several operations and no name is a request error. strawberry would
             # run the first one, unchecked by the limits above (they know no operation to check).

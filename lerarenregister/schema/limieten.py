@@ -92,8 +92,9 @@ class Operatie:
     _bekend: dict[tuple[Any, ...], int] = field(default_factory=dict, repr=False, compare=False)
 
     def kosten(self, variabelen: dict[str, Any] | None) -> int:
-        """The estimate for these variables; asked twice a request (the check, the metrics), and the
-        same variables again by the next client: remembered per shape of the values that count."""
+        """The estimate for these variables; asked once a request (the check, which hands it to the
+        metrics), and the same variables again by the next client: remembered per shape of the
+        values that count."""
         sleutel = vorm(self._variabelen, variabelen or {})
         kosten = self._bekend.get(sleutel)
         if kosten is None:
@@ -149,8 +150,9 @@ class Limieten:
 
     def controleer(
         self, query: str, operatie: str | None, variabelen: dict[str, Any] | None, aangemeld: bool
-    ) -> Operatie | None:
-        """Refuse (Weigering) what breaks a limit; the operation that will run, when it is known."""
+    ) -> tuple[Operatie, int] | None:
+        """Refuse (Weigering) what breaks a limit; the operation that will run and its estimated
+        cost (for the metrics too), when the operation is known."""
         analyse = self.analyse(query)
         if analyse.fout is not None:
             raise analyse.fout
@@ -181,7 +183,7 @@ class Limieten:
         fouten = op.tekstcontrole.fouten(variabelen or {})
         if fouten:
             raise InvoerWeigering(fouten)
-        return op
+        return op, kosten
 
     def kosten(self, query: str, operatie: str | None = None, variabelen: dict[str, Any] | None = None) -> int:
         """The cost estimate of a document (for the README's table and the tests)."""
