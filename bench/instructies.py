@@ -147,15 +147,18 @@ def main() -> None:
     ap.add_argument("--url", default="postgresql://postgres@127.0.0.1:5432/lr_bench_100k")
     ap.add_argument("--aantal", type=int, default=2000, help="requests counted per server and scenario")
     ap.add_argument("--poort", type=int, default=18299)
+    ap.add_argument("--scenarios", default="leraar,get304", help="which of leraar and get304 (comma-separated)")
+    ap.add_argument("--varianten", default="aan,uit", help="which of aan and uit (comma-separated)")
     args = ap.parse_args()
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is needed (Debian: apt-get install valgrind)")
     invoer = harness.invoer_van(args.url, dt.date.fromisoformat(invoer_vandaag(args.url)))
     print(f"{'scenario':10} {'checks on':>12} {'checks off':>12} {'on / off':>9}")
-    for scenario in ("leraar", "get304"):
-        aan = tel("aan", scenario, args.url, invoer, args.aantal, args.poort)
-        uit = tel("uit", scenario, args.url, invoer, args.aantal, args.poort)
-        print(f"{scenario:10} {aan:12,} {uit:12,} {aan / uit:8.3f}x", flush=True)
+    varianten = args.varianten.split(",")
+    for scenario in args.scenarios.split(","):
+        aan = tel("aan", scenario, args.url, invoer, args.aantal, args.poort) if "aan" in varianten else 0
+        uit = tel("uit", scenario, args.url, invoer, args.aantal, args.poort) if "uit" in varianten else 0
+        print(f"{scenario:10} {aan:12,} {uit:12,} {aan / uit if aan and uit else 0:8.3f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -378,6 +378,11 @@ def test_tellers_vaste_vensters_en_vegen():
     assert een.aantal == 2
     c.veeg(2061.0)  # both windows ended
     assert "a" not in c.per_sleutel and "k" not in c.per_sleutel and not c.per_herkomst
+    assert c.volgende_veeg == 2062.0  # a second later at the earliest
+    c.tel("b", 0, 2061.5)  # its window ends at once, and no sweep is due yet
+    assert "b" in c.per_sleutel
+    c.tel("c", 60, 2062.0)  # now one is
+    assert "b" not in c.per_sleutel and "c" in c.per_sleutel
     assert c.tel("a", 60, 2062.0) == (1, 2122.0)
     for i in range(t.MAX_HERKOMSTEN + 10):
         c.onthoud(("p", str(i)), c.teller("a"))
@@ -398,3 +403,32 @@ async def test_snelle_weg_telt_als_de_sleutel(api):
         assert geweigerd(await vraag(a, peer="192.0.2.2", headers={"X-Forwarded-For": "203.0.113.7"}))
         r = await vraag(a, peer="192.0.2.1", headers={"X-Forwarded-For": "203.0.113.8"})
         assert r.status_code == 200 and stand(r)[1] == 2
+
+
+def test_besluit_koppen_uit_de_tabel_en_daarbuiten():
+    """The RateLimit-* headers come ready from tables up to _TABEL_MAX and are formatted beyond
+    them, with the same values either way; a window already ended says 0 seconds, never less."""
+    from lerarenregister.http.snelheid import _TABEL_MAX, Budget, limiet
+
+    groot = Budget.van(limiet("20000/day"), "publiek")
+    assert groot is not None
+    _, koppen, seconden, mag = groot.besluit(1, 1000.0 + 86400, 1000.0)
+    assert mag and seconden == 86400
+    assert dict(koppen) == {
+        b"ratelimit-limit": b"20000",
+        b"ratelimit-remaining": b"19999",  # beyond the table
+        b"ratelimit-reset": b"86400",
+    }
+    _, koppen, _, _ = groot.besluit(20000 - _TABEL_MAX, 1000.0 + _TABEL_MAX, 1000.0)  # the tables' last entries
+    assert dict(koppen)[b"ratelimit-remaining"] == str(_TABEL_MAX).encode()
+    assert dict(koppen)[b"ratelimit-reset"] == str(_TABEL_MAX).encode()
+    klein = Budget.van(limiet("5/minute"), "publiek")
+    assert klein is not None
+    _, koppen, seconden, mag = klein.besluit(7, 990.0, 1000.0)  # over the limit, the window past its end
+    assert not mag and seconden == 0
+    assert dict(koppen) == {
+        b"ratelimit-limit": b"5",
+        b"ratelimit-remaining": b"0",
+        b"ratelimit-reset": b"0",
+        b"retry-after": b"1",
+    }

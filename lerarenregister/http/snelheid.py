@@ -179,14 +179,20 @@ class Budget:
     def besluit(self, aantal: int, reset: float, nu: float) -> Besluit:
         """This request's decision, the `aantal`-th of a window that ends at `reset`: the RateLimit-*
         headers (and Retry-After over the limit), the seconds to the window's end, and whether it may go on."""
-        seconden = max(0, math.ceil(reset - nu))
+        seconden = math.ceil(reset - nu)
+        if seconden < 0:
+            seconden = 0
         over = self.item.amount - aantal
-        rest = max(0, over)
-        koppen = [
-            self.limiet_kop,
-            self.resten[rest] if rest < len(self.resten) else (b"ratelimit-remaining", str(rest).encode()),
-            self.resets[seconden] if seconden < len(self.resets) else (b"ratelimit-reset", str(seconden).encode()),
-        ]
+        rest = over if over > 0 else 0
+        try:  # from the tables (indexes are never negative here); beyond them, formatted
+            rest_kop = self.resten[rest]
+        except IndexError:
+            rest_kop = (b"ratelimit-remaining", str(rest).encode())
+        try:
+            reset_kop = self.resets[seconden]
+        except IndexError:
+            reset_kop = (b"ratelimit-reset", str(seconden).encode())
+        koppen = [self.limiet_kop, rest_kop, reset_kop]
         if over < 0:
             koppen.append((b"retry-after", str(max(1, seconden)).encode()))
         return self, koppen, seconden, over >= 0
@@ -245,7 +251,8 @@ class Snelheidsbegrenzer:
             self.tellers.onthoud(herkomst, teller)
         nu = time.time()
         teller.tel(nu, self.publiek.expiry)
-        self.tellers.veeg(nu)
+        if nu >= self.tellers.volgende_veeg:
+            self.tellers.veeg(nu)
         return self.publiek.besluit(teller.aantal, teller.einde, nu)
 
     async def beslis_later(self, scope: Scope, autorisatie: bytes | None, doorgestuurd: list[str]) -> Besluit | None:

@@ -48,7 +48,8 @@ class Tellers:
     def __init__(self) -> None:
         self.per_sleutel: dict[str, Teller] = {}
         self.per_herkomst: dict[Hashable, Teller] = {}
-        self._gesweept = 0.0
+        # When the next sweep is due: compared by the caller (a method call per request saved).
+        self.volgende_veeg = 0.0
 
     def teller(self, sleutel: str) -> Teller:
         t = self.per_sleutel.get(sleutel)
@@ -65,13 +66,13 @@ class Tellers:
         """Count one request against `sleutel`: the count and when the window ends."""
         t = self.teller(sleutel)
         t.tel(nu, expiry)
-        self.veeg(nu)
+        if nu >= self.volgende_veeg:
+            self.veeg(nu)
         return t.aantal, t.einde
 
     def veeg(self, nu: float) -> None:
-        """Drop the counters whose window ended, from both dictionaries at once, at most once a second."""
-        if nu - self._gesweept < SWEEP_SECONDEN:
-            return
-        self._gesweept = nu
+        """Drop the counters whose window ended, from both dictionaries at once; called once a
+        second at most (`volgende_veeg`)."""
+        self.volgende_veeg = nu + SWEEP_SECONDEN
         self.per_sleutel = {k: t for k, t in self.per_sleutel.items() if t.einde > nu}
         self.per_herkomst = {k: t for k, t in self.per_herkomst.items() if t.einde > nu}
