@@ -32,7 +32,8 @@ def test_zelfde_oordeel_als_het_patroon(patroon: re.Pattern[bytes]) -> None:
     for _ in range(2):  # asked, then remembered
         for t in teksten:
             assert bool(bewaard.search(t)) == bool(patroon.search(t)), t
-    assert bool(bewaard.search(bytearray(b"x y"))) == bool(patroon.search(bytearray(b"x y")))
+    with pytest.raises(TypeError):  # ASGI headers are bytes: anything else is refused, not passed unchecked
+        bewaard.search(bytearray(b"x y"))
     assert any(bewaard.search(t) for t in teksten) and any(not bewaard.search(t) for t in teksten)
 
 
@@ -40,7 +41,7 @@ def test_begrensd() -> None:
     bewaard = Bewaard(PATRONEN[1])
     for i in range(koppencontrole.MAX_BEWAARD * 2 + 5):
         assert bewaard.search(str(i).encode()) is None
-        assert len(bewaard._bekend) <= koppencontrole.MAX_BEWAARD
+        assert len(bewaard) <= koppencontrole.MAX_BEWAARD
     assert bewaard.search(b"\x00")
 
 
