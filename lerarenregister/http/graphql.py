@@ -181,10 +181,9 @@ def graphql_routes(
             gecontroleerd = limieten.controleer(query, operatie, variabelen, aangemeld=viewer is not ANONIEM)
         except Weigering as w:
             return graphql_antwoord({"data": None, "errors": w.fouten}, media)
-        operatie_ = None
-        if gecontroleerd is not None:
-            operatie_, gemeten.kosten = gecontroleerd
-            gemeten.operatie = operatie_.naam
+        operatie_, kosten = gecontroleerd or (None, None)
+        if operatie_ is not None:
+            gemeten.operatie, gemeten.kosten = operatie_.naam, kosten
         if operatie_ is None and operatie is None and len(limieten.analyse(query).operaties) > 1:
             # GraphQL's GetOperation: several operations and no name is a request error. strawberry would
             # run the first one, unchecked by the limits above (they know no operation to check).

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ARRAY, Boolean, any_, bindparam, func, literal, literal_column, select, true, union_all
+from sqlalchemy import ARRAY, Boolean, Text, any_, bindparam, func, literal, literal_column, select, true, union_all
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
@@ -84,7 +84,9 @@ def _zoek_statement() -> Any:
 
 def _opzoek_statement() -> Any:
     """Any number of lookups at once (schema/bundel.py), each row with its registernummer."""
-    nummers = bindparam("nummers", type_=ARRAY(Leraar.registernummer.type))
+    # text[], not varchar[]: asyncpg knows text[] and would learn varchar[] by a catalogue query on each
+    # new connection. varchar compares as text, and the unique index on registernummer serves ANY(text[]).
+    nummers = bindparam("nummers", type_=ARRAY(Text))
     return select(*_KOLOMMEN, _bevoegdheden_van(Leraar.id).label("bevoegdheden_json")).where(
         leraren.IN_REGISTER & (Leraar.registernummer == any_(nummers))
     )
@@ -146,9 +148,6 @@ async def compileer_pool(
 
     async def verbind() -> Any:
         verbinding = await asyncpg.connect(dsn, **args)
-        # asyncpg learns a parameter's array type by a catalogue query, once per connection: asked here,
-        # not by the first lookup, which then is one statement like every other.
-        await verbinding.fetchval("SELECT $1::varchar[]", [])
         if luisteraars:
             verbinding.add_query_logger(lambda q: [f(q.query) for f in luisteraars])
         return verbinding
