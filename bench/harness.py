@@ -716,6 +716,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--zonder-postgraphile", action="store_true")
     ap.add_argument(
         "--scenarios",
+        type=lambda tekst: frozenset(tekst.split(",")),
         help="only these read scenarios, comma-separated (zoek, zoek_uitvoerder, leraar, bestuur, ik, get304, "
         "bestuur304), for a quick look at one; the summary and targets then miss the others",
     )
@@ -881,8 +882,7 @@ def _main_servers(
         "voor": ["zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik"],
     }
     if args.scenarios:
-        gekozen = set(args.scenarios.split(","))
-        lees = {naam: [s for s in scs if s in gekozen] for naam, scs in lees.items()}
+        lees = {naam: [s for s in scs if s in args.scenarios] for naam, scs in lees.items()}
     etags_van: dict[str, list[tuple[str, str]]] = {}  # per server: its own ETags (voor's could differ)
     get_reden = None
     peil_van: dict[str, list[tuple[str, str]]] = {}  # per server: (token, ETag) of the board page polls
@@ -1277,7 +1277,7 @@ def profileer(
     ons.start()
     try:
         for scenario in ("zoek", "zoek_uitvoerder", "leraar", "bestuur", "ik"):
-            if args.scenarios and scenario not in args.scenarios.split(","):
+            if args.scenarios and scenario not in args.scenarios:
                 continue
             vs = verzoeken(scenario, "ons", invoer)
             wrk(ons, vs, 2, args.verbindingen)

@@ -72,6 +72,16 @@ def st() -> Statements:
     return Statements()
 
 
+async def _een_uit_en_wachtend(st: Statements, *sleutels: str) -> tuple[Bundel, Any, list[Any]]:
+    """A Bundel whose first lookup ("a") has its statement out, and lookups of `sleutels` waiting for it."""
+    b = Bundel(st, "nr")
+    eerste = asyncio.create_task(b.haal(P, "a"))
+    await _draai()
+    wachtend = [asyncio.create_task(b.haal(P, k)) for k in sleutels]
+    await _draai()
+    return b, eerste, wachtend
+
+
 async def test_alleen_gaat_meteen_en_wie_tijdens_een_statement_komt_gaat_samen(st):
     b = Bundel(st, "nr")
     eerste = asyncio.create_task(b.haal(P, "a"))
@@ -109,11 +119,7 @@ async def test_elke_pool_voor_zich(st):
 
 
 async def test_een_fout_treft_de_hele_groep_en_niet_de_volgende(st):
-    b = Bundel(st, "nr")
-    eerste = asyncio.create_task(b.haal(P, "a"))
-    await _draai()
-    groep = [asyncio.create_task(b.haal(P, k)) for k in ("b", "c")]
-    await _draai()
+    b, eerste, groep = await _een_uit_en_wachtend(st, "b", "c")
     st.laat(0)
     await _af(eerste)
     await _draai()
@@ -125,11 +131,7 @@ async def test_een_fout_treft_de_hele_groep_en_niet_de_volgende(st):
 
 
 async def test_afgebroken_wachter_wordt_overgeslagen(st):
-    b = Bundel(st, "nr")
-    eerste = asyncio.create_task(b.haal(P, "a"))
-    await _draai()
-    weg, blijft = asyncio.create_task(b.haal(P, "b")), asyncio.create_task(b.haal(P, "c"))
-    await _draai()
+    _, eerste, (weg, blijft) = await _een_uit_en_wachtend(st, "b", "c")
     weg.cancel()
     await _draai()
     st.laat(0)
@@ -143,12 +145,7 @@ async def test_afgebroken_wachter_wordt_overgeslagen(st):
 async def test_afgebroken_verzender_geeft_zijn_groep_door(st):
     """The task sending a group's statement is cancelled while it is out: the others' keys go with
     the next statement, sent by one of them, and nobody waits for ever."""
-    b = Bundel(st, "nr")
-    eerste = asyncio.create_task(b.haal(P, "a"))
-    await _draai()
-    tweede = asyncio.create_task(b.haal(P, "b"))  # will send the second group, then be cancelled
-    derde = asyncio.create_task(b.haal(P, "c"))
-    await _draai()
+    _, eerste, (tweede, derde) = await _een_uit_en_wachtend(st, "b", "c")  # tweede sends the second group
     st.laat(0)
     await _af(eerste)
     await _draai()
@@ -163,11 +160,7 @@ async def test_afgebroken_verzender_geeft_zijn_groep_door(st):
 
 async def test_afgebroken_op_zijn_beurt_geeft_de_beurt_door(st):
     """A waiter told to send, cancelled before it ran: the next waiter sends instead."""
-    b = Bundel(st, "nr")
-    eerste = asyncio.create_task(b.haal(P, "a"))
-    await _draai()
-    tweede, derde = asyncio.create_task(b.haal(P, "b")), asyncio.create_task(b.haal(P, "c"))
-    await _draai()
+    _, eerste, (tweede, derde) = await _een_uit_en_wachtend(st, "b", "c")
     st.laat(0)
     await asyncio.sleep(0)  # the first returns and gives the turn to the second, which has not run yet
     tweede.cancel()
