@@ -1,9 +1,10 @@
 """ "Current employer" (DOMAIN.md): a board with an appointment of the teacher that holds today.
 
 The rule itself is regels/datums.py `is_lopend` (begindatum <= today <= einddatum, none open-ended);
-this module is its one spelling in SQL, for the two questions the register asks of it: which of a
-page of teachers the asking board employs (resolvers/inzage.py), and a board's staff as a filter
-(resolvers/leraren.py `medewerkers`). tests/test_werkgever.py checks SQL and rule agree at the edges.
+this module is its one spelling in SQL, for the questions the register asks of it: which of a
+page of teachers the asking board employs (resolvers/inzage.py), and a board's staff, as a filter
+(resolvers/leraren.py `medewerkers`) or as the ids to start from (schema/rijengegevens.py `STAF`).
+tests/test_werkgever.py checks SQL and rule agree at the edges.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ def lopend(vandaag: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
 def huidig_bij(bestuur_id: int | ColumnElement[int], vandaag: dt.date | ColumnElement[dt.date]) -> ColumnElement[bool]:
     """Filter on Leraar: the board is a current employer of the teacher (the policy rule as a filter)."""
     return exists().where(Benoeming.leraar_id == Leraar.id, Benoeming.schoolbestuur_id == bestuur_id, lopend(vandaag))
+
+
+def personeel(bestuur_id: int | ColumnElement[int], vandaag: dt.date | ColumnElement[dt.date]) -> Select[Any]:
+    """The ids of the teachers this board currently employs, each once."""
+    return select(Benoeming.leraar_id).where(Benoeming.schoolbestuur_id == bestuur_id, lopend(vandaag)).distinct()
 
 
 def werknemers(bestuur_id: int, leraar_ids: Sequence[int], vandaag: dt.date) -> Select[Any]:

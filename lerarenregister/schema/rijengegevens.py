@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import Any, NamedTuple
 
 import asyncpg
-from sqlalchemy import Date, Integer, bindparam, func, select
+from sqlalchemy import Date, Integer, bindparam, func, literal_column, select, true
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 
 from ..auth.policy import Onderwerp
@@ -28,7 +28,7 @@ from ..models import Leraar
 from ..regels.herregistratie import Criteria
 from ..resolvers import herregistratie, leraren
 from ..resolvers.paginering import Pagina, totaal_uit_venster, venster
-from ..resolvers.werkgever import huidig_bij
+from ..resolvers.werkgever import personeel
 
 
 class Rij(asyncpg.Record):  # asyncpg ships no types: pyproject.toml lets this module subclass it
@@ -139,14 +139,23 @@ def _sql(statement: Any) -> tuple[str, tuple[str, ...]]:
 
 def _staf(met_status: bool) -> tuple[str, tuple[str, ...]]:
     """leraren.medewerkers' page (without gewijzigdSinds or a warnings filter), its window count
-    included, the current-employer rule taken from werkgever.huidig_bij with bound values."""
-    waar = huidig_bij(bindparam("bestuur", type_=Integer), bindparam("vandaag", type_=Date))
+    included, its teachers those of werkgever.personeel with bound values.
+
+    Written from the board's side: its current staff's ids first, then each teacher read by primary
+    key (a LATERAL with OFFSET 0, which the planner may not flatten). As `EXISTS` from `leraar` (the
+    executor's filter) the planner, estimating a large board's staff, chose a (parallel) scan of all
+    300,000 teachers for a board of 5,377: 62 ms against 24 ms this way (bench, 2026-12-02), and the
+    largest board's page set the whole dashboard's throughput. A small board's page is as fast either way."""
+    staf = personeel(bindparam("bestuur", type_=Integer), bindparam("vandaag", type_=Date)).subquery("staf")
+    per_leraar = select(*_STAF_KOLOMMEN, Leraar.zoeknaam).where(Leraar.id == staf.c.leraar_id)
     if met_status:
-        waar = waar & (Leraar.status == bindparam("status"))
+        per_leraar = per_leraar.where(Leraar.status == bindparam("status"))
+    rij = per_leraar.offset(literal_column("0")).lateral("leraar")
     return _sql(
-        select(*_STAF_KOLOMMEN, func.count().over().label("totaal_aantal"))
-        .where(waar)
-        .order_by(Leraar.zoeknaam, Leraar.registernummer)
+        select(*(rij.c[k.name] for k in _STAF_KOLOMMEN), func.count().over().label("totaal_aantal"))
+        .select_from(staf)
+        .join(rij, true())
+        .order_by(rij.c.zoeknaam, rij.c.registernummer)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
     )
