@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from lerarenregister.regels.tekst import CATALOGUS_MAX_WOORDEN, ZOEKTERM_MAX_TEKENS, Tekstsoort, tekstfout
+from lerarenregister.regels.tekst import (
+    _VERBODEN_KORT,
+    _VERBODEN_LANG,
+    CATALOGUS_MAX_WOORDEN,
+    ZOEKTERM_MAX_TEKENS,
+    Tekstsoort,
+    tekstfout,
+)
 
 K, L, Z, C = Tekstsoort.KORT, Tekstsoort.LANG, Tekstsoort.ZOEKTERM, Tekstsoort.ZOEKTERM_CATALOGUS
 
@@ -70,9 +77,16 @@ def test_catalogus_woorden_op_de_grens() -> None:
 def test_snelle_weg_voor_ascii_zegt_wat_het_patroon_zegt() -> None:
     """Printable ASCII skips the search: every character up to U+3000, alone and amid ASCII, gets
     the verdict of the patterns themselves."""
-    from lerarenregister.regels.tekst import _VERBODEN_KORT, _VERBODEN_LANG
-
     for code in range(0x3000):
         for tekst in (chr(code), f"ab{chr(code)}cd"):
             for soort, patroon in ((Tekstsoort.KORT, _VERBODEN_KORT), (Tekstsoort.LANG, _VERBODEN_LANG)):
                 assert (tekstfout(tekst, soort) is not None) == (patroon.search(tekst) is not None), (code, soort)
+
+
+def test_elke_tekstsoort_heeft_zijn_regel() -> None:
+    """A kind added without its rule would fail on its first text, as an AttributeError."""
+    for soort in Tekstsoort:
+        assert soort.verboden in (_VERBODEN_KORT, _VERBODEN_LANG), soort
+        assert soort.max_tekens is None or soort.max_tekens > 0, soort
+        assert soort.max_woorden is None or soort.max_woorden > 0, soort
+        assert tekstfout("gewoon", soort) is None, soort

@@ -28,7 +28,7 @@ from ..auth.tokens import TokenControle
 from ..settings import Settings
 from .cors import cors_opties
 from .meting import ANDERE, KLEIN_BODY, SCOPE_SLEUTEL, Meting, codes_uit
-from .snelheid import Snelheidsbegrenzer, Wacht, weiger
+from .snelheid import WACHT, Snelheidsbegrenzer, weiger
 from .verzoek_id import SCOPE_SLEUTEL as ID_SLEUTEL
 from .verzoek_id import kies
 
@@ -119,7 +119,7 @@ class Rand:
 
         try:
             besluit = self.snelheid.beslis(scope, autorisatie, doorgestuurd)
-            if besluit is Wacht.WACHT:
+            if besluit is WACHT:
                 besluit = await self.snelheid.beslis_later(scope, autorisatie, doorgestuurd)
             if besluit is not None:
                 budget, rl_koppen, seconden, toegestaan = besluit

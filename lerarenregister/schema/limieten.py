@@ -159,17 +159,27 @@ class Limieten:
         op = analyse.operatie(operatie)
         if op is None:  # no such operation, or not parseable: the executor says so with its own code
             return None
+        limiet = self.max_kosten_aangemeld if aangemeld else self.max_kosten_publiek
+        kosten = op.kosten(variabelen)
+        if op.diepte > self.max_diepte or kosten > limiet:
+            raise Weigeringen(self._weigeringen(op.diepte, kosten, limiet))
+        fouten = op.tekstcontrole.fouten(variabelen or {})
+        if fouten:
+            raise InvoerWeigering(fouten)
+        return op, kosten
+
+    def _weigeringen(self, diepte: int, kosten: int, limiet: int) -> list[Weigering]:
+        """Every limit the operation breaks: both, when both are broken (the client learns what to
+        change in one answer)."""
         weigeringen = []
-        if op.diepte > self.max_diepte:
+        if diepte > self.max_diepte:
             weigeringen.append(
                 Weigering(
                     "QUERY_TOO_DEEP",
-                    f"the operation is {op.diepte} levels deep; at most {self.max_diepte}",
-                    depth={"requested": op.diepte, "limit": self.max_diepte},
+                    f"the operation is {diepte} levels deep; at most {self.max_diepte}",
+                    depth={"requested": diepte, "limit": self.max_diepte},
                 )
             )
-        limiet = self.max_kosten_aangemeld if aangemeld else self.max_kosten_publiek
-        kosten = op.kosten(variabelen)
         if kosten > limiet:
             weigeringen.append(
                 Weigering(
@@ -178,12 +188,7 @@ class Limieten:
                     cost={"requested": kosten, "limit": limiet},
                 )
             )
-        if weigeringen:  # both, when both are broken: the client learns what to change in one answer
-            raise Weigeringen(weigeringen)
-        fouten = op.tekstcontrole.fouten(variabelen or {})
-        if fouten:
-            raise InvoerWeigering(fouten)
-        return op, kosten
+        return weigeringen
 
     def kosten(self, query: str, operatie: str | None = None, variabelen: dict[str, Any] | None = None) -> int:
         """The cost estimate of a document (for the README's table and the tests)."""
