@@ -45,11 +45,21 @@ class Bundel:
         self._vraag = vraag
         self._kolom = kolom
         self._staten: weakref.WeakKeyDictionary[Any, _Staat] = weakref.WeakKeyDictionary()
+        # The pool asked last and its state: a WeakKeyDictionary's get is Python code (a new weak
+        # reference each time); a server asks of one pool (two with a replica). Held weakly too.
+        self._laatste: tuple[Callable[[], Any], _Staat] = (lambda: _BEURT, _Staat())  # no pool yet
 
-    async def haal(self, pool: Any, sleutel: Hashable) -> Any:
+    def _staat(self, pool: Any) -> _Staat:
         staat = self._staten.get(pool)
         if staat is None:
             staat = self._staten[pool] = _Staat()
+        self._laatste = (weakref.ref(pool), staat)
+        return staat
+
+    async def haal(self, pool: Any, sleutel: Hashable) -> Any:
+        ref, staat = self._laatste
+        if ref() is not pool:
+            staat = self._staat(pool)
         eigen: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         staat.wachtend.append((sleutel, eigen))
         if staat.lopend:
