@@ -134,7 +134,6 @@ def opslag(redis_url: str | None) -> Storage | None:
 Koppen = list[tuple[bytes, bytes]]
 Kop = tuple[bytes, bytes]
 _TABEL_MAX = 10_000  # header values up to this come ready from a table (each request writes two)
-_ceil = math.ceil  # a global, not an attribute of a module global: read by every request
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +147,6 @@ class Budget:
     voor: str
     na: str
     expiry: int
-    aantal_max: int  # the limit's amount (item.amount, read by every request)
     limiet: bytes  # the RateLimit-Limit header's value
     # The headers this limit gives, ready made for the values below _TABEL_MAX: a request's own
     # costs no formatting (in a server, where every line of a request's path runs cold, it counts).
@@ -169,7 +167,6 @@ class Budget:
             voor,
             na,
             expiry,
-            item.amount,
             limiet,
             (b"ratelimit-limit", limiet),
             tuple((b"ratelimit-remaining", str(i).encode()) for i in range(min(item.amount, _TABEL_MAX) + 1)),
@@ -182,10 +179,10 @@ class Budget:
     def besluit(self, aantal: int, reset: float, nu: float) -> Besluit:
         """This request's decision, the `aantal`-th of a window that ends at `reset`: the RateLimit-*
         headers (and Retry-After over the limit), the seconds to the window's end, and whether it may go on."""
-        seconden = _ceil(reset - nu)
+        seconden = math.ceil(reset - nu)
         if seconden < 0:
             seconden = 0
-        over = self.aantal_max - aantal
+        over = self.item.amount - aantal
         rest = over if over > 0 else 0
         try:  # from the tables (indexes are never negative here); beyond them, formatted
             rest_kop = self.resten[rest]
