@@ -35,8 +35,4 @@ def personeel(bestuur_id: int | ColumnElement[int], vandaag: dt.date | ColumnEle
 
 def werknemers(bestuur_id: int, leraar_ids: Sequence[int], vandaag: dt.date) -> Select[Any]:
     """The ids among `leraar_ids` of teachers this board currently employs."""
-    return (
-        select(Benoeming.leraar_id)
-        .where(Benoeming.schoolbestuur_id == bestuur_id, Benoeming.leraar_id.in_(leraar_ids), lopend(vandaag))
-        .distinct()
-    )
+    return personeel(bestuur_id, vandaag).where(Benoeming.leraar_id.in_(leraar_ids))
