@@ -126,11 +126,13 @@ GC_JONG = 20_000  # the cyclic collector's youngest generation in a server (see 
 
 def voor_een_server() -> None:
     """What a server process does once its app is built, one worker or each of several: the
-    collector set for a server, uvicorn's header checks remembered (http/koppencontrole.py)."""
-    from .http import koppencontrole
+    collector set for a server, uvicorn's header checks and header lines remembered (http/koppencontrole.py,
+    http/antwoordkop.py)."""
+    from .http import antwoordkop, koppencontrole
 
     _gc_voor_een_server()
     koppencontrole.installeer()
+    antwoordkop.installeer()
 
 
 def _gc_voor_een_server() -> None:

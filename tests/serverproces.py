@@ -1,19 +1,23 @@
 """`lerarenregister serve` in a process of its own on a free loopback port, for tests that speak to
-it from outside Python (the Node audit, a browser)."""
+it from outside Python (the Node audit, a browser); and a bare uvicorn in this process, for tests of
+what uvicorn itself writes."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from conftest import AUDIENCE, ISSUER, SECRET
 
 CLI = str(Path(sys.executable).with_name("lerarenregister"))
@@ -23,6 +27,23 @@ def vrije_poort() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextlib.asynccontextmanager
+async def uvicorn_in_dit_proces(app: Any) -> AsyncIterator[str]:
+    """A real uvicorn server (httptools) for `app` in this process, on a free loopback port: its URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, http="httptools", lifespan="off", log_level="critical"))
+    taak = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await taak
+        sock.close()
 
 
 def omgeving_met_idp(map_: Path, jwks_pad: Path, **extra: str) -> dict[str, str]:

@@ -3,14 +3,12 @@ verdicts, and a real uvicorn server with them in place still refuses a header th
 
 from __future__ import annotations
 
-import asyncio
 import random
 import re
-import socket
 
 import httpx
 import pytest
-import uvicorn
+from serverproces import uvicorn_in_dit_proces
 from uvicorn.protocols.http import httptools_impl
 
 from lerarenregister.http import koppencontrole
@@ -55,24 +53,12 @@ async def _uitkomst(naam: bytes, waarde: bytes) -> tuple[object, ...]:
         await send({"type": "http.response.start", "status": 200, "headers": [(naam, waarde)]})  # type: ignore[operator]
         await send({"type": "http.response.body", "body": b"ok"})  # type: ignore[operator]
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    poort = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, http="httptools", lifespan="off", log_level="critical"))
-    taak = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            await asyncio.sleep(0.01)
-        async with httpx.AsyncClient() as client:
-            try:
-                r = await client.get(f"http://127.0.0.1:{poort}/")
-            except httpx.RemoteProtocolError:
-                return ("opgehangen",)
-            return (r.status_code, r.headers.get(naam.decode("latin-1")), "set-cookie" in r.headers)
-    finally:
-        server.should_exit = True
-        await taak
-        sock.close()
+    async with uvicorn_in_dit_proces(app) as url, httpx.AsyncClient() as client:
+        try:
+            r = await client.get(f"{url}/")
+        except httpx.RemoteProtocolError:
+            return ("opgehangen",)
+        return (r.status_code, r.headers.get(naam.decode("latin-1")), "set-cookie" in r.headers)
 
 
 KOPPEN = [
