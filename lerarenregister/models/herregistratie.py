@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Float, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base, Tijdstip, nu
@@ -38,7 +38,10 @@ class Herregistratieperiode(Base):
     # When the assessment wrote the outcome: a board's gewijzigdSinds looks here (migration 0004).
     beoordeeld_tijdstip: Mapped[dt.datetime | None] = mapped_column(Tijdstip)
 
-    __table_args__ = (UniqueConstraint("bevoegdheid_id", "periode_start", name="uq_periode_start"),)
+    __table_args__ = (
+        UniqueConstraint("bevoegdheid_id", "periode_start", name="uq_periode_start"),
+        Index("ix_herregistratieperiode_beoordeeld_tijdstip", "beoordeeld_tijdstip"),  # gewijzigdSinds (0008)
+    )
 
 
 class Aantekening(Base):
@@ -69,3 +72,6 @@ class Bezwaar(Base):
     behandeld_op: Mapped[dt.date | None] = mapped_column(Date)
     # When it was filed or decided: the filing board's `gewijzigdSinds` finds it (None: before 0006).
     gewijzigd_op: Mapped[dt.datetime | None] = mapped_column(Tijdstip, default=nu)
+
+    # A board's gewijzigdSinds reads its changed objections by this index (migration 0008).
+    __table_args__ = (Index("ix_bezwaar_bestuur_gewijzigd", "schoolbestuur_id", "gewijzigd_op"),)

@@ -92,6 +92,7 @@ class Benoeming(Base):
     __table_args__ = (
         UniqueConstraint("leraar_id", "schoolbestuur_id", "vak", "begindatum", name="uq_benoeming_sleutel"),
         Index("ix_benoeming_bestuur_leraar", "schoolbestuur_id", "leraar_id"),
+        Index("ix_benoeming_bestuur_gewijzigd", "schoolbestuur_id", "gewijzigd_op"),  # gewijzigdSinds (0008)
     )
 
 
@@ -115,4 +116,5 @@ class Voorportaalinschrijving(Base):
 
     __table_args__ = (
         UniqueConstraint("leraar_id", "schoolbestuur_id", "vak_sleutel", "begindatum", name="uq_voorportaal_sleutel"),
+        Index("ix_voorportaal_bestuur_gewijzigd", "schoolbestuur_id", "gewijzigd_op"),  # gewijzigdSinds (0008)
     )
