@@ -111,16 +111,12 @@ def maak_cyclus(impl: Any) -> type:
                 content = [impl.STATUS_LINE[status_code]]
                 # The change: a header's line from `regels` when it was seen before (a list, say,
                 # is unhashable: TypeError, and uvicorn's steps decide), else by uvicorn's steps.
-                for kop in self.default_headers:
-                    try:
-                        content.append(regels[kop])
-                    except (KeyError, TypeError):
-                        content.append(self.regel(kop))
-                for kop in message.get("headers", ()):
-                    try:
-                        content.append(regels[kop])
-                    except (KeyError, TypeError):
-                        content.append(self.regel(kop))
+                for koppen in (self.default_headers, message.get("headers", ())):
+                    for kop in koppen:
+                        try:
+                            content.append(regels[kop])
+                        except (KeyError, TypeError):
+                            content.append(self.regel(kop))
 
                 if not self.keep_alive and not self.sluit:
                     content.append(b"connection: close\r\n")

@@ -103,7 +103,8 @@ class Voorportaalinschrijving(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     leraar_id: Mapped[int] = mapped_column(ForeignKey("leraar.id"), index=True)
-    schoolbestuur_id: Mapped[int] = mapped_column(ForeignKey("schoolbestuur.id"), index=True)
+    # Indexed as the first column of ix_voorportaal_bestuur_gewijzigd (migration 0008).
+    schoolbestuur_id: Mapped[int] = mapped_column(ForeignKey("schoolbestuur.id"))
     vak: Mapped[str] = mapped_column(String(100))
     vak_sleutel: Mapped[str] = mapped_column(String(100))
     begindatum: Mapped[dt.date] = mapped_column(Date)
